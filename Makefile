@@ -1,0 +1,37 @@
+# Two commands set everything up on a machine with only python3 and make:
+#   make run   install into .venv and start the app
+#   make test  install (with the test extra) and run the tests
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# A pinned CPU build of torch keeps installs small and offline-friendly; the
+# project itself accepts any torch >= 2.3.
+TORCH_PIN ?= torch==2.13.0
+
+.PHONY: run test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps make the second run quick: pip runs again only when pyproject.toml changes.
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet "$(TORCH_PIN)"
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/tensor-tutor
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info
