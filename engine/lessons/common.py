@@ -1,0 +1,38 @@
+"""Helpers lessons share: turning an evaluation into blocks."""
+
+from __future__ import annotations
+
+from engine.blocks import Block, ProblemView, Value
+from engine.evaluation import Evaluation, Output, Problem
+
+
+def value_block(output: Output, title: str | None = None, note: str = "") -> Value:
+    """A statement's output as a ``Value`` block titled with its name (or its code)."""
+    return Value(
+        title=title or output.name or output.source,
+        text=output.text,
+        shape=output.shape,
+        dtype=output.dtype,
+        note=note,
+    )
+
+
+def outputs_by_name(evaluation: Evaluation) -> dict[str, Output]:
+    """The last output bound to each name."""
+    return {o.name: o for o in evaluation.outputs if o.name}
+
+
+def problem_block(problem: Problem, expected: bool = False) -> ProblemView:
+    """An evaluation's problem as a block, without fixes (lessons add their own)."""
+    return ProblemView(
+        kind=problem.kind,
+        message=problem.message,
+        source=problem.source,
+        explanation=problem.explanation,
+        expected=expected,
+    )
+
+
+def error_blocks(evaluation: Evaluation) -> list[Block]:
+    """A block for the evaluation's problem, or nothing when it ran."""
+    return [] if evaluation.error is None else [problem_block(evaluation.error)]

@@ -1,0 +1,179 @@
+"""Strict parsers for what learners type into fields.
+
+Each parser turns text into plain Python values or raises ``InputError`` with one
+sentence saying what was wrong and what to type instead. Nothing here runs the
+text as code: values are read from an ``ast`` parse that only admits literals.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+
+from engine.errors import InputError
+from engine.limits import MAX_DIMS, MAX_ELEMENTS
+
+MAX_FIELD_CHARS = 2_000
+"""Longest text a single-line field may hold; longer input is refused before parsing."""
+
+_SHAPE_SEPARATORS = re.compile(r"\s*[,x×*]\s*|\s+")
+
+
+def _check_length(text: str, what: str) -> None:
+    if len(text) > MAX_FIELD_CHARS:
+        raise InputError(f"{what} is {len(text)} characters long: keep it under {MAX_FIELD_CHARS}.")
+
+
+def elements_in(shape: tuple[int, ...]) -> int:
+    """How many elements a tensor of ``shape`` holds."""
+    return math.prod(shape)
+
+
+def check_elements(shape: tuple[int, ...], what: str = "That shape") -> None:
+    """Refuse shapes over the element limit, before anything is allocated."""
+    count = elements_in(shape)
+    if count > MAX_ELEMENTS:
+        raise InputError(
+            f"{what} holds {count:,} elements: the limit is {MAX_ELEMENTS:,}, so try smaller numbers."
+        )
+
+
+def parse_shape(text: str) -> tuple[int, ...]:
+    """Read a shape such as ``2,3``, ``(2, 3)``, ``[2, 3]``, ``2x3`` or ``2 3``.
+
+    Dimensions are whole numbers of zero or more; the whole shape must stay under
+    the element limit so that no field can ask for a huge allocation.
+    """
+    _check_length(text, "Shape")
+    stripped = text.strip()
+    if stripped[:1] in "([" and stripped[-1:] in ")]":
+        stripped = stripped[1:-1].strip()
+    stripped = stripped.rstrip(",").strip()
+    example = "like 2,3"
+    if not stripped:
+        raise InputError(f'Shape "{text}" is empty: type whole numbers separated by commas, {example}.')
+    parts = _SHAPE_SEPARATORS.split(stripped)
+    if any(part == "" for part in parts):
+        raise InputError(
+            f'Shape "{text}": expected whole numbers separated by commas, {example} (found an empty part).'
+        )
+    dims: list[int] = []
+    for part in parts:
+        if re.fullmatch(r"[+-]?\d+", part) is None:
+            raise InputError(
+                f'Shape "{text}": "{part}" is not a whole number; use whole numbers separated by commas, {example}.'
+            )
+        if len(part) > 12:
+            raise InputError(f'Shape "{text}": "{part}" is far too large; the limit is {MAX_ELEMENTS:,} elements.')
+        value = int(part)
+        if value < 0:
+            raise InputError(f'Shape "{text}": sizes cannot be negative ({part}); use 0 or more, {example}.')
+        dims.append(value)
+    if len(dims) > MAX_DIMS:
+        raise InputError(f'Shape "{text}" has {len(dims)} dimensions: the limit is {MAX_DIMS}.')
+    shape = tuple(dims)
+    check_elements(shape, f'Shape "{text}"')
+    return shape
+
+
+def parse_values(text: str) -> list:
+    """Read nested lists of numbers such as ``[[1, 2], [3, 4]]``; ragged lists are refused."""
+    _check_length(text, "Values")
+    stripped = text.strip()
+    if not stripped:
+        raise InputError("Values are empty: type numbers in brackets, like [[1, 2], [3, 4]].")
+    try:
+        tree = ast.parse(stripped, mode="eval").body
+    except SyntaxError:
+        raise InputError(
+            f'Values "{_clip(text)}" are not a list of numbers: use brackets and commas, like [[1, 2], [3, 4]].'
+        ) from None
+    value = _literal(tree, depth=0)
+    _shape_of(value, text)
+    return value
+
+
+def parse_number(text: str, what: str, lo: float | None = None, hi: float | None = None) -> float:
+    """Read one real number such as ``2``, ``-0.5`` or ``1e-3``, optionally within [lo, hi]."""
+    _check_length(text, what)
+    stripped = text.strip()
+    try:
+        value = float(stripped)
+    except ValueError:
+        raise InputError(f'{what} "{_clip(text)}" is not a number: type one like 2.0 or -0.5.') from None
+    if not math.isfinite(value):
+        raise InputError(f"{what} must be a finite number, like 2.0.")
+    _check_range(value, what, lo, hi)
+    return value
+
+
+def parse_int(text: str, what: str, lo: int | None = None, hi: int | None = None) -> int:
+    """Read one whole number such as ``7``, optionally within [lo, hi]."""
+    _check_length(text, what)
+    stripped = text.strip()
+    if re.fullmatch(r"[+-]?\d{1,18}", stripped) is None:
+        raise InputError(f'{what} "{_clip(text)}" is not a whole number: type one like 7.')
+    value = int(stripped)
+    _check_range(value, what, lo, hi)
+    return value
+
+
+def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
+    """Check that ``text`` is one of ``choices``."""
+    if text not in choices:
+        raise InputError(f'{what} "{_clip(text)}" is not one of: {", ".join(choices)}.')
+    return text
+
+
+def _check_range(value: float, what: str, lo: float | None, hi: float | None) -> None:
+    if lo is not None and value < lo or hi is not None and value > hi:
+        low = "" if lo is None else f"from {lo:g} "
+        high = "" if hi is None else f"up to {hi:g}"
+        raise InputError(f"{what} must be {low}{high}".rstrip() + f"; {value:g} is out of range.")
+
+
+def _clip(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _literal(node: ast.AST, depth: int) -> list | float | int | bool:
+    if depth > MAX_DIMS:
+        raise InputError(f"Values are nested more than {MAX_DIMS} deep: use fewer brackets.")
+    if isinstance(node, (ast.List, ast.Tuple)):
+        if len(node.elts) > MAX_ELEMENTS:
+            raise InputError(f"Values hold more than {MAX_ELEMENTS:,} numbers.")
+        return [_literal(element, depth + 1) for element in node.elts]
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        inner = _literal(node.operand, depth)
+        if isinstance(inner, list):
+            raise InputError("Values: a minus sign goes before a number, not a list.")
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
+        if isinstance(node.value, float) and not math.isfinite(node.value):
+            raise InputError("Values must be finite numbers.")
+        if isinstance(node.value, int) and abs(node.value) > 2**63 - 1:
+            raise InputError("Values: that whole number is too large for a tensor.")
+        return node.value
+    raise InputError("Values may hold only numbers in brackets, like [[1, 2], [3, 4]].")
+
+
+def _shape_of(value: object, text: str) -> tuple[int, ...]:
+    """The shape of nested lists, refusing ragged ones (torch and NumPy both would)."""
+    if not isinstance(value, list):
+        return ()
+    if not value:
+        return (0,)
+    inner = [_shape_of(item, text) for item in value]
+    if any(shape != inner[0] for shape in inner):
+        raise InputError(
+            f'Values "{_clip(text)}" are ragged: every row needs the same length, like [[1, 2], [3, 4]].'
+        )
+    shape = (len(value),) + inner[0]
+    check_elements(shape, "Those values")
+    return shape
+
+
+def values_shape(values: list) -> tuple[int, ...]:
+    """The shape of nested lists already read by ``parse_values``."""
+    return _shape_of(values, "")

@@ -1,0 +1,40 @@
+"""The engine stays UI-free and the app paints before torch loads (checked in fresh interpreters)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _modules_after(statement: str) -> set[str]:
+    code = f"{statement}\nimport sys\nprint('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return set(out.split())
+
+
+def test_engine_never_imports_textual() -> None:
+    modules = _modules_after("import engine, engine.evaluation, engine.lessons.tensors")
+    assert "torch" in modules  # the torch-backed parts really were imported
+    assert not any(name == "textual" or name.startswith("textual.") for name in modules)
+
+
+def test_app_module_leaves_torch_out() -> None:
+    modules = _modules_after("import tui.app, tui.__main__")
+    assert "textual" in modules
+    assert "torch" not in modules
+    assert "numpy" not in modules
+
+
+def test_lesson_catalog_is_torch_free() -> None:
+    modules = _modules_after("from engine import LESSONS, parse_shape, InputError")
+    assert "torch" not in modules
+
+
+def test_version_and_help_answer_without_torch() -> None:
+    for flag in ("--version", "--help"):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "tui", flag], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        assert "tensor-tutor" in done.stdout
+        assert "| torch" not in done.stderr and "| textual" not in done.stderr

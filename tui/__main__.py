@@ -1,0 +1,45 @@
+"""The ``tensor-tutor`` command: parse arguments, then run the app.
+
+Arguments are handled before the app (and long before torch) is imported, so
+``--help`` and ``--version`` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+
+def _version() -> str:
+    try:
+        return version("tensor-tutor")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line: a few switches for terminals and SSH sessions."""
+    parser = argparse.ArgumentParser(
+        prog="tensor-tutor",
+        description="Learn PyTorch basics by poking at real tensors in your terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"tensor-tutor {_version()}")
+    parser.add_argument(
+        "--no-mouse", action="store_true", help="do not capture the mouse (lighter over slow SSH links)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start the app; exit non-zero if it crashed."""
+    args = parse_args(argv)
+    from tui.app import TensorTutorApp
+
+    app = TensorTutorApp()
+    app.run(mouse=not args.no_mouse)
+    sys.exit(app.return_code or 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""The tensor-tutor app: a sidebar of lessons and one pane per lesson.
+
+PyTorch takes a second or more to import, so the app paints first and imports
+the engine's torch-backed modules in a thread worker; the panes compute once it
+is ready. This module must not import torch.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Iterable
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header
+
+from engine.catalog import LESSONS, lesson_by_id
+from engine.lesson import Field
+from tui.screens.help import HelpScreen
+from tui.widgets.fields import FieldRow
+from tui.widgets.lesson_list import LessonList
+from tui.widgets.lesson_pane import LessonPane
+
+
+class TensorTutorApp(App[None]):
+    """Learn PyTorch basics by editing real tensors."""
+
+    TITLE = "tensor-tutor"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("q", "quit", "quit"),
+        Binding("f1,question_mark", "help", "help"),
+        Binding("escape", "focus_lessons", "lessons"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.torch_version: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield LessonList(LESSONS, id="lessons")
+            with ContentSwitcher(id="panes", initial=f"pane-{LESSONS[0].id}"):
+                yield LessonPane(LESSONS[0], id=f"pane-{LESSONS[0].id}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "loading PyTorch…"
+        self.query_one(LessonList).focus()
+        # Start the import after the first frame so the sidebar shows at once.
+        self.call_after_refresh(self._load_engine)
+
+    @work(thread=True, exclusive=True, group="engine")
+    def _load_engine(self) -> None:
+        try:
+            import engine.evaluation  # noqa: F401 - imports torch and NumPy
+            import torch
+        except Exception as error:  # noqa: BLE001 - a broken install is reported, not a crash
+            self.call_from_thread(self._engine_failed, error)
+            return
+        self.call_from_thread(self._engine_loaded, torch.__version__)
+
+    def _engine_failed(self, error: Exception) -> None:
+        self.sub_title = "PyTorch failed to load"
+        self.notify(
+            f"{type(error).__name__}: {error}\nCheck the install (make run sets one up).",
+            title="PyTorch could not be loaded",
+            severity="error",
+            timeout=30,
+        )
+
+    def _engine_loaded(self, version: str) -> None:
+        self.torch_version = version
+        self.sub_title = f"PyTorch {version.split('+')[0]} ready"
+        for pane in self.query(LessonPane):
+            pane.start()
+
+    @property
+    def current_pane(self) -> LessonPane:
+        """The lesson on screen."""
+        switcher = self.query_one(ContentSwitcher)
+        return switcher.query_one(f"#{switcher.current}", LessonPane)
+
+    def show_lesson(self, lesson_id: str, enter: bool = False) -> None:
+        """Show lesson ``lesson_id`` (mounting its pane the first time); ``enter`` focuses its fields."""
+        switcher = self.query_one(ContentSwitcher)
+        pane_id = f"pane-{lesson_id}"
+        if not switcher.query(f"#{pane_id}"):
+            pane = LessonPane(lesson_by_id(lesson_id), id=pane_id)
+            switcher.mount(pane)
+            if self.torch_version is not None:
+                self.call_after_refresh(pane.start)
+        switcher.current = pane_id
+        self.query_one(LessonList).select_lesson(lesson_id)
+        if enter:
+            self.call_after_refresh(self._focus_first_field)
+
+    def _focus_first_field(self) -> None:
+        rows = self.current_pane.form.rows()
+        if rows:
+            rows[0].editor.focus()
+
+    def on_lesson_list_picked(self, event: LessonList.Picked) -> None:
+        self.show_lesson(event.lesson_id, enter=event.enter)
+
+    def action_focus_lessons(self) -> None:
+        self.query_one(LessonList).focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self._focused_help()))
+
+    def _focused_help(self) -> str:
+        """Help text for the widget with focus: a field's own help, or the widget's HELP."""
+        focused = self.focused
+        if focused is None:
+            return ""
+        row = next((a for a in focused.ancestors_with_self if isinstance(a, FieldRow)), None)
+        if row is not None:
+            spec: Field = row.spec
+            return f"## Field: {spec.label}\n\n{spec.help or 'Edit the value; the output follows.'}"
+        for widget in focused.ancestors_with_self:
+            help_text = getattr(widget, "HELP", None)
+            if help_text:
+                return help_text
+        return ""
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for lesson in LESSONS:
+            yield SystemCommand(
+                f"Lesson {lesson.number}: {lesson.title}",
+                lesson.summary,
+                partial(self.show_lesson, lesson.id, True),
+            )

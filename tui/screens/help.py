@@ -1,0 +1,46 @@
+"""The help screen: the keys, and help for whatever had focus when it was opened."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+KEYS = """\
+## Keys
+
+| key | does |
+| --- | --- |
+| up/down, enter | pick a lesson in the sidebar (enter steps into it) |
+| 1-9 | jump to a lesson (while the sidebar has focus) |
+| tab / shift+tab | move between fields |
+| left/right | nudge a number field (shift: ten steps) |
+| enter | apply the highlighted fix |
+| escape | back to the sidebar |
+| ctrl+p | command palette: every lesson is a command |
+| f1 or ? | this help |
+| q or ctrl+q | quit (q works outside text fields) |
+"""
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and focused-widget help; any of escape, q, f1 or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,f1,question_mark", "dismiss", "close", show=True),
+    ]
+
+    def __init__(self, context: str = "") -> None:
+        super().__init__()
+        self._context = context
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            if self._context:
+                yield Markdown(self._context)
+            yield Markdown(KEYS)
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

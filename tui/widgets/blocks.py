@@ -1,0 +1,254 @@
+"""One widget per kind of result block (see ``engine.blocks``).
+
+Each widget can ``show`` a new block of its kind in place, so a recompute
+updates the screen without tearing widgets down. Text from the engine (code,
+tensors, error messages) is never parsed as markup: ``a[0]`` must stay ``a[0]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from rich.syntax import Syntax
+from rich.table import Table as RichTable
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from engine.blocks import (
+    Block,
+    Code,
+    Columns,
+    Fact,
+    FixChoice,
+    Prose,
+    ProblemView,
+    Table,
+    Value,
+)
+
+
+class BlockWidget(Widget):
+    """Base of block widgets: ``show`` replaces what the widget displays."""
+
+    DEFAULT_CSS = "BlockWidget { height: auto; }"
+
+    def show(self, block: Any) -> None:  # pragma: no cover - every subclass overrides
+        raise NotImplementedError
+
+
+class ProseBlock(Static, BlockWidget):
+    """A paragraph."""
+
+    def __init__(self, block: Prose) -> None:
+        super().__init__(block.text, markup=False, classes="block prose")
+
+    def show(self, block: Prose) -> None:
+        self.update(block.text)
+
+
+class FactBlock(Static, BlockWidget):
+    """A takeaway, labelled in words as well as colour (NO_COLOR must stay readable)."""
+
+    def __init__(self, block: Fact) -> None:
+        super().__init__(classes="block fact")
+        self.show(block)
+
+    def show(self, block: Fact) -> None:
+        self.set_class(block.tone == "warning", "-warning")
+        prefix = "Careful: " if block.tone == "warning" else "Note: "
+        self.update(Text.assemble((prefix, "bold"), block.text))
+
+
+class CodeBlock(Static, BlockWidget):
+    """Highlighted Python, in ANSI colours so it reads in a 16-colour terminal too."""
+
+    def __init__(self, block: Code) -> None:
+        super().__init__(classes="block code")
+        self.show(block)
+
+    def show(self, block: Code) -> None:
+        self.source = block.source
+        self.update(
+            Syntax(block.source.rstrip("\n"), "python", theme="ansi_dark", background_color="default", word_wrap=True)
+        )
+
+
+class ValueBlock(Vertical, BlockWidget):
+    """A printed value under its title, shape and dtype."""
+
+    def __init__(self, block: Value) -> None:
+        super().__init__(classes="block value")
+        self._block = block
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="value-title", markup=False)
+        yield Static(classes="value-text", markup=False)
+
+    def on_mount(self) -> None:
+        self.show(self._block)
+
+    def show(self, block: Value) -> None:
+        self._block = block
+        title = Text(block.title, style="bold")
+        if block.caption:
+            title.append("  " + block.caption, style="dim")
+        self.query_one(".value-title", Static).update(title)
+        self.query_one(".value-text", Static).update(block.text)
+
+
+class ColumnsBlock(Horizontal, BlockWidget):
+    """Blocks side by side; stacked when the pane is too narrow for them."""
+
+    def __init__(self, block: Columns) -> None:
+        super().__init__(classes="block columns")
+        self._block = block
+
+    def compose(self) -> ComposeResult:
+        for child in self._block.blocks:
+            yield make_block_widget(child)
+
+    def show(self, block: Columns) -> None:
+        self._block = block
+        children = list(self.children)
+        if len(children) != len(block.blocks) or any(
+            _WIDGETS[type(b)] is not type(w) for b, w in zip(block.blocks, children)
+        ):
+            self.remove_children()
+            self.mount_all(make_block_widget(child) for child in block.blocks)
+        else:
+            for child, widget in zip(block.blocks, children):
+                widget.show(child)
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Stack the columns when their widest lines would not fit side by side."""
+        needed = sum(_widest_line(b) + 2 for b in self._block.blocks)
+        self.set_class(needed > self.size.width, "-stacked")
+
+
+def _widest_line(block: Block) -> int:
+    if isinstance(block, Value):
+        lines = block.text.splitlines() + [block.title + "  " + block.caption]
+        return max(len(line) for line in lines)
+    return 30
+
+
+class FixList(OptionList):
+    """The verified fixes of a problem; enter applies the highlighted one."""
+
+    HELP = """\
+## Fixes
+
+Each fix here was run on your code and works.
+
+- **up/down** choose a fix
+- **enter** applies it: the fields and the code change, and the output appears
+"""
+
+    class Applied(Message):
+        """The learner chose a fix."""
+
+        def __init__(self, fix: FixChoice) -> None:
+            super().__init__()
+            self.fix = fix
+
+    def set_fixes(self, fixes: tuple[FixChoice, ...]) -> None:
+        """Replace the listed fixes."""
+        self._fixes = fixes
+        self.clear_options()
+        self.add_options(Option(_fix_prompt(fix)) for fix in fixes)
+        if fixes:
+            self.highlighted = 0
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(self.Applied(self._fixes[event.option_index]))
+
+
+def _fix_prompt(fix: FixChoice) -> Text:
+    prompt = Text(fix.label, style="bold")
+    if fix.shape is not None:
+        prompt.append(" -> (" + ", ".join(map(str, fix.shape)) + ")")
+    if fix.note:
+        prompt.append("  " + fix.note, style="dim")
+    return prompt
+
+
+class ProblemBlock(Vertical, BlockWidget):
+    """An error: the library's words, the line that failed, why, and the fixes."""
+
+    def __init__(self, block: ProblemView) -> None:
+        super().__init__(classes="block problem")
+        self._block = block
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="problem-message", markup=False)
+        yield Static(classes="problem-explanation", markup=False)
+        yield Static("Fixes (enter applies one):", classes="problem-fixes-title", markup=False)
+        yield FixList(classes="problem-fixes")
+
+    def on_mount(self) -> None:
+        self.show(self._block)
+
+    def show(self, block: ProblemView) -> None:
+        self._block = block
+        message = Text.assemble(("✗ Error ", "bold"), (f"{block.kind}: ", "bold"), block.message)
+        if block.source:
+            message.append("\n  in: ", style="dim")
+            message.append(block.source)
+        self.query_one(".problem-message", Static).update(message)
+        explanation = self.query_one(".problem-explanation", Static)
+        explanation.update(block.explanation)
+        explanation.display = bool(block.explanation)
+        self.query_one(".problem-fixes-title").display = bool(block.fixes)
+        fixes = self.query_one(FixList)
+        fixes.display = bool(block.fixes)
+        fixes.set_fixes(block.fixes)
+
+
+class TableBlock(Static, BlockWidget):
+    """Rows under headers."""
+
+    def __init__(self, block: Table) -> None:
+        super().__init__(classes="block table")
+        self.show(block)
+
+    def show(self, block: Table) -> None:
+        table = RichTable(*block.headers, title=block.title or None, title_justify="left", box=None, pad_edge=False)
+        for row in block.rows:
+            table.add_row(*(Text(cell) for cell in row))
+        self.update(table)
+
+
+_WIDGETS: dict[type, Callable[[Any], BlockWidget]] = {
+    Prose: ProseBlock,
+    Fact: FactBlock,
+    Code: CodeBlock,
+    Value: ValueBlock,
+    Columns: ColumnsBlock,
+    ProblemView: ProblemBlock,
+    Table: TableBlock,
+}
+
+
+def register_block_widget(block_type: type, factory: Callable[[Any], BlockWidget]) -> None:
+    """Teach the pane to render a new kind of block."""
+    _WIDGETS[block_type] = factory
+
+
+def make_block_widget(block: Block) -> BlockWidget:
+    """A new widget showing ``block``."""
+    return _WIDGETS[type(block)](block)
+
+
+def widget_matches(widget: Widget, block: Block) -> bool:
+    """Whether ``widget`` can show ``block`` in place."""
+    return type(widget) is _WIDGETS[type(block)]

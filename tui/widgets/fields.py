@@ -1,0 +1,173 @@
+"""A lesson's editable fields: one row per field, an editor and a line for its error.
+
+Every editor reports edits as one ``FieldsForm.Changed`` message, whatever its
+kind, so the lesson pane does not care how a value was typed or picked.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from engine.lesson import Field
+
+
+class StepperInput(Input):
+    """A number field: type it, or nudge it with left/right (shift for ten steps)."""
+
+    BINDINGS = [
+        Binding("left", "nudge(-1)", "smaller", show=False),
+        Binding("right", "nudge(1)", "larger", show=False),
+        Binding("shift+left", "nudge(-10)", "much smaller", show=False),
+        Binding("shift+right", "nudge(10)", "much larger", show=False),
+    ]
+
+    def __init__(self, step: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.step = step
+
+    def action_nudge(self, steps: int) -> None:
+        """Move the value by ``steps`` steps; text that is not a number is left alone."""
+        try:
+            current = float(self.value)
+        except ValueError:
+            self.app.bell()
+            return
+        value = round(current + steps * self.step, 10)
+        self.value = f"{value:g}"
+        self.cursor_position = len(self.value)
+
+
+class FieldRow(Vertical):
+    """One field: its label and editor on a line, its error message under them."""
+
+    def __init__(self, spec: Field, value: str) -> None:
+        super().__init__(classes="field-row")
+        self.spec = spec
+        self._value = value
+        if spec.multiline:
+            self.add_class("-multiline")
+
+    def compose(self) -> ComposeResult:
+        spec = self.spec
+        editor_id = f"field-{spec.name}"
+        with Horizontal(classes="field-line"):
+            yield Label(spec.label, classes="field-label")
+            if spec.choices:
+                yield Select(
+                    [(choice, choice) for choice in spec.choices],
+                    value=self._value if self._value in spec.choices else spec.default,
+                    allow_blank=False,
+                    compact=True,
+                    id=editor_id,
+                )
+            elif spec.multiline:
+                yield TextArea(self._value, soft_wrap=False, show_line_numbers=True, id=editor_id)
+            elif spec.step is not None:
+                yield StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
+            else:
+                yield Input(value=self._value, compact=True, id=editor_id)
+        yield Static("", classes="field-error", markup=False)
+
+    @property
+    def editor(self) -> Widget:
+        """The widget that holds the value."""
+        return self.query_one(f"#field-{self.spec.name}")
+
+    @property
+    def value(self) -> str:
+        """The field's current text."""
+        editor = self.editor
+        if isinstance(editor, Select):
+            return str(editor.value)
+        if isinstance(editor, TextArea):
+            return editor.text
+        assert isinstance(editor, Input)
+        return editor.value
+
+    def set_value(self, value: str) -> None:
+        """Show ``value`` in the editor without reporting it as an edit."""
+        editor = self.editor
+        with editor.prevent(Input.Changed, Select.Changed, TextArea.Changed):
+            if isinstance(editor, Select):
+                editor.value = value
+            elif isinstance(editor, TextArea):
+                editor.load_text(value)
+            else:
+                assert isinstance(editor, Input)
+                editor.value = value
+                editor.cursor_position = len(value)
+
+    def show_error(self, message: str) -> None:
+        """Show ``message`` under the field (an empty message hides the line)."""
+        error = self.query_one(".field-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-visible")
+        self.set_class(bool(message), "-invalid")
+
+
+class FieldsForm(Vertical):
+    """All of a lesson's fields."""
+
+    class Changed(Message):
+        """A field was edited by the learner."""
+
+        def __init__(self, name: str, value: str) -> None:
+            super().__init__()
+            self.name = name
+            self.value = value
+
+    def __init__(self, fields: tuple[Field, ...], values: Mapping[str, str]) -> None:
+        super().__init__(classes="fields")
+        self._fields = fields
+        self._values = values
+
+    def compose(self) -> ComposeResult:
+        for spec in self._fields:
+            yield FieldRow(spec, self._values.get(spec.name, spec.default))
+
+    def rows(self) -> list[FieldRow]:
+        """The field rows, in order."""
+        return list(self.query(FieldRow))
+
+    def row(self, name: str) -> FieldRow:
+        """The row of field ``name``."""
+        return next(row for row in self.rows() if row.spec.name == name)
+
+    def values(self) -> dict[str, str]:
+        """Every field's current text."""
+        return {row.spec.name: row.value for row in self.rows()}
+
+    def set_values(self, values: Mapping[str, str]) -> None:
+        """Show new values (from a fix or an action) without reporting edits."""
+        for row in self.rows():
+            if row.spec.name in values and values[row.spec.name] != row.value:
+                row.set_value(values[row.spec.name])
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        """Show each field's error, clearing the others."""
+        for row in self.rows():
+            row.show_error(errors.get(row.spec.name, ""))
+
+    def _report(self, widget: Widget | None, value: str) -> None:
+        row = next((a for a in (widget.ancestors if widget else []) if isinstance(a, FieldRow)), None)
+        if row is not None:
+            self.post_message(self.Changed(row.spec.name, value))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._report(event.input, event.value)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._report(event.select, str(event.value))
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._report(event.text_area, event.text_area.text)
