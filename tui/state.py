@@ -1,0 +1,182 @@
+"""Where the learner left off: the last lesson and every lesson's field values.
+
+Kept as a small JSON file under the XDG state directory
+(``$XDG_STATE_HOME/tensor-tutor/state.json``, ``~/.local/state/tensor-tutor/``
+by default), so each account on a shared server has its own. Losing this file
+must never stop the app: a file that cannot be read is moved aside and the app
+starts fresh, and a directory that cannot be written only costs the resume.
+Every such event becomes a one-line notice for the app to show.
+
+This module knows nothing of Textual; the app decides when to save.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+FILE_NAME = "state.json"
+FORMAT = 1
+"""Version of the file's layout, stored in it so a later release can convert old files."""
+
+MAX_FILE_BYTES = 1_000_000
+"""A state file larger than this was not written by the app and is treated as corrupt."""
+
+MAX_VALUE_CHARS = 50_000
+"""Longest field value kept; the Playground accepts far less code than this."""
+
+
+def state_dir() -> Path:
+    """The app's state directory, following the XDG base directory rules."""
+    base = os.environ.get("XDG_STATE_HOME", "")
+    # The spec says a relative path is invalid and must be ignored.
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "state"
+    return root / "tensor-tutor"
+
+
+@dataclass
+class State:
+    """What is saved: the lesson on screen and each lesson's field text."""
+
+    lesson: str | None = None
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": FORMAT, "lesson": self.lesson, "values": self.values}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "State":
+        """Read the file's content; raises ValueError if it is not what the app writes."""
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        if data.get("format") != FORMAT:
+            raise ValueError(f"unknown format {data.get('format')!r}")
+        lesson = data.get("lesson")
+        if lesson is not None and not isinstance(lesson, str):
+            raise ValueError("'lesson' is not text")
+        values = data.get("values", {})
+        if not isinstance(values, dict) or not all(
+            isinstance(lesson_id, str)
+            and isinstance(fields, dict)
+            and all(isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_VALUE_CHARS for k, v in fields.items())
+            for lesson_id, fields in values.items()
+        ):
+            raise ValueError("'values' is not a table of lessons to field texts")
+        return cls(lesson=lesson, values={k: dict(v) for k, v in values.items()})
+
+
+class StateStore:
+    """Loads and saves ``State`` at ``path``, turning every file problem into a notice.
+
+    Nothing here raises for a file-system problem: the app keeps working without
+    resume rather than stop a lesson over a read-only home directory.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or state_dir() / FILE_NAME
+        self.state = State()
+        self.notices: list[str] = []
+        self._last_save_error: str | None = None
+
+    def take_notices(self) -> list[str]:
+        """Notices not shown yet (and forget them)."""
+        notices, self.notices = self.notices, []
+        return notices
+
+    def load(self) -> State:
+        """Read the saved state; a missing file is a fresh start, a bad one is moved aside."""
+        try:
+            with self.path.open("rb") as file:
+                raw = file.read(MAX_FILE_BYTES + 1)
+        except (FileNotFoundError, NotADirectoryError):
+            return self.state  # nothing saved yet (a blocked directory is reported by save)
+        except OSError as error:
+            self.notices.append(f"Saved progress could not be read ({_reason(error)}); starting fresh.")
+            return self.state
+        try:
+            if len(raw) > MAX_FILE_BYTES:
+                raise ValueError(f"larger than {MAX_FILE_BYTES:,} bytes")
+            self.state = State.from_json(json.loads(raw.decode("utf-8")))
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            self._set_aside(error)
+        return self.state
+
+    def _set_aside(self, error: Exception) -> None:
+        """Keep an unreadable file for whoever wants to look at it, then start fresh."""
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        try:
+            os.replace(self.path, aside)
+        except OSError as move_error:
+            self.notices.append(
+                f"Saved progress was unreadable ({reason}) and could not be moved aside "
+                f"({_reason(move_error)}); starting fresh."
+            )
+            return
+        self.notices.append(f"Saved progress was unreadable ({reason}); kept it as {aside.name} and started fresh.")
+
+    def remember_lesson(self, lesson_id: str) -> bool:
+        """Note the lesson on screen; True if that changed anything."""
+        if self.state.lesson == lesson_id:
+            return False
+        self.state.lesson = lesson_id
+        return True
+
+    def remember_values(self, lesson_id: str, values: dict[str, str]) -> bool:
+        """Note a lesson's field text; True if that changed anything."""
+        kept = {name: text[:MAX_VALUE_CHARS] for name, text in values.items()}
+        if self.state.values.get(lesson_id) == kept:
+            return False
+        self.state.values[lesson_id] = kept
+        return True
+
+    def save(self) -> bool:
+        """Write the state atomically (temporary file, then rename); False if it could not be.
+
+        A failure adds a notice the first time it happens, not on every save.
+        """
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(self.state.to_json(), ensure_ascii=False, indent=1)
+            handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as file:
+                    file.write(text)
+                    file.flush()
+                    os.fsync(file.fileno())
+                os.replace(temporary, self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError as error:
+            reason = _reason(error)
+            if reason != self._last_save_error:
+                self.notices.append(
+                    f"Progress cannot be saved to {self.path.parent} ({reason}); the app works, but will not resume."
+                )
+            self._last_save_error = reason
+            return False
+        self._last_save_error = None
+        return True
+
+    def forget(self) -> str:
+        """Delete the saved state (``--reset``); says what happened in one line."""
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            message = f"Nothing to forget: no saved progress at {self.path}."
+        except OSError as error:
+            message = f"Could not forget saved progress at {self.path} ({_reason(error)})."
+        else:
+            message = f"Forgot saved progress ({self.path})."
+        self.state = State()
+        return message
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
