@@ -7,3 +7,40 @@ MAX_ELEMENTS = 1_000_000
 
 MAX_DIMS = 8
 """Most dimensions a shape may have."""
+
+MAX_SOURCE_CHARS = 10_000
+"""Longest source text evaluate accepts; lesson code is a few hundred characters."""
+
+MAX_STATEMENTS = 200
+"""Most statements a source may contain, counting those inside loops and classes once."""
+
+MAX_NESTING = 60
+"""Deepest nesting of the syntax tree (brackets, operators, blocks) the interpreter walks."""
+
+MAX_EXPONENT_BITS = 10_000
+"""Largest size, in bits, of a Python integer that arithmetic may produce."""
+
+MAX_SEQUENCE = 100_000
+"""Most items a list, tuple, range or string built by the code may hold."""
+
+MAX_WORK = 200_000_000
+"""Most multiply-adds one matrix product may need (a 600x600 by 600x600 product is ~2e8)."""
+
+MAX_SECONDS = 1.0
+"""Total run time of one evaluation, checked between steps."""
+
+MAX_FORMAT_WIDTH = 200
+"""Widest field or precision a format specification may ask for."""
+
+MAX_CALL_DEPTH = 20
+"""Deepest chain of calls between functions the code defines."""
+
+
+class LimitExceeded(Exception):
+    """The code asked for more than a limit allows; the message names the limit and the value."""
+
+
+def check(value: int, limit: int, what: str) -> None:
+    """Raise LimitExceeded when ``value`` is over ``limit``."""
+    if value > limit:
+        raise LimitExceeded(f"{what} is {value:,}; the limit is {limit:,}")

@@ -1,0 +1,261 @@
+"""evaluate(): run a learner's snippet safely and describe every result and failure.
+
+The snippet is parsed with ``ast`` and walked by ``engine.interpreter`` (never
+executed as Python). Each run starts from a seed and fresh names, and leaves the
+process's random state as it found it. When a statement fails, the shape doctor
+(``engine.doctor``) explains it and offers fixes it has already tried.
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Iterator, Mapping
+
+import numpy as np
+import torch
+from torch import nn
+
+from engine.interpreter import Interpreter, MisplacedStatement, render_text
+from engine.limits import MAX_NESTING, MAX_SOURCE_CHARS, MAX_STATEMENTS, LimitExceeded, check
+from engine.positions import Positions
+from engine.whitelist import Refused
+
+MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Output:
+    """One shown result: a bound name, or an expression's value, or printed text."""
+
+    line: int
+    source: str
+    name: str | None
+    text: str
+    kind: str
+    shape: tuple[int, ...] | None
+    dtype: str | None
+    requires_grad: bool | None
+    grad_fn: str | None
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A rewrite of the failing statement that has been run and works."""
+
+    code: str
+    note: str
+    shape: tuple[int, ...] | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a statement failed: the library's words, plain words, and fixes that work.
+
+    ``span`` holds the failing statement's character offsets in the source, so a
+    fix can replace exactly that statement (``apply_fix``).
+    """
+
+    message: str
+    kind: str
+    line: int
+    source: str
+    explanation: str
+    fixes: tuple[Fix, ...]
+    span: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything one run produced: outputs up to the first error, the error, the final names.
+
+    ``warnings`` holds the text of any warning torch or NumPy raised, which would
+    otherwise be written to the terminal behind the app.
+    """
+
+    outputs: tuple[Output, ...]
+    error: Problem | None
+    namespace: Mapping[str, object]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+_LOCK = threading.Lock()
+
+
+def evaluate(source: str, *, seed: int = 0) -> Evaluation:
+    """Run ``source`` in the safe subset, starting from ``seed`` and fresh names."""
+    if not isinstance(source, str):
+        return _refused(Problem("source must be text", "Refused", 0, "", "", ()))
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
+        return _refused(Problem(f"seed must be a whole number from 0 to {MAX_SEED}", "Refused", 0, "", "", ()))
+    tree_or_problem = _parse(source)
+    if isinstance(tree_or_problem, Problem):
+        return _refused(tree_or_problem)
+    with _LOCK, _seeded(seed), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        evaluation = _run(source, tree_or_problem)
+        notes = tuple(dict.fromkeys(str(w.message) for w in caught))
+    if notes:
+        evaluation = Evaluation(evaluation.outputs, evaluation.error, evaluation.namespace, notes)
+    return evaluation
+
+
+def apply_fix(source: str, problem: Problem, fix: Fix) -> str:
+    """``source`` with the failing statement replaced by ``fix.code``.
+
+    Raises ValueError when ``source`` no longer holds the failing statement where
+    the problem says it was (the text was edited since).
+    """
+    if problem.span is not None:
+        start, end = problem.span
+        if source[start:end] == problem.source:
+            return source[:start] + fix.code + source[end:]
+    positions = Positions(source)
+    line = positions.line(problem.line)
+    if problem.source and problem.source in line:
+        start = positions.starts[problem.line - 1] + line.index(problem.source)
+        return source[:start] + fix.code + source[start + len(problem.source):]
+    raise ValueError(f"line {problem.line} no longer holds `{problem.source}`")
+
+
+def _refused(problem: Problem) -> Evaluation:
+    return Evaluation((), problem, MappingProxyType({}))
+
+
+@contextmanager
+def _seeded(seed: int) -> Iterator[None]:
+    """Seed torch and NumPy for this run and put the process's random state back afterwards."""
+    numpy_state = np.random.get_state()
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        np.random.seed(seed)
+        try:
+            yield
+        finally:
+            np.random.set_state(numpy_state)
+
+
+def _parse(source: str) -> ast.Module | Problem:
+    """The syntax tree, or the Problem that stops the source before anything runs."""
+    try:
+        check(len(source), MAX_SOURCE_CHARS, "the length of the source in characters")
+        tree = ast.parse(source)
+    except LimitExceeded as exc:
+        return Problem(str(exc), "LimitExceeded", 0, "", "", ())
+    except SyntaxError as exc:
+        line = exc.lineno or 0
+        text = Positions(source).line(line).strip() if line else ""
+        return Problem(exc.msg, "SyntaxError", line, text, "", ())
+    except (RecursionError, MemoryError):
+        return Problem(
+            f"the source is nested too deeply to read; the limit is {MAX_NESTING} levels",
+            "LimitExceeded", 0, "", "", (),
+        )
+    except ValueError as exc:  # null bytes
+        return Problem(str(exc), "SyntaxError", 0, "", "", ())
+    problem = _check_shape_of_tree(tree)
+    return problem if problem is not None else tree
+
+
+def _check_shape_of_tree(tree: ast.Module) -> Problem | None:
+    """Count statements and measure nesting without recursion (deep trees must not crash us)."""
+    statements = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.stmt):
+            statements += 1
+            if statements > MAX_STATEMENTS:
+                return Problem(
+                    f"the number of statements is over {MAX_STATEMENTS:,}; the limit is {MAX_STATEMENTS:,}",
+                    "LimitExceeded", node.lineno, "", "", (),
+                )
+        if depth > MAX_NESTING:
+            line = getattr(node, "lineno", 0)
+            return Problem(
+                f"the nesting depth of the code is over {MAX_NESTING}; the limit is {MAX_NESTING}",
+                "LimitExceeded", line, "", "", (),
+            )
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
+
+
+def _run(source: str, tree: ast.Module) -> Evaluation:
+    positions = Positions(source)
+    outputs: list[Output] = []
+    namespace: dict[str, object] = {}
+
+    def on_print(text: str, statement: ast.stmt | None) -> None:
+        line = statement.lineno if statement is not None else 0
+        code = positions.text(statement) if statement is not None else ""
+        outputs.append(Output(line, code, None, text, "text", None, None, None, None))
+
+    interpreter = Interpreter(namespace, on_print)
+    for statement in tree.body:
+        try:
+            shown = interpreter.run_top_level(statement)
+            code = positions.text(statement)
+            outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
+        except (Refused, LimitExceeded, MisplacedStatement, Exception) as exc:
+            problem = _problem(exc, interpreter, statement, positions)
+            return Evaluation(tuple(outputs), problem, MappingProxyType(dict(namespace)))
+    return Evaluation(tuple(outputs), None, MappingProxyType(dict(namespace)))
+
+
+def _problem(exc: BaseException, interpreter: Interpreter, statement: ast.stmt, positions: Positions) -> Problem:
+    failure = interpreter.failure
+    failing = failure.statement if failure is not None and failure.statement is not None else statement
+    if isinstance(exc, (Refused, LimitExceeded)) or failure is None:
+        failing = interpreter.statement or statement
+    kind = _kind(exc)
+    message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+    return Problem(
+        message=message,
+        kind=kind,
+        line=failing.lineno,
+        source=positions.text(failing),
+        explanation="",
+        fixes=(),
+        span=positions.span(failing),
+    )
+
+
+def _kind(exc: BaseException) -> str:
+    if isinstance(exc, Refused):
+        return "Refused"
+    if isinstance(exc, (LimitExceeded, RecursionError, MemoryError)):
+        return "LimitExceeded"
+    if isinstance(exc, MisplacedStatement):
+        return "SyntaxError"
+    return type(exc).__name__
+
+
+def describe(line: int, source: str, name: str | None, value: object) -> Output:
+    """An Output for a value: its text as torch/NumPy print it, and its shape, dtype and grad."""
+    text = render_text(value)
+    if isinstance(value, torch.Tensor):
+        grad_fn = value.grad_fn
+        return Output(
+            line, source, name, text, "tensor", tuple(value.shape), str(value.dtype),
+            value.requires_grad, None if grad_fn is None else type(grad_fn).__name__,
+        )
+    if isinstance(value, np.ndarray):
+        return Output(line, source, name, text, "ndarray", tuple(value.shape), str(value.dtype), None, None)
+    if isinstance(value, np.generic):
+        return Output(line, source, name, text, "number", (), str(value.dtype), None, None)
+    if isinstance(value, (int, float, complex)):
+        return Output(line, source, name, text, "number", None, None, None, None)
+    if isinstance(value, nn.Module):
+        return Output(line, source, name, text, "module", None, None, None, None)
+    if isinstance(value, str):
+        return Output(line, source, name, text, "text", None, None, None, None)
+    return Output(line, source, name, text, "other", None, None, None, None)

@@ -1,0 +1,1103 @@
+"""A whitelist interpreter for a small subset of Python, run over an ``ast`` tree.
+
+Learner code is data: each node type the subset allows has a method here, every
+other node is refused. Names resolve to the learner's variables, the curated
+libraries in ``whitelist`` or the builtins below; every call into torch or NumPy
+is sized first by ``sizing``. Time is checked between steps.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
+import torch
+from torch import nn
+
+from engine import sizing
+from engine.limits import MAX_CALL_DEPTH, MAX_SECONDS, MAX_SEQUENCE, LimitExceeded
+from engine.whitelist import (
+    ARRAY_ATTRIBUTES,
+    ARRAY_METHODS,
+    LIBRARIES,
+    LIST_METHODS,
+    MODULE_ATTRIBUTES,
+    MODULE_METHODS,
+    SIZE_METHODS,
+    STR_METHODS,
+    TENSOR_ATTRIBUTES,
+    TENSOR_METHODS,
+    TENSOR_METHODS_BOUNDED,
+    Allowed,
+    Library,
+    Refused,
+    refuse,
+)
+from engine import whitelist
+
+BINARY_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.MatMult: operator.matmul,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
+    ast.BitAnd: operator.and_,
+    ast.BitOr: operator.or_,
+    ast.BitXor: operator.xor,
+}
+IN_PLACE_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.iadd,
+    ast.Sub: operator.isub,
+    ast.Mult: operator.imul,
+    ast.Div: operator.itruediv,
+    ast.FloorDiv: operator.ifloordiv,
+    ast.Mod: operator.imod,
+    ast.Pow: operator.ipow,
+    ast.MatMult: operator.imatmul,
+    ast.LShift: operator.ilshift,
+    ast.RShift: operator.irshift,
+    ast.BitAnd: operator.iand,
+    ast.BitOr: operator.ior,
+    ast.BitXor: operator.ixor,
+}
+OPERATOR_SYMBOLS = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+    ast.Pow: "**", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>", ast.BitAnd: "&",
+    ast.BitOr: "|", ast.BitXor: "^",
+}
+COMPARISONS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+}
+UNARY_OPERATORS: dict[type, Callable[[Any], Any]] = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+    ast.Invert: operator.invert,
+}
+
+TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
+"""Tensor attributes the code may assign (x.requires_grad = True, x.grad = None)."""
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class _Return(Exception):
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+class MisplacedStatement(SyntaxError):
+    """break/continue/return outside the construct that gives them meaning."""
+
+
+@dataclass
+class Failure:
+    """Where the library refused: the node, what was called, with which values, in which scope."""
+
+    node: ast.AST
+    op: str
+    args: tuple[object, ...]
+    kwargs: dict[str, object]
+    statement: ast.stmt | None
+    scope: dict[str, object]
+    target: object = None
+
+
+@dataclass
+class Frame:
+    """One scope: the module's names, or a function call's locals over them."""
+
+    globals: dict[str, object]
+    locals: dict[str, object]
+    self_value: object = None
+    in_function: bool = False
+
+
+@dataclass(eq=False)
+class Closure:
+    """A function the code defined; calling it interprets its body."""
+
+    name: str
+    node: ast.FunctionDef | ast.Lambda
+    defaults: tuple[object, ...]
+    kw_defaults: dict[str, object]
+    globals: dict[str, object]
+    interpreter: "Interpreter"
+    is_method: bool = False
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        return self.interpreter.call_closure(self, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+@dataclass(frozen=True, eq=False)
+class Bound:
+    """A method of a learner-defined class, bound to its instance."""
+
+    closure: Closure
+    instance: object
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        return self.closure(self.instance, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<bound method {self.closure.name}>"
+
+
+@dataclass(frozen=True, eq=False)
+class Method:
+    """A whitelisted method of a tensor, array, layer or Python value, bound to its owner."""
+
+    owner: object
+    name: str
+
+    def __repr__(self) -> str:
+        return f"<method {self.name}>"
+
+
+class InterpretedModule(nn.Module):
+    """Base of every ``class Name(nn.Module)`` the code defines; marks instances as the learner's."""
+
+    _user_methods: dict[str, Closure] = {}
+
+
+def build_module_class(name: str, methods: dict[str, Closure]) -> type:
+    """A real nn.Module subclass whose methods interpret the learner's defs."""
+
+    def as_method(closure: Closure) -> Callable[..., object]:
+        def method(self: nn.Module, *args: object, **kwargs: object) -> object:
+            return closure(self, *args, **kwargs)
+
+        method.__name__ = closure.name
+        return method
+
+    namespace: dict[str, object] = {"_user_methods": dict(methods)}
+    for method_name, closure in methods.items():
+        namespace[method_name] = as_method(closure)
+    return type(name, (InterpretedModule,), namespace)
+
+
+# ---------------------------------------------------------------- builtins
+
+
+class Builtins:
+    """The Python builtins the subset offers, reimplemented so each one checks its limits."""
+
+    def __init__(self, interpreter: "Interpreter") -> None:
+        self.interpreter = interpreter
+        self.table: dict[str, Callable[..., object]] = {
+            "print": self.print,
+            "len": len,
+            "range": self.range,
+            "sum": self.sum,
+            "min": self.min,
+            "max": self.max,
+            "abs": self.abs,
+            "round": self.round,
+            "float": float,
+            "int": self.int,
+            "bool": bool,
+            "complex": complex,
+            "str": self.str,
+            "repr": self.str,
+            "list": self.list,
+            "tuple": self.tuple,
+            "enumerate": enumerate,
+            "zip": zip,
+            "sorted": self.sorted,
+            "reversed": reversed,
+            "isinstance": self.isinstance,
+            "type": type,
+            "divmod": divmod,
+        }
+        self.types = {id(self.int): int, id(self.str): str, id(self.list): list, id(self.tuple): tuple}
+        self.ids = {id(function) for function in self.table.values()}
+
+    def print(self, *values: object, sep: object = " ", end: object = "\n", flush: bool = False) -> None:
+        sep = " " if sep is None else sep
+        end = "\n" if end is None else end
+        if not isinstance(sep, str) or not isinstance(end, str):
+            raise TypeError("sep and end must be strings")
+        text = sep.join(render_text(v) for v in values) + end
+        sizing.check_length(len(text), "the length of the printed text")
+        self.interpreter.printed(text[:-1] if text.endswith("\n") else text)
+
+    def range(self, *args: object) -> range:
+        result = range(*args)  # type: ignore[arg-type]
+        sizing.check_length(len(result), "the length of the range")
+        return result
+
+    def materialize(self, iterable: Iterable[object]) -> list[object]:
+        """Walk an iterable step by step so time and length limits apply."""
+        if isinstance(iterable, (list, tuple, range, str)):
+            sizing.check_length(len(iterable))
+            return list(iterable)
+        items: list[object] = []
+        for item in iterable:
+            self.interpreter.tick()
+            items.append(item)
+            if len(items) > MAX_SEQUENCE:
+                sizing.check_length(len(items))
+        return items
+
+    def list(self, iterable: Iterable[object] = ()) -> list[object]:
+        return self.materialize(iterable)
+
+    def tuple(self, iterable: Iterable[object] = ()) -> tuple[object, ...]:
+        return tuple(self.materialize(iterable))
+
+    def sum(self, iterable: Iterable[object], start: object = 0) -> object:
+        total = start
+        for item in self.materialize(iterable):
+            self.interpreter.tick()
+            total = self.interpreter.binary(operator.add, "+", total, item, None)
+        return total
+
+    def _extreme(self, pick: Callable[..., object], args: tuple[object, ...], kwargs: dict) -> object:
+        items = self.materialize(args[0]) if len(args) == 1 else list(args)
+        for item in items:
+            if isinstance(item, (list, tuple)):
+                sizing.count_data(item)
+        return pick(items, **kwargs)
+
+    def min(self, *args: object, **kwargs: object) -> object:
+        return self._extreme(min, args, kwargs)
+
+    def max(self, *args: object, **kwargs: object) -> object:
+        return self._extreme(max, args, kwargs)
+
+    def sorted(self, iterable: Iterable[object], **kwargs: object) -> list[object]:
+        items = self.materialize(iterable)
+        for item in items:
+            if isinstance(item, (list, tuple)):
+                sizing.count_data(item)
+        return sorted(items, **kwargs)  # type: ignore[call-overload]
+
+    def abs(self, value: object) -> object:
+        return abs(value)  # type: ignore[arg-type]
+
+    def round(self, value: object, ndigits: object = None) -> object:
+        if isinstance(ndigits, int) and abs(ndigits) > 400:
+            raise LimitExceeded(f"round to {ndigits} digits is over the limit of 400")
+        return round(value, ndigits)  # type: ignore[call-overload]
+
+    def int(self, value: object = 0, base: object = None) -> int:
+        return int(value) if base is None else int(value, base)  # type: ignore[arg-type, call-overload]
+
+    def str(self, value: object = "") -> str:
+        return render_text(value)
+
+    def isinstance(self, value: object, kinds: object) -> bool:
+        kinds_tuple = kinds if isinstance(kinds, tuple) else (kinds,)
+        resolved = []
+        for kind in kinds_tuple:
+            kind = self.types.get(id(kind), kind)
+            if not isinstance(kind, type):
+                raise TypeError("isinstance() arg 2 must be a type or tuple of types")
+            resolved.append(kind)
+        return isinstance(value, tuple(resolved))
+
+
+def render_text(value: object) -> str:
+    """The value as print would show it, bounded, and free of memory addresses."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        sizing.count_data(value, "the number of values to show")
+    if isinstance(value, type):
+        return f"<class '{value.__name__}'>"
+    if isinstance(value, torch.autograd.graph.Node):
+        return f"<{type(value).__name__}>"
+    text = str(value)
+    cut = text.find(" at 0x")
+    if cut != -1 and text.startswith("<"):
+        return text[:cut] + ">"
+    return text
+
+
+# ---------------------------------------------------------------- the interpreter
+
+
+class Interpreter:
+    """Runs statements of the subset against a namespace, under a time budget."""
+
+    def __init__(self, namespace: dict[str, object], on_print: Callable[[str, ast.stmt | None], None]) -> None:
+        self.namespace = namespace
+        self.on_print = on_print
+        self.builtins = Builtins(self)
+        self.deadline = time.perf_counter() + MAX_SECONDS
+        self.seconds = MAX_SECONDS
+        self.depth = 0
+        self.statement: ast.stmt | None = None
+        self.failure: Failure | None = None
+        self.frame = Frame(namespace, namespace)
+
+    # -- budget
+
+    def restart_clock(self, seconds: float) -> None:
+        """Give the next run ``seconds`` of time."""
+        self.seconds = seconds
+        self.deadline = time.perf_counter() + seconds
+
+    def tick(self) -> None:
+        """Stop the run when it has used its time."""
+        now = time.perf_counter()
+        if now > self.deadline:
+            used = now - self.deadline + self.seconds
+            raise LimitExceeded(f"the run time is {used:.2f} s; the limit is {self.seconds:g} s")
+
+    def printed(self, text: str) -> None:
+        self.on_print(text, self.statement)
+
+    # -- statements
+
+    def run_top_level(self, stmt: ast.stmt) -> list[tuple[str | None, object]]:
+        """Run one top-level statement; return the (name, value) pairs it shows."""
+        self.failure = None
+        self.frame = Frame(self.namespace, self.namespace)
+        try:
+            return self.execute(stmt, shown=True)
+        except _Break:
+            raise MisplacedStatement("'break' outside loop") from None
+        except _Continue:
+            raise MisplacedStatement("'continue' not properly in loop") from None
+        except _Return:
+            raise MisplacedStatement("'return' outside function") from None
+
+    def run_block(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.execute(stmt)
+
+    def execute(self, stmt: ast.stmt, shown: bool = False) -> list[tuple[str | None, object]]:
+        self.tick()
+        outer = self.statement
+        self.statement = stmt
+        try:
+            handler = getattr(self, f"stmt_{type(stmt).__name__}", None)
+            if handler is None:
+                raise refuse(f"the `{_statement_word(stmt)}` statement")
+            return handler(stmt) or []
+        finally:
+            self.statement = outer
+
+    def stmt_Expr(self, stmt: ast.Expr) -> list[tuple[str | None, object]]:
+        value = self.eval(stmt.value)
+        return [] if value is None else [(None, value)]
+
+    def stmt_Assign(self, stmt: ast.Assign) -> list[tuple[str | None, object]]:
+        value = self.eval(stmt.value)
+        shown: list[tuple[str | None, object]] = []
+        for target in stmt.targets:
+            shown.extend(self.assign(target, value))
+        return shown
+
+    def stmt_AnnAssign(self, stmt: ast.AnnAssign) -> list[tuple[str | None, object]]:
+        if stmt.value is None:
+            return []
+        return self.assign(stmt.target, self.eval(stmt.value))
+
+    def stmt_AugAssign(self, stmt: ast.AugAssign) -> list[tuple[str | None, object]]:
+        op = IN_PLACE_OPERATORS[type(stmt.op)]
+        symbol = OPERATOR_SYMBOLS[type(stmt.op)] + "="
+        target = stmt.target
+        if isinstance(target, ast.Name):
+            current = self.lookup(target.id)
+            value = self.binary(op, symbol, current, self.eval(stmt.value), stmt)
+            return self.assign(target, value)
+        if isinstance(target, ast.Subscript):
+            container = self.eval(target.value)
+            index = self.eval_index(target.slice)
+            current = self.subscript(container, index, target)
+            value = self.binary(op, symbol, current, self.eval(stmt.value), stmt)
+            self.set_item(container, index, value, target)
+            return self.shown_root(target)
+        if isinstance(target, ast.Attribute):
+            owner = self.eval(target.value)
+            current = self.attribute(owner, target.attr)
+            value = self.binary(op, symbol, current, self.eval(stmt.value), stmt)
+            self.set_attribute(owner, target.attr, value)
+            return self.shown_root(target)
+        raise refuse("this kind of augmented assignment")
+
+    def stmt_Pass(self, stmt: ast.Pass) -> None:
+        return None
+
+    def stmt_Break(self, stmt: ast.Break) -> None:
+        raise _Break
+
+    def stmt_Continue(self, stmt: ast.Continue) -> None:
+        raise _Continue
+
+    def stmt_Return(self, stmt: ast.Return) -> None:
+        if not self.frame.in_function:
+            raise MisplacedStatement("'return' outside function")
+        raise _Return(None if stmt.value is None else self.eval(stmt.value))
+
+    def stmt_If(self, stmt: ast.If) -> None:
+        self.run_block(stmt.body if self.truth(self.eval(stmt.test)) else stmt.orelse)
+
+    def stmt_For(self, stmt: ast.For) -> None:
+        iterable = self.iterate(self.eval(stmt.iter))
+        for item in iterable:
+            self.tick()
+            self.assign(stmt.target, item)
+            try:
+                self.run_block(stmt.body)
+            except _Break:
+                return
+            except _Continue:
+                continue
+        self.run_block(stmt.orelse)
+
+    def stmt_While(self, stmt: ast.While) -> None:
+        while self.truth(self.eval(stmt.test)):
+            self.tick()
+            try:
+                self.run_block(stmt.body)
+            except _Break:
+                return
+            except _Continue:
+                continue
+        self.run_block(stmt.orelse)
+
+    def stmt_Assert(self, stmt: ast.Assert) -> None:
+        if not self.truth(self.eval(stmt.test)):
+            raise AssertionError("" if stmt.msg is None else render_text(self.eval(stmt.msg)))
+
+    def stmt_Delete(self, stmt: ast.Delete) -> None:
+        for target in stmt.targets:
+            if not isinstance(target, ast.Name):
+                raise refuse("del of anything but a name")
+            scope = self.frame.locals
+            if target.id not in scope:
+                raise NameError(f"name '{target.id}' is not defined")
+            del scope[target.id]
+
+    def stmt_Import(self, stmt: ast.Import) -> None:
+        for alias in stmt.names:
+            bound = whitelist.IMPORTS.get((alias.name, alias.asname))
+            if bound is None:
+                raise Refused(f"import {alias.name} is not available here: {whitelist.IMPORT_HELP}")
+            self.frame.locals.pop(bound, None)
+
+    def stmt_ImportFrom(self, stmt: ast.ImportFrom) -> None:
+        for alias in stmt.names:
+            bound = whitelist.FROM_IMPORTS.get((stmt.module or "", alias.name))
+            if bound is None or alias.asname not in (None, bound) or stmt.level:
+                raise Refused(
+                    f"from {stmt.module} import {alias.name} is not available here: {whitelist.IMPORT_HELP}"
+                )
+            self.frame.locals.pop(bound, None)
+
+    def stmt_With(self, stmt: ast.With) -> None:
+        if len(stmt.items) != 1 or stmt.items[0].optional_vars is not None:
+            raise refuse("this form of `with`")
+        manager = self.eval(stmt.items[0].context_expr)
+        if not isinstance(manager, (torch.no_grad, torch.enable_grad)):
+            raise Refused(
+                "`with` is available here only as `with torch.no_grad():` or `with torch.enable_grad():`"
+            )
+        with manager:
+            self.run_block(stmt.body)
+
+    def stmt_FunctionDef(self, stmt: ast.FunctionDef) -> None:
+        self.frame.locals[stmt.name] = self.make_closure(stmt, stmt.name)
+
+    def make_closure(self, node: ast.FunctionDef | ast.Lambda, name: str, is_method: bool = False) -> Closure:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list:
+            raise refuse("decorators")
+        arguments = node.args
+        if arguments.vararg or arguments.kwarg or arguments.posonlyargs:
+            raise refuse("*args, **kwargs and positional-only parameters")
+        _check_name(name, allow_init=is_method)
+        for arg in arguments.args + arguments.kwonlyargs:
+            _check_name(arg.arg)
+        defaults = tuple(self.eval(d) for d in arguments.defaults)
+        kw_defaults = {
+            arg.arg: self.eval(default)
+            for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
+            if default is not None
+        }
+        return Closure(name, node, defaults, kw_defaults, self.frame.globals, self, is_method)
+
+    def stmt_ClassDef(self, stmt: ast.ClassDef) -> None:
+        _check_name(stmt.name)
+        form = "class Name(nn.Module) whose body defines __init__ and forward"
+        if len(stmt.bases) != 1 or stmt.keywords or stmt.decorator_list:
+            raise Refused(f"this class form is not available here: only {form}")
+        if self.eval(stmt.bases[0]) is not nn.Module:
+            raise Refused(f"this base class is not available here: only {form}")
+        methods: dict[str, Closure] = {}
+        for item in stmt.body:
+            if isinstance(item, ast.FunctionDef):
+                methods[item.name] = self.make_closure(item, item.name, is_method=True)
+            elif isinstance(item, ast.Pass) or (
+                isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
+            ):
+                continue
+            else:
+                raise Refused(f"only method definitions are available inside a class here: {form}")
+        self.frame.locals[stmt.name] = build_module_class(stmt.name, methods)
+
+    # -- assignment
+
+    def assign(self, target: ast.expr, value: object) -> list[tuple[str | None, object]]:
+        if isinstance(target, ast.Name):
+            _check_name(target.id)
+            self.frame.locals[target.id] = value
+            return [(target.id, value)]
+        if isinstance(target, (ast.Tuple, ast.List)):
+            if any(isinstance(t, ast.Starred) for t in target.elts):
+                raise refuse("starred assignment")
+            items = self.builtins.materialize(self.iterate(value)) if not isinstance(value, (list, tuple)) else list(value)
+            if len(items) != len(target.elts):
+                raise ValueError(
+                    f"too many values to unpack (expected {len(target.elts)})"
+                    if len(items) > len(target.elts)
+                    else f"not enough values to unpack (expected {len(target.elts)}, got {len(items)})"
+                )
+            shown: list[tuple[str | None, object]] = []
+            for element, item in zip(target.elts, items):
+                shown.extend(self.assign(element, item))
+            return shown
+        if isinstance(target, ast.Subscript):
+            container = self.eval(target.value)
+            self.set_item(container, self.eval_index(target.slice), value, target)
+            return self.shown_root(target)
+        if isinstance(target, ast.Attribute):
+            self.set_attribute(self.eval(target.value), target.attr, value)
+            return []
+        raise refuse("this assignment target")
+
+    def shown_root(self, target: ast.expr) -> list[tuple[str | None, object]]:
+        """After ``a[0, 0] = 99.0`` show ``a`` itself."""
+        root = target
+        while isinstance(root, (ast.Subscript, ast.Attribute)):
+            root = root.value
+        if isinstance(root, ast.Name) and not isinstance(target, ast.Attribute):
+            return [(root.id, self.lookup(root.id))]
+        return []
+
+    def set_item(self, container: object, index: object, value: object, node: ast.AST) -> None:
+        if not isinstance(container, (torch.Tensor, np.ndarray, list)):
+            raise TypeError(f"'{type(container).__name__}' object does not support item assignment")
+        if isinstance(container, np.ndarray):
+            sizing.check_numpy_arguments([value], {})
+        self.invoke(node, "[]=", operator.setitem, [container, index, value], {})
+        if isinstance(container, list):
+            sizing.check_length(len(container))
+
+    def set_attribute(self, owner: object, name: str, value: object) -> None:
+        _check_name(name)
+        if isinstance(owner, InterpretedModule):
+            setattr(owner, name, value)
+        elif isinstance(owner, torch.Tensor) and name in TENSOR_SETTABLE:
+            self.invoke(None, f".{name}=", setattr, [owner, name, value], {})
+        else:
+            raise refuse(f"assigning to .{name} of {_type_word(owner)}")
+
+    # -- expressions
+
+    def eval(self, node: ast.expr) -> Any:
+        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        if handler is None:
+            raise refuse(_expression_word(node))
+        return handler(node)
+
+    def expr_Constant(self, node: ast.Constant) -> object:
+        if isinstance(node.value, bytes):
+            raise refuse("bytes")
+        return node.value
+
+    def expr_Name(self, node: ast.Name) -> object:
+        return self.lookup(node.id)
+
+    def lookup(self, name: str) -> object:
+        _check_name(name)
+        frame = self.frame
+        if name in frame.locals:
+            return frame.locals[name]
+        if name in frame.globals:
+            return frame.globals[name]
+        if name in LIBRARIES:
+            return LIBRARIES[name]
+        if name in self.builtins.table:
+            return self.builtins.table[name]
+        if name in REFUSED_BUILTINS:
+            raise refuse(name)
+        raise NameError(f"name '{name}' is not defined")
+
+    def expr_Attribute(self, node: ast.Attribute) -> object:
+        return self.attribute(self.eval(node.value), node.attr)
+
+    def attribute(self, owner: object, name: str) -> object:
+        _check_name(name)
+        if isinstance(owner, Library):
+            if name in owner.members:
+                return owner.members[name]
+            if owner.module is not None and name not in vars(owner.module):
+                raise AttributeError(f"module '{owner.name}' has no attribute '{name}'")
+            raise refuse(f"{owner.name}.{name}")
+        if isinstance(owner, torch.Tensor):
+            if name in TENSOR_ATTRIBUTES:
+                return getattr(owner, name)
+            if name in TENSOR_METHODS:
+                return Method(owner, name)
+        elif isinstance(owner, np.ndarray):
+            if name in ARRAY_ATTRIBUTES:
+                return getattr(owner, name)
+            if name in ARRAY_METHODS:
+                return Method(owner, name)
+        elif isinstance(owner, np.generic):
+            if name in ("dtype", "shape", "ndim", "real", "imag"):
+                return getattr(owner, name)
+            if name in ("item", "astype"):
+                return Method(owner, name)
+        elif isinstance(owner, nn.Module):
+            return self.module_attribute(owner, name)
+        elif isinstance(owner, list) and name in LIST_METHODS:
+            return Method(owner, name)
+        elif isinstance(owner, str) and name in STR_METHODS:
+            return Method(owner, name)
+        elif isinstance(owner, torch.Size) and name in SIZE_METHODS:
+            return Method(owner, name)
+        elif isinstance(owner, tuple) and name in ("count", "index"):
+            return Method(owner, name)
+        elif isinstance(owner, complex) and name in ("real", "imag"):
+            return getattr(owner, name)
+        if _has_attribute(owner, name):
+            raise refuse(f".{name} on {_type_word(owner)}")
+        raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{name}'")
+
+    def module_attribute(self, module: nn.Module, name: str) -> object:
+        if isinstance(module, InterpretedModule):
+            methods = type(module)._user_methods
+            if name in methods:
+                return Bound(methods[name], module)
+            if name in module.__dict__:
+                return module.__dict__[name]
+            for table in (module._modules, module._parameters, module._buffers):
+                if name in table:
+                    return table[name]
+        if name in MODULE_METHODS:
+            return Method(module, name)
+        if name in MODULE_ATTRIBUTES and hasattr(module, name):
+            return getattr(module, name)
+        if isinstance(module, InterpretedModule) or not _has_attribute(module, name):
+            raise AttributeError(f"'{type(module).__name__}' object has no attribute '{name}'")
+        raise refuse(f".{name} on an nn layer")
+
+    def expr_Call(self, node: ast.Call) -> object:
+        if _is_super_init(node.func):
+            return self.super_init(node)
+        function = self.eval(node.func)
+        args: list[object] = []
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                args.extend(self.builtins.materialize(self.iterate(self.eval(arg.value))))
+            else:
+                args.append(self.eval(arg))
+        kwargs: dict[str, object] = {}
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise refuse("**keyword unpacking")
+            _check_name(keyword.arg)
+            kwargs[keyword.arg] = self.eval(keyword.value)
+        return self.call_value(node, function, args, kwargs)
+
+    def call_value(self, node: ast.AST | None, function: object, args: list[object], kwargs: dict[str, object]) -> object:
+        """Call anything the code can hold, with the checks its kind needs."""
+        if isinstance(function, Allowed):
+            return self.call_library(node, function, args, kwargs)
+        if isinstance(function, Method):
+            return self.call_method(node, function, args, kwargs)
+        if isinstance(function, (Closure, Bound)):
+            return function(*args, **kwargs)
+        if isinstance(function, nn.Module):
+            return self.call_module(node, function, args, kwargs)
+        if isinstance(function, type) and issubclass(function, InterpretedModule):
+            return function(*args, **kwargs)
+        if isinstance(function, type) and issubclass(function, np.generic):
+            sizing.before_numpy(Allowed(function.__name__, function, "data"), args, kwargs)
+            return self.checked(self.invoke(node, f"np.{function.__name__}", function, args, kwargs))
+        if id(function) in self.builtins.ids:
+            return function(*args, **kwargs)
+        raise refuse(f"calling {_type_word(function)}")
+
+    def call_library(self, node: ast.AST | None, function: Allowed, args: list[object], kwargs: dict[str, object]) -> object:
+        if function.rule == "module":
+            sizing.check_module(function, args, kwargs)
+        elif function.name.startswith("np."):
+            sizing.before_numpy(function, args, kwargs)
+        else:
+            sizing.before_torch(function, args, kwargs)
+        return self.checked(self.invoke(node, function.name, function.fn, args, kwargs))
+
+    def call_method(self, node: ast.AST | None, method: Method, args: list[object], kwargs: dict[str, object]) -> object:
+        owner, name = method.owner, method.name
+        if isinstance(owner, torch.Tensor):
+            if name not in TENSOR_METHODS_BOUNDED:
+                sizing.before_tensor_method(owner, name, args, kwargs)
+        elif isinstance(owner, (np.ndarray, np.generic)):
+            sizing.before_array_method(owner, name, args, kwargs)  # type: ignore[arg-type]
+        elif isinstance(owner, nn.Module):
+            if name == "forward":
+                return self.call_module(node, owner, args, kwargs)
+        elif isinstance(owner, list) and name in ("append", "insert"):
+            sizing.check_length(len(owner) + 1)
+        elif isinstance(owner, str) and name == "split":
+            pass
+        bound = getattr(owner, name)
+        return self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
+
+    def call_module(self, node: ast.AST | None, module: nn.Module, args: list[object], kwargs: dict[str, object]) -> object:
+        if isinstance(module, nn.Sequential) and not kwargs and len(args) == 1:
+            value = args[0]
+            for layer in module:
+                self.tick()
+                value = self.call_module(node, layer, [value], {})
+            return value
+        if not isinstance(module, InterpretedModule):
+            sizing.before_module_call(module, args)
+        return self.checked(self.invoke(node, "layer", module, args, kwargs, target=module))
+
+    def super_init(self, node: ast.Call) -> None:
+        instance = self.frame.self_value
+        if not isinstance(instance, InterpretedModule):
+            raise refuse("super() outside a method of a class")
+        if node.args or node.keywords:
+            raise TypeError("Module.__init__() takes no arguments here")
+        nn.Module.__init__(instance)
+        return None
+
+    def invoke(
+        self,
+        node: ast.AST | None,
+        op: str,
+        function: Callable[..., object],
+        args: list[object],
+        kwargs: dict[str, object],
+        target: object = None,
+    ) -> object:
+        """Call into a library, remembering what failed (for the shape doctor) if it raises."""
+        try:
+            return function(*args, **kwargs)
+        except (Refused, LimitExceeded, _Break, _Continue, _Return, RecursionError):
+            raise
+        except Exception:
+            if self.failure is None:
+                self.failure = Failure(
+                    node=node if node is not None else self.statement,  # type: ignore[arg-type]
+                    op=op,
+                    args=tuple(args),
+                    kwargs=dict(kwargs),
+                    statement=self.statement,
+                    scope={**self.frame.globals, **self.frame.locals},
+                    target=target,
+                )
+            raise
+
+    def checked(self, value: object) -> object:
+        sizing.check_result(value)
+        return value
+
+    def call_closure(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
+        node = closure.node
+        params = [a.arg for a in node.args.args]
+        kwonly = [a.arg for a in node.args.kwonlyargs]
+        if len(args) > len(params):
+            raise TypeError(f"{closure.name}() takes {len(params)} positional arguments but {len(args)} were given")
+        scope: dict[str, object] = dict(zip(params, args))
+        for key, value in kwargs.items():
+            if key not in params and key not in kwonly:
+                raise TypeError(f"{closure.name}() got an unexpected keyword argument '{key}'")
+            if key in scope:
+                raise TypeError(f"{closure.name}() got multiple values for argument '{key}'")
+            scope[key] = value
+        first_default = len(params) - len(closure.defaults)
+        for i, name in enumerate(params):
+            if name not in scope:
+                if i >= first_default:
+                    scope[name] = closure.defaults[i - first_default]
+                else:
+                    raise TypeError(f"{closure.name}() missing required positional argument: '{name}'")
+        for name in kwonly:
+            if name not in scope:
+                if name not in closure.kw_defaults:
+                    raise TypeError(f"{closure.name}() missing required keyword argument: '{name}'")
+                scope[name] = closure.kw_defaults[name]
+        if self.depth >= MAX_CALL_DEPTH:
+            raise LimitExceeded(f"the depth of nested function calls is over {MAX_CALL_DEPTH}; the limit is {MAX_CALL_DEPTH}")
+        self_value = args[0] if closure.is_method and args else None
+        outer_frame, outer_statement = self.frame, self.statement
+        self.frame = Frame(closure.globals, scope, self_value, in_function=True)
+        self.depth += 1
+        try:
+            if isinstance(node, ast.Lambda):
+                return self.eval(node.body)
+            self.run_block(node.body)
+            return None
+        except _Return as result:
+            return result.value
+        except (_Break, _Continue):
+            raise MisplacedStatement("'break' outside loop") from None
+        finally:
+            self.depth -= 1
+            self.frame = outer_frame
+            if self.failure is None:
+                self.statement = outer_statement
+
+    def expr_Lambda(self, node: ast.Lambda) -> Closure:
+        return self.make_closure(node, "<lambda>")
+
+    def expr_BinOp(self, node: ast.BinOp) -> object:
+        left = self.eval(node.left)
+        right = self.eval(node.right)
+        kind = type(node.op)
+        return self.binary(BINARY_OPERATORS[kind], OPERATOR_SYMBOLS[kind], left, right, node)
+
+    def binary(self, op: Callable[[Any, Any], Any], symbol: str, left: object, right: object, node: ast.AST | None) -> object:
+        plain = _PLAIN_OPERATORS.get(op, op)
+        sizing.before_operator(plain, left, right)
+        return self.checked(self.invoke(node, symbol, op, [left, right], {}))
+
+    def expr_UnaryOp(self, node: ast.UnaryOp) -> object:
+        value = self.eval(node.operand)
+        if isinstance(node.op, ast.Not):
+            return not self.truth(value)
+        return self.checked(self.invoke(node, type(node.op).__name__, UNARY_OPERATORS[type(node.op)], [value], {}))
+
+    def truth(self, value: object) -> bool:
+        return bool(self.invoke(None, "bool", bool, [value], {}))
+
+    def expr_BoolOp(self, node: ast.BoolOp) -> object:
+        is_and = isinstance(node.op, ast.And)
+        value: object = None
+        for operand in node.values:
+            value = self.eval(operand)
+            if self.truth(value) != is_and:
+                return value
+        return value
+
+    def expr_Compare(self, node: ast.Compare) -> object:
+        left = self.eval(node.left)
+        result: object = True
+        for op_node, right_node in zip(node.ops, node.comparators):
+            right = self.eval(right_node)
+            kind = type(op_node)
+            if kind in COMPARISONS:
+                op = COMPARISONS[kind]
+                sizing.before_operator(op, left, right)
+                result = self.checked(self.invoke(node, kind.__name__, op, [left, right], {}))
+            elif kind in (ast.Is, ast.IsNot):
+                result = (left is right) == (kind is ast.Is)
+            else:
+                if isinstance(right, (list, tuple)):
+                    sizing.count_data(right)
+                contained = bool(self.invoke(node, "in", operator.contains, [right, left], {}))
+                result = contained == (kind is ast.In)
+            if len(node.ops) > 1 and not self.truth(result):
+                return result
+            left = right
+        return result
+
+    def expr_IfExp(self, node: ast.IfExp) -> object:
+        return self.eval(node.body if self.truth(self.eval(node.test)) else node.orelse)
+
+    def expr_List(self, node: ast.List) -> list[object]:
+        return self.sequence(node.elts)
+
+    def expr_Tuple(self, node: ast.Tuple) -> tuple[object, ...]:
+        return tuple(self.sequence(node.elts))
+
+    def sequence(self, elements: list[ast.expr]) -> list[object]:
+        items: list[object] = []
+        for element in elements:
+            if isinstance(element, ast.Starred):
+                items.extend(self.builtins.materialize(self.iterate(self.eval(element.value))))
+            else:
+                items.append(self.eval(element))
+            sizing.check_length(len(items))
+        return items
+
+    def expr_Subscript(self, node: ast.Subscript) -> object:
+        return self.subscript(self.eval(node.value), self.eval_index(node.slice), node)
+
+    def eval_index(self, node: ast.expr) -> object:
+        if isinstance(node, ast.Slice):
+            return self.expr_Slice(node)
+        if isinstance(node, ast.Tuple):
+            return tuple(self.eval_index(e) for e in node.elts)
+        return self.eval(node)
+
+    def expr_Slice(self, node: ast.Slice) -> slice:
+        parts = [None if part is None else self.eval(part) for part in (node.lower, node.upper, node.step)]
+        return slice(*parts)
+
+    def subscript(self, container: object, index: object, node: ast.AST) -> object:
+        if isinstance(container, (torch.Tensor, np.ndarray)):
+            sizing.before_index(container, index)
+        elif isinstance(container, nn.Sequential):
+            pass
+        elif not isinstance(container, (list, tuple, str, range, torch.Size)):
+            raise refuse(f"indexing {_type_word(container)}")
+        return self.checked(self.invoke(node, "[]", operator.getitem, [container, index], {}, target=container))
+
+    def iterate(self, value: object) -> Iterator[object]:
+        if isinstance(value, (list, tuple, str, range, torch.Size, torch.Tensor, np.ndarray, enumerate, zip, reversed, nn.Sequential)):
+            return iter(value)
+        if _is_generator(value):
+            return value  # type: ignore[return-value]
+        raise TypeError(f"'{type(value).__name__}' object is not iterable")
+
+    def comprehension(self, generators: list[ast.comprehension], produce: Callable[[], None]) -> None:
+        def loop(level: int) -> None:
+            if level == len(generators):
+                produce()
+                return
+            generator = generators[level]
+            if generator.is_async:
+                raise refuse("async comprehensions")
+            for item in self.iterate(self.eval(generator.iter)):
+                self.tick()
+                self.assign(generator.target, item)
+                if all(self.truth(self.eval(condition)) for condition in generator.ifs):
+                    loop(level + 1)
+
+        outer = self.frame
+        scope = {} if outer.locals is outer.globals else dict(outer.locals)
+        self.frame = Frame(outer.globals, scope, outer.self_value, outer.in_function)
+        try:
+            loop(0)
+        finally:
+            self.frame = outer
+
+    def expr_ListComp(self, node: ast.ListComp) -> list[object]:
+        items: list[object] = []
+
+        def produce() -> None:
+            items.append(self.eval(node.elt))
+            if len(items) > MAX_SEQUENCE:
+                sizing.check_length(len(items))
+
+        self.comprehension(node.generators, produce)
+        return items
+
+    def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[object]:
+        return iter(self.expr_ListComp(node))  # type: ignore[arg-type]
+
+    def expr_JoinedStr(self, node: ast.JoinedStr) -> str:
+        parts: list[str] = []
+        for value in node.values:
+            parts.append(self.eval(value) if isinstance(value, ast.FormattedValue) else str(self.eval(value)))
+        text = "".join(parts)
+        sizing.check_length(len(text), "the length of the formatted text")
+        return text
+
+    def expr_FormattedValue(self, node: ast.FormattedValue) -> str:
+        value = self.eval(node.value)
+        spec = "" if node.format_spec is None else self.expr_JoinedStr(node.format_spec)  # type: ignore[arg-type]
+        sizing.check_format_spec(spec)
+        if node.conversion == ord("r") and isinstance(value, str):
+            value = repr(value)
+        elif node.conversion in (ord("r"), ord("s"), ord("a")):
+            value = render_text(value)
+        elif not spec:
+            return render_text(value)
+        return self.invoke(node, "format", format, [value, spec], {})  # type: ignore[return-value]
+
+
+REFUSED_BUILTINS = frozenset(
+    (
+        "open eval exec compile input getattr setattr delattr hasattr globals locals vars dir "
+        "help exit quit super breakpoint memoryview object id hash iter next map filter format "
+        "chr ord bytes bytearray dict set frozenset classmethod staticmethod property"
+    ).split()
+)
+"""Builtins that exist in Python but not here: named in a refusal rather than a NameError."""
+
+_PLAIN_OPERATORS = {IN_PLACE_OPERATORS[k]: BINARY_OPERATORS[k] for k in BINARY_OPERATORS}
+
+
+def _is_generator(value: object) -> bool:
+    return type(value).__name__ in ("generator", "list_iterator", "tuple_iterator")
+
+
+def _is_super_init(func: ast.expr) -> bool:
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "__init__"
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "super"
+    )
+
+
+def _check_name(name: str, allow_init: bool = False) -> None:
+    if name.startswith("_") and not (allow_init and name == "__init__"):
+        raise Refused(
+            f"names starting with an underscore ({name}) are not available here: {whitelist.ALLOWED_SUMMARY}"
+        )
+
+
+def _has_attribute(owner: object, name: str) -> bool:
+    try:
+        return hasattr(type(owner), name)
+    except Exception:
+        return False
+
+
+def _type_word(value: object) -> str:
+    if isinstance(value, type):
+        return f"the class {value.__name__}"
+    return f"a {type(value).__name__}"
+
+
+def _statement_word(stmt: ast.stmt) -> str:
+    return {
+        "Try": "try",
+        "TryStar": "try",
+        "Raise": "raise",
+        "Global": "global",
+        "Nonlocal": "nonlocal",
+        "AsyncFunctionDef": "async def",
+        "AsyncFor": "async for",
+        "AsyncWith": "async with",
+        "Match": "match",
+    }.get(type(stmt).__name__, type(stmt).__name__.lower())
+
+
+def _expression_word(node: ast.expr) -> str:
+    return {
+        "Dict": "a dict",
+        "Set": "a set",
+        "DictComp": "a dict comprehension",
+        "SetComp": "a set comprehension",
+        "NamedExpr": "the := operator",
+        "Await": "await",
+        "Yield": "yield",
+        "YieldFrom": "yield from",
+        "Starred": "a starred expression here",
+    }.get(type(node).__name__, type(node).__name__)
