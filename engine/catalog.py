@@ -10,6 +10,12 @@ from engine.lesson import Action, Field, Lesson
 
 SEED_HELP = "Seed for the random generators: the same seed always gives the same numbers."
 
+MATRIX_HELP = (
+    "Values in brackets, like [[1, 2], [3, 4]], or a shape such as 2,3 (or 2,3,3) for random whole "
+    "numbers from 0 to 9, drawn by torch with seed 0 so that NumPy gets the same ones."
+)
+OPERAND_HELP = "A, B, a number like 2, or an expression such as A.T, B.t() or B.reshape(2, 3)."
+
 LESSONS: tuple[Lesson, ...] = (
     Lesson(
         id="tensors",
@@ -41,16 +47,65 @@ LESSONS: tuple[Lesson, ...] = (
         number=2,
         title="Matmul",
         summary="Matrix multiplication: matmul, mm, @, dot, and the element-wise *.",
-        fields=(),
+        fields=(
+            Field("a", "A", "[[1,2,3],[4,5,6],[7,8,9]]", "The tensor A. " + MATRIX_HELP),
+            Field("b", "B", "[[2,3],[2,3],[2,3]]", "The tensor B. " + MATRIX_HELP),
+            Field(
+                "op",
+                "op",
+                "matmul",
+                "How left and right are multiplied, with NumPy's twin: torch.matmul (np.matmul), torch.mm "
+                "(np.dot), torch.bmm (np.matmul), @ (@), or * element by element (np.multiply).",
+                choices=("matmul", "mm", "bmm", "@", "*"),
+            ),
+            Field(
+                "batch",
+                "batch",
+                "0",
+                "Stack this many copies of A into a batch (0 to 4): 2 turns A (3, 3) into (2, 3, 3). "
+                "0 leaves A as it is. Left/right arrows change it by one.",
+                step=1,
+                width=4,
+            ),
+            Field("left", "left", "A", "The left operand: " + OPERAND_HELP),
+            Field("right", "right", "B", "The right operand: " + OPERAND_HELP),
+        ),
         module="engine.lessons.matmul",
+        actions=(Action("swap", "ctrl+r", "swap left and right"),),
     ),
     Lesson(
         id="numpy",
         number=3,
         title="Torch/NumPy",
         summary="from_numpy and .numpy(): the same memory seen from both libraries.",
-        fields=(),
+        fields=(
+            Field("values", "a", "[1.0, 2.0, 3.0]", "The NumPy array a, in brackets: [1.0, 2.0, 3.0] or [[1, 2], [3, 4]]."),
+            Field(
+                "dtype",
+                "dtype",
+                "default",
+                "a's element type; 'default' lets NumPy choose (float64 for decimals, int64 for whole numbers). "
+                "from_numpy and .numpy() keep it.",
+                choices=("default", "float64", "float32", "int64", "int32", "uint8"),
+            ),
+            Field(
+                "write",
+                "write",
+                "",
+                "A number written into a's first element after t and c are made; empty writes nothing. "
+                "ctrl+n writes 99, then 100, and so on.",
+            ),
+            Field(
+                "back",
+                "n =",
+                "t.numpy()",
+                "How n gets back to NumPy: t.numpy() shares t's memory; w.numpy(), where w is a copy of a that "
+                "requires grad, is refused; w.detach().numpy() is the fix.",
+                choices=("t.numpy()", "w.numpy()", "w.detach().numpy()"),
+            ),
+        ),
         module="engine.lessons.bridge",
+        actions=(Action("change", "ctrl+n", "write into a"),),
     ),
     Lesson(
         id="derivatives",

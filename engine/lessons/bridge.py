@@ -1,0 +1,167 @@
+"""Lesson 3: torch <-> NumPy, and the memory the two can share.
+
+``torch.from_numpy(a)`` and ``t.numpy()`` are views of the same memory, while
+``torch.tensor(a)`` copies. The ``write`` field puts a number into a's first
+element after both tensors are made, and the lesson's action bumps that number,
+so the learner watches the shared tensor follow the array and the copy stay.
+The last part asks for ``.numpy()`` on a tensor that requires grad: PyTorch's
+refusal, and the ``.detach().numpy()`` fix, which is one of the field's choices.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Mapping
+
+from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Value
+from engine.errors import InputError
+from engine.evaluation import Evaluation, Output, Problem, evaluate
+from engine.lessons.common import value_block
+from engine.parsing import parse_choice, parse_number, parse_values, values_shape
+
+DTYPES = ("default", "float64", "float32", "int64", "int32", "uint8")
+BACK = ("t.numpy()", "w.numpy()", "w.detach().numpy()")
+"""How n comes back to NumPy: from the shared tensor t, or from w, a copy of a that requires grad."""
+
+FIRST_WRITE = 99
+"""What the action writes into a's first element the first time."""
+
+
+def _array_line(values: list, dtype: str) -> str:
+    dtype_arg = "" if dtype == "default" else f", dtype=np.{dtype}"
+    return f"a = np.array({values!r}{dtype_arg})"
+
+
+def _number_literal(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def build_source(values: list, dtype: str, write: float | None, back: str) -> str:
+    """The lesson's code: make a, share it, copy it, maybe write into it, and go back to NumPy."""
+    first = "a[" + ", ".join("0" * len(values_shape(values))) + "]"
+    lines = [_array_line(values, dtype), "t = torch.from_numpy(a)", "c = torch.tensor(a)"]
+    if write is not None:
+        lines += [f"{first} = {_number_literal(write)}", "t", "c"]
+    if back == "t.numpy()":
+        lines += ["n = t.numpy()", "np.shares_memory(n, a)"]
+    else:
+        lines += ["w = torch.tensor(a, requires_grad=True)", f"n = {back}"]
+    return "\n".join(lines) + "\n"
+
+
+def _last(evaluation: Evaluation, name: str) -> Output | None:
+    """The latest output of ``name``: its assignment, or a later line showing it."""
+    return next((o for o in reversed(evaluation.outputs) if o.name == name or o.source == name), None)
+
+
+def _fix_choices(problem: Problem) -> tuple[FixChoice, ...]:
+    """The doctor's fixes that are one of the ``n =`` choices, as field values."""
+    choices = []
+    for fix in problem.fixes:
+        try:
+            statement = ast.parse(fix.code.strip()).body
+        except SyntaxError:
+            continue
+        if len(statement) == 1 and isinstance(statement[0], ast.Assign):
+            expression = ast.unparse(statement[0].value)
+            if expression in BACK:
+                choices.append(FixChoice(fix.label or fix.code, fix.note, fix.shape, {"back": expression}))
+    return tuple(choices)
+
+
+def _problem_view(problem: Problem) -> ProblemView:
+    return ProblemView(
+        kind=problem.kind,
+        message=problem.message,
+        source=problem.source,
+        explanation=problem.explanation,
+        fixes=_fix_choices(problem),
+        expected=True,
+    )
+
+
+def _wrote(evaluation: Evaluation) -> bool:
+    """Whether the write into a's first element ran."""
+    return any(o.source.startswith("a[") for o in evaluation.outputs)
+
+
+def _shown(evaluation: Evaluation) -> list[Block]:
+    notes = {
+        "a": ("NumPy: a", "after the write" if _wrote(evaluation) else ""),
+        "t": ("from_numpy: t", "shares a's memory"),
+        "c": ("torch.tensor: c", "a copy of a"),
+    }
+    values: list[Value] = []
+    for name, (title, note) in notes.items():
+        output = _last(evaluation, name)
+        if output is not None:
+            values.append(value_block(output, title, note))
+    return [Columns(tuple(values))] if values else []
+
+
+def _facts(evaluation: Evaluation, write: float | None, back: str) -> list[Block]:
+    facts: list[Block] = []
+    a, t = _last(evaluation, "a"), _last(evaluation, "t")
+    if a is not None and t is not None:
+        facts.append(
+            Fact(
+                f"The dtype is kept: NumPy's {a.dtype} became {t.dtype}, and .numpy() gives {a.dtype} back. "
+                "(torch.tensor of a Python list of floats would make float32.)"
+            )
+        )
+    if _wrote(evaluation):
+        facts.append(
+            Fact(
+                "t changed with a: from_numpy wraps a's memory, it does not copy it. "
+                "c did not: torch.tensor(a) copied the numbers when it was made."
+            )
+        )
+    elif write is None:
+        facts.append(Fact("Press ctrl+n to write into a's first element: t follows it, c does not."))
+    if back == "t.numpy()" and evaluation.error is None:
+        facts.append(Fact("n = t.numpy() shares memory too (np.shares_memory says True): both ways, one buffer."))
+    elif back == "w.detach().numpy()" and evaluation.error is None:
+        facts.append(
+            Fact(
+                "detach() gives the same numbers without gradient tracking, so .numpy() works; n shares w's memory "
+                "(w itself is a copy of a, made by torch.tensor)."
+            )
+        )
+    facts += [Fact(f"NumPy warned: {text}", tone="warning") for text in evaluation.warnings]
+    return facts
+
+
+def _next_write(write: float | None) -> str:
+    return str(FIRST_WRITE) if write is None else _number_literal(write + 1)
+
+
+def run(values: Mapping[str, str]) -> LessonResult:
+    """Lesson 3 for the given field values."""
+    try:
+        array = parse_values(values["values"])
+    except InputError as error:
+        raise error.for_field("values") from None
+    shape = values_shape(array)
+    if not isinstance(array, list) or 0 in shape:
+        raise InputError("a needs at least one number in brackets, like [1.0, 2.0, 3.0].", "values")
+    dtype = parse_choice(values["dtype"], "dtype", DTYPES)
+    text = values["write"].strip()
+    try:
+        write = parse_number(text, "The number to write") if text else None
+    except InputError as error:
+        raise error.for_field("write") from None
+    back = parse_choice(values["back"], "n", BACK)
+    source = build_source(array, dtype, write, back)
+    evaluation = evaluate(source)
+    blocks: list[Block] = [Code(source), *_shown(evaluation)]
+    n = _last(evaluation, "n")
+    shares = next((o for o in evaluation.outputs if o.source.startswith("np.shares_memory")), None)
+    if n is not None:
+        extra = [value_block(n, f"back to NumPy: n = {back}")]
+        if shares is not None:
+            extra.append(value_block(shares, shares.source))
+        blocks.append(Columns(tuple(extra)))
+    if evaluation.error is not None:
+        blocks.append(_problem_view(evaluation.error))
+    blocks += _facts(evaluation, write, back)
+    return LessonResult(blocks=tuple(blocks), source=source, actions={"change": {"write": _next_write(write)}})

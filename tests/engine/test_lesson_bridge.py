@@ -1,0 +1,146 @@
+"""Lesson 3 shows torch and NumPy sharing memory (or not) exactly as the libraries do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from engine import InputError, lesson_by_id
+from engine.blocks import Code, Columns, Fact, ProblemView, Value
+from tests.plain_python import run_plain
+
+LESSON = lesson_by_id("numpy")
+
+
+def _values(result) -> dict[str, Value]:
+    return {
+        v.title.split(":")[0]: v
+        for b in result.blocks
+        if isinstance(b, Columns)
+        for v in b.blocks
+        if isinstance(v, Value)
+    }
+
+
+def _facts(result) -> str:
+    return " ".join(b.text for b in result.blocks if isinstance(b, Fact))
+
+
+def _problem(result) -> ProblemView:
+    return next(b for b in result.blocks if isinstance(b, ProblemView))
+
+
+def test_from_numpy_and_tensor_keep_the_dtype() -> None:
+    result = LESSON.compute({})
+    shown = _values(result)
+    a = np.array([1.0, 2.0, 3.0])
+    assert shown["NumPy"].text == str(a) and shown["NumPy"].dtype == "float64"
+    assert shown["from_numpy"].text == str(torch.from_numpy(a))
+    assert shown["from_numpy"].dtype == str(torch.from_numpy(a).dtype) == "torch.float64"
+    assert shown["torch.tensor"].text == str(torch.tensor(a)) and shown["torch.tensor"].dtype == "torch.float64"
+    assert shown["back to NumPy"].text == str(torch.from_numpy(a).numpy())
+    assert shown["np.shares_memory(n, a)"].text == "True"
+    assert "float64" in _facts(result) and "ctrl+n" in _facts(result)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "int64", "int32", "uint8"])
+def test_each_dtype_survives_both_ways(dtype: str) -> None:
+    shown = _values(LESSON.compute({"values": "[[1, 2], [3, 4]]", "dtype": dtype}))
+    a = np.array([[1, 2], [3, 4]], dtype=dtype)
+    assert shown["from_numpy"].dtype == str(torch.from_numpy(a).dtype)
+    assert shown["back to NumPy"].dtype == str(torch.from_numpy(a).numpy().dtype) == dtype
+
+
+def test_a_write_into_the_array_shows_in_the_shared_tensor_but_not_in_the_copy() -> None:
+    result = LESSON.compute({"write": "99"})
+    a = np.array([1.0, 2.0, 3.0])
+    t, c = torch.from_numpy(a), torch.tensor(a)
+    a[0] = 99
+    shown = _values(result)
+    assert shown["NumPy"].text == str(a)
+    assert shown["from_numpy"].text == str(t) and t[0].item() == 99
+    assert shown["torch.tensor"].text == str(c) and c[0].item() == 1
+    assert "a[0] = 99" in result.source
+    assert "t changed with a" in _facts(result)
+
+
+def test_the_action_bumps_the_written_number() -> None:
+    assert LESSON.compute({}).actions["change"] == {"write": "99"}
+    assert LESSON.compute({"write": "99"}).actions["change"] == {"write": "100"}
+    assert LESSON.compute({"write": "2.5"}).actions["change"] == {"write": "3.5"}
+
+
+def test_a_2d_array_is_written_at_its_first_element() -> None:
+    result = LESSON.compute({"values": "[[1, 2], [3, 4]]", "write": "7"})
+    a = np.array([[1, 2], [3, 4]])
+    t = torch.from_numpy(a)
+    a[0, 0] = 7
+    assert "a[0, 0] = 7" in result.source
+    assert _values(result)["from_numpy"].text == str(t)
+
+
+def test_numpy_on_a_tensor_that_requires_grad_and_its_fix() -> None:
+    result = LESSON.compute({"back": "w.numpy()"})
+    problem = _problem(result)
+    w = torch.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    with pytest.raises(RuntimeError) as caught:
+        w.numpy()
+    assert problem.message == str(caught.value)
+    assert problem.message == "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+    assert problem.source == "n = w.numpy()"
+    for fix in problem.fixes:
+        assert fix.values == {"back": "w.detach().numpy()"}
+    fixed = LESSON.compute({"back": "w.detach().numpy()"})
+    assert not [b for b in fixed.blocks if isinstance(b, ProblemView)]
+    assert _values(fixed)["back to NumPy"].text == str(w.detach().numpy())
+
+
+def test_an_impossible_write_shows_numpys_error() -> None:
+    result = LESSON.compute({"values": "[1, 2]", "dtype": "uint8", "write": "300"})
+    a = np.array([1, 2], dtype=np.uint8)
+    with pytest.raises(OverflowError) as caught:
+        a[0] = 300
+    assert _problem(result).message == str(caught.value)
+    assert _values(result)["NumPy"].note == ""
+
+
+def test_the_shown_code_prints_what_the_pane_shows() -> None:
+    cases = [
+        {},
+        {"write": "99"},
+        {"values": "[[1, 2], [3, 4]]", "dtype": "float32", "write": "-5"},
+        {"back": "w.numpy()"},
+        {"back": "w.detach().numpy()", "write": "4"},
+        {"dtype": "int64", "back": "w.numpy()"},
+    ]
+    results = [LESSON.compute(values) for values in cases]
+    plain = run_plain([r.source for r in results])
+    for result, printed in zip(results, plain):
+        code = next(b for b in result.blocks if isinstance(b, Code))
+        assert code.source == result.source
+        shown = _values(result)
+        for title, key in (("NumPy", "a"), ("from_numpy", "t"), ("torch.tensor", "c"), ("back to NumPy", "n")):
+            if title in shown:
+                assert shown[title].text == printed.shown[key], title
+        if "np.shares_memory(n, a)" in shown:
+            assert printed.shown["np.shares_memory(n, a)"] == shown["np.shares_memory(n, a)"].text
+        problems = [b for b in result.blocks if isinstance(b, ProblemView)]
+        assert printed.error == (f"{problems[0].kind}: {problems[0].message}" if problems else None)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"values": "[1, 2"}, "values"),
+        ({"values": "[]"}, "values"),
+        ({"values": "5"}, "values"),
+        ({"values": "[[1, 2], [3]]"}, "values"),
+        ({"write": "lots"}, "write"),
+        ({"write": "inf"}, "write"),
+    ],
+)
+def test_bad_input_names_its_field(values: dict[str, str], field: str) -> None:
+    with pytest.raises(InputError) as caught:
+        LESSON.compute(values)
+    assert caught.value.field == field
