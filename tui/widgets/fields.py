@@ -6,6 +6,7 @@ kind, so the lesson pane does not care how a value was typed or picked.
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from typing import Mapping
 
 from textual.app import ComposeResult
@@ -16,6 +17,10 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from engine.lesson import Field
+
+
+CODE_LANGUAGE = "python" if find_spec("tree_sitter") and find_spec("tree_sitter_python") else None
+"""Code fields are highlighted when the optional tree-sitter grammar is installed (plain text otherwise)."""
 
 
 class StepperInput(Input):
@@ -68,7 +73,9 @@ class FieldRow(Vertical):
                     id=editor_id,
                 )
             elif spec.multiline:
-                yield TextArea(self._value, soft_wrap=False, show_line_numbers=True, id=editor_id)
+                yield TextArea(
+                    self._value, language=CODE_LANGUAGE, soft_wrap=False, show_line_numbers=True, id=editor_id
+                )
             elif spec.step is not None:
                 yield StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
             else:
