@@ -120,7 +120,31 @@ LESSONS: tuple[Lesson, ...] = (
         number=5,
         title="Single layer",
         summary="y = sigmoid(x @ w1 + b1): one layer, its shape error and the reshapes that fix it.",
-        fields=(),
+        fields=(
+            Field(
+                "sizes",
+                "layers",
+                "10, 20, 20, 10",
+                "Layer sizes from input to output: 10, 20, 20, 10 is 10 features, two hidden layers "
+                "of 20 and 10 outputs.",
+                width=16,
+            ),
+            Field(
+                "input",
+                "input",
+                "10",
+                "Shape of the input; its last size is the number of features (the first layer wants "
+                "as many as the first layer size).",
+            ),
+            Field(
+                "activation",
+                "activation",
+                "none",
+                "What runs between layers: none (as in the tutorial), sigmoid or relu.",
+                choices=("none", "sigmoid", "relu"),
+            ),
+            Field("seed", "seed", "7", SEED_HELP, step=1, width=6),
+        ),
         module="engine.lessons.layer",
     ),
     Lesson(
@@ -128,7 +152,41 @@ LESSONS: tuple[Lesson, ...] = (
         number=6,
         title="Network",
         summary="Two hidden layers by hand, then the same network with nn.Module and nn.Linear.",
-        fields=(),
+        fields=(
+            Field("seed", "seed", "7", SEED_HELP, step=1, width=6),
+            Field("inputs", "inputs", "1,10", "Shape of the input: one row of 10 features is 1,10."),
+            Field(
+                "weight",
+                "w1",
+                "like inputs",
+                "Shape of the weights w1. 'like inputs' is torch.randn_like(inputs), as the tutorial does "
+                "(so w1 is 1,10 too); or type a shape such as 10,1.",
+            ),
+            Field("bias", "b1", "1,1", "Shape of the bias b1: one number is 1,1."),
+            Field(
+                "fix",
+                "fix",
+                "none",
+                "How w1 is made to fit: none (the tutorial's error), w1.reshape, w1.view, w1.resize_ "
+                "or the transpose w1.T.",
+                choices=("none", "reshape", "view", "resize_", "transpose"),
+            ),
+            Field(
+                "memory",
+                "w1 memory",
+                "contiguous",
+                "non-contiguous makes w1 the transpose of another tensor, so its numbers are not laid "
+                "out row by row: view refuses it, reshape copies it, resize_ ignores the layout.",
+                choices=("contiguous", "non-contiguous"),
+            ),
+            Field(
+                "activation",
+                "sigmoid",
+                "torch.sigmoid",
+                "The activation: torch.sigmoid, or by hand as 1 / (1 + exp(-z)) (the same numbers).",
+                choices=("torch.sigmoid", "by hand"),
+            ),
+        ),
         module="engine.lessons.network",
     ),
     Lesson(

@@ -1,0 +1,387 @@
+"""Lesson 5: one layer, y = sigmoid(inputs @ w1 + b1), the shape error the tutorial hits, and its fixes.
+
+The tutorial makes w1 with ``randn_like(inputs)``, so w1 is (1, 10) like the
+input and the product fails. The lesson runs the code built from the fields,
+shows the shape doctor's explanation and verified fixes, and runs each of the
+four ways to make w1 fit (reshape, view, resize_, .T) so their results and what
+they do to memory can be compared side by side.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import torch
+
+from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, ProblemView, Table, Value
+from engine.errors import InputError
+from engine.evaluation import Evaluation, Problem, evaluate
+from engine.lessons.common import outputs_by_name, value_block
+from engine.parsing import parse_choice, parse_int, parse_shape
+
+FIXES = ("none", "reshape", "view", "resize_", "transpose")
+LAYOUTS = ("contiguous", "non-contiguous")
+ACTIVATIONS = ("torch.sigmoid", "by hand")
+LIKE_INPUTS = ("like inputs", "like", "randn_like", "same")
+"""What the w1 field accepts for ``torch.randn_like(inputs)``, the tutorial's choice."""
+
+MAX_WRITTEN_TERMS = 12
+"""Most terms of z = w1 x1 + ... + b written out with their numbers."""
+
+@dataclass(frozen=True)
+class Layer:
+    """The validated fields: everything the lesson's code is built from."""
+
+    seed: int
+    inputs: tuple[int, ...]
+    weight: tuple[int, ...] | None
+    """The requested shape of w1; None means ``torch.randn_like(inputs)``."""
+    bias: tuple[int, ...]
+    contiguous: bool
+    activation: str
+
+    @property
+    def requested(self) -> tuple[int, ...]:
+        """The shape asked for w1 (the input's, when made like it)."""
+        return self.inputs if self.weight is None else self.weight
+
+    @property
+    def weight_shape(self) -> tuple[int, ...]:
+        """The shape w1 has once made; a non-contiguous w1 is always a transposed matrix."""
+        return self.requested if self.contiguous else _transposed_layout(self.requested)
+
+    @property
+    def target(self) -> tuple[int, int]:
+        """The shape reshape, view and resize_ give w1: as many rows as the input has columns."""
+        features = self.inputs[-1]
+        count = math.prod(self.weight_shape)
+        if features and count and count % features == 0:
+            return features, count // features
+        return features, 1
+
+
+def _transposed_layout(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A 2-D shape with both sides over 1 holding as many numbers as ``shape``: its transpose is not contiguous."""
+    if len(shape) == 2 and min(shape) > 1:
+        return shape
+    count = math.prod(shape)
+    side = next((d for d in range(math.isqrt(count), 1, -1) if count % d == 0), None)
+    if side is None:
+        raise InputError(
+            f"w1 would hold {count} numbers, and {count} has no factors: a transposed matrix needs two sides "
+            "over 1 (for example 10 = 2 x 5). Give w1 a count like 10, or keep it contiguous.",
+            "memory",
+        )
+    return side, count // side
+
+
+def _shape_field(values: Mapping[str, str], name: str) -> tuple[int, ...]:
+    try:
+        return parse_shape(values[name])
+    except InputError as error:
+        raise error.for_field(name) from None
+
+
+def parse(values: Mapping[str, str]) -> Layer:
+    """Check every field, raising ``InputError`` on the first bad one."""
+    try:
+        seed = parse_int(values["seed"], "Seed", 0, 2**32 - 1)
+    except InputError as error:
+        raise error.for_field("seed") from None
+    inputs = _shape_field(values, "inputs")
+    weight_text = values["weight"].strip().lower()
+    if weight_text in LIKE_INPUTS:
+        weight = None
+    else:
+        try:
+            weight = parse_shape(values["weight"])
+        except InputError as error:
+            raise InputError(
+                error.message + ' Or type "like inputs" for torch.randn_like(inputs).', "weight"
+            ) from None
+    bias = _shape_field(values, "bias")
+    for name, value, choices in (("fix", values["fix"], FIXES), ("memory", values["memory"], LAYOUTS)):
+        try:
+            parse_choice(value, name.capitalize(), choices)
+        except InputError as error:
+            raise error.for_field(name) from None
+    activation = parse_choice(values["activation"], "Activation", ACTIVATIONS)
+    return Layer(seed, inputs, weight, bias, values["memory"] == "contiguous", activation)
+
+
+def _tuple(shape: tuple[int, ...]) -> str:
+    return f"({shape[0]},)" if len(shape) == 1 else "(" + ", ".join(map(str, shape)) + ")"
+
+
+def _dims(shape: tuple[int, ...]) -> str:
+    return "(" + ", ".join(map(str, shape)) + ")"
+
+
+def fix_expression(layer: Layer, fix: str) -> str:
+    """The code that makes w1 fit, for one of the fixes."""
+    rows, cols = layer.target
+    if fix == "transpose":
+        return "w1.T"
+    return f"w1.{fix}({rows}, {cols})"
+
+
+def _grows(layer: Layer, fix: str) -> bool:
+    """Whether the fix is a resize_ that would add numbers nobody wrote (uninitialised memory)."""
+    return fix == "resize_" and math.prod(layer.target) > math.prod(layer.weight_shape)
+
+
+def build_source(layer: Layer, fix: str) -> str:
+    """The lesson's code: the tutorial's layer, with w1 made to fit by ``fix`` (or not, for "none")."""
+    lines = [f"torch.manual_seed({layer.seed})", f"inputs = torch.randn({_tuple(layer.inputs)})"]
+    if not layer.contiguous:
+        rows, cols = layer.weight_shape
+        lines += [f"w1 = torch.randn(({cols}, {rows})).T", "w1.is_contiguous()"]
+    elif layer.weight is None:
+        lines.append("w1 = torch.randn_like(inputs)")
+    else:
+        lines.append(f"w1 = torch.randn({_tuple(layer.weight)})")
+    lines.append(f"b1 = torch.randn({_tuple(layer.bias)})")
+    if fix == "none":
+        lines.append("z = torch.matmul(inputs, w1) + b1")
+    else:
+        lines += [f"w = {fix_expression(layer, fix)}", "z = torch.matmul(inputs, w) + b1"]
+    lines.append("y = torch.sigmoid(z)" if layer.activation == "torch.sigmoid" else "y = 1 / (1 + torch.exp(-z))")
+    if fix == "resize_":
+        lines.append("w1.shape")
+    return "\n".join(lines) + "\n"
+
+
+def _same_code(a: str, b: str) -> bool:
+    """Whether two statements are the same code, whatever their spacing."""
+    try:
+        return ast.dump(ast.parse(a.strip())) == ast.dump(ast.parse(b.strip()))
+    except SyntaxError:
+        return False
+
+
+def fix_choices(layer: Layer, problem: Problem) -> tuple[FixChoice, ...]:
+    """The doctor's verified fixes that are one of the lesson's fixes, as choices that set the fix field."""
+    choices: list[FixChoice] = []
+    for fix in problem.fixes:
+        for kind in FIXES[1:]:
+            expression = fix_expression(layer, kind)
+            forms = (f"z = torch.matmul(inputs, {expression}) + b1", f"w = {expression}")
+            if any(_same_code(fix.code, form) for form in forms) and all(c.values["fix"] != kind for c in choices):
+                choices.append(FixChoice(expression, fix.note, fix.shape, {"fix": kind}))
+                break
+    return tuple(choices)
+
+
+@dataclass(frozen=True)
+class FixRun:
+    """One fix, run: its y, or why it failed or was not run, and what it did to memory."""
+
+    fix: str
+    expression: str
+    evaluation: Evaluation | None
+    skipped: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.evaluation is None or self.evaluation.error is not None
+
+    def tensor(self, name: str) -> torch.Tensor | None:
+        value = None if self.evaluation is None else self.evaluation.namespace.get(name)
+        return value if isinstance(value, torch.Tensor) else None
+
+    @property
+    def shares_memory(self) -> bool | None:
+        """Whether w, the fitted weight, uses w1's memory (None when the fix did not run)."""
+        w, w1 = self.tensor("w"), self.tensor("w1")
+        if self.failed or w is None or w1 is None:
+            return None
+        return w.untyped_storage().data_ptr() == w1.untyped_storage().data_ptr()
+
+
+def run_fix(layer: Layer, fix: str) -> FixRun:
+    """Run the lesson's code with ``fix`` applied (a resize_ into uninitialised memory is not run)."""
+    expression = fix_expression(layer, fix)
+    if _grows(layer, fix):
+        grown = math.prod(layer.target) - math.prod(layer.weight_shape)
+        return FixRun(fix, expression, None, f"not run: it would grow w1 by {grown} uninitialised numbers")
+    return FixRun(fix, expression, evaluate(build_source(layer, fix), seed=layer.seed))
+
+
+def _short(text: str) -> str:
+    """A one-number tensor's text as just the number (``tensor([[0.3030]])`` -> ``0.3030``)."""
+    inner = text.removeprefix("tensor(").rstrip(")").strip("[]")
+    return inner if "," not in inner and "\n" not in inner else text
+
+
+def _result_cell(run: FixRun) -> str:
+    if run.skipped:
+        return "-"
+    if run.failed:
+        return "✗ fails"
+    y = run.tensor("y")
+    if y is None:
+        return "?"
+    return _short(str(y)) if y.numel() == 1 else "shape " + _dims(tuple(y.shape))
+
+
+def _memory_cell(layer: Layer, run: FixRun) -> str:
+    if run.skipped:
+        return run.skipped
+    if run.failed:
+        assert run.evaluation is not None and run.evaluation.error is not None
+        error = run.evaluation.error
+        return f"{error.kind}: {error.message}"
+    if run.fix == "resize_":
+        w1 = run.tensor("w1")
+        after = _dims(tuple(w1.shape)) if w1 is not None else "?"
+        dropped = math.prod(layer.weight_shape) - math.prod(layer.target)
+        note = f"changed w1 itself: w1 is now {after}"
+        return note + (f" and lost {dropped} of its numbers" if dropped > 0 else "")
+    if run.shares_memory:
+        return "no copy: same memory as w1"
+    return "copied: new memory (w1 is not contiguous)"
+
+
+def fixes_table(layer: Layer, runs: list[FixRun]) -> Table:
+    """Each fix's result and what it did to memory, one row per fix."""
+    rows = tuple((run.expression, _result_cell(run), _memory_cell(layer, run)) for run in runs)
+    return Table(("fix", "y", "memory"), rows, title="Every fix, run")
+
+
+def formula(layer: Layer, evaluation: Evaluation) -> Block | None:
+    """z = w1 x1 + ... + b written out with the numbers, when it is one short sum."""
+    names = evaluation.namespace
+    x, w, b, z, y = (names.get(n) for n in ("inputs", "w", "b1", "z", "y"))
+    if not all(isinstance(t, torch.Tensor) for t in (x, w, b, z, y)):
+        return None
+    features = layer.inputs[-1]
+    if not (z.numel() == 1 and b.numel() == 1 and x.numel() == features == w.numel()):
+        return Prose(
+            f"z has shape {_dims(tuple(z.shape))}: each of its numbers is a sum w1 x1 + ... + b over one row "
+            "of inputs and one column of w. With one row and one output it is a single sum."
+        )
+    if features > MAX_WRITTEN_TERMS:
+        return Prose(f"z = w1 x1 + w2 x2 + ... + w{features} x{features} + b = {z.item():.4f}")
+    xs, ws = x.reshape(-1).tolist(), w.reshape(-1).tolist()
+    symbols = " + ".join(f"w{_sub(i)}x{_sub(i)}" for i in range(1, features + 1))
+    numbers = " + ".join(f"{_num(wi)}×{_num(xi)}" for wi, xi in zip(ws, xs))
+    sigmoid = f"y = sigmoid(z) = 1 / (1 + e^{_num(-z.item())}) = {y.item():.4f}"
+    return Prose(
+        f"z = {symbols} + b\n  = {numbers} + {_num(b.item())}\n  = {z.item():.4f}\n{sigmoid}"
+    )
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _sub(index: int) -> str:
+    return str(index).translate(_SUBSCRIPTS)
+
+
+def _num(value: float) -> str:
+    return f"({value:.4f})" if value < 0 else f"{value:.4f}"
+
+
+def _sigmoid_fact(layer: Layer, evaluation: Evaluation) -> Fact | None:
+    z, y = evaluation.namespace.get("z"), evaluation.namespace.get("y")
+    if not isinstance(z, torch.Tensor) or not isinstance(y, torch.Tensor) or not z.is_floating_point():
+        return None
+    if layer.activation == "by hand":
+        other, words = torch.sigmoid(z), "torch.sigmoid(z) gives"
+    else:
+        other, words = 1 / (1 + torch.exp(-z)), "By hand, 1 / (1 + torch.exp(-z)) gives"
+    same = "the same" if torch.allclose(other, y) else "something else"
+    shown = _short(str(other)) if other.numel() == 1 else "shape " + _dims(tuple(other.shape))
+    return Fact(f"{words} {same}: {shown}. Sigmoid squeezes any z into (0, 1).")
+
+
+def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:
+    view, reshape, resize = runs["view"], runs["reshape"], runs["resize_"]
+    facts: list[Block] = []
+    if layer.contiguous:
+        sharing = [runs[k].expression for k in FIXES[1:] if k != "resize_" and runs[k].shares_memory]
+        if sharing:
+            facts.append(
+                Fact(
+                    f"w1 is contiguous (its numbers are stored row by row), so {', '.join(sharing)} reuse its "
+                    "memory: no copy. Set 'w1 memory' to non-contiguous to see view refuse."
+                )
+            )
+        return facts
+    rows, cols = layer.weight_shape
+    said = [f"w1 is the transpose of a ({cols}, {rows}) tensor: its numbers are not stored row by row."]
+    if view.failed and not view.skipped:
+        said.append("view never copies, so it refuses.")
+    if reshape.shares_memory is False:
+        said.append("reshape copies them into row order.")
+    y_reshape, y_resize = reshape.tensor("y"), resize.tensor("y")
+    if y_reshape is not None and y_resize is not None and y_reshape.shape == y_resize.shape:
+        if not torch.allclose(y_reshape, y_resize):
+            said.append("resize_ ignores the layout and keeps memory order, so it gives a different y.")
+    facts.append(Fact(" ".join(said), tone="warning"))
+    return facts
+
+
+def run(values: Mapping[str, str]) -> LessonResult:
+    """Lesson 5 for the given field values."""
+    layer = parse(values)
+    fix = values["fix"]
+    if _grows(layer, fix):
+        rows, cols = layer.target
+        have = math.prod(layer.weight_shape)
+        raise InputError(
+            f"w1.resize_({rows}, {cols}) would grow w1 from {have} to {rows * cols} numbers, leaving the new ones "
+            "uninitialised (whatever was in memory), so tensor-tutor does not run it. Pick reshape or view, which "
+            "refuse instead, or give w1 more numbers.",
+            "fix",
+        )
+    source = build_source(layer, fix)
+    evaluation = evaluate(source, seed=layer.seed)
+    runs = {kind: run_fix(layer, kind) for kind in FIXES[1:] if kind != fix}
+    if fix != "none":
+        runs[fix] = FixRun(fix, fix_expression(layer, fix), evaluation)
+    ordered = [runs[kind] for kind in FIXES[1:]]
+    named = outputs_by_name(evaluation)
+
+    blocks: list[Block] = [Code(source)]
+    problem = evaluation.error
+    if problem is not None:
+        blocks.append(
+            ProblemView(
+                kind=problem.kind,
+                message=problem.message,
+                source=problem.source,
+                explanation=problem.explanation,
+                fixes=fix_choices(layer, problem),
+                expected=fix == "none" and problem.kind == "RuntimeError",
+            )
+        )
+    else:
+        shown = [value_block(named[name]) for name in ("z", "b1", "y") if name in named]
+        blocks.append(Columns(tuple(shown)))
+        if fix == "resize_":
+            after = next((o for o in evaluation.outputs if o.source == "w1.shape"), None)
+            if after is not None:
+                blocks.append(Value("w1.shape", after.text, note="resize_ changed w1 itself"))
+        written = formula(layer, evaluation)
+        if written is not None:
+            blocks.append(written)
+    blocks.append(fixes_table(layer, ordered))
+    blocks += _memory_facts(layer, runs)
+    blocks.append(
+        Fact(
+            "w1.T is the usual fix (the tutorial does not mention it): it swaps w1's rows and columns "
+            "without copying, whatever the layout."
+        )
+    )
+    made = [value_block(named[n]) for n in ("inputs", "w1", "b1") if n in named]
+    made += [value_block(o, note="view needs True") for o in evaluation.outputs if o.source == "w1.is_contiguous()"]
+    blocks.append(Columns(tuple(made)))
+    sigmoid = _sigmoid_fact(layer, evaluation)
+    if sigmoid is not None:
+        blocks.append(sigmoid)
+    blocks += [Fact(text, tone="warning") for text in evaluation.warnings]
+    return LessonResult(blocks=tuple(blocks), source=source)
