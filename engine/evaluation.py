@@ -10,18 +10,27 @@ from __future__ import annotations
 
 import ast
 import threading
+import time
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Iterator, Mapping
+from typing import Callable, Iterator, Mapping
 
 import numpy as np
 import torch
 from torch import nn
 
-from engine.interpreter import Interpreter, MisplacedStatement, render_text
-from engine.limits import MAX_NESTING, MAX_SOURCE_CHARS, MAX_STATEMENTS, LimitExceeded, check
+from engine.doctor import Prescription, Trial, prescribe
+from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone, render_text
+from engine.limits import (
+    MAX_FIX_SECONDS,
+    MAX_NESTING,
+    MAX_SOURCE_CHARS,
+    MAX_STATEMENTS,
+    LimitExceeded,
+    check,
+)
 from engine.positions import Positions
 from engine.whitelist import Refused
 
@@ -102,7 +111,7 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
         return _refused(tree_or_problem)
     with _LOCK, _seeded(seed), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        evaluation = _run(source, tree_or_problem)
+        evaluation = _run(source, tree_or_problem, seed)
         notes = tuple(dict.fromkeys(str(w.message) for w in caught))
     if notes:
         evaluation = Evaluation(evaluation.outputs, evaluation.error, evaluation.namespace, notes)
@@ -189,7 +198,7 @@ def _check_shape_of_tree(tree: ast.Module) -> Problem | None:
     return None
 
 
-def _run(source: str, tree: ast.Module) -> Evaluation:
+def _run(source: str, tree: ast.Module, seed: int) -> Evaluation:
     positions = Positions(source)
     outputs: list[Output] = []
     namespace: dict[str, object] = {}
@@ -203,30 +212,66 @@ def _run(source: str, tree: ast.Module) -> Evaluation:
     for statement in tree.body:
         try:
             shown = interpreter.run_top_level(statement)
-            code = positions.text(statement)
-            outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
-        except (Refused, LimitExceeded, MisplacedStatement, Exception) as exc:
-            problem = _problem(exc, interpreter, statement, positions)
+        except Exception as exc:  # every failure of learner code becomes a Problem
+            problem = _problem(exc, interpreter, statement, positions, seed)
             return Evaluation(tuple(outputs), problem, MappingProxyType(dict(namespace)))
+        code = positions.text(statement)
+        outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
     return Evaluation(tuple(outputs), None, MappingProxyType(dict(namespace)))
 
 
-def _problem(exc: BaseException, interpreter: Interpreter, statement: ast.stmt, positions: Positions) -> Problem:
+def _problem(exc: Exception, interpreter: Interpreter, statement: ast.stmt, positions: Positions, seed: int) -> Problem:
     failure = interpreter.failure
-    failing = failure.statement if failure is not None and failure.statement is not None else statement
-    if isinstance(exc, (Refused, LimitExceeded)) or failure is None:
+    if isinstance(exc, (Refused, LimitExceeded, RecursionError, MisplacedStatement)) or failure is None:
         failing = interpreter.statement or statement
-    kind = _kind(exc)
-    message = exc.msg if isinstance(exc, SyntaxError) else str(exc)
+        prescription = Prescription("", ())
+    else:
+        failing = failure.statement or statement
+        deadline = time.perf_counter() + MAX_FIX_SECONDS
+        prescription = prescribe(exc, failure, positions, _trial_runner(positions, failing, seed, deadline))
     return Problem(
-        message=message,
-        kind=kind,
+        message=exc.msg if isinstance(exc, SyntaxError) else str(exc),  # type: ignore[attr-defined]
+        kind=_kind(exc),
         line=failing.lineno,
         source=positions.text(failing),
-        explanation="",
-        fixes=(),
+        explanation=prescription.explanation,
+        fixes=tuple(
+            Fix(code=c.code, note=c.note, shape=shape, label=c.label) for c, shape in prescription.fixes
+        ),
         span=positions.span(failing),
     )
+
+
+def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: float) -> Callable[[str], Trial]:
+    """A function that runs the program again, from ``seed``, with the failing statement rewritten.
+
+    It stops right after the rewritten statement and reports whether it ran and
+    what it produced. Nothing it does reaches the learner's namespace or outputs.
+    """
+    start, end = positions.span(failing)
+    watch = (failing.lineno, failing.col_offset)
+
+    def trial(code: str) -> Trial:
+        remaining = deadline - time.perf_counter()
+        source = positions.source[:start] + code + positions.source[end:]
+        tree = _parse(source)
+        if remaining <= 0 or isinstance(tree, Problem):
+            return Trial(False)
+        torch.manual_seed(seed)
+        np.random.seed(seed)
+        interpreter = Interpreter({}, lambda text, statement: None)
+        interpreter.restart_clock(remaining)
+        interpreter.watch = watch
+        try:
+            for statement in tree.body:
+                interpreter.run_top_level(statement)
+        except WatchedStatementDone as done:
+            return Trial(True, done.value)
+        except Exception:
+            return Trial(False)
+        return Trial(False)
+
+    return trial
 
 
 def _kind(exc: BaseException) -> str:

@@ -106,6 +106,17 @@ class _Return(Exception):
         self.value = value
 
 
+class WatchedStatementDone(BaseException):
+    """Raised after the watched statement has run, to stop a trial run there.
+
+    A BaseException so that no ``except Exception`` between here and the runner
+    (in torch's module call, say) can swallow it.
+    """
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
 class MisplacedStatement(SyntaxError):
     """break/continue/return outside the construct that gives them meaning."""
 
@@ -353,6 +364,7 @@ class Interpreter:
         self.statement: ast.stmt | None = None
         self.failure: Failure | None = None
         self.frame = Frame(namespace, namespace)
+        self.watch: tuple[int, int] | None = None
 
     # -- budget
 
@@ -398,7 +410,10 @@ class Interpreter:
             handler = getattr(self, f"stmt_{type(stmt).__name__}", None)
             if handler is None:
                 raise refuse(f"the `{_statement_word(stmt)}` statement")
-            return handler(stmt) or []
+            shown = handler(stmt) or []
+            if self.watch == (stmt.lineno, stmt.col_offset):
+                raise WatchedStatementDone(shown[-1][1] if shown else None)
+            return shown
         finally:
             self.statement = outer
 

@@ -29,6 +29,9 @@ MAX_WORK = 200_000_000
 MAX_SECONDS = 1.0
 """Total run time of one evaluation, checked between steps."""
 
+MAX_FIX_SECONDS = 0.3
+"""Time the shape doctor may spend, after a failed run, trying candidate fixes."""
+
 MAX_FORMAT_WIDTH = 200
 """Widest field or precision a format specification may ask for."""
 

@@ -270,7 +270,7 @@ ARRAY_ATTRIBUTES = frozenset("shape dtype T ndim size itemsize nbytes flags stri
 ARRAY_METHODS = frozenset(
     (
         "reshape transpose sum mean max min argmax argmin std var prod cumsum copy flatten ravel "
-        "squeeze astype tolist item dot fill round clip any all"
+        "squeeze astype tolist item dot fill round clip any all swapaxes"
     ).split()
 )
 ARRAY_METHOD_RULES = {"dot": "dot"}

@@ -1,0 +1,517 @@
+"""The shape doctor: plain words for a failed statement, and rewrites of it that work.
+
+``prescribe`` looks at what failed (the node, the operation and its operand
+values, recorded by the interpreter) and proposes candidate rewrites of the
+failing statement. Each candidate is run by the caller's ``trial`` function
+(the whole program again, from the same seed, with the statement rewritten),
+and only candidates whose statement then runs are returned, with the shape
+the rewritten statement produced.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+from torch import nn
+
+from engine.interpreter import Failure
+from engine.positions import Positions
+
+MAX_FIXES = 4
+"""Most fixes shown for one problem: the first ones that work, in order of preference."""
+
+MATMUL_OPS = frozenset(
+    "@ @= torch.matmul torch.mm torch.bmm torch.mv torch.dot .matmul .mm .bmm .mv .dot "
+    "np.dot np.matmul np.inner".split()
+)
+NOTE_RESHAPE = "same memory if it can, else a copy"
+NOTE_VIEW = "same memory, never a copy; needs a contiguous tensor"
+NOTE_TRANSPOSE = "a view with rows and columns swapped, no copy"
+NOTE_NUMPY_RESHAPE = "a view of the same memory if it can, else a copy"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed rewrite of the failing statement, not yet tried."""
+
+    label: str
+    code: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Trial:
+    """What happened when a rewritten program ran: did the statement run, and what did it make."""
+
+    succeeded: bool
+    value: object = None
+
+
+@dataclass(frozen=True)
+class Prescription:
+    explanation: str
+    fixes: tuple[tuple[Candidate, tuple[int, ...] | None], ...]
+
+
+class Rewriter:
+    """Builds the failing statement's text with one part of it replaced."""
+
+    def __init__(self, positions: Positions, statement: ast.stmt) -> None:
+        self.positions = positions
+        self.start, self.end = positions.span(statement)
+        self.code = positions.source[self.start:self.end]
+
+    def text(self, node: ast.AST) -> str:
+        return self.positions.text(node)
+
+    def replace(self, node: ast.AST, new_text: str) -> str:
+        start, end = self.positions.span(node)
+        return self.code[: start - self.start] + new_text + self.code[end - self.start:]
+
+    def operand(self, node: ast.AST) -> str:
+        """The node's text, bracketed when a method call after it would bind wrongly."""
+        text = self.text(node)
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+            return text
+        return f"({text})"
+
+
+def prescribe(
+    exc: BaseException,
+    failure: Failure | None,
+    positions: Positions,
+    trial: Callable[[str], Trial],
+) -> Prescription:
+    """Explain ``exc`` and return the candidate fixes that ``trial`` shows to work."""
+    if failure is None or failure.statement is None or not isinstance(exc, Exception):
+        return Prescription("", ())
+    case = _Case(exc, failure, Rewriter(positions, failure.statement))
+    explanation, candidates = case.diagnose()
+    fixes: list[tuple[Candidate, tuple[int, ...] | None]] = []
+    seen: set[str] = set()
+    for candidate in candidates:
+        if len(fixes) == MAX_FIXES or candidate.code in seen:
+            continue
+        seen.add(candidate.code)
+        outcome = trial(candidate.code)
+        if outcome.succeeded:
+            fixes.append((candidate, _shape_of(outcome.value)))
+    return Prescription(explanation, tuple(fixes))
+
+
+def _shape_of(value: object) -> tuple[int, ...] | None:
+    if isinstance(value, (torch.Tensor, np.ndarray)):
+        return tuple(value.shape)
+    return None
+
+
+def _shape_text(shape: Sequence[int]) -> str:
+    return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _call_args(shape: Sequence[int]) -> str:
+    return ", ".join(str(s) for s in shape)
+
+
+def _is_array(value: object) -> bool:
+    return isinstance(value, (torch.Tensor, np.ndarray))
+
+
+class _Case:
+    """One failure under examination: its operands, their names in the code, and the rewrites."""
+
+    def __init__(self, exc: Exception, failure: Failure, rewriter: Rewriter) -> None:
+        self.exc = exc
+        self.message = str(exc)
+        self.failure = failure
+        self.rewriter = rewriter
+        self.node = failure.node
+        self.values, self.nodes = self._operands()
+
+    def _operands(self) -> tuple[list[object], list[ast.AST | None]]:
+        node, failure = self.node, self.failure
+        if isinstance(node, ast.BinOp):
+            return list(failure.args), [node.left, node.right]
+        if isinstance(node, ast.AugAssign):
+            return list(failure.args), [node.target, node.value]
+        if isinstance(node, ast.Call):
+            if failure.op.startswith(".") and isinstance(node.func, ast.Attribute):
+                return [failure.target, *failure.args], [node.func.value, *node.args]
+            return list(failure.args), list(node.args)
+        return list(failure.args), []
+
+    def name(self, index: int, fallback: str) -> str:
+        """How the explanation calls an operand: its code if short, else a description."""
+        if index < len(self.nodes) and self.nodes[index] is not None:
+            text = self.rewriter.text(self.nodes[index])  # type: ignore[arg-type]
+            if len(text) <= 24 and "\n" not in text:
+                return text
+        return fallback
+
+    # -- dispatch
+
+    def diagnose(self) -> tuple[str, list[Candidate]]:
+        op, message = self.failure.op, self.message
+        if op == "layer" and isinstance(self.failure.target, nn.Linear):
+            return self.linear()
+        if "Cannot interpret" in message and "as a data type" in message and op.startswith("np."):
+            return self.numpy_shape_tuple()
+        if "Can't call numpy() on Tensor that requires grad" in message:
+            return self.numpy_requires_grad()
+        if "view size is not compatible" in message:
+            return self.view_not_contiguous()
+        if ("is invalid for input of size" in message) or ("cannot reshape array of size" in message):
+            return self.element_count()
+        if "grad can be implicitly created only for scalar outputs" in message:
+            return self.backward_not_scalar()
+        if op in MATMUL_OPS and len(self.values) >= 2 and all(_is_array(v) for v in self.values[:2]):
+            return self.matmul()
+        if "must match the size of tensor" in message or "could not be broadcast together" in message:
+            return self.broadcast()
+        return "", []
+
+    # -- matrix products
+
+    def matmul(self) -> tuple[str, list[Candidate]]:
+        a, b = self.values[0], self.values[1]
+        message = self.message
+        a_name, b_name = self.name(0, "the left operand"), self.name(1, "the right operand")
+        if "dtype" in message:
+            return self.dtype_mismatch(a, b, a_name, b_name)
+        if "must be a matrix" in message or "must be a 3D tensor" in message or "1D tensors expected" in message:
+            return self.wrong_rank(a, b, a_name, b_name)
+        return self.inner_dimension(a, b, a_name, b_name)
+
+    def inner_dimension(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
+        a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
+        if not a_shape or not b_shape:
+            return "", []
+        k = a_shape[-1]
+        rows = b_shape[-2] if len(b_shape) >= 2 else b_shape[0]
+        shapes = f"{a_name} is {_shape_text(a_shape)} and {b_name} is {_shape_text(b_shape)}"
+        if k == rows:
+            return (
+                f"{shapes}: their matrix dimensions fit, but the batch dimensions in front of them "
+                f"({_shape_text(a_shape[:-2])} and {_shape_text(b_shape[:-2])}) cannot broadcast.",
+                [],
+            )
+        a_part = f"{a_name} has {_count(k, 'column')}" if len(a_shape) >= 2 else f"{a_name} has {_count(k, 'element')}"
+        if len(a_shape) > 2:
+            a_part = f"{a_name}'s last dimension has {_count(k, 'entry')}".replace("entrys", "entries")
+        b_part = f"{b_name} has {_count(rows, 'row')}" if len(b_shape) >= 2 else f"{b_name} has {_count(rows, 'element')}"
+        sentences = [f"{shapes}: {a_part} but {b_part}; a matrix product needs them equal."]
+        if len(a_shape) > 2 or len(b_shape) > 2:
+            flat = math.prod(a_shape[:-1])
+            sentences.append(
+                f"(PyTorch reports {a_name} flattened to {flat}x{k}; its real shape is {_shape_text(a_shape)}.)"
+                if isinstance(a, torch.Tensor) and len(b_shape) == 2 and "mat1 and mat2" in self.message
+                else ""
+            )
+        candidates = self.operand_reshapes(1, b, k, before=True)
+        numel = int(np.prod(b_shape))
+        transposable = len(b_shape) >= 2 and b_shape[-1] == k
+        if numel % k and not transposable:
+            sentences.append(
+                f"{b_name} has {_count(numel, 'element')}, which do not divide into {_count(k, 'row')}: "
+                f"no reshape of {b_name} can fix it."
+            )
+        swap = self.swapped()
+        if swap is not None:
+            candidates.append(swap)
+        a_rows = b_shape[-2] if len(b_shape) >= 2 else b_shape[0]
+        candidates.extend(self.operand_reshapes(0, a, a_rows, before=False))
+        return " ".join(s for s in sentences if s), candidates
+
+    def operand_reshapes(self, index: int, value: object, size: int, before: bool) -> list[Candidate]:
+        """Rewrites giving operand ``index`` ``size`` rows (right operand) or columns (left)."""
+        if index >= len(self.nodes) or self.nodes[index] is None or size <= 0:
+            return []
+        node = self.nodes[index]
+        text = self.rewriter.operand(node)  # type: ignore[arg-type]
+        shape = tuple(value.shape)  # type: ignore[attr-defined]
+        numel = int(np.prod(shape))
+        is_tensor = isinstance(value, torch.Tensor)
+        candidates: list[Candidate] = []
+        if not before:
+            candidates.extend(self.transposes(index, text, shape, size, before, is_tensor))
+        if numel % size == 0 and len(shape) <= 2:
+            target = (size, numel // size) if before else (numel // size, size)
+            args = _call_args(target)
+            candidates.append(self.candidate(index, f"{text}.reshape({args})", NOTE_RESHAPE if is_tensor else NOTE_NUMPY_RESHAPE))
+            if is_tensor and before:
+                candidates.append(self.candidate(index, f"{text}.view({args})", NOTE_VIEW))
+                if isinstance(node, ast.Name):
+                    candidates.append(
+                        self.candidate(
+                            index,
+                            f"{text}.resize_({args})",
+                            f"changes {text} itself, in place; ignores strides (new memory is uninitialised if it grows)",
+                        )
+                    )
+        if before:
+            candidates.extend(self.transposes(index, text, shape, size, before, is_tensor))
+        return candidates
+
+    def transposes(
+        self, index: int, text: str, shape: tuple[int, ...], size: int, before: bool, is_tensor: bool
+    ) -> list[Candidate]:
+        """The operand with its last two dimensions swapped, when that gives it ``size`` rows/columns."""
+        if len(shape) == 2 and shape[1 if before else 0] == size:
+            note = NOTE_TRANSPOSE if is_tensor else "a view with rows and columns swapped"
+            return [self.candidate(index, f"{text}.T", note)]
+        if len(shape) > 2 and shape[-1 if before else -2] == size:
+            swap_text = f"{text}.transpose(-2, -1)" if is_tensor else f"{text}.swapaxes(-2, -1)"
+            return [self.candidate(index, swap_text, "swaps the last two dimensions of each matrix in the batch")]
+        return []
+
+    def candidate(self, index: int, new_text: str, note: str) -> Candidate:
+        return Candidate(new_text, self.rewriter.replace(self.nodes[index], new_text), note)  # type: ignore[arg-type]
+
+    def swapped(self) -> Candidate | None:
+        """B @ A when A @ B was meant (products are not commutative: a different product)."""
+        node = self.node
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            text = f"{self.rewriter.operand(node.right)} @ {self.rewriter.operand(node.left)}"
+        elif isinstance(node, ast.Call) and len(node.args) == 2 and not self.failure.op.startswith(".") and self.failure.op != "torch.dot":
+            func = self.rewriter.text(node.func)
+            text = f"{func}({self.rewriter.text(node.args[1])}, {self.rewriter.text(node.args[0])})"
+        else:
+            return None
+        return Candidate(text, self.rewriter.replace(node, text), "the operands swapped: a different product, since order matters")
+
+    def wrong_rank(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
+        op = self.failure.op
+        short = op.rsplit(".", 1)[-1]
+        a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
+        needs = {"mm": "2-D matrices", "bmm": "3-D batches of matrices", "dot": "1-D vectors"}.get(short, "")
+        explanation = (
+            f"{op.lstrip('.')} takes {needs} only; {a_name} is {_shape_text(a_shape)} ({len(a_shape)}-D) "
+            f"and {b_name} is {_shape_text(b_shape)} ({len(b_shape)}-D). "
+            "matmul handles any of these and broadcasts leading (batch) dimensions."
+        )
+        candidates = [self.renamed_call("matmul", "matmul: broadcasts over leading dimensions")]
+        if short == "mm" and len(a_shape) == 3 and len(b_shape) == 3:
+            candidates.append(self.renamed_call("bmm", "bmm: one matrix product per batch entry"))
+        return explanation, [c for c in candidates if c is not None]
+
+    def renamed_call(self, new_name: str, note: str) -> Candidate | None:
+        node = self.node
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            return None
+        func_text = self.rewriter.text(node.func)
+        new_func = func_text[: len(func_text) - len(node.func.attr)] + new_name
+        new_call = new_func + self.rewriter.text(node)[len(func_text):]
+        return Candidate(new_call, self.rewriter.replace(node, new_call), note)
+
+    def dtype_mismatch(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
+        explanation = (
+            f"{a_name} is {a.dtype} and {b_name} is {b.dtype}; "  # type: ignore[attr-defined]
+            "a matrix product needs both in one dtype. Cast one of them."
+        )
+        casts = [(1, a.dtype), (0, b.dtype)]  # type: ignore[attr-defined]
+        if b.is_floating_point() and not a.is_floating_point():  # type: ignore[attr-defined]
+            casts.reverse()
+        return explanation, [c for index, dtype in casts if (c := self.cast(index, dtype)) is not None]
+
+    def cast(self, index: int, dtype: torch.dtype) -> Candidate | None:
+        method = _CAST_METHODS.get(dtype)
+        if method is None or index >= len(self.nodes) or self.nodes[index] is None:
+            return None
+        text = f"{self.rewriter.operand(self.nodes[index])}.{method}()"  # type: ignore[arg-type]
+        return self.candidate(index, text, f"a copy converted to {dtype}")
+
+    # -- layers
+
+    def linear(self) -> tuple[str, list[Candidate]]:
+        layer: nn.Linear = self.failure.target  # type: ignore[assignment]
+        node = self.node
+        layer_name = self.rewriter.text(node.func) if isinstance(node, ast.Call) else "the layer"
+        x = self.values[0] if self.values else None
+        if not isinstance(x, torch.Tensor) or x.dim() == 0:
+            return "", []
+        x_name = self.name(0, "the input")
+        n_in, n_out = layer.in_features, layer.out_features
+        if "dtype" in self.message:
+            return (
+                f"{layer_name} has {layer.weight.dtype} weights but {x_name} is {x.dtype}; cast the input.",
+                [c for c in [self.cast(0, layer.weight.dtype)] if c is not None],
+            )
+        features = x.shape[-1]
+        explanation = (
+            f"{layer_name} is nn.Linear({n_in}, {n_out}): it takes inputs whose last dimension is {n_in}, "
+            f"but {x_name} is {_shape_text(tuple(x.shape))}, with {features} in its last dimension. "
+            f"Give {x_name} {n_in} features, or build the layer as nn.Linear({features}, {n_out})."
+        )
+        if x.numel() % n_in:
+            explanation += f" {x_name} has {_count(x.numel(), 'element')}, not a multiple of {n_in}: no reshape can fix it."
+        return explanation, self.operand_reshapes(0, x, n_in, before=False)
+
+    # -- element-wise
+
+    def broadcast(self) -> tuple[str, list[Candidate]]:
+        if len(self.values) < 2 or not all(_is_array(v) for v in self.values[:2]):
+            return "", []
+        a, b = self.values[0], self.values[1]
+        a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
+        a_name, b_name = self.name(0, "the left operand"), self.name(1, "the right operand")
+        explanation = (
+            f"{a_name} is {_shape_text(a_shape)} and {b_name} is {_shape_text(b_shape)}. "
+            "Element-wise operations line shapes up from the right, and sizes must match or be 1"
+        )
+        clash = _first_clash(a_shape, b_shape)
+        if clash is None:
+            explanation += "."
+        else:
+            offset, x, y = clash
+            explanation += (
+                f"; {_from_right(offset)} has {x} in {a_name} and {y} in {b_name}, so they cannot broadcast."
+            )
+        candidates: list[Candidate] = []
+        for index, value, other in ((1, b, a_shape), (0, a, b_shape)):
+            candidates.extend(self.broadcast_candidates(index, value, other))
+        node = self.node
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and len(a_shape) == 2 and len(b_shape) == 2:
+            text = f"{self.rewriter.operand(node.left)} @ {self.rewriter.operand(node.right)}"
+            explanation += " If you meant the matrix product, that is @, not *."
+            candidates.append(Candidate(text, self.rewriter.replace(node, text), "the matrix product, not element-wise"))
+        return explanation, candidates
+
+    def broadcast_candidates(self, index: int, value: object, other: tuple[int, ...]) -> list[Candidate]:
+        if index >= len(self.nodes) or self.nodes[index] is None:
+            return []
+        text = self.rewriter.operand(self.nodes[index])  # type: ignore[arg-type]
+        shape = tuple(value.shape)  # type: ignore[attr-defined]
+        is_tensor = isinstance(value, torch.Tensor)
+        candidates = []
+        if len(shape) < len(other) and shape:
+            column = f"{text}.unsqueeze({len(shape)})" if is_tensor else f"{text}.reshape({_call_args((*shape, 1))})"
+            candidates.append(self.candidate(index, column, "adds a dimension of size 1 at the end, so it broadcasts along it"))
+        if len(shape) == 2:
+            candidates.append(self.candidate(index, f"{text}.T", NOTE_TRANSPOSE if is_tensor else "a view with rows and columns swapped"))
+        if int(np.prod(shape)) == int(np.prod(other)) and shape != other:
+            candidates.append(self.candidate(index, f"{text}.reshape({_call_args(other)})", "the same elements in the other operand's shape"))
+        return candidates
+
+    # -- shapes of one tensor
+
+    def view_not_contiguous(self) -> tuple[str, list[Candidate]]:
+        x_name = self.name(0, "the tensor")
+        x = self.values[0] if self.values else None
+        shape = f" {_shape_text(tuple(x.shape))}" if isinstance(x, torch.Tensor) else ""
+        explanation = (
+            f"{x_name}{shape} is not contiguous (it came from a transpose, permute or slice): its elements "
+            "are not stored row by row, so view, which never copies, cannot regroup them. "
+            "reshape copies when it has to; contiguous() makes a row-by-row copy first."
+        )
+        candidates = [c for c in [self.renamed_call("reshape", "copies here, because the tensor is not contiguous")] if c is not None]
+        node = self.node
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "view":
+            owner = self.rewriter.operand(node.func.value)
+            new_call = f"{owner}.contiguous().view" + self.rewriter.text(node)[len(self.rewriter.text(node.func)):]
+            candidates.append(Candidate(new_call, self.rewriter.replace(node, new_call), "contiguous() copies, then view shares that copy"))
+        return explanation, candidates
+
+    def element_count(self) -> tuple[str, list[Candidate]]:
+        x = self.values[0] if self.values else None
+        if not _is_array(x):
+            return "", []
+        x_name = self.name(0, "the tensor")
+        size = int(np.prod(x.shape))  # type: ignore[union-attr]
+        asked = self._asked_shape()
+        needs = ""
+        if asked is not None and -1 not in asked:
+            needs = f"; {_shape_text(asked)} needs {math.prod(asked)}"
+        elif asked is not None:
+            known = math.prod(s for s in asked if s != -1)
+            needs = f"; {_shape_text(asked)} needs a multiple of {known}"
+        pairs = [f"({d}, {size // d})" for d in range(1, size + 1) if size % d == 0][:6] if size <= 10_000 else []
+        explanation = (
+            f"{x_name} has {_count(size, 'element')} (shape {_shape_text(tuple(x.shape))}){needs}. "  # type: ignore[union-attr]
+            "reshape and view keep every element, so no reshape can fix it: ask for a shape whose sizes "
+            f"multiply to {size}" + (f", such as {', '.join(pairs)}." if pairs else ".")
+        )
+        return explanation, []
+
+    def _asked_shape(self) -> tuple[int, ...] | None:
+        args = self.values[1:]
+        if len(args) == 1 and isinstance(args[0], (tuple, list, torch.Size)):
+            args = list(args[0])
+        if args and all(isinstance(a, int) for a in args):
+            return tuple(args)  # type: ignore[arg-type]
+        return None
+
+    def numpy_requires_grad(self) -> tuple[str, list[Candidate]]:
+        x_name = self.name(0, "the tensor")
+        explanation = (
+            f"{x_name} requires grad, so autograd tracks it, and a NumPy array cannot. "
+            f"detach() gives a tensor with the same memory outside the graph; its numpy() shares that memory too."
+        )
+        node = self.node
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "numpy"):
+            return explanation, []
+        owner = self.rewriter.operand(node.func.value)
+        new_func = f"{owner}.detach().numpy"
+        return explanation, [Candidate(f"{new_func}()", self.rewriter.replace(node.func, new_func), "shares memory with the tensor; the array is not tracked by autograd")]
+
+    def numpy_shape_tuple(self) -> tuple[str, list[Candidate]]:
+        node = self.node
+        if not isinstance(node, ast.Call) or len(node.args) < 2 or node.keywords:
+            return "", []
+        function = self.rewriter.text(node.func)
+        dims = ", ".join(self.rewriter.text(a) for a in node.args)
+        explanation = (
+            f"{function} takes the shape as one tuple; its second argument is the dtype, so "
+            f"{self.rewriter.text(node.args[1])} was read as a dtype. Write {function}(({dims})). "
+            "(torch.zeros accepts both forms.)"
+        )
+        new_call = f"{function}(({dims}))"
+        return explanation, [Candidate(new_call, self.rewriter.replace(node, new_call), "the shape as one tuple, as NumPy expects")]
+
+    def backward_not_scalar(self) -> tuple[str, list[Candidate]]:
+        node = self.node
+        y = self.values[0] if self.values else None
+        if not isinstance(y, torch.Tensor) or not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            return "", []
+        y_name = self.name(0, "the tensor")
+        owner = self.rewriter.operand(node.func.value)
+        explanation = (
+            f"{y_name} has shape {_shape_text(tuple(y.shape))}: backward() with no argument needs one number, "
+            "such as a loss. Reduce it to one number first, or pass a gradient of the same shape."
+        )
+        summed = f"{owner}.sum().backward()"
+        seeded = f"{owner}.backward(torch.ones_like({owner}))"
+        return explanation, [
+            Candidate(summed, self.rewriter.replace(node, summed), "gradients of the sum of the elements"),
+            Candidate(seeded, self.rewriter.replace(node, seeded), "the same gradients, given explicitly"),
+        ]
+
+
+_CAST_METHODS = {
+    torch.float32: "float",
+    torch.float64: "double",
+    torch.float16: "half",
+    torch.int64: "long",
+    torch.int32: "int",
+    torch.bool: "bool",
+}
+
+
+def _first_clash(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, int, int] | None:
+    """(position from the right, 1-based; size in a; size in b) of the first sizes that cannot broadcast."""
+    for offset, (x, y) in enumerate(zip(reversed(a), reversed(b)), start=1):
+        if x != y and x != 1 and y != 1:
+            return offset, x, y
+    return None
+
+
+def _from_right(n: int) -> str:
+    return {1: "the last dimension", 2: "the second-to-last dimension"}.get(n, f"dimension {n} from the right")
