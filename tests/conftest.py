@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui.app import TensorTutorApp
+from tui.widgets.lesson_pane import DEBOUNCE_SECONDS
 
 SIZE = (80, 24)
 
@@ -19,6 +20,7 @@ def app(tmp_path, monkeypatch) -> TensorTutorApp:
 async def settle(pilot) -> None:
     """Wait until PyTorch is loaded and every computation has reached the screen."""
     app = pilot.app
+    await pilot.pause(DEBOUNCE_SECONDS + 0.05)  # let a pending debounced edit start its worker
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -27,3 +29,24 @@ async def settle(pilot) -> None:
         await pilot.pause(0.05)
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def current_pane(app: TensorTutorApp):
+    """The lesson pane on screen."""
+    return app.current_pane
+
+
+async def replace_field(pilot, name: str, text: str) -> None:
+    """Focus field ``name`` of the lesson on screen and type ``text`` over its value, as a learner would."""
+    editor = pilot.app.current_pane.form.row(name).editor
+    editor.focus()
+    await pilot.pause()
+    await pilot.press("end", *["backspace"] * len(editor.value))
+    await pilot.press(*[_key(ch) for ch in text])
+    await settle(pilot)
+
+
+def _key(char: str) -> str:
+    names = {",": "comma", " ": "space", "(": "left_parenthesis", ")": "right_parenthesis",
+             "[": "left_square_bracket", "]": "right_square_bracket", "-": "minus", ".": "full_stop"}
+    return names.get(char, char)

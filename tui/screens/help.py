@@ -32,14 +32,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,f1,question_mark", "dismiss", "close", show=True),
     ]
 
-    def __init__(self, context: str = "") -> None:
+    def __init__(self, topic: str = "") -> None:
         super().__init__()
-        self._context = context
+        self._topic = topic
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            if self._context:
-                yield Markdown(self._context)
+            if self._topic:
+                yield Markdown(self._topic)
             yield Markdown(KEYS)
 
     def action_dismiss(self) -> None:  # type: ignore[override]
