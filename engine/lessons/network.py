@@ -309,7 +309,7 @@ def run(values: Mapping[str, str]) -> LessonResult:
     if first.error is not None and first.error.line <= hand_lines:
         fixes = input_fixes(network, values, first.error)
         blocks.append(_problem_view(first.error, fixes, expected=False))
-        ran = hand
+        shown = [hand]
     else:
         blocks += [
             Prose(
@@ -324,7 +324,7 @@ def run(values: Mapping[str, str]) -> LessonResult:
         fact = _linear_fact(network, first)
         if fact is not None:
             blocks.append(fact)
-        ran = hand + check
+        shown = [hand, check]
 
     second = evaluate(module, seed=network.seed)
     blocks += [Prose("The same network with nn.Module: nn.Linear(in, out) holds a weight and a bias."), Code(module)]
@@ -341,7 +341,7 @@ def run(values: Mapping[str, str]) -> LessonResult:
     elif "y" in outputs_by_name(second):
         blocks.append(value_block(outputs_by_name(second)["y"], "net(inputs)"))
     blocks += [Fact(text, tone="warning") for text in dict.fromkeys(first.warnings + second.warnings)]
-    return LessonResult(blocks=tuple(blocks), source=ran + "\n" + module)
+    return LessonResult(blocks=tuple(blocks), source="\n".join([*shown, module]))
 
 
 def _module_facts(network: Network, module: Evaluation, hand: Evaluation) -> list[Block]:

@@ -153,10 +153,20 @@ def test_the_doctors_fixes_become_fix_field_choices() -> None:
     ]
 
 
-def test_fixes_offered_on_the_error_each_give_the_tutorials_answer() -> None:
+def test_the_doctor_offers_all_four_fixes_and_each_gives_the_tutorials_answer() -> None:
     problem = _one(LESSON.compute({}), ProblemView)
+    assert "inputs has 10 columns but w1 has 1 row" in problem.explanation
+    assert sorted(c.values["fix"] for c in problem.fixes) == sorted(FIXES[1:])
     for choice in problem.fixes:
         assert _values(LESSON.compute(dict(choice.values)))["y"].text == "tensor([[0.3030]])", choice
+
+
+def test_on_a_non_contiguous_w1_view_is_not_offered() -> None:
+    problem = _one(LESSON.compute({"memory": "non-contiguous"}), ProblemView)
+    assert sorted(c.values["fix"] for c in problem.fixes) == ["reshape", "resize_"]
+    refused = _one(LESSON.compute({"memory": "non-contiguous", "fix": "view"}), ProblemView)
+    assert "view size is not compatible" in refused.message
+    assert [dict(c.values) for c in refused.fixes] == [{"fix": "reshape"}]
 
 
 def test_the_code_shown_gives_the_same_numbers_in_plain_python() -> None:
