@@ -410,7 +410,12 @@ class Interpreter:
             handler = getattr(self, f"stmt_{type(stmt).__name__}", None)
             if handler is None:
                 raise refuse(f"the `{_statement_word(stmt)}` statement")
-            shown = handler(stmt) or []
+            try:
+                shown = handler(stmt) or []
+            except _Return as returned:
+                if self.watch == (stmt.lineno, stmt.col_offset):
+                    raise WatchedStatementDone(returned.value) from None
+                raise
             if self.watch == (stmt.lineno, stmt.col_offset):
                 raise WatchedStatementDone(shown[-1][1] if shown else None)
             return shown
@@ -418,11 +423,11 @@ class Interpreter:
             self.statement = outer
 
     def stmt_Expr(self, stmt: ast.Expr) -> list[tuple[str | None, object]]:
-        value = self.eval(stmt.value)
+        value = self.value_of(stmt.value)
         return [] if value is None else [(None, value)]
 
     def stmt_Assign(self, stmt: ast.Assign) -> list[tuple[str | None, object]]:
-        value = self.eval(stmt.value)
+        value = self.value_of(stmt.value)
         shown: list[tuple[str | None, object]] = []
         for target in stmt.targets:
             shown.extend(self.assign(target, value))
@@ -431,7 +436,7 @@ class Interpreter:
     def stmt_AnnAssign(self, stmt: ast.AnnAssign) -> list[tuple[str | None, object]]:
         if stmt.value is None:
             return []
-        return self.assign(stmt.target, self.eval(stmt.value))
+        return self.assign(stmt.target, self.value_of(stmt.value))
 
     def stmt_AugAssign(self, stmt: ast.AugAssign) -> list[tuple[str | None, object]]:
         op = IN_PLACE_OPERATORS[type(stmt.op)]
@@ -439,19 +444,19 @@ class Interpreter:
         target = stmt.target
         if isinstance(target, ast.Name):
             current = self.lookup(target.id)
-            value = self.binary(op, symbol, current, self.eval(stmt.value), stmt)
+            value = self.binary(op, symbol, current, self.value_of(stmt.value), stmt)
             return self.assign(target, value)
         if isinstance(target, ast.Subscript):
-            container = self.eval(target.value)
+            container = self.value_of(target.value)
             index = self.eval_index(target.slice)
             current = self.subscript(container, index, target)
-            value = self.binary(op, symbol, current, self.eval(stmt.value), stmt)
+            value = self.binary(op, symbol, current, self.value_of(stmt.value), stmt)
             self.set_item(container, index, value, target)
             return self.shown_root(target)
         if isinstance(target, ast.Attribute):
-            owner = self.eval(target.value)
+            owner = self.value_of(target.value)
             current = self.attribute(owner, target.attr)
-            value = self.binary(op, symbol, current, self.eval(stmt.value), stmt)
+            value = self.binary(op, symbol, current, self.value_of(stmt.value), stmt)
             self.set_attribute(owner, target.attr, value)
             return self.shown_root(target)
         raise refuse("this kind of augmented assignment")
@@ -468,13 +473,13 @@ class Interpreter:
     def stmt_Return(self, stmt: ast.Return) -> None:
         if not self.frame.in_function:
             raise MisplacedStatement("'return' outside function")
-        raise _Return(None if stmt.value is None else self.eval(stmt.value))
+        raise _Return(None if stmt.value is None else self.value_of(stmt.value))
 
     def stmt_If(self, stmt: ast.If) -> None:
-        self.run_block(stmt.body if self.truth(self.eval(stmt.test)) else stmt.orelse)
+        self.run_block(stmt.body if self.truth(self.value_of(stmt.test)) else stmt.orelse)
 
     def stmt_For(self, stmt: ast.For) -> None:
-        iterable = self.iterate(self.eval(stmt.iter))
+        iterable = self.iterate(self.value_of(stmt.iter))
         for item in iterable:
             self.tick()
             self.assign(stmt.target, item)
@@ -487,7 +492,7 @@ class Interpreter:
         self.run_block(stmt.orelse)
 
     def stmt_While(self, stmt: ast.While) -> None:
-        while self.truth(self.eval(stmt.test)):
+        while self.truth(self.value_of(stmt.test)):
             self.tick()
             try:
                 self.run_block(stmt.body)
@@ -498,8 +503,8 @@ class Interpreter:
         self.run_block(stmt.orelse)
 
     def stmt_Assert(self, stmt: ast.Assert) -> None:
-        if not self.truth(self.eval(stmt.test)):
-            raise AssertionError("" if stmt.msg is None else render_text(self.eval(stmt.msg)))
+        if not self.truth(self.value_of(stmt.test)):
+            raise AssertionError("" if stmt.msg is None else render_text(self.value_of(stmt.msg)))
 
     def stmt_Delete(self, stmt: ast.Delete) -> None:
         for target in stmt.targets:
@@ -529,7 +534,7 @@ class Interpreter:
     def stmt_With(self, stmt: ast.With) -> None:
         if len(stmt.items) != 1 or stmt.items[0].optional_vars is not None:
             raise refuse("this form of `with`")
-        manager = self.eval(stmt.items[0].context_expr)
+        manager = self.value_of(stmt.items[0].context_expr)
         if not isinstance(manager, (torch.no_grad, torch.enable_grad)):
             raise Refused(
                 "`with` is available here only as `with torch.no_grad():` or `with torch.enable_grad():`"
@@ -549,9 +554,9 @@ class Interpreter:
         _check_name(name, allow_init=is_method)
         for arg in arguments.args + arguments.kwonlyargs:
             _check_name(arg.arg)
-        defaults = tuple(self.eval(d) for d in arguments.defaults)
+        defaults = tuple(self.value_of(d) for d in arguments.defaults)
         kw_defaults = {
-            arg.arg: self.eval(default)
+            arg.arg: self.value_of(default)
             for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
             if default is not None
         }
@@ -562,7 +567,7 @@ class Interpreter:
         form = "class Name(nn.Module) whose body defines __init__ and forward"
         if len(stmt.bases) != 1 or stmt.keywords or stmt.decorator_list:
             raise Refused(f"this class form is not available here: only {form}")
-        if self.eval(stmt.bases[0]) is not nn.Module:
+        if self.value_of(stmt.bases[0]) is not nn.Module:
             raise Refused(f"this base class is not available here: only {form}")
         methods: dict[str, Closure] = {}
         for item in stmt.body:
@@ -598,11 +603,11 @@ class Interpreter:
                 shown.extend(self.assign(element, item))
             return shown
         if isinstance(target, ast.Subscript):
-            container = self.eval(target.value)
+            container = self.value_of(target.value)
             self.set_item(container, self.eval_index(target.slice), value, target)
             return self.shown_root(target)
         if isinstance(target, ast.Attribute):
-            self.set_attribute(self.eval(target.value), target.attr, value)
+            self.set_attribute(self.value_of(target.value), target.attr, value)
             return []
         raise refuse("this assignment target")
 
@@ -635,7 +640,7 @@ class Interpreter:
 
     # -- expressions
 
-    def eval(self, node: ast.expr) -> Any:
+    def value_of(self, node: ast.expr) -> Any:
         handler = getattr(self, f"expr_{type(node).__name__}", None)
         if handler is None:
             raise refuse(_expression_word(node))
@@ -665,7 +670,7 @@ class Interpreter:
         raise NameError(f"name '{name}' is not defined")
 
     def expr_Attribute(self, node: ast.Attribute) -> object:
-        return self.attribute(self.eval(node.value), node.attr)
+        return self.attribute(self.value_of(node.value), node.attr)
 
     def attribute(self, owner: object, name: str) -> object:
         _check_name(name)
@@ -727,19 +732,19 @@ class Interpreter:
     def expr_Call(self, node: ast.Call) -> object:
         if _is_super_init(node.func):
             return self.super_init(node)
-        function = self.eval(node.func)
+        function = self.value_of(node.func)
         args: list[object] = []
         for arg in node.args:
             if isinstance(arg, ast.Starred):
-                args.extend(self.builtins.materialize(self.iterate(self.eval(arg.value))))
+                args.extend(self.builtins.materialize(self.iterate(self.value_of(arg.value))))
             else:
-                args.append(self.eval(arg))
+                args.append(self.value_of(arg))
         kwargs: dict[str, object] = {}
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise refuse("**keyword unpacking")
             _check_name(keyword.arg)
-            kwargs[keyword.arg] = self.eval(keyword.value)
+            kwargs[keyword.arg] = self.value_of(keyword.value)
         return self.call_value(node, function, args, kwargs)
 
     def call_value(self, node: ast.AST | None, function: object, args: list[object], kwargs: dict[str, object]) -> object:
@@ -871,7 +876,7 @@ class Interpreter:
         self.depth += 1
         try:
             if isinstance(node, ast.Lambda):
-                return self.eval(node.body)
+                return self.value_of(node.body)
             self.run_block(node.body)
             return None
         except _Return as result:
@@ -888,8 +893,8 @@ class Interpreter:
         return self.make_closure(node, "<lambda>")
 
     def expr_BinOp(self, node: ast.BinOp) -> object:
-        left = self.eval(node.left)
-        right = self.eval(node.right)
+        left = self.value_of(node.left)
+        right = self.value_of(node.right)
         kind = type(node.op)
         return self.binary(BINARY_OPERATORS[kind], OPERATOR_SYMBOLS[kind], left, right, node)
 
@@ -899,7 +904,7 @@ class Interpreter:
         return self.checked(self.invoke(node, symbol, op, [left, right], {}))
 
     def expr_UnaryOp(self, node: ast.UnaryOp) -> object:
-        value = self.eval(node.operand)
+        value = self.value_of(node.operand)
         if isinstance(node.op, ast.Not):
             return not self.truth(value)
         return self.checked(self.invoke(node, type(node.op).__name__, UNARY_OPERATORS[type(node.op)], [value], {}))
@@ -911,16 +916,16 @@ class Interpreter:
         is_and = isinstance(node.op, ast.And)
         value: object = None
         for operand in node.values:
-            value = self.eval(operand)
+            value = self.value_of(operand)
             if self.truth(value) != is_and:
                 return value
         return value
 
     def expr_Compare(self, node: ast.Compare) -> object:
-        left = self.eval(node.left)
+        left = self.value_of(node.left)
         result: object = True
         for op_node, right_node in zip(node.ops, node.comparators):
-            right = self.eval(right_node)
+            right = self.value_of(right_node)
             kind = type(op_node)
             if kind in COMPARISONS:
                 op = COMPARISONS[kind]
@@ -939,7 +944,7 @@ class Interpreter:
         return result
 
     def expr_IfExp(self, node: ast.IfExp) -> object:
-        return self.eval(node.body if self.truth(self.eval(node.test)) else node.orelse)
+        return self.value_of(node.body if self.truth(self.value_of(node.test)) else node.orelse)
 
     def expr_List(self, node: ast.List) -> list[object]:
         return self.sequence(node.elts)
@@ -951,24 +956,24 @@ class Interpreter:
         items: list[object] = []
         for element in elements:
             if isinstance(element, ast.Starred):
-                items.extend(self.builtins.materialize(self.iterate(self.eval(element.value))))
+                items.extend(self.builtins.materialize(self.iterate(self.value_of(element.value))))
             else:
-                items.append(self.eval(element))
+                items.append(self.value_of(element))
             sizing.check_length(len(items))
         return items
 
     def expr_Subscript(self, node: ast.Subscript) -> object:
-        return self.subscript(self.eval(node.value), self.eval_index(node.slice), node)
+        return self.subscript(self.value_of(node.value), self.eval_index(node.slice), node)
 
     def eval_index(self, node: ast.expr) -> object:
         if isinstance(node, ast.Slice):
             return self.expr_Slice(node)
         if isinstance(node, ast.Tuple):
             return tuple(self.eval_index(e) for e in node.elts)
-        return self.eval(node)
+        return self.value_of(node)
 
     def expr_Slice(self, node: ast.Slice) -> slice:
-        parts = [None if part is None else self.eval(part) for part in (node.lower, node.upper, node.step)]
+        parts = [None if part is None else self.value_of(part) for part in (node.lower, node.upper, node.step)]
         return slice(*parts)
 
     def subscript(self, container: object, index: object, node: ast.AST) -> object:
@@ -995,10 +1000,10 @@ class Interpreter:
             generator = generators[level]
             if generator.is_async:
                 raise refuse("async comprehensions")
-            for item in self.iterate(self.eval(generator.iter)):
+            for item in self.iterate(self.value_of(generator.iter)):
                 self.tick()
                 self.assign(generator.target, item)
-                if all(self.truth(self.eval(condition)) for condition in generator.ifs):
+                if all(self.truth(self.value_of(condition)) for condition in generator.ifs):
                     loop(level + 1)
 
         outer = self.frame
@@ -1013,7 +1018,7 @@ class Interpreter:
         items: list[object] = []
 
         def produce() -> None:
-            items.append(self.eval(node.elt))
+            items.append(self.value_of(node.elt))
             if len(items) > MAX_SEQUENCE:
                 sizing.check_length(len(items))
 
@@ -1026,13 +1031,13 @@ class Interpreter:
     def expr_JoinedStr(self, node: ast.JoinedStr) -> str:
         parts: list[str] = []
         for value in node.values:
-            parts.append(self.eval(value) if isinstance(value, ast.FormattedValue) else str(self.eval(value)))
+            parts.append(self.value_of(value) if isinstance(value, ast.FormattedValue) else str(self.value_of(value)))
         text = "".join(parts)
         sizing.check_length(len(text), "the length of the formatted text")
         return text
 
     def expr_FormattedValue(self, node: ast.FormattedValue) -> str:
-        value = self.eval(node.value)
+        value = self.value_of(node.value)
         spec = "" if node.format_spec is None else self.expr_JoinedStr(node.format_spec)  # type: ignore[arg-type]
         sizing.check_format_spec(spec)
         if node.conversion == ord("r") and isinstance(value, str):
