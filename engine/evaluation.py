@@ -9,7 +9,6 @@ process's random state as it found it. When a statement fails, the shape doctor
 from __future__ import annotations
 
 import ast
-import threading
 import time
 import warnings
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ import torch
 from torch import nn
 
 from engine.doctor import Prescription, Trial, prescribe
-from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone, render_text
+from engine.interpreter import RUN_LOCK, Interpreter, MisplacedStatement, WatchedStatementDone, render_text
 from engine.limits import (
     MAX_FIX_SECONDS,
     MAX_NESTING,
@@ -97,7 +96,8 @@ class Evaluation:
         return self.error is None
 
 
-_LOCK = threading.Lock()
+MAX_MESSAGE_CHARS = 2_000
+"""Longest error message kept; longer library messages are cut."""
 
 
 def evaluate(source: str, *, seed: int = 0) -> Evaluation:
@@ -109,7 +109,7 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
     tree_or_problem = _parse(source)
     if isinstance(tree_or_problem, Problem):
         return _refused(tree_or_problem)
-    with _LOCK, _seeded(seed), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
+    with RUN_LOCK, _seeded(seed), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         evaluation = _run(source, tree_or_problem, seed)
         notes = tuple(dict.fromkeys(str(w.message) for w in caught))
@@ -209,28 +209,32 @@ def _run(source: str, tree: ast.Module, seed: int) -> Evaluation:
         outputs.append(Output(line, code, None, text, "text", None, None, None, None))
 
     interpreter = Interpreter(namespace, on_print)
-    for statement in tree.body:
-        try:
-            shown = interpreter.run_top_level(statement)
-        except Exception as exc:  # every failure of learner code becomes a Problem
-            problem = _problem(exc, interpreter, statement, positions, seed)
-            return Evaluation(tuple(outputs), problem, MappingProxyType(dict(namespace)))
-        code = positions.text(statement)
-        outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
+    interpreter.active = True
+    try:
+        for statement in tree.body:
+            try:
+                shown = interpreter.run_top_level(statement)
+                code = positions.text(statement)
+                outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
+            except Exception as exc:  # every failure of learner code becomes a Problem
+                problem = _problem(exc, interpreter, statement, positions, seed)
+                return Evaluation(tuple(outputs), problem, MappingProxyType(dict(namespace)))
+    finally:
+        interpreter.active = False
     return Evaluation(tuple(outputs), None, MappingProxyType(dict(namespace)))
 
 
 def _problem(exc: Exception, interpreter: Interpreter, statement: ast.stmt, positions: Positions, seed: int) -> Problem:
     failure = interpreter.failure
     if isinstance(exc, (Refused, LimitExceeded, RecursionError, MisplacedStatement)) or failure is None:
-        failing = interpreter.statement or statement
+        failing = interpreter.error_statement or statement
         prescription = Prescription("", ())
     else:
         failing = failure.statement or statement
         deadline = time.perf_counter() + MAX_FIX_SECONDS
         prescription = prescribe(exc, failure, positions, _trial_runner(positions, failing, seed, deadline))
     return Problem(
-        message=exc.msg if isinstance(exc, SyntaxError) else str(exc),  # type: ignore[attr-defined]
+        message=_message(exc),
         kind=_kind(exc),
         line=failing.lineno,
         source=positions.text(failing),
@@ -260,6 +264,7 @@ def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: 
         torch.manual_seed(seed)
         np.random.seed(seed)
         interpreter = Interpreter({}, lambda text, statement: None)
+        interpreter.active = True
         interpreter.restart_clock(remaining)
         interpreter.watch = watch
         try:
@@ -272,6 +277,15 @@ def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: 
         return Trial(False)
 
     return trial
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, SyntaxError):
+        return exc.msg
+    if isinstance(exc, RecursionError):
+        return "the code nests calls too deeply to run"
+    text = str(exc)
+    return text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + " ..."
 
 
 def _kind(exc: BaseException) -> str:

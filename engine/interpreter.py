@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
@@ -19,7 +20,16 @@ import torch
 from torch import nn
 
 from engine import sizing
-from engine.limits import MAX_CALL_DEPTH, MAX_SECONDS, MAX_SEQUENCE, LimitExceeded
+from engine.limits import (
+    MAX_CALL_DEPTH,
+    MAX_PRINTED_CHARS,
+    MAX_PRINTED_LINES,
+    MAX_SECONDS,
+    MAX_SEQUENCE,
+    MAX_TOTAL_ELEMENTS,
+    LimitExceeded,
+    check,
+)
 from engine.whitelist import (
     ARRAY_ATTRIBUTES,
     ARRAY_METHODS,
@@ -31,8 +41,8 @@ from engine.whitelist import (
     STR_METHODS,
     TENSOR_ATTRIBUTES,
     TENSOR_METHODS,
-    TENSOR_METHODS_BOUNDED,
     Allowed,
+    Builtin,
     Library,
     Refused,
     refuse,
@@ -88,6 +98,9 @@ UNARY_OPERATORS: dict[type, Callable[[Any], Any]] = {
     ast.Not: operator.not_,
     ast.Invert: operator.invert,
 }
+
+RUN_LOCK = threading.RLock()
+"""Held while learner code runs: runs touch global state (random generators, warnings)."""
 
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
 """Tensor attributes the code may assign (x.requires_grad = True, x.grad = None)."""
@@ -157,7 +170,16 @@ class Closure:
     is_method: bool = False
 
     def __call__(self, *args: object, **kwargs: object) -> object:
-        return self.interpreter.call_closure(self, args, kwargs)
+        interpreter = self.interpreter
+        if interpreter.active:
+            return interpreter.call_closure(self, args, kwargs)
+        with RUN_LOCK:  # called after its run ended (net(x) from lesson code): a fresh budget
+            interpreter.active = True
+            interpreter.restart_clock(MAX_SECONDS)
+            try:
+                return interpreter.call_closure(self, args, kwargs)
+            finally:
+                interpreter.active = False
 
     def __repr__(self) -> str:
         return f"<function {self.name}>"
@@ -218,41 +240,40 @@ class Builtins:
 
     def __init__(self, interpreter: "Interpreter") -> None:
         self.interpreter = interpreter
-        self.table: dict[str, Callable[..., object]] = {
-            "print": self.print,
-            "len": len,
-            "range": self.range,
-            "sum": self.sum,
-            "min": self.min,
-            "max": self.max,
-            "abs": self.abs,
-            "round": self.round,
-            "float": float,
-            "int": self.int,
-            "bool": bool,
-            "complex": complex,
-            "str": self.str,
-            "repr": self.str,
-            "list": self.list,
-            "tuple": self.tuple,
-            "enumerate": enumerate,
-            "zip": zip,
-            "sorted": self.sorted,
-            "reversed": reversed,
-            "isinstance": self.isinstance,
-            "type": type,
-            "divmod": divmod,
+        ours = {
+            "print": (self.print, None),
+            "range": (self.range, range),
+            "sum": (self.sum, None),
+            "min": (self.min, None),
+            "max": (self.max, None),
+            "round": (self.round, None),
+            "str": (self.str, str),
+            "repr": (self.str, None),
+            "list": (self.list, list),
+            "tuple": (self.tuple, tuple),
+            "sorted": (self.sorted, None),
+            "isinstance": (self.isinstance, None),
+            "type": (self.type, None),
         }
-        self.types = {id(self.int): int, id(self.str): str, id(self.list): list, id(self.tuple): tuple}
-        self.ids = {id(function) for function in self.table.values()}
+        self.table: dict[str, Callable[..., object]] = {
+            name: Builtin(name, function, as_type) for name, (function, as_type) in ours.items()
+        }
+        plain = (len, abs, float, int, bool, complex, enumerate, zip, reversed, divmod)
+        self.table.update({function.__name__: function for function in plain})
+        self.plain_ids = {id(function) for function in plain}
 
     def print(self, *values: object, sep: object = " ", end: object = "\n", flush: bool = False) -> None:
         sep = " " if sep is None else sep
         end = "\n" if end is None else end
         if not isinstance(sep, str) or not isinstance(end, str):
             raise TypeError("sep and end must be strings")
-        text = sep.join(render_text(v) for v in values) + end
-        sizing.check_length(len(text), "the length of the printed text")
+        pieces: list[str] = []
+        length = len(end)
+        for value in values:
+            pieces.append(render_text(value))
+            length += len(pieces[-1]) + len(sep)
+            sizing.check_length(length, "the length of the printed text")
+        text = sep.join(pieces) + end
         self.interpreter.printed(text[:-1] if text.endswith("\n") else text)
 
     def range(self, *args: object) -> range:
@@ -264,6 +285,7 @@ class Builtins:
         """Walk an iterable step by step so time and length limits apply."""
         if isinstance(iterable, (list, tuple, range, str)):
             sizing.check_length(len(iterable))
+            self.interpreter.account(len(iterable))
             return list(iterable)
         items: list[object] = []
         for item in iterable:
@@ -271,6 +293,7 @@ class Builtins:
             items.append(item)
             if len(items) > MAX_SEQUENCE:
                 sizing.check_length(len(items))
+        self.interpreter.account(len(items))
         return items
 
     def list(self, iterable: Iterable[object] = ()) -> list[object]:
@@ -306,25 +329,24 @@ class Builtins:
                 sizing.count_data(item)
         return sorted(items, **kwargs)  # type: ignore[call-overload]
 
-    def abs(self, value: object) -> object:
-        return abs(value)  # type: ignore[arg-type]
-
     def round(self, value: object, ndigits: object = None) -> object:
         if isinstance(ndigits, int) and abs(ndigits) > 400:
             raise LimitExceeded(f"round to {ndigits} digits is over the limit of 400")
         return round(value, ndigits)  # type: ignore[call-overload]
 
-    def int(self, value: object = 0, base: object = None) -> int:
-        return int(value) if base is None else int(value, base)  # type: ignore[arg-type, call-overload]
-
     def str(self, value: object = "") -> str:
         return render_text(value)
+
+    def type(self, value: object) -> type:
+        """type(x) with one argument only: the three-argument form would build classes."""
+        return type(value)
 
     def isinstance(self, value: object, kinds: object) -> bool:
         kinds_tuple = kinds if isinstance(kinds, tuple) else (kinds,)
         resolved = []
         for kind in kinds_tuple:
-            kind = self.types.get(id(kind), kind)
+            if isinstance(kind, Builtin) and kind.as_type is not None:
+                kind = kind.as_type
             if not isinstance(kind, type):
                 raise TypeError("isinstance() arg 2 must be a type or tuple of types")
             resolved.append(kind)
@@ -365,6 +387,11 @@ class Interpreter:
         self.failure: Failure | None = None
         self.frame = Frame(namespace, namespace)
         self.watch: tuple[int, int] | None = None
+        self.error_statement: ast.stmt | None = None
+        self.active = False
+        self.created = 0
+        self.printed_lines = 0
+        self.printed_chars = 0
 
     # -- budget
 
@@ -381,13 +408,23 @@ class Interpreter:
             raise LimitExceeded(f"the run time is {used:.2f} s; the limit is {self.seconds:g} s")
 
     def printed(self, text: str) -> None:
+        self.printed_lines += 1
+        self.printed_chars += len(text)
+        check(self.printed_lines, MAX_PRINTED_LINES, "the number of printed lines")
+        check(self.printed_chars, MAX_PRINTED_CHARS, "the number of printed characters")
         self.on_print(text, self.statement)
+
+    def account(self, elements: int) -> None:
+        """Add to the elements this run has created, so a loop cannot fill memory between time checks."""
+        self.created += elements
+        check(self.created, MAX_TOTAL_ELEMENTS, "the total number of elements created by this run")
 
     # -- statements
 
     def run_top_level(self, stmt: ast.stmt) -> list[tuple[str | None, object]]:
         """Run one top-level statement; return the (name, value) pairs it shows."""
         self.failure = None
+        self.error_statement = None
         self.frame = Frame(self.namespace, self.namespace)
         try:
             return self.execute(stmt, shown=True)
@@ -419,6 +456,10 @@ class Interpreter:
             if self.watch == (stmt.lineno, stmt.col_offset):
                 raise WatchedStatementDone(shown[-1][1] if shown else None)
             return shown
+        except Exception:
+            if self.error_statement is None:
+                self.error_statement = stmt
+            raise
         finally:
             self.statement = outer
 
@@ -762,7 +803,7 @@ class Interpreter:
         if isinstance(function, type) and issubclass(function, np.generic):
             sizing.before_numpy(Allowed(function.__name__, function, "data"), args, kwargs)
             return self.checked(self.invoke(node, f"np.{function.__name__}", function, args, kwargs))
-        if id(function) in self.builtins.ids:
+        if isinstance(function, Builtin) or id(function) in self.builtins.plain_ids:
             return function(*args, **kwargs)
         raise refuse(f"calling {_type_word(function)}")
 
@@ -778,17 +819,18 @@ class Interpreter:
     def call_method(self, node: ast.AST | None, method: Method, args: list[object], kwargs: dict[str, object]) -> object:
         owner, name = method.owner, method.name
         if isinstance(owner, torch.Tensor):
-            if name not in TENSOR_METHODS_BOUNDED:
-                sizing.before_tensor_method(owner, name, args, kwargs)
+            sizing.before_tensor_method(owner, name, args, kwargs)
         elif isinstance(owner, (np.ndarray, np.generic)):
             sizing.before_array_method(owner, name, args, kwargs)  # type: ignore[arg-type]
         elif isinstance(owner, nn.Module):
             if name == "forward":
                 return self.call_module(node, owner, args, kwargs)
-        elif isinstance(owner, list) and name in ("append", "insert"):
-            sizing.check_length(len(owner) + 1)
-        elif isinstance(owner, str) and name == "split":
-            pass
+        elif isinstance(owner, (list, tuple)):
+            if name in ("append", "insert"):
+                sizing.check_length(len(owner) + 1)
+            elif name in ("index", "count"):
+                for arg in args:
+                    sizing.count_data(arg)  # compared deeply; index puts repr(arg) in its message
         bound = getattr(owner, name)
         return self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
 
@@ -841,6 +883,12 @@ class Interpreter:
 
     def checked(self, value: object) -> object:
         sizing.check_result(value)
+        if isinstance(value, torch.Tensor):
+            self.account(value.numel())
+        elif isinstance(value, np.ndarray):
+            self.account(value.size)
+        elif isinstance(value, (list, tuple, str)):
+            self.account(len(value))
         return value
 
     def call_closure(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
@@ -868,6 +916,7 @@ class Interpreter:
                 if name not in closure.kw_defaults:
                     raise TypeError(f"{closure.name}() missing required keyword argument: '{name}'")
                 scope[name] = closure.kw_defaults[name]
+        self.tick()
         if self.depth >= MAX_CALL_DEPTH:
             raise LimitExceeded(f"the depth of nested function calls is over {MAX_CALL_DEPTH}; the limit is {MAX_CALL_DEPTH}")
         self_value = args[0] if closure.is_method and args else None
@@ -1023,6 +1072,7 @@ class Interpreter:
                 sizing.check_length(len(items))
 
         self.comprehension(node.generators, produce)
+        self.account(len(items))
         return items
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[object]:

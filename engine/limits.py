@@ -23,8 +23,17 @@ MAX_EXPONENT_BITS = 10_000
 MAX_SEQUENCE = 100_000
 """Most items a list, tuple, range or string built by the code may hold."""
 
-MAX_WORK = 200_000_000
-"""Most multiply-adds one matrix product may need (a 600x600 by 600x600 product is ~2e8)."""
+MAX_WORK = 50_000_000
+"""Most multiply-adds one matrix product may need (368x368 by 368x368); float16 NumPy runs ~0.2 s."""
+
+MAX_TOTAL_ELEMENTS = 20_000_000
+"""Most elements (tensor elements, list items, characters) one run may create in all."""
+
+MAX_PRINTED_LINES = 1_000
+"""Most print() calls one run may make."""
+
+MAX_PRINTED_CHARS = 1_000_000
+"""Most characters one run may print in all."""
 
 MAX_SECONDS = 1.0
 """Total run time of one evaluation, checked between steps."""

@@ -27,9 +27,9 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
-from engine.whitelist import NUMPY_STRINGS, Allowed, Refused, is_dtype_like
+from engine.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Builtin, Refused, is_dtype_like
 
-MATMUL_NAMES = frozenset("matmul mm bmm dot mv inner @".split())
+MATMUL_NAMES = frozenset("matmul mm bmm dot mv linear @".split())
 """Operations whose work is (result elements) x (inner dimension), bounded by MAX_WORK."""
 
 MAX_PIECES = 10_000
@@ -131,14 +131,30 @@ def _check_device(kwargs: dict) -> None:
         raise Refused(f"device={device!r} is not available here: tensor-tutor runs on the CPU")
 
 
+BROADCAST_INSIDE = frozenset("allclose isclose mse_loss l1_loss binary_cross_entropy".split())
+"""Operations that broadcast their inputs internally but return something small."""
+
+
+def _check_broadcast(values: Iterable[object]) -> None:
+    """The size of the broadcast of the tensor arguments, which the operation makes internally."""
+    shapes = [tuple(v.shape) for v in values if isinstance(v, (torch.Tensor, np.ndarray))]
+    try:
+        size = math.prod(torch.broadcast_shapes(*shapes)) if len(shapes) > 1 else 0
+    except RuntimeError:
+        return
+    check(size, MAX_ELEMENTS, "the number of elements this operation broadcasts its inputs to")
+
+
 def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None:
     """Check a torch function call's result size (and work) before it runs."""
     _check_device(kwargs)
+    if allowed.name.rsplit(".", 1)[-1] in BROADCAST_INSIDE:
+        _check_broadcast([*args, *kwargs.values()])
     if allowed.rule == "bounded":
         return
     if allowed.rule == "data":
         if args:
-            count_data(args[0])
+            count_data(args[0], text_allowed=False)
         return
     short = allowed.name.rsplit(".", 1)[-1]
     if short in ("split", "chunk"):
@@ -170,6 +186,10 @@ def _empty_like_random(name: str, *args: object, **kwargs: object) -> torch.Tens
 def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object], kwargs: dict) -> None:
     """Check a tensor method call's result size before it runs."""
     _check_device(kwargs)
+    if name in BROADCAST_INSIDE:
+        _check_broadcast([tensor, *args, *kwargs.values()])
+    if name in TENSOR_METHODS_BOUNDED:
+        return
     if name == "to":
         for arg in args:
             if isinstance(arg, (str, torch.device)) and str(arg) != "cpu":
@@ -210,6 +230,8 @@ def before_module_call(module: nn.Module, args: Sequence[object]) -> None:
         )
         _check_work("matmul", [meta_x], result)
         _check_meta(result)
+    elif isinstance(module, (nn.MSELoss, nn.L1Loss)):
+        _check_broadcast(args)
     elif not isinstance(module, nn.Sequential) and next(module.parameters(), None) is None:
         _check_meta(_run_on_meta(module, [mirror(a) for a in args], {}))
 
@@ -236,6 +258,11 @@ def check_numpy_arguments(args: Sequence[object], kwargs: dict) -> None:
             raise Refused(
                 f"the string {value[:40]!r} is not available as a numpy argument here: "
                 "use a dtype such as np.float32 or 'float64'"
+            )
+        if isinstance(value, Builtin):
+            raise Refused(
+                f"{value.name} is not available as a numpy argument here: "
+                "tensor-tutor works with numeric arrays (float, int, bool, complex)"
             )
         if isinstance(value, (type, np.dtype)) and not is_dtype_like(value):
             raise Refused(
@@ -348,14 +375,19 @@ def _numpy_count(rule: str, args: Sequence[object], kwargs: dict, name: str) -> 
     if rule == "arange":
         return _arange_count(args, kwargs)
     if rule == "linspace":
-        num = _arg(args, kwargs, 2, "num", 50)
+        num = _shape_count(_arg(args, kwargs, 2, "num", 50))
         ends = max(_size(_arg(args, kwargs, 0, "start")), _size(_arg(args, kwargs, 1, "stop")))
-        return None if not isinstance(num, int) else max(num, 0) * ends
+        return None if num is None else num * ends
+    if rule == "diag":
+        if not args or len(_shape(args[0])) != 1:
+            return None
+        offset = _arg(args, kwargs, 1, "k", 0)
+        side = _shape(args[0])[0] + (abs(offset) if isinstance(offset, int) else 0)
+        return side * side
     if rule == "data":
         if not args:
             return None
-        check_data_has_no_text(args[0])
-        return count_data(args[0])
+        return count_data(args[0], text_allowed=False)
     if rule in ("dot", "matmul"):
         if len(args) < 2:
             return None
@@ -384,7 +416,10 @@ def _numpy_count(rule: str, args: Sequence[object], kwargs: dict, name: str) -> 
         return _shape_count(tuple(args))
     if rule == "size":
         index = {"random": 0}.get(name.rsplit(".", 1)[-1], 2)
-        return _shape_count(_arg(args, kwargs, index, "size"))
+        size = _arg(args, kwargs, index, "size")
+        if size is not None:
+            return _shape_count(size)
+        return _numpy_count("broadcast", [*args, *kwargs.values()], {}, name)
     return None
 
 
@@ -454,6 +489,7 @@ def _before_python_operator(op: Callable[[object, object], object], left: object
         check(len(left) + len(right), MAX_SEQUENCE, "the length of the joined sequence")
     elif op is operator.mod and isinstance(left, str):
         check_percent_format(left)
+        count_data(right, "the number of values to format")
     elif op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
         if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
             count_data(left)
@@ -502,43 +538,58 @@ def check_format_spec(spec: str) -> None:
 # ---------------------------------------------------------------- Python data
 
 
-def count_data(value: object, what: str = "the number of values") -> int:
-    """Count the numbers in nested lists (stopping at the limit); refuse text inside data.
+def count_data(value: object, what: str = "the number of values", text_allowed: bool = True) -> int:
+    """Count the values in nested lists and tuples, stopping at the limit.
 
-    Shared sublists are counted each time they appear, because that is what
-    converting, printing or comparing them costs.
+    A shared sublist is counted each time it appears, since that is what
+    printing, converting or comparing it costs, but it is walked only once
+    (``[[0] * 1000] * 1000`` costs two short walks, not a million steps). Text
+    counts one per character; a list that contains itself is refused.
     """
-    total = visited = 0
-    stack = [value]
+    if not isinstance(value, (list, tuple)):
+        return _leaf_count(value, text_allowed)
+    memo: dict[int, int] = {}
+    open_lists: set[int] = set()
+    stack: list[tuple[list | tuple, bool]] = [(value, False)]
     while stack:
-        item = stack.pop()
-        visited += 1
-        if isinstance(item, (list, tuple)):
-            total += 1 if not item else 0
-            check(visited, 2 * MAX_ELEMENTS, "the number of nested lists")
-            stack.extend(item)
-        elif isinstance(item, torch.Tensor):
-            total += item.numel()
-        elif isinstance(item, np.ndarray):
-            total += item.size
-        elif isinstance(item, range):
-            total += len(item)
-        else:
-            total += 1
-        if total > MAX_ELEMENTS:
-            check(total, MAX_ELEMENTS, what)
-    return total
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            total = sum(
+                memo[id(c)] if isinstance(c, (list, tuple)) else _leaf_count(c, text_allowed) for c in node
+            )
+            memo[key] = max(total, 1)
+            open_lists.discard(key)
+            check(memo[key], MAX_ELEMENTS, what)
+            continue
+        if key in memo:
+            continue
+        if key in open_lists:
+            raise Refused("a list that contains itself is not available here")
+        open_lists.add(key)
+        stack.append((node, True))
+        for child in node:
+            if isinstance(child, (list, tuple)):
+                if id(child) in open_lists:
+                    raise Refused("a list that contains itself is not available here")
+                if id(child) not in memo:
+                    stack.append((child, False))
+        check(len(memo) + len(stack), 2 * MAX_ELEMENTS, "the number of nested lists")
+    return memo[id(value)]
 
 
-def check_data_has_no_text(value: object) -> None:
-    """Refuse strings inside data given to torch.tensor or np.array."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, (list, tuple)):
-            stack.extend(item)
-        elif isinstance(item, (str, bytes)):
+def _leaf_count(item: object, text_allowed: bool) -> int:
+    if isinstance(item, torch.Tensor):
+        return item.numel()
+    if isinstance(item, np.ndarray):
+        return item.size
+    if isinstance(item, range):
+        return len(item)
+    if isinstance(item, (str, bytes)):
+        if not text_allowed:
             raise Refused("text inside a tensor or array is not available here: use numbers")
+        return max(len(item), 1)
+    return 1
 
 
 def check_length(length: int, what: str = "the length of the sequence") -> None:

@@ -47,6 +47,30 @@ class Allowed:
         return f"<function {self.name}>"
 
 
+@dataclass(frozen=True, eq=False)
+class Builtin:
+    """A Python builtin as the subset offers it: our bounded version under the usual name.
+
+    ``as_type`` is the type it stands for in ``isinstance`` (``list`` for our list()).
+    """
+
+    name: str
+    fn: Callable[..., object]
+    as_type: type | None = None
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        try:
+            return self.fn(*args, **kwargs)
+        except TypeError as exc:  # "Builtins.sum() takes ..." -> "sum() takes ..."
+            message = str(exc)
+            if message.startswith("Builtins."):
+                raise TypeError(message[len("Builtins."):]) from None
+            raise
+
+    def __repr__(self) -> str:
+        return f"<built-in function {self.name}>"
+
+
 @dataclass(frozen=True)
 class Library:
     """A module name as the code sees it (torch, np, nn, F): only listed members resolve."""
@@ -158,13 +182,13 @@ NP_RULES: dict[str, str] = {
     "dot": "dot",
     "matmul": "matmul",
     "outer": "outer",
-    "inner": "dot",
+    "diag": "diag",
     # element-wise with broadcasting
     **{
         name: "broadcast"
         for name in (
             "multiply add subtract divide power maximum minimum where true_divide "
-            "floor_divide mod equal greater less"
+            "floor_divide mod equal greater less allclose isclose clip"
         ).split()
     },
     # joining
@@ -174,9 +198,9 @@ NP_RULES: dict[str, str] = {
         name: "bounded"
         for name in (
             "exp log log2 log10 sqrt sin cos tan tanh abs sign round floor ceil negative square "
-            "sum mean max min argmax argmin std var prod cumsum sort argsort clip "
-            "transpose reshape ravel squeeze expand_dims shape ndim size allclose array_equal "
-            "isclose may_share_memory all any trace diag tril triu"
+            "sum mean max min argmax argmin std var prod cumsum sort argsort "
+            "transpose reshape ravel squeeze expand_dims shape ndim size array_equal "
+            "may_share_memory all any trace tril triu"
         ).split()
     },
 }
