@@ -1,0 +1,246 @@
+"""The exported script is the code behind the pane: run by plain Python, it prints the pane's numbers.
+
+Every lesson in ``engine.LESSONS`` is covered, with its default values and with
+edited ones (each other choice of a pick-list field, another seed, each action
+and each fix the pane offers), so lessons are checked as they are added.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import LESSONS, InputError, Lesson, lesson_by_id
+from engine.blocks import Block, Code, Columns, LessonResult, ProblemView, Value
+from engine.evaluation import evaluate
+from engine.export import export_result, export_script, playground_code, save_script, script_directory
+from engine.snippets import SNIPPETS
+
+RUNNER = """\
+import contextlib, io, json, runpy, sys
+results = []
+for path in sys.argv[1:]:
+    out = io.StringIO()
+    error = None
+    with contextlib.redirect_stdout(out):
+        try:
+            runpy.run_path(path, run_name="__main__")
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+    results.append({"stdout": out.getvalue(), "error": error})
+print(json.dumps(results))
+"""
+
+
+def _walk(blocks: tuple[Block, ...]):
+    for block in blocks:
+        yield block
+        if isinstance(block, Columns):
+            yield from _walk(block.blocks)
+
+
+def _computes(lesson: Lesson) -> bool:
+    try:
+        lesson.compute(lesson.defaults())
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def _variants(lesson: Lesson) -> list[tuple[str, dict[str, str]]]:
+    """Default values, then edits a learner makes: other choices, another seed, actions and fixes."""
+    defaults = lesson.defaults()
+    variants = [("defaults", defaults)]
+    for field in lesson.fields:
+        variants += [(f"{field.name}={c}", {**defaults, field.name: c}) for c in field.choices if c != field.default]
+        if field.name == "seed":
+            variants.append(("seed=3", {**defaults, "seed": "3"}))
+    if lesson.id == "playground":
+        variants += [(snippet.title, {"code": snippet.code}) for snippet in SNIPPETS]
+    first = lesson.compute(defaults)
+    variants += [(f"action {name}", {**defaults, **values}) for name, values in first.actions.items()]
+    for name, values in list(variants):
+        try:
+            result = lesson.compute(values)
+        except InputError:
+            continue
+        for block in _walk(result.blocks):
+            if isinstance(block, ProblemView):
+                variants += [(f"{name}, fix {fix.label}", {**values, **fix.values}) for fix in block.fixes]
+    return variants
+
+
+def _run_scripts(scripts: list[str], directory: Path) -> list[dict]:
+    paths = []
+    for number, script in enumerate(scripts):
+        path = directory / f"script_{number}.py"
+        path.write_text(script, encoding="utf-8")
+        paths.append(str(path))
+    done = subprocess.run(
+        [sys.executable, "-c", RUNNER, *paths], capture_output=True, text=True, timeout=240, cwd=directory
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> dict[str, list[tuple[str, LessonResult, str, dict]]]:
+    """Every variant of every lesson that exists: its result, its script, and what the script did."""
+    cases = []
+    for lesson in LESSONS:
+        if not _computes(lesson):
+            continue
+        for name, values in _variants(lesson):
+            try:
+                result = lesson.compute(values)
+            except InputError:
+                continue
+            title = f"lesson {lesson.number}"
+            cases.append((lesson.id, name, result, export_result(result, title)))
+    runs = _run_scripts([case[3] for case in cases], tmp_path_factory.mktemp("scripts"))
+    by_lesson: dict[str, list] = {}
+    for (lesson_id, name, result, script), run in zip(cases, runs):
+        by_lesson.setdefault(lesson_id, []).append((name, result, script, run))
+    return by_lesson
+
+
+@pytest.mark.parametrize("lesson_id", [lesson.id for lesson in LESSONS])
+def test_exported_script_prints_what_the_pane_shows(lesson_id: str, exported) -> None:
+    if lesson_id not in exported:
+        pytest.skip(f"lesson {lesson_id} has no engine module yet")
+    for name, result, script, run in exported[lesson_id]:
+        where = f"{lesson_id} ({name})"
+        for block in _walk(result.blocks):
+            if isinstance(block, Value):
+                assert block.text in run["stdout"], f"{where}: {block.title} is not printed\n{script}"
+        problems = [b for b in _walk(result.blocks) if isinstance(b, ProblemView)]
+        reported = run["stdout"] + (run["error"] or "")
+        for problem in problems:
+            if problem.source and problem.source in result.source:
+                assert problem.message in reported, f"{where}: the script does not report {problem.message}"
+        if run["error"] is not None:
+            assert any(p.message in run["error"] for p in problems), f"{where}: {run['error']}\n{script}"
+
+
+@pytest.mark.parametrize("lesson_id", [lesson.id for lesson in LESSONS])
+def test_code_on_screen_is_in_the_script(lesson_id: str, exported) -> None:
+    if lesson_id not in exported:
+        pytest.skip(f"lesson {lesson_id} has no engine module yet")
+    for name, result, script, _run in exported[lesson_id]:
+        for block in _walk(result.blocks):
+            if isinstance(block, Code):
+                assert block.source.strip() in result.source, f"{lesson_id} ({name}): {block.title or 'code'}"
+
+
+def test_lessons_are_covered_with_edits(exported) -> None:
+    assert "tensors" in exported and "playground" in exported
+    assert len(exported["tensors"]) >= 8  # 4 other functions, 3 other dtypes, another seed
+    names = [name for name, *_ in exported["playground"]]
+    assert all(snippet.title in names for snippet in SNIPPETS)
+    assert any(", fix " in name for name in names)  # a fix the doctor offered, applied and exported
+
+
+REPL_CASES = [
+    "a = 1; b = 2  # two on one line\nb\n",
+    "x = torch.ones(2, 3)\ny = (x * 2).sum()\ny\nx.shape\n",
+    "x = torch.tensor(2.0, requires_grad=True)\ny = x ** 3\ny.backward()\nx.grad\n",
+    "a = np.zeros((2, 2))\na[0, 0] = 5.0\nq, r = divmod(7, 2)\n",
+    "for i in range(3): print(i, i * i)\ntotal = sum([1, 2, 3])  # 中文 comment\n",
+    "def double(t):\n    return t * 2\n\ndouble(torch.arange(3))\n[print(n) for n in range(2)]\n",
+    "m = torch.tensor(\n    [[1, 2],\n     [3, 4]]\n)\nm @ m\n",
+    "import torch\nimport numpy as np\nt = torch.randn(2)\nn = np.random.rand(2)\n",
+]
+
+
+def _transcript(source: str) -> str:
+    """What the pane lists, as print would write it: ``name = value`` or the value alone."""
+    lines = []
+    for output in evaluate(source).outputs:
+        lines.append(f"{output.name} = {output.text}" if output.name else output.text)
+    return "".join(line + "\n" for line in lines)
+
+
+def test_scripts_print_exactly_the_values_the_pane_lists(tmp_path) -> None:
+    runs = _run_scripts([export_script(source) for source in REPL_CASES], tmp_path)
+    for source, run in zip(REPL_CASES, runs):
+        assert run["error"] is None, (source, run["error"])
+        assert run["stdout"] == _transcript(source), source
+
+
+def test_seeds_appear_only_when_the_numbers_depend_on_them() -> None:
+    assert "manual_seed" not in export_script("x = torch.zeros(2)\nx + 1\n")
+    assert "torch.manual_seed(0)" in export_script("x = torch.randn(2)\n")
+    numpy_only = export_script("a = np.random.rand(2)\n")
+    assert "np.random.seed(0)" in numpy_only and "manual_seed" not in numpy_only
+    seeded = export_script("torch.manual_seed(5)\nx = torch.randn(2)\n")
+    assert seeded.count("manual_seed") == 1
+
+
+def test_a_failing_statement_ends_the_script_with_the_same_error(tmp_path) -> None:
+    source = "x = torch.ones(1, 10)\nw = torch.ones(1, 10)\ny = x @ w\nz = y + 1\n"
+    script = export_script(source)
+    assert "# The next statement fails, as on screen: RuntimeError: mat1 and mat2" in script
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    expected = evaluate(source).error
+    assert done.returncode != 0
+    assert f"RuntimeError: {expected.message}" in done.stderr
+    assert done.stdout.startswith("x = tensor([[1., 1.,")
+
+
+def test_code_that_does_not_parse_is_exported_as_it_stands() -> None:
+    script = export_script("x = torch.ones(2\n")
+    assert "does not parse yet" in script and script.endswith("x = torch.ones(2\n")
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=[s.title for s in SNIPPETS])
+def test_playground_code_runs_the_same_as_the_lesson_code(snippet) -> None:
+    code = playground_code(snippet.code)
+    assert _texts(evaluate(code, seed=1)) == _texts(evaluate(snippet.code))
+    assert code.endswith(snippet.code)
+
+
+def test_playground_code_carries_the_seed_of_unseeded_random_code() -> None:
+    lesson = lesson_by_id("tensors")
+    result = lesson.compute({**lesson.defaults(), "seed": "4"})
+    code = playground_code(result.source)
+    assert _texts(evaluate(code, seed=123)) == _texts(evaluate(result.source, seed=4))
+    random_code = "import torch\nx = torch.randn(3)\n"
+    code = playground_code(random_code)
+    assert code.startswith("import torch\ntorch.manual_seed(0)")
+    assert _texts(evaluate(code, seed=9)) == _texts(evaluate(random_code))
+
+
+def _texts(evaluation) -> list[str]:
+    return [output.text for output in evaluation.outputs]
+
+
+def test_saving_never_overwrites_and_reuses_an_identical_file(tmp_path) -> None:
+    first = save_script("print(1)\n", "layer", tmp_path)
+    assert first.name == "tensor_tutor_layer.py" and first.read_text() == "print(1)\n"
+    assert save_script("print(1)\n", "layer", tmp_path) == first
+    second = save_script("print(2)\n", "layer", tmp_path)
+    assert second.name == "tensor_tutor_layer_2.py"
+    assert first.read_text() == "print(1)\n" and second.read_text() == "print(2)\n"
+
+
+def test_scripts_go_to_the_data_folder_when_the_current_one_is_read_only(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert script_directory() == tmp_path
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    assert script_directory() == tmp_path / "data" / "tensor-tutor"
+
+
+def test_a_saved_lesson_script_runs_standalone(tmp_path) -> None:
+    lesson = lesson_by_id("tensors")
+    result = lesson.compute(lesson.defaults())
+    path = save_script(export_result(result, "lesson 1"), lesson.id, tmp_path)
+    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    values = [b for b in _walk(result.blocks) if isinstance(b, Value)]
+    assert values and all(value.text in done.stdout for value in values)
