@@ -85,6 +85,8 @@ class ProblemView:
     fixes: tuple[FixChoice, ...] = ()
     expected: bool = True
     """True when the lesson meant to show this error (it is the point being taught)."""
+    highlights: tuple[tuple[int, int], ...] = ()
+    """Character spans of ``explanation`` to emphasise: the sizes or dtypes that clash."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.worker import WorkerCancelled
 
 from tui.app import TensorTutorApp
 from tui.widgets.lesson_pane import DEBOUNCE_SECONDS
@@ -22,13 +23,21 @@ async def settle(pilot) -> None:
     app = pilot.app
     await pilot.pause(DEBOUNCE_SECONDS + 0.05)  # let a pending debounced edit start its worker
     for _ in range(200):
-        await app.workers.wait_for_complete()
+        await _workers_done(app)
         await pilot.pause()
         if app.torch_version is not None and not app.workers:
             break
         await pilot.pause(0.05)
-    await app.workers.wait_for_complete()
+    await _workers_done(app)
     await pilot.pause()
+
+
+async def _workers_done(app: TensorTutorApp) -> None:
+    """Wait for the running workers; one cancelled by a newer edit is not a failure (the newer one runs)."""
+    try:
+        await app.workers.wait_for_complete()
+    except WorkerCancelled:
+        pass
 
 
 def current_pane(app: TensorTutorApp):

@@ -87,15 +87,15 @@ def _wrote(evaluation: Evaluation) -> bool:
 
 def _shown(evaluation: Evaluation) -> list[Block]:
     notes = {
-        "a": ("NumPy: a", "after the write" if _wrote(evaluation) else ""),
-        "t": ("from_numpy: t", "shares a's memory"),
-        "c": ("torch.tensor: c", "a copy of a"),
+        "a": "after the write" if _wrote(evaluation) else "",
+        "t": "from_numpy: shares a's memory",
+        "c": "torch.tensor: a copy",
     }
     values: list[Value] = []
-    for name, (title, note) in notes.items():
+    for name, note in notes.items():
         output = _last(evaluation, name)
         if output is not None:
-            values.append(value_block(output, title, note))
+            values.append(value_block(output, name, note))
     return [Columns(tuple(values))] if values else []
 
 
@@ -157,7 +157,7 @@ def run(values: Mapping[str, str]) -> LessonResult:
     n = _last(evaluation, "n")
     shares = next((o for o in evaluation.outputs if o.source.startswith("np.shares_memory")), None)
     if n is not None:
-        extra = [value_block(n, f"back to NumPy: n = {back}")]
+        extra = [value_block(n, "n", "shares t's memory" if back == "t.numpy()" else "shares w's memory")]
         if shares is not None:
             extra.append(value_block(shares, shares.source))
         blocks.append(Columns(tuple(extra)))

@@ -12,7 +12,6 @@ changes the fields and the code together.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -22,6 +21,7 @@ import torch
 from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, ProblemView, Value
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Fix, Problem, evaluate
+from engine.lessons.clash import clash_spans
 from engine.lessons.common import value_block
 from engine.lessons.operands import NoTwin, numpy_twin, parse_operand
 from engine.parsing import parse_choice, parse_int, parse_shape, parse_values, values_shape
@@ -186,21 +186,26 @@ def _fix_choices(problem: Problem) -> tuple[FixChoice, ...]:
     return tuple(choices)
 
 
-def problem_view(problem: Problem, fixes: tuple[FixChoice, ...] = ()) -> ProblemView:
-    """A torch or NumPy error as the pane shows it: the point of the lesson, not a failure of the app."""
+def problem_view(problem: Problem, fixes: tuple[FixChoice, ...] = (), explain: bool = True) -> ProblemView:
+    """A torch or NumPy error as the pane shows it: the point of the lesson, not a failure of the app.
+
+    ``explain`` False leaves out the explanation (NumPy's, when torch's above already says the same).
+    """
+    explanation = problem.explanation if explain else ""
     return ProblemView(
         kind=problem.kind,
         message=problem.message,
         source=problem.source,
-        explanation=problem.explanation,
+        explanation=explanation,
         fixes=fixes,
         expected=True,
+        highlights=clash_spans(explanation),
     )
 
 
-def _named(evaluation: Evaluation, name: str, title: str) -> Value | None:
+def _named(evaluation: Evaluation, name: str) -> Value | None:
     output = next((o for o in reversed(evaluation.outputs) if o.name == name), None)
-    return None if output is None else value_block(output, title)
+    return None if output is None else value_block(output, name)
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -278,11 +283,11 @@ def run(values: Mapping[str, str]) -> LessonResult:
     else:
         numpy_run = evaluate(twin, seed=SEED)
         blocks.append(Code(twin))
-    shown = [v for v in (_named(torch_run, "C", "PyTorch: C"), numpy_run and _named(numpy_run, "c", "NumPy: c")) if v]
+    shown = [v for v in (_named(torch_run, "C"), numpy_run and _named(numpy_run, "c")) if v]
     if torch_run.error is not None:
         blocks.append(problem_view(torch_run.error, _fix_choices(torch_run.error)))
     if numpy_run is not None and numpy_run.error is not None:
-        blocks.append(problem_view(numpy_run.error))
+        blocks.append(problem_view(numpy_run.error, explain=torch_run.error is None))
     if shown:
         blocks.append(Columns(tuple(shown)))
     if numpy_run is None:

@@ -21,7 +21,7 @@ B = [[2, 3], [2, 3], [2, 3]]
 
 def _values(result) -> dict[str, Value]:
     return {
-        v.title.split(":")[0]: v
+        v.title: v
         for b in result.blocks
         if isinstance(b, Columns)
         for v in b.blocks
@@ -50,9 +50,9 @@ def test_defaults_are_the_tutorials_product_in_both_libraries() -> None:
     shown = _values(result)
     expected = torch.matmul(torch.tensor(A), torch.tensor(B))
     assert expected.tolist() == [[12, 18], [30, 45], [48, 72]]
-    assert shown["PyTorch"].text == str(expected)
-    assert shown["PyTorch"].shape == (3, 2) and shown["PyTorch"].dtype == "torch.int64"
-    assert shown["NumPy"].text == str(np.matmul(np.array(A), np.array(B)))
+    assert shown["C"].text == str(expected)
+    assert shown["C"].shape == (3, 2) and shown["C"].dtype == "torch.int64"
+    assert shown["c"].text == str(np.matmul(np.array(A), np.array(B)))
     assert "agree" in _facts(result)
     assert not _problems(result)
 
@@ -68,8 +68,8 @@ def test_defaults_are_the_tutorials_product_in_both_libraries() -> None:
 def test_every_product_gives_the_same_numbers(op, torch_call, numpy_call) -> None:
     result = LESSON.compute({"op": op})
     shown = _values(result)
-    assert shown["PyTorch"].text == str(torch_call(torch.tensor(A), torch.tensor(B)))
-    assert shown["NumPy"].text == str(numpy_call(np.array(A), np.array(B)))
+    assert shown["C"].text == str(torch_call(torch.tensor(A), torch.tensor(B)))
+    assert shown["c"].text == str(numpy_call(np.array(A), np.array(B)))
     code = "".join(b.source for b in result.blocks if isinstance(b, Code))
     twin = {"matmul": "np.matmul(a, b)", "mm": "np.dot(a, b)", "@": "a @ b"}[op]
     assert twin in code
@@ -87,6 +87,30 @@ def test_swapping_the_operands_shows_both_libraries_refusing() -> None:
     assert not _values(result)
 
 
+def _marked(problem: ProblemView) -> list[str]:
+    return [problem.explanation[start:end] for start, end in problem.highlights]
+
+
+@pytest.mark.parametrize(
+    ("values", "marked"),
+    [
+        ({"left": "B", "right": "A"}, ["2 columns", "3 rows"]),
+        ({"op": "*"}, ["3 in A", "2 in B"]),
+        ({"op": "mm", "batch": "2"}, ["(3-D)"]),
+        ({"op": "bmm", "batch": "2"}, ["(2-D)"]),
+        ({"a": "[[1.5, 2]]", "b": "[[1], [2]]"}, ["torch.float32", "torch.int64"]),
+    ],
+)
+def test_the_clashing_sizes_are_marked_in_the_explanation(values: dict[str, str], marked: list[str]) -> None:
+    problem = _problems(LESSON.compute(values))[0]
+    assert _marked(problem) == marked
+
+
+def test_numpys_explanation_is_left_out_when_torchs_says_the_same() -> None:
+    torch_problem, numpy_problem = _problems(LESSON.compute({"left": "B", "right": "A"}))
+    assert torch_problem.explanation and not numpy_problem.explanation
+
+
 def test_numpy_dot_says_not_aligned() -> None:
     result = LESSON.compute({"op": "mm", "left": "B", "right": "A"})
     numpy_problem = _problems(result)[1]
@@ -100,8 +124,8 @@ def test_a_batch_broadcasts_with_matmul() -> None:
     batch = torch.stack([torch.tensor(A), torch.tensor(A)])
     expected = torch.matmul(batch, torch.tensor(B))
     assert expected.shape == (2, 3, 2)
-    assert shown["PyTorch"].text == str(expected) and shown["PyTorch"].shape == (2, 3, 2)
-    assert shown["NumPy"].text == str(np.matmul(np.stack([np.array(A)] * 2), np.array(B)))
+    assert shown["C"].text == str(expected) and shown["C"].shape == (2, 3, 2)
+    assert shown["c"].text == str(np.matmul(np.stack([np.array(A)] * 2), np.array(B)))
     assert "torch.mm takes only 2-D" in _facts(result)
 
 
@@ -116,18 +140,18 @@ def test_mm_refuses_a_batch_and_bmm_wants_both_sides_batched() -> None:
     assert f"{bmm.kind}: {bmm.message}" == _error(lambda: torch.bmm(batch, torch.tensor(B)))
     batched = LESSON.compute({"batch": "2", "op": "bmm", "right": "torch.stack([B, B])"})
     expected = torch.bmm(batch, torch.stack([torch.tensor(B)] * 2))
-    assert _values(batched)["PyTorch"].text == str(expected)
-    assert _values(batched)["NumPy"].text == str(expected.numpy())
+    assert _values(batched)["C"].text == str(expected)
+    assert _values(batched)["c"].text == str(expected.numpy())
 
 
 def test_scalar_and_element_wise_products() -> None:
     scalar = LESSON.compute({"op": "*", "right": "2"})
-    assert _values(scalar)["PyTorch"].text == str(torch.tensor(A) * 2)
-    assert _values(scalar)["NumPy"].text == str(np.multiply(np.array(A), 2))
+    assert _values(scalar)["C"].text == str(torch.tensor(A) * 2)
+    assert _values(scalar)["c"].text == str(np.multiply(np.array(A), 2))
     assert "np.multiply(a, 2)" in scalar.source
     assert "broadcast" in _facts(scalar)
     square = LESSON.compute({"op": "*", "right": "A"})
-    assert _values(square)["PyTorch"].text == str(torch.tensor(A) * torch.tensor(A))
+    assert _values(square)["C"].text == str(torch.tensor(A) * torch.tensor(A))
     clash = _problems(LESSON.compute({"op": "*"}))[0]
     assert clash.message == "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"
     assert f"{clash.kind}: {clash.message}" == _error(lambda: torch.tensor(A) * torch.tensor(B))
@@ -137,8 +161,8 @@ def test_numpy_dot_and_matmul_part_ways_on_3d_input() -> None:
     result = LESSON.compute({"a": "2,3,4", "b": "2,4,5", "op": "@"})
     torch.manual_seed(0)
     x, y = torch.randint(0, 10, (2, 3, 4)), torch.randint(0, 10, (2, 4, 5))
-    assert _values(result)["PyTorch"].text == str(x @ y)
-    assert _values(result)["NumPy"].text == str(x.numpy() @ y.numpy())
+    assert _values(result)["C"].text == str(x @ y)
+    assert _values(result)["c"].text == str(x.numpy() @ y.numpy())
     facts = _facts(result)
     assert f"np.dot(a, b) gives {tuple(np.dot(x.numpy(), y.numpy()).shape)}" in facts
     assert f"np.matmul(a, b) {tuple(np.matmul(x.numpy(), y.numpy()).shape)}" in facts
@@ -148,8 +172,8 @@ def test_numpy_dot_and_matmul_part_ways_on_3d_input() -> None:
 def test_operands_without_a_numpy_twin_still_run_in_torch() -> None:
     result = LESSON.compute({"batch": "2", "op": "bmm", "right": "B.expand(2, 3, 2)"})
     batch = torch.stack([torch.tensor(A), torch.tensor(A)])
-    assert _values(result)["PyTorch"].text == str(torch.bmm(batch, torch.tensor(B).expand(2, 3, 2)))
-    assert "NumPy" not in _values(result)
+    assert _values(result)["C"].text == str(torch.bmm(batch, torch.tensor(B).expand(2, 3, 2)))
+    assert "c" not in _values(result)
     assert "no plain twin for .expand()" in _facts(result)
 
 
@@ -185,13 +209,11 @@ def test_the_shown_code_prints_what_the_pane_shows() -> None:
     for result in results:
         shown = _values(result)
         problems = iter(_problems(result))
-        for code, name, title in zip(
-            [b for b in result.blocks if isinstance(b, Code)], ("C", "c"), ("PyTorch", "NumPy")
-        ):
+        for code, name in zip([b for b in result.blocks if isinstance(b, Code)], ("C", "c")):
             printed = next(plain)
-            if title in shown:
+            if name in shown:
                 assert printed.error is None
-                assert printed.shown[name] == shown[title].text
+                assert printed.shown[name] == shown[name].text
             else:
                 problem = next(problems)
                 assert printed.error == f"{problem.kind}: {problem.message}"
@@ -225,16 +247,16 @@ def test_fixes_offered_apply_and_run() -> None:
     result = LESSON.compute({"left": "B", "right": "A"})
     for fix in _problems(result)[0].fixes:
         fixed = LESSON.compute({"left": "B", "right": "A", **fix.values})
-        assert "PyTorch" in _values(fixed), fix
-        assert fix.shape is None or _values(fixed)["PyTorch"].shape == fix.shape
+        assert "C" in _values(fixed), fix
+        assert fix.shape is None or _values(fixed)["C"].shape == fix.shape
 
 
 def test_random_inputs_are_the_same_numbers_on_both_sides() -> None:
     result = LESSON.compute({"a": "2x4", "b": "4, 3"})
     torch.manual_seed(0)
     x, y = torch.randint(0, 10, (2, 4)), torch.randint(0, 10, (4, 3))
-    assert _values(result)["PyTorch"].text == str(torch.matmul(x, y))
-    assert _values(result)["NumPy"].text == str(np.matmul(x.numpy(), y.numpy()))
+    assert _values(result)["C"].text == str(torch.matmul(x, y))
+    assert _values(result)["c"].text == str(np.matmul(x.numpy(), y.numpy()))
     assert "torch.manual_seed(0)" in result.source
 
 

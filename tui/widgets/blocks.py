@@ -164,17 +164,24 @@ Each fix here was run on your code and works.
         """Replace the listed fixes."""
         self._fixes = fixes
         self.clear_options()
-        self.add_options(Option(_fix_prompt(fix)) for fix in fixes)
+        self.add_options(Option(_fix_prompt(fix, index == 0)) for index, fix in enumerate(fixes))
         if fixes:
             self.highlighted = 0
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Mark the highlighted fix with an arrow too, so it stands out without colour (NO_COLOR)."""
+        event.stop()
+        for index, fix in enumerate(self._fixes):
+            self.replace_option_prompt_at_index(index, _fix_prompt(fix, index == event.option_index))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.post_message(self.Applied(self._fixes[event.option_index]))
 
 
-def _fix_prompt(fix: FixChoice) -> Text:
-    prompt = Text(fix.label, style="bold")
+def _fix_prompt(fix: FixChoice, chosen: bool) -> Text:
+    prompt = Text("> " if chosen else "  ")
+    prompt.append(fix.label, style="bold")
     if fix.shape is not None:
         prompt.append(" -> (" + ", ".join(map(str, fix.shape)) + ")")
     if fix.note:
@@ -206,12 +213,21 @@ class ProblemBlock(Vertical, BlockWidget):
             message.append(block.source)
         self.query_one(".problem-message", Static).update(message)
         explanation = self.query_one(".problem-explanation", Static)
-        explanation.update(block.explanation)
+        explanation.update(_explanation(block))
         explanation.display = bool(block.explanation)
         self.query_one(".problem-fixes-title").display = bool(block.fixes)
         fixes = self.query_one(FixList)
         fixes.display = bool(block.fixes)
         fixes.set_fixes(block.fixes)
+
+
+def _explanation(block: ProblemView) -> Text:
+    """The explanation with its clashing sizes in bold reverse video (visible in 16 colours and NO_COLOR)."""
+    text = Text(block.explanation)
+    for start, end in block.highlights:
+        if 0 <= start < end <= len(block.explanation):
+            text.stylize("bold reverse", start, end)
+    return text
 
 
 class TableBlock(Static, BlockWidget):

@@ -1,0 +1,126 @@
+"""Lesson 3 at 80x24, driven by the keyboard: shared memory live, and the requires-grad error's fix."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from textual.widgets import Button, Static
+
+from tests.conftest import SIZE, replace_field, settle
+from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock, ValueBlock
+
+
+def _values(pane) -> dict[str, str]:
+    shown = {}
+    for block in pane.query(ValueBlock):
+        title = str(block.query_one(".value-title", Static).content).split()[0]
+        shown[title] = str(block.query_one(".value-text", Static).content)
+    return shown
+
+
+def _problems(pane) -> list[str]:
+    return [str(b.query_one(".problem-message", Static).content) for b in pane.query(ProblemBlock)]
+
+
+def _code(pane) -> str:
+    return "".join(block.source for block in pane.query(CodeBlock))
+
+
+async def _open(pilot):
+    """Step into the lesson from the sidebar, as a learner does, and wait for its first result."""
+    await settle(pilot)
+    await pilot.press("3", "enter")
+    pane = pilot.app.current_pane
+    for _ in range(100):
+        await settle(pilot)
+        if pane.result is not None:
+            break
+    assert pane.result is not None
+    return pane
+
+
+async def test_the_array_the_shared_tensor_and_the_copy(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        a = np.array([1.0, 2.0, 3.0])
+        shown = _values(pane)
+        assert shown["a"] == str(a)
+        assert shown["t"] == str(torch.from_numpy(a)) and "float64" in shown["t"]
+        assert shown["c"] == str(torch.tensor(a))
+        assert shown["n"] == str(torch.from_numpy(a).numpy())
+        assert shown["np.shares_memory(n,"] == "True"
+
+
+async def test_the_action_key_changes_a_and_the_shared_tensor_follows(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        assert app.focused is pane.form.row("values").editor  # typing goes to the field, ctrl+n still works
+        for expected_write in (99, 100):
+            await pilot.press("ctrl+n")
+            await settle(pilot)
+            a = np.array([1.0, 2.0, 3.0])
+            t, c = torch.from_numpy(a), torch.tensor(a)
+            a[0] = expected_write
+            shown = _values(pane)
+            assert pane.form.values()["write"] == str(expected_write)
+            assert f"a[0] = {expected_write}" in _code(pane)
+            assert shown["a"] == str(a) and shown["t"] == str(t) and shown["c"] == str(c)
+            assert shown["t"] != shown["c"]
+
+
+async def test_the_action_button_works_from_the_keyboard(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        button = pane.query_one("#action-change", Button)
+        for _ in range(8):
+            if app.focused is button:
+                break
+            await pilot.press("tab")
+        assert app.focused is button
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pane.form.values()["write"] == "99"
+        assert "a[0] = 99" in _code(pane)
+
+
+async def test_a_typed_array_and_dtype(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        await replace_field(pilot, "values", "[[1,2],[3,4]]")
+        select = pane.form.row("dtype").editor
+        select.focus()
+        await pilot.pause()
+        await pilot.press("enter", "down", "down", "enter")  # default -> float64 -> float32
+        await settle(pilot)
+        a = np.array([[1, 2], [3, 4]], dtype=np.float32)
+        shown = _values(pane)
+        assert shown["a"] == str(a) and shown["t"] == str(torch.from_numpy(a))
+        assert "dtype=np.float32" in _code(pane)
+
+
+async def test_numpy_on_a_tensor_that_requires_grad_and_applying_the_fix(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        select = pane.form.row("back").editor
+        select.focus()
+        await pilot.pause()
+        await pilot.press("enter", "down", "enter")  # t.numpy() -> w.numpy()
+        await settle(pilot)
+        w = torch.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+        try:
+            w.numpy()
+        except RuntimeError as error:
+            expected = str(error)
+        assert any(expected in message for message in _problems(pane))
+        fixes = pane.query_one(ProblemBlock).query_one(FixList)
+        for _ in range(12):
+            if app.focused is fixes:
+                break
+            await pilot.press("tab")
+        assert app.focused is fixes
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pane.form.values()["back"] == "w.detach().numpy()"
+        assert "n = w.detach().numpy()" in _code(pane)
+        assert not _problems(pane)
+        assert _values(pane)["n"] == str(w.detach().numpy())

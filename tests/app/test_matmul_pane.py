@@ -1,0 +1,148 @@
+"""Lesson 2 at 80x24, driven by the keyboard: products, their errors, and applying a fix."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from textual.widgets import Static
+
+from tests.conftest import SIZE, replace_field, settle
+from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock, ValueBlock
+
+A = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+B = torch.tensor([[2, 3], [2, 3], [2, 3]])
+
+
+def _values(pane) -> dict[str, str]:
+    """Each shown value's text by its title (C for torch, c for NumPy)."""
+    shown = {}
+    for block in pane.query(ValueBlock):
+        title = str(block.query_one(".value-title", Static).content).split()[0]
+        shown[title] = str(block.query_one(".value-text", Static).content)
+    return shown
+
+
+def _problems(pane) -> list[str]:
+    return [str(b.query_one(".problem-message", Static).content) for b in pane.query(ProblemBlock)]
+
+
+def _code(pane) -> str:
+    return "".join(block.source for block in pane.query(CodeBlock))
+
+
+async def _open(pilot):
+    """Step into the lesson from the sidebar, as a learner does, and wait for its first result."""
+    await settle(pilot)
+    await pilot.press("2", "enter")
+    pane = pilot.app.current_pane
+    for _ in range(100):
+        await settle(pilot)
+        if pane.result is not None:
+            break
+    assert pane.result is not None
+    return pane
+
+
+async def _choose(pilot, name: str, downs: int) -> None:
+    """Pick an operation with the keyboard: open the list, move down, enter."""
+    pilot.app.current_pane.form.row(name).editor.focus()
+    await pilot.pause()
+    await pilot.press("enter", *["down"] * downs, "enter")
+    await settle(pilot)
+
+
+async def test_the_tutorials_product_in_torch_and_numpy(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        assert app.focused is pane.form.row("a").editor
+        shown = _values(pane)
+        assert shown["C"] == str(torch.matmul(A, B))
+        assert shown["c"] == str(np.matmul(A.numpy(), B.numpy()))
+        assert "C = torch.matmul(A, B)" in _code(pane) and "c = np.matmul(a, b)" in _code(pane)
+
+
+async def test_editing_b_recomputes_both_sides(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        await replace_field(pilot, "b", "[[1,0],[0,1],[1,1]]")
+        other = torch.tensor([[1, 0], [0, 1], [1, 1]])
+        assert _values(pane)["C"] == str(A @ other)
+        assert _values(pane)["c"] == str(A.numpy() @ other.numpy())
+
+
+async def test_mm_and_numpys_dot_from_the_operation_list(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        await _choose(pilot, "op", 1)  # matmul -> mm
+        assert pane.form.values()["op"] == "mm"
+        assert "C = torch.mm(A, B)" in _code(pane) and "c = np.dot(a, b)" in _code(pane)
+        assert _values(pane)["C"] == str(torch.mm(A, B))
+        assert _values(pane)["c"] == str(np.dot(A.numpy(), B.numpy()))
+
+
+async def test_a_batch_broadcasts_with_matmul_and_mm_refuses_it(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        pane.form.row("batch").editor.focus()
+        await pilot.press("right", "right")
+        await settle(pilot)
+        assert pane.form.values()["batch"] == "2"
+        batch = torch.stack([A, A])
+        assert _values(pane)["C"] == str(torch.matmul(batch, B))
+        await _choose(pilot, "op", 1)  # mm
+        try:
+            torch.mm(batch, B)
+        except RuntimeError as error:
+            expected = str(error)
+        assert any(expected in message for message in _problems(pane))
+        assert "C" not in _values(pane)
+        assert _values(pane)["c"] == str(np.dot(batch.numpy(), B.numpy()))
+
+
+async def test_the_scalar_and_the_broadcasting_error(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        await _choose(pilot, "op", 4)  # element-wise *
+        try:
+            A * B
+        except RuntimeError as error:
+            clash = str(error)
+        assert any(clash in message for message in _problems(pane))
+        await replace_field(pilot, "right", "2")
+        assert _values(pane)["C"] == str(A * 2)
+        assert _values(pane)["c"] == str(np.multiply(A.numpy(), 2))
+        assert not _problems(pane)
+
+
+async def test_swapping_shows_the_error_and_a_fix_brings_the_output_back(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await _open(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert pane.form.values()["left"] == "B" and pane.form.values()["right"] == "A"
+        assert "C = torch.matmul(B, A)" in _code(pane)
+        problems = _problems(pane)
+        assert any("mat1 and mat2 shapes cannot be multiplied (3x2 and 3x3)" in m for m in problems)
+        problem = pane.query(ProblemBlock).first()
+        explanation = problem.query_one(".problem-explanation", Static).content
+        assert "B has 2 columns but A has 3 rows" in str(explanation)
+        marked = {str(explanation)[span.start : span.end] for span in explanation.spans if "reverse" in str(span.style)}
+        assert marked == {"2 columns", "3 rows"}
+        fixes = problem.query_one(FixList)
+        assert fixes.option_count > 0
+        for _ in range(12):
+            if app.focused is fixes:
+                break
+            await pilot.press("tab")
+        assert app.focused is fixes
+        await pilot.press("down")
+        prompts = [str(fixes.get_option_at_index(i).prompt) for i in range(fixes.option_count)]
+        assert [p.startswith("> ") for p in prompts] == [i == fixes.highlighted for i in range(fixes.option_count)]
+        chosen = problem._block.fixes[fixes.highlighted]
+        await pilot.press("enter")
+        await settle(pilot)
+        values = pane.form.values()
+        assert {k: values[k] for k in chosen.values} == dict(chosen.values)
+        assert not any("mat1 and mat2" in message for message in _problems(pane))
+        assert "C" in _values(pane)
+        assert values["left"] in _code(pane) and values["right"] in _code(pane)
