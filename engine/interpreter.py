@@ -1031,6 +1031,8 @@ class Interpreter:
         elif isinstance(container, nn.Sequential):
             pass
         elif not isinstance(container, (list, tuple, str, range, torch.Size)):
+            if not _has_attribute(container, "__getitem__"):
+                raise TypeError(f"'{type(container).__name__}' object is not subscriptable")
             raise refuse(f"indexing {_type_word(container)}")
         return self.checked(self.invoke(node, "[]", operator.getitem, [container, index], {}, target=container))
 
@@ -1108,6 +1110,14 @@ REFUSED_BUILTINS = frozenset(
 )
 """Builtins that exist in Python but not here: named in a refusal rather than a NameError."""
 
+# Python's own messages ("'Closure' object is not iterable") should name what the learner wrote.
+Closure.__name__ = Closure.__qualname__ = "function"
+Bound.__name__ = Bound.__qualname__ = "method"
+Method.__name__ = Method.__qualname__ = "method"
+Builtin.__name__ = Builtin.__qualname__ = "builtin_function_or_method"
+Library.__name__ = Library.__qualname__ = "module"
+Allowed.__name__ = Allowed.__qualname__ = "builtin_function_or_method"
+
 _PLAIN_OPERATORS = {IN_PLACE_OPERATORS[k]: BINARY_OPERATORS[k] for k in BINARY_OPERATORS}
 
 
@@ -1142,7 +1152,8 @@ def _has_attribute(owner: object, name: str) -> bool:
 def _type_word(value: object) -> str:
     if isinstance(value, type):
         return f"the class {value.__name__}"
-    return f"a {type(value).__name__}"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _statement_word(stmt: ast.stmt) -> str:
