@@ -321,6 +321,12 @@ def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:
     if y_reshape is not None and y_resize is not None and y_reshape.shape == y_resize.shape:
         if not torch.allclose(y_reshape, y_resize):
             said.append("resize_ ignores the layout and keeps memory order, so it gives a different y.")
+    turned = runs["transpose"].tensor("w")
+    if turned is not None and turned.is_contiguous():
+        said.append(
+            "w1.T undoes the transpose and is contiguous, so view works on it: "
+            f"w1.T.view{_dims(layer.target)}."
+        )
     facts.append(Fact(" ".join(said), tone="warning"))
     return facts
 

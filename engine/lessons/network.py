@@ -189,7 +189,9 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
     if rows:
         total = sum(int(row[3].replace(",", "")) for row in rows)
         rows.append(("total", "", "", f"{total:,}"))
-    return Table(("layer", "weight", "output", "parameters"), tuple(rows), title="Layer by layer (nn.Linear)")
+    return Table(
+        ("layer", "weight shape", "output shape", "parameters"), tuple(rows), title="Layer by layer (nn.Linear)"
+    )
 
 
 def _step(network: Network, layer: nn.Linear, h: torch.Tensor, last: bool) -> tuple[str, torch.Tensor | None]:

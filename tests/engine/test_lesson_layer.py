@@ -119,7 +119,9 @@ def test_non_contiguous_w1_makes_view_refuse_and_reshape_copy() -> None:
     assert rows["w1.resize_(10, 1)"][0] == "0.3030"  # resize_ keeps memory order: the tutorial's w1 again
     assert rows["w1.T"][0] == "✗ fails" and "(1x10 and 5x2)" in rows["w1.T"][1]
     assert _values(result)["w1.is_contiguous()"].text == "False"
-    assert "view never copies, so it refuses" in " ".join(b.text for b in result.blocks if isinstance(b, Fact))
+    facts = " ".join(b.text for b in result.blocks if isinstance(b, Fact))
+    assert "view never copies, so it refuses" in facts
+    assert w1.T.is_contiguous() and "so view works on it: w1.T.view(10, 1)" in facts
 
 
 def test_sigmoid_by_hand_matches_torch_sigmoid() -> None:
