@@ -1,0 +1,120 @@
+"""The code screen at 80x24: c or f2 shows the lesson's script; y copies, s saves, e continues in the Playground."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+
+from textual.widgets import Input, Static
+
+from engine.blocks import Code
+from engine.export import export_result
+from tests.conftest import SIZE, settle
+from tui.screens.code import CodeScreen
+from tui.widgets.blocks import ValueBlock
+from tui.widgets.playground import PlaygroundPane
+
+
+def _shown_values(pane) -> list[str]:
+    return [str(b.query_one(".value-text", Static).content) for b in pane.query(ValueBlock)]
+
+
+async def _open_code(pilot, key: str = "c") -> CodeScreen:
+    await pilot.press(key)
+    screen = pilot.app.screen
+    assert isinstance(screen, CodeScreen)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    assert screen.script is not None
+    return screen
+
+
+async def test_c_shows_the_lessons_code_as_one_script(app, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.current_pane
+        screen = await _open_code(pilot)
+        assert screen.script == export_result(pane.result, screen.script.splitlines()[0][2:])
+        shown = str(screen.query_one("#code-text", Static).content.code)
+        assert shown == screen.script.rstrip("\n")
+        code = next(b for b in pane.result.blocks if isinstance(b, Code)).source
+        assert all(line in screen.script.splitlines() for line in code.splitlines())
+        assert "import torch" in screen.script and "import numpy as np" in screen.script
+        where = str(screen.query_one("#code-where", Static).content)
+        assert str(tmp_path / "tensor_tutor_tensors.py") in where
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CodeScreen)
+
+
+async def test_y_copies_the_script_with_osc_52(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await _open_code(pilot)
+        written: list[str] = []
+        real_write = app._driver.write
+        app._driver.write = lambda data: (written.append(data), real_write(data))[1]
+        await pilot.press("y")
+        assert app.clipboard == screen.script
+        encoded = base64.b64encode(screen.script.encode()).decode()
+        assert f"\x1b]52;c;{encoded}\a" in written
+        assert "Copied" in str(screen.query_one("#code-status", Static).content)
+
+
+async def test_s_saves_a_script_that_prints_the_panes_numbers(app, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        numbers = _shown_values(app.current_pane)
+        screen = await _open_code(pilot)
+        await pilot.press("s")
+        saved = tmp_path / "tensor_tutor_tensors.py"
+        assert saved.read_text() == screen.script
+        assert f"Saved to {saved}" in str(screen.query_one("#code-status", Static).content)
+    done = subprocess.run([sys.executable, str(saved)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert numbers and all(text in done.stdout for text in numbers)
+
+
+async def test_f2_opens_it_from_inside_a_text_field_where_c_is_typed(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # into lesson 1's fields
+        field = app.focused
+        assert isinstance(field, Input)
+        await pilot.press("end", "c")
+        assert field.value.endswith("c") and not isinstance(app.screen, CodeScreen)
+        await pilot.press("backspace")
+        await settle(pilot)
+        await _open_code(pilot, "f2")
+        await pilot.press("f2")
+        assert app.focused is field
+
+
+async def test_e_continues_in_the_playground_with_the_same_numbers(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        numbers = _shown_values(app.current_pane)
+        screen = await _open_code(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        pane = app.current_pane
+        assert isinstance(pane, PlaygroundPane)
+        assert pane.editor.text == screen.playground_code
+        assert app.focused is pane.editor
+        playground_numbers = _shown_values(pane)
+        assert numbers and all(text in playground_numbers for text in numbers)
+        # In the Playground itself, e is not offered: the code is already there.
+        await pilot.press("escape")
+        playground_screen = await _open_code(pilot)
+        assert playground_screen.check_action("playground", ()) is False
+
+
+async def test_a_failing_lessons_script_says_where_it_stops(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")  # the single layer: the tutorial's shape error
+        await settle(pilot)
+        screen = await _open_code(pilot)
+        assert "# The next statement fails, as on screen: RuntimeError: mat1 and mat2 shapes" in screen.script

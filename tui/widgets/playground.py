@@ -1,0 +1,101 @@
+"""The Playground's pane: a lesson pane whose one field is a code editor, plus starter snippets.
+
+Snippets and fixes are typed into the editor as edits (not loaded over it), so
+ctrl+z in the editor brings back what the learner had before.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Label, Select, TextArea
+
+from engine.snippets import SNIPPETS, Snippet
+from tui.widgets.blocks import FixList
+from tui.widgets.lesson_pane import LessonPane
+
+
+class SnippetPicker(Horizontal):
+    """A pick-list of the tutorial's examples; choosing one puts its code in the editor."""
+
+    DEFAULT_CSS = """
+    SnippetPicker {
+        height: auto;
+        margin-bottom: 1;
+    }
+    SnippetPicker > Label {
+        width: auto;
+        padding-right: 1;
+        color: $text-muted;
+    }
+    SnippetPicker > Select {
+        width: 1fr;
+    }
+    """
+
+    HELP = """\
+## Starter examples
+
+One example per section of the tutorial. **enter** opens the list, **up/down** and
+**enter** pick one: it replaces the code in the editor (ctrl+z in the editor brings
+yours back).
+"""
+
+    class Picked(Message):
+        """The learner chose a snippet."""
+
+        def __init__(self, snippet: Snippet) -> None:
+            super().__init__()
+            self.snippet = snippet
+
+    def compose(self) -> ComposeResult:
+        yield Label("examples")
+        yield Select(
+            [(f"{number}. {snippet.title}", number - 1) for number, snippet in enumerate(SNIPPETS, 1)],
+            prompt="pick a starter example",
+            compact=True,
+            id="snippets",
+        )
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if isinstance(event.value, int):
+            self.post_message(self.Picked(SNIPPETS[event.value]))
+
+
+class PlaygroundPane(LessonPane):
+    """The Playground: free code, its results as it is typed, and starter snippets above it."""
+
+    def on_mount(self) -> None:
+        self.mount(SnippetPicker(), before=self.form)
+
+    @property
+    def editor(self) -> TextArea:
+        """The code editor."""
+        return self.form.row("code").query_one(TextArea)
+
+    def put_code(self, code: str) -> None:
+        """Replace the editor's code as one undoable edit, cursor on the first changed line.
+
+        The pane recomputes as it does after typing.
+        """
+        editor = self.editor
+        old = editor.text
+        if old == code:
+            return
+        editor.replace(code, (0, 0), editor.document.end)
+        changed = next(
+            (n for n, (a, b) in enumerate(zip(old.splitlines(), code.splitlines())) if a != b),
+            0,
+        )
+        editor.move_cursor((changed, 0))
+
+    def on_snippet_picker_picked(self, event: SnippetPicker.Picked) -> None:
+        event.stop()
+        self.put_code(event.snippet.code)
+
+    def on_fix_list_applied(self, event: FixList.Applied) -> None:
+        event.stop()
+        self.put_code(event.fix.values["code"])
+        self.editor.focus()
