@@ -427,7 +427,7 @@ class Interpreter:
         self.error_statement = None
         self.frame = Frame(self.namespace, self.namespace)
         try:
-            return self.execute(stmt, shown=True)
+            return self.execute(stmt)
         except _Break:
             raise MisplacedStatement("'break' outside loop") from None
         except _Continue:
@@ -439,7 +439,8 @@ class Interpreter:
         for stmt in body:
             self.execute(stmt)
 
-    def execute(self, stmt: ast.stmt, shown: bool = False) -> list[tuple[str | None, object]]:
+    def execute(self, stmt: ast.stmt) -> list[tuple[str | None, object]]:
+        """Run one statement; return the (name, value) pairs a top-level statement would show."""
         self.tick()
         outer = self.statement
         self.statement = stmt
@@ -456,6 +457,8 @@ class Interpreter:
             if self.watch == (stmt.lineno, stmt.col_offset):
                 raise WatchedStatementDone(shown[-1][1] if shown else None)
             return shown
+        except (_Break, _Continue, _Return):
+            raise
         except Exception:
             if self.error_statement is None:
                 self.error_statement = stmt
