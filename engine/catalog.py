@@ -46,7 +46,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="matmul",
         number=2,
         title="Matmul",
-        summary="Matrix multiplication: matmul, mm, @, dot, and the element-wise *.",
+        summary="Matrix products: matmul, mm, @, dot; element-wise *.",
         fields=(
             Field("a", "A", "[[1,2,3],[4,5,6],[7,8,9]]", "The tensor A. " + MATRIX_HELP),
             Field("b", "B", "[[2,3],[2,3],[2,3]]", "The tensor B. " + MATRIX_HELP),
@@ -77,7 +77,7 @@ LESSONS: tuple[Lesson, ...] = (
         id="numpy",
         number=3,
         title="Torch/NumPy",
-        summary="from_numpy and .numpy(): the same memory seen from both libraries.",
+        summary="from_numpy/.numpy() share memory; torch.tensor copies.",
         fields=(
             Field("values", "a", "[1.0, 2.0, 3.0]", "The NumPy array a, in brackets: [1.0, 2.0, 3.0] or [[1, 2], [3, 4]]."),
             Field(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Mapping
 
-from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Value
+from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Output, Problem, evaluate
 from engine.lessons.common import value_block
@@ -36,17 +36,20 @@ def _number_literal(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def build_source(values: list, dtype: str, write: float | None, back: str) -> str:
-    """The lesson's code: make a, share it, copy it, maybe write into it, and go back to NumPy."""
+def build_cells(values: list, dtype: str, write: float | None, back: str) -> tuple[str, str]:
+    """The lesson's code in two cells: make a, share it, copy it, maybe write into it; then back to NumPy.
+
+    After a write only ``t`` is shown again: ``c`` cannot have changed, which is the point.
+    """
     first = "a[" + ", ".join("0" * len(values_shape(values))) + "]"
-    lines = [_array_line(values, dtype), "t = torch.from_numpy(a)", "c = torch.tensor(a)"]
+    share = [_array_line(values, dtype), "t = torch.from_numpy(a)", "c = torch.tensor(a)"]
     if write is not None:
-        lines += [f"{first} = {_number_literal(write)}", "t", "c"]
+        share += [f"{first} = {_number_literal(write)}", "t"]
     if back == "t.numpy()":
-        lines += ["n = t.numpy()", "np.shares_memory(n, a)"]
+        back_lines = ["n = t.numpy()", "np.shares_memory(n, a)"]
     else:
-        lines += ["w = torch.tensor(a, requires_grad=True)", f"n = {back}"]
-    return "\n".join(lines) + "\n"
+        back_lines = ["w = torch.tensor(a, requires_grad=True)", f"n = {back}"]
+    return "\n".join(share) + "\n", "\n".join(back_lines) + "\n"
 
 
 def _last(evaluation: Evaluation, name: str) -> Output | None:
@@ -86,17 +89,20 @@ def _wrote(evaluation: Evaluation) -> bool:
 
 
 def _shown(evaluation: Evaluation) -> list[Block]:
-    notes = {
-        "a": "after the write" if _wrote(evaluation) else "",
-        "t": "from_numpy: shares a's memory",
-        "c": "torch.tensor: a copy",
-    }
-    values: list[Value] = []
-    for name, note in notes.items():
-        output = _last(evaluation, name)
-        if output is not None:
-            values.append(value_block(output, name, note))
+    notes = {"a": "after the write" if _wrote(evaluation) else "", "t": "shares a's memory", "c": "a copy"}
+    values = [value_block(output, name, note) for name, note in notes.items() if (output := _last(evaluation, name))]
     return [Columns(tuple(values))] if values else []
+
+
+def _shown_back(evaluation: Evaluation, back: str) -> list[Block]:
+    n = _last(evaluation, "n")
+    if n is None:
+        return []
+    values = [value_block(n, "n", "shares t's memory" if back == "t.numpy()" else "shares w's memory")]
+    shares = next((o for o in evaluation.outputs if o.source.startswith("np.shares_memory")), None)
+    if shares is not None:
+        values.append(value_block(shares, shares.source))
+    return [Columns(tuple(values))]
 
 
 def _facts(evaluation: Evaluation, write: float | None, back: str) -> list[Block]:
@@ -151,17 +157,14 @@ def run(values: Mapping[str, str]) -> LessonResult:
     except InputError as error:
         raise error.for_field("write") from None
     back = parse_choice(values["back"], "n", BACK)
-    source = build_source(array, dtype, write, back)
-    evaluation = evaluate(source)
-    blocks: list[Block] = [Code(source), *_shown(evaluation)]
-    n = _last(evaluation, "n")
-    shares = next((o for o in evaluation.outputs if o.source.startswith("np.shares_memory")), None)
-    if n is not None:
-        extra = [value_block(n, "n", "shares t's memory" if back == "t.numpy()" else "shares w's memory")]
-        if shares is not None:
-            extra.append(value_block(shares, shares.source))
-        blocks.append(Columns(tuple(extra)))
-    if evaluation.error is not None:
-        blocks.append(_problem_view(evaluation.error))
+    share, back_cell = build_cells(array, dtype, write, back)
+    evaluation = evaluate(share + back_cell)
+    blocks: list[Block] = [Code(share), *_shown(evaluation)]
+    problem = [] if evaluation.error is None else [_problem_view(evaluation.error)]
+    if problem and evaluation.error.line <= share.count("\n"):
+        blocks += problem  # the second cell never ran
+    else:
+        blocks += [Code(back_cell), *_shown_back(evaluation, back), *problem]
     blocks += _facts(evaluation, write, back)
-    return LessonResult(blocks=tuple(blocks), source=source, actions={"change": {"write": _next_write(write)}})
+    actions = {"change": {"write": _next_write(write)}}
+    return LessonResult(blocks=tuple(blocks), source=share + back_cell, actions=actions)
