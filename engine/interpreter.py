@@ -360,7 +360,8 @@ def render_text(value: object) -> str:
     if isinstance(value, (list, tuple)):
         sizing.count_data(value, "the number of values to show")
     if isinstance(value, type):
-        return f"<class '{value.__name__}'>"
+        module = "__main__" if issubclass(value, InterpretedModule) else value.__module__
+        return f"<class '{value.__qualname__ if module == 'builtins' else f'{module}.{value.__qualname__}'}'>"
     if isinstance(value, torch.autograd.graph.Node):
         return f"<{type(value).__name__}>"
     text = str(value)

@@ -295,3 +295,56 @@ def test_namespace_holds_live_values() -> None:
     assert isinstance(evaluation.namespace["t"], torch.Tensor)
     assert np.shares_memory(evaluation.namespace["a"], evaluation.namespace["t"].numpy())
     assert "torch" not in evaluation.namespace
+
+
+def test_lesson4_backward_twice_accumulates_unless_zeroed() -> None:
+    x = torch.tensor(2.0, requires_grad=True)
+    y = x**2
+    y.backward(retain_graph=True)
+    first = x.grad.item()
+    y.backward()
+    second = x.grad.item()
+    evaluation = evaluate(
+        "x = torch.tensor(2.0, requires_grad=True)\ny = x ** 2\ny.backward(retain_graph=True)\n"
+        "first = x.grad.item()\ny.backward(retain_graph=True)\nsecond = x.grad.item()\n"
+        "x.grad.zero_()\ny.backward()\nzeroed = x.grad.item()"
+    )
+    assert evaluation.ok
+    assert (evaluation.namespace["first"], evaluation.namespace["second"]) == (first, second) == (4.0, 8.0)
+    assert evaluation.namespace["zeroed"] == 4.0
+
+
+def test_lesson4_percent_formatting_of_tensors() -> None:
+    one, many = torch.tensor(2.0), torch.tensor([1.0, 2.0])
+    with pytest.raises(Exception) as raised:
+        "%f" % many
+    assert evaluate("'%f' % torch.tensor(2.0)").outputs[0].text == "%f" % one
+    assert evaluate("'%f' % torch.tensor(2.0).item()").outputs[0].text == "2.000000"
+    assert evaluate("'%f' % torch.tensor([1.0, 2.0])").error.message == str(raised.value)
+
+
+def test_lesson5_reshape_shares_memory_when_it_can_and_sigmoid_by_hand() -> None:
+    source = (
+        "w1 = torch.arange(10.0).reshape(1, 10)\nr = w1.reshape(10, 1)\nr[0, 0] = 99.0\nshared = w1[0, 0].item()\n"
+        "t = w1.T.reshape(10)\nsame = t.data_ptr() == w1.data_ptr()\n"
+        "m = torch.arange(6.0).reshape(2, 3)\nc = m.T.reshape(6)\nc[0] = -1.0\ncopied = m[0, 0].item()\n"
+        "z = torch.tensor([-0.8331])\nby_hand = 1 / (1 + torch.exp(-z))\nagree = torch.allclose(by_hand, torch.sigmoid(z))"
+    )
+    evaluation = evaluate(source)
+    assert evaluation.ok
+    values = evaluation.namespace
+    assert values["shared"] == 99.0
+    assert values["same"] is True
+    assert values["copied"] == 0.0
+    assert values["agree"] is True
+    assert str(values["by_hand"]) == str(1 / (1 + torch.exp(-torch.tensor([-0.8331]))))
+
+
+def test_lesson6_layer_weight_is_the_transpose_of_the_hand_built_one() -> None:
+    evaluation = evaluate(NET + "w1 = torch.randn(10, 20)\nnet.fc1.weight.T.shape == w1.shape")
+    assert evaluation.outputs[-1].text == "True"
+
+
+def test_type_names_read_like_python() -> None:
+    evaluation = evaluate("type(torch.ones(1))\ntype(np.ones(1))\ntype(3)")
+    assert [o.text for o in evaluation.outputs] == ["<class 'torch.Tensor'>", "<class 'numpy.ndarray'>", "<class 'int'>"]
