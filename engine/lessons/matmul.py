@@ -37,7 +37,7 @@ SEED = 0
 RANDOM_HIGH = 10
 """Random inputs are whole numbers from 0 to 9, so torch's and NumPy's results are easy to compare."""
 
-INTRO = (
+TRY = (
     "Try: op * with right 2 (the tutorial's example), right A for an element-wise product, "
     "ctrl+r to swap left and right, batch 2 to stack A into a batch."
 )
@@ -217,14 +217,33 @@ def _agreement(setup: Setup, C: object, c: object) -> list[Block]:
         return []
     torch_name = setup.op if setup.op in ("@", "*") else f"torch.{setup.op}"
     c = np.asarray(c)
-    if tuple(C.shape) == c.shape and np.allclose(C.detach().numpy(), c):
-        return [Fact(f"Same numbers: {torch_name} and {NUMPY_OPS[setup.op]} agree, shape {_shape_text(c.shape)}.")]
-    return [
-        Fact(
-            f"They differ: torch gives shape {_shape_text(tuple(C.shape))}, NumPy {_shape_text(c.shape)}.",
-            tone="warning",
-        )
+    if tuple(C.shape) != c.shape or not _close(C.detach().numpy(), c):
+        return [
+            Fact(
+                f"They differ: torch gives shape {_shape_text(tuple(C.shape))}, NumPy {_shape_text(c.shape)}.",
+                tone="warning",
+            )
+        ]
+    facts: list[Block] = [
+        Fact(f"Same numbers: {torch_name} and {NUMPY_OPS[setup.op]} agree, shape {_shape_text(c.shape)}.")
     ]
+    torch_dtype = str(C.dtype).removeprefix("torch.")
+    if torch_dtype != str(c.dtype):
+        facts.append(
+            Fact(
+                f"Not the same dtype: torch made {torch_dtype}, NumPy {c.dtype}. From Python floats torch.tensor "
+                "makes float32 and np.array float64."
+            )
+        )
+    return facts
+
+
+def _close(x: np.ndarray, y: np.ndarray) -> bool:
+    """Equal numbers, allowing float32 against float64 rounding."""
+    try:
+        return bool(np.allclose(x, y))
+    except TypeError:  # booleans do not subtract
+        return bool(np.array_equal(x, y))
 
 
 def _batch_fact(setup: Setup, A: object, C: object) -> list[Block]:
@@ -233,7 +252,8 @@ def _batch_fact(setup: Setup, A: object, C: object) -> list[Block]:
     name = "@" if setup.op == "@" else f"torch.{setup.op}"
     return [
         Fact(
-            f"{name} multiplied batch by batch: {A.shape[0]} products, shape {_shape_text(tuple(C.shape))}. "
+            f"{name} worked through the batch: one matrix product per matrix in A, giving "
+            f"{_shape_text(tuple(C.shape))}. "
             "torch.matmul and @ broadcast a 2-D side over the batch; torch.mm takes only 2-D matrices; "
             "torch.bmm is the batched mm and wants both sides 3-D."
         )
@@ -268,36 +288,38 @@ def _dot_versus_matmul(setup: Setup, numpy_run: Evaluation | None) -> list[Block
     ]
 
 
+def _numpy_side(setup: Setup) -> tuple[str, Evaluation | None, str]:
+    """NumPy's program and its run, or what has no NumPy twin."""
+    try:
+        twin = numpy_source(setup)
+    except NoTwin as missing:
+        return "", None, str(missing)
+    return twin, evaluate(twin, seed=SEED), ""
+
+
 def run(values: Mapping[str, str]) -> LessonResult:
     """Lesson 2 for the given field values."""
     setup = read_fields(values)
     source = torch_source(setup)
     torch_run = evaluate(source, seed=SEED)
-    blocks: list[Block] = [Code(source)]
-    try:
-        twin = numpy_source(setup)
-    except NoTwin as missing:
-        twin = ""
-        numpy_run = None
-        gap = Fact(f"NumPy has no plain twin for {missing} here, so only the PyTorch side ran.", tone="warning")
-    else:
-        numpy_run = evaluate(twin, seed=SEED)
-        blocks.append(Code(twin))
-    shown = [v for v in (_named(torch_run, "C"), numpy_run and _named(numpy_run, "c")) if v]
+    twin, numpy_run, missing = _numpy_side(setup)
+    blocks: list[Block] = [Code(source), *([Code(twin)] if twin else [])]
     if torch_run.error is not None:
         blocks.append(problem_view(torch_run.error, _fix_choices(torch_run.error)))
     if numpy_run is not None and numpy_run.error is not None:
         blocks.append(problem_view(numpy_run.error, explain=torch_run.error is None))
+    shown = [v for v in (_named(torch_run, "C"), numpy_run and _named(numpy_run, "c")) if v]
     if shown:
         blocks.append(Columns(tuple(shown)))
-    if numpy_run is None:
-        blocks.append(gap)
+    if missing:
+        blocks.append(Fact(f"NumPy has no plain twin for {missing} here, so only the PyTorch side ran.", tone="warning"))
     C = torch_run.namespace.get("C") if torch_run.error is None else None
     c = numpy_run.namespace.get("c") if numpy_run is not None and numpy_run.error is None else None
     blocks += _agreement(setup, C, c)
     blocks += _batch_fact(setup, torch_run.namespace.get("A"), C)
     blocks += _elementwise_fact(setup, C)
     blocks += _dot_versus_matmul(setup, numpy_run)
-    blocks.append(Prose(INTRO))
+    blocks.append(Prose(TRY))
     swapped = {"left": ast.unparse(setup.right), "right": ast.unparse(setup.left)}
-    return LessonResult(blocks=tuple(blocks), source=source + ("\n" + twin if twin else ""), actions={"swap": swapped})
+    source_all = source + ("\n" + twin if twin else "")
+    return LessonResult(blocks=tuple(blocks), source=source_all, actions={"swap": swapped})

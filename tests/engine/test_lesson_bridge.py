@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine import InputError, lesson_by_id
 from engine.blocks import Code, Columns, Fact, ProblemView, Value
@@ -143,3 +145,19 @@ def test_bad_input_names_its_field(values: dict[str, str], field: str) -> None:
     with pytest.raises(InputError) as caught:
         LESSON.compute(values)
     assert caught.value.field == field
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.text(alphabet="[]0123456789.,-e ", max_size=20),
+    write=st.text(alphabet="0123456789.-e", max_size=8),
+    dtype=st.sampled_from(["default", "float64", "float32", "int64", "int32", "uint8"]),
+    back=st.sampled_from(["t.numpy()", "w.numpy()", "w.detach().numpy()"]),
+)
+def test_any_text_gives_a_result_or_a_field_message(values: str, write: str, dtype: str, back: str) -> None:
+    try:
+        result = LESSON.compute({"values": values, "write": write, "dtype": dtype, "back": back})
+    except InputError as error:
+        assert error.field in {"values", "write"} and error.message
+    else:
+        assert any(isinstance(b, Code) for b in result.blocks)

@@ -157,6 +157,22 @@ def test_scalar_and_element_wise_products() -> None:
     assert f"{clash.kind}: {clash.message}" == _error(lambda: torch.tensor(A) * torch.tensor(B))
 
 
+def test_float_literals_agree_in_value_but_not_in_dtype() -> None:
+    result = LESSON.compute({"a": "[[0.5, 1.5]]", "b": "[[2.0], [4.0]]"})
+    x, y = torch.tensor([[0.5, 1.5]]), torch.tensor([[2.0], [4.0]])
+    assert _values(result)["C"].text == str(torch.matmul(x, y)) and _values(result)["C"].dtype == "torch.float32"
+    assert _values(result)["c"].dtype == str(np.matmul(x.double().numpy(), y.double().numpy()).dtype) == "float64"
+    assert "agree" in _facts(result) and "float32" in _facts(result)
+
+
+def test_booleans_multiply_element_wise() -> None:
+    result = LESSON.compute({"a": "[[True, False]]", "b": "[[True, True]]", "op": "*"})
+    x, y = torch.tensor([[True, False]]), torch.tensor([[True, True]])
+    assert _values(result)["C"].text == str(x * y)
+    assert _values(result)["c"].text == str(np.multiply(x.numpy(), y.numpy()))
+    assert "agree" in _facts(result)
+
+
 def test_numpy_dot_and_matmul_part_ways_on_3d_input() -> None:
     result = LESSON.compute({"a": "2,3,4", "b": "2,4,5", "op": "@"})
     torch.manual_seed(0)
