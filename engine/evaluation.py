@@ -216,6 +216,7 @@ def _run(source: str, tree: ast.Module, seed: int) -> Evaluation:
                 shown = interpreter.run_top_level(statement)
                 code = positions.text(statement)
                 outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
+                interpreter.tick()  # showing values takes time too
             except Exception as exc:  # every failure of learner code becomes a Problem
                 problem = _problem(exc, interpreter, statement, positions, seed)
                 return Evaluation(tuple(outputs), problem, MappingProxyType(dict(namespace)))

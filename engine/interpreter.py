@@ -26,7 +26,7 @@ from engine.limits import (
     MAX_PRINTED_LINES,
     MAX_SECONDS,
     MAX_SEQUENCE,
-    MAX_TOTAL_ELEMENTS,
+    MAX_TOTAL_BYTES,
     LimitExceeded,
     check,
 )
@@ -98,6 +98,12 @@ UNARY_OPERATORS: dict[type, Callable[[Any], Any]] = {
     ast.Not: operator.not_,
     ast.Invert: operator.invert,
 }
+
+SLOT_BYTES = 8
+"""What one list or tuple slot costs (the item it points to was counted when it was made)."""
+
+NUMBER_BYTES = 32
+"""What a Python number costs, for lists built item by item (comprehensions, tolist())."""
 
 RUN_LOCK = threading.RLock()
 """Held while learner code runs: runs touch global state (random generators, warnings)."""
@@ -235,6 +241,9 @@ def build_module_class(name: str, methods: dict[str, Closure]) -> type:
 # ---------------------------------------------------------------- builtins
 
 
+_NO_DEFAULT = object()
+
+
 class Builtins:
     """The Python builtins the subset offers, reimplemented so each one checks its limits."""
 
@@ -258,7 +267,7 @@ class Builtins:
         self.table: dict[str, Callable[..., object]] = {
             name: Builtin(name, function, as_type) for name, (function, as_type) in ours.items()
         }
-        plain = (len, abs, float, int, bool, complex, enumerate, zip, reversed, divmod)
+        plain = (len, abs, float, int, bool, complex, enumerate, zip, reversed)
         self.table.update({function.__name__: function for function in plain})
         self.plain_ids = {id(function) for function in plain}
 
@@ -285,7 +294,7 @@ class Builtins:
         """Walk an iterable step by step so time and length limits apply."""
         if isinstance(iterable, (list, tuple, range, str)):
             sizing.check_length(len(iterable))
-            self.interpreter.account(len(iterable))
+            self.interpreter.account(len(iterable) * SLOT_BYTES)
             return list(iterable)
         items: list[object] = []
         for item in iterable:
@@ -293,7 +302,7 @@ class Builtins:
             items.append(item)
             if len(items) > MAX_SEQUENCE:
                 sizing.check_length(len(items))
-        self.interpreter.account(len(items))
+        self.interpreter.account(len(items) * SLOT_BYTES)
         return items
 
     def list(self, iterable: Iterable[object] = ()) -> list[object]:
@@ -309,25 +318,41 @@ class Builtins:
             total = self.interpreter.binary(operator.add, "+", total, item, None)
         return total
 
-    def _extreme(self, pick: Callable[..., object], args: tuple[object, ...], kwargs: dict) -> object:
+    def sort_keys(self, items: list[object], key: object) -> list[object]:
+        """The values Python will compare: keys computed through the checked call path.
+
+        Python compares them itself, past the size checks, so at most one may be a
+        tensor or array with more than one element (two could broadcast without bound).
+        """
+        keys = items
+        if key is not None:
+            keys = []
+            for item in items:
+                self.interpreter.tick()
+                keys.append(self.interpreter.call_value(None, key, [item], {}))
+        sizing.check_hidden_comparisons(keys)
+        return keys
+
+    def _extreme(self, name: str, pick: Callable[..., int], args: tuple[object, ...], key: object, default: object) -> object:
         items = self.materialize(args[0]) if len(args) == 1 else list(args)
-        for item in items:
-            if isinstance(item, (list, tuple)):
-                sizing.count_data(item)
-        return pick(items, **kwargs)
+        if not items:
+            if default is not _NO_DEFAULT:
+                return default
+            raise ValueError(f"{name}() iterable argument is empty")
+        keys = self.sort_keys(items, key)
+        return items[pick(range(len(items)), key=keys.__getitem__)]
 
-    def min(self, *args: object, **kwargs: object) -> object:
-        return self._extreme(min, args, kwargs)
+    def min(self, *args: object, key: object = None, default: object = _NO_DEFAULT) -> object:
+        return self._extreme("min", min, args, key, default)
 
-    def max(self, *args: object, **kwargs: object) -> object:
-        return self._extreme(max, args, kwargs)
+    def max(self, *args: object, key: object = None, default: object = _NO_DEFAULT) -> object:
+        return self._extreme("max", max, args, key, default)
 
-    def sorted(self, iterable: Iterable[object], **kwargs: object) -> list[object]:
+    def sorted(self, iterable: Iterable[object], key: object = None, reverse: bool = False) -> list[object]:
         items = self.materialize(iterable)
-        for item in items:
-            if isinstance(item, (list, tuple)):
-                sizing.count_data(item)
-        return sorted(items, **kwargs)  # type: ignore[call-overload]
+        keys = self.sort_keys(items, key)
+        order = sorted(range(len(items)), key=keys.__getitem__, reverse=bool(reverse))
+        return [items[i] for i in order]
 
     def round(self, value: object, ndigits: object = None) -> object:
         if isinstance(ndigits, int) and abs(ndigits) > 400:
@@ -415,10 +440,13 @@ class Interpreter:
         check(self.printed_chars, MAX_PRINTED_CHARS, "the number of printed characters")
         self.on_print(text, self.statement)
 
-    def account(self, elements: int) -> None:
-        """Add to the elements this run has created, so a loop cannot fill memory between time checks."""
-        self.created += elements
-        check(self.created, MAX_TOTAL_ELEMENTS, "the total number of elements created by this run")
+    def account(self, size: int) -> None:
+        """Add ``size`` bytes to what this run has created, so a loop cannot fill memory between time checks."""
+        self.created += size
+        if self.created > MAX_TOTAL_BYTES:
+            raise LimitExceeded(
+                f"the memory this run has created is {self.created:,} bytes; the limit is {MAX_TOTAL_BYTES:,} bytes"
+            )
 
     # -- statements
 
@@ -832,11 +860,14 @@ class Interpreter:
         elif isinstance(owner, (list, tuple)):
             if name in ("append", "insert"):
                 sizing.check_length(len(owner) + 1)
-            elif name in ("index", "count"):
+            elif name in ("index", "count", "remove"):
                 for arg in args:
-                    sizing.count_data(arg)  # compared deeply; index puts repr(arg) in its message
+                    sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
         bound = getattr(owner, name)
-        return self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
+        result = self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
+        if name == "tolist":
+            self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES)
+        return result
 
     def call_module(self, node: ast.AST | None, module: nn.Module, args: list[object], kwargs: dict[str, object]) -> object:
         if isinstance(module, nn.Sequential) and not kwargs and len(args) == 1:
@@ -888,11 +919,13 @@ class Interpreter:
     def checked(self, value: object) -> object:
         sizing.check_result(value)
         if isinstance(value, torch.Tensor):
-            self.account(value.numel())
+            self.account(value.numel() * value.element_size())
         elif isinstance(value, np.ndarray):
-            self.account(value.size)
-        elif isinstance(value, (list, tuple, str)):
+            self.account(value.nbytes)
+        elif isinstance(value, str):
             self.account(len(value))
+        elif isinstance(value, (list, tuple)):
+            self.account(len(value) * SLOT_BYTES)
         return value
 
     def call_closure(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
@@ -988,7 +1021,7 @@ class Interpreter:
                 result = (left is right) == (kind is ast.Is)
             else:
                 if isinstance(right, (list, tuple)):
-                    sizing.count_data(right)
+                    sizing.check_hidden_comparison(left, right)
                 contained = bool(self.invoke(node, "in", operator.contains, [right, left], {}))
                 result = contained == (kind is ast.In)
             if len(node.ops) > 1 and not self.truth(result):
@@ -1078,7 +1111,7 @@ class Interpreter:
                 sizing.check_length(len(items))
 
         self.comprehension(node.generators, produce)
-        self.account(len(items))
+        self.account(len(items) * NUMBER_BYTES)
         return items
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[object]:

@@ -26,8 +26,8 @@ MAX_SEQUENCE = 100_000
 MAX_WORK = 50_000_000
 """Most multiply-adds one matrix product may need (368x368 by 368x368); float16 NumPy runs ~0.2 s."""
 
-MAX_TOTAL_ELEMENTS = 20_000_000
-"""Most elements (tensor elements, list items, characters) one run may create in all."""
+MAX_TOTAL_BYTES = 200_000_000
+"""Most memory the values one run creates may take in all, counted as they are made (freed ones too)."""
 
 MAX_PRINTED_LINES = 1_000
 """Most print() calls one run may make."""

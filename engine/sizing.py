@@ -95,6 +95,17 @@ def mirror(value: object) -> object:
     return value
 
 
+def _mirror_operand(value: object) -> object:
+    """Like mirror, and a list or tuple beside a tensor becomes a meta tensor of its shape."""
+    if isinstance(value, (list, tuple)) and not isinstance(value, torch.Size):
+        count_data(value)
+        try:
+            return torch.empty(np.shape(value), device="meta")
+        except (ValueError, TypeError, RuntimeError):
+            return value
+    return mirror(value)
+
+
 def _first_tensor(values: Iterable[object]) -> torch.Tensor | None:
     for value in values:
         if isinstance(value, torch.Tensor):
@@ -449,9 +460,7 @@ _MATMUL_OPERATOR = operator.matmul
 def before_operator(op: Callable[[object, object], object], left: object, right: object) -> None:
     """Check a binary operator's result size: tensors on meta, arrays by shapes, Python by length/bits."""
     if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
-        meta_left, meta_right = mirror(left), mirror(right)
-        if isinstance(meta_left, list) or isinstance(meta_right, list):
-            count_data(left if isinstance(left, list) else right)
+        meta_left, meta_right = _mirror_operand(left), _mirror_operand(right)
         result = _run_on_meta(op, [meta_left, meta_right], {})
         _check_work("@" if op is _MATMUL_OPERATOR else "", [meta_left, meta_right], result)
         _check_meta(result)
@@ -492,8 +501,7 @@ def _before_python_operator(op: Callable[[object, object], object], left: object
         count_data(right, "the number of values to format")
     elif op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
         if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
-            count_data(left)
-            count_data(right)
+            check_hidden_comparison(left, right)
 
 
 def check_percent_format(text: str) -> None:
@@ -590,6 +598,41 @@ def _leaf_count(item: object, text_allowed: bool) -> int:
             raise Refused("text inside a tensor or array is not available here: use numbers")
         return max(len(item), 1)
     return 1
+
+
+def _has_large_array(value: object) -> bool:
+    """True when ``value`` is, or holds at any depth, a tensor or array of more than one element."""
+    count_data(value)
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (torch.Tensor, np.ndarray)):
+            if (item.numel() if isinstance(item, torch.Tensor) else item.size) > 1:
+                return True
+        elif isinstance(item, (list, tuple)) and id(item) not in seen:
+            seen.add(id(item))
+            stack.extend(item)
+    return False
+
+
+_HIDDEN_COMPARISON = (
+    "comparing tensors or arrays with more than one element inside lists is not available here: "
+    "compare them directly, for example with torch.equal(a, b) or (a < b).all()"
+)
+
+
+def check_hidden_comparison(left: object, right: object) -> None:
+    """Refuse when Python itself would compare a large tensor on each side (==, in, index):
+    that comparison broadcasts without passing any size check."""
+    if _has_large_array(left) and _has_large_array(right):
+        raise Refused(_HIDDEN_COMPARISON)
+
+
+def check_hidden_comparisons(values: Sequence[object]) -> None:
+    """Refuse sorting or taking min/max of several large tensors (Python compares them pairwise)."""
+    if len(values) > 1 and sum(1 for value in values if _has_large_array(value)) > 1:
+        raise Refused(_HIDDEN_COMPARISON)
 
 
 def check_length(length: int, what: str = "the length of the sequence") -> None:

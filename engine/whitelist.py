@@ -31,6 +31,9 @@ def refuse(what: str) -> Refused:
 class Allowed:
     """A library function the code may call. ``rule`` says how its result size is known in advance.
 
+    It is deliberately not callable: library code handed one (as a sort key, say)
+    cannot run it past the interpreter's checks.
+
     Rules: "meta" runs it on meta copies of its tensor arguments first; "create" runs it with
     device="meta" first; "data" counts the nested data of its first argument; "bounded" means
     the result is never larger than its inputs; numpy rules are looked up in ``sizing``.
@@ -39,9 +42,6 @@ class Allowed:
     name: str
     fn: Callable[..., object]
     rule: str = "meta"
-
-    def __call__(self, *args: object, **kwargs: object) -> object:
-        return self.fn(*args, **kwargs)
 
     def __repr__(self) -> str:
         return f"<function {self.name}>"
@@ -310,7 +310,7 @@ MODULE_ATTRIBUTES = frozenset(
     "weight bias in_features out_features training negative_slope dim start_dim end_dim".split()
 )
 
-LIST_METHODS = frozenset("append pop index count copy reverse insert clear".split())
+LIST_METHODS = frozenset("append pop index count copy reverse insert clear remove".split())
 STR_METHODS = frozenset("upper lower strip split startswith endswith title".split())
 SIZE_METHODS = frozenset("numel index count".split())
 

@@ -348,3 +348,13 @@ def test_lesson6_layer_weight_is_the_transpose_of_the_hand_built_one() -> None:
 def test_type_names_read_like_python() -> None:
     evaluation = evaluate("type(torch.ones(1))\ntype(np.ones(1))\ntype(3)")
     assert [o.text for o in evaluation.outputs] == ["<class 'torch.Tensor'>", "<class 'numpy.ndarray'>", "<class 'int'>"]
+
+
+def test_min_max_sorted_compare_single_numbers_and_scalar_tensors() -> None:
+    evaluation = evaluate(
+        "max([3, 1, 2])\nmin(3, 1, key=lambda v: -v)\nsorted([3, 1, 2], reverse=True)\nmax([], default=0)\n"
+        "max(torch.tensor(1.0), torch.tensor(3.0))\nsorted([torch.tensor(2.0), torch.tensor(1.0)])"
+    )
+    assert [o.text for o in evaluation.outputs] == [
+        "3", "3", "[3, 2, 1]", "0", str(torch.tensor(3.0)), str([torch.tensor(1.0), torch.tensor(2.0)]),
+    ]
