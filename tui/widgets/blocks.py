@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from engine.blocks import (
     Block,
+    Chart,
     Code,
     Columns,
     Fact,
@@ -30,6 +31,7 @@ from engine.blocks import (
     Table,
     Value,
 )
+from tui.widgets.chart import ChartView
 
 
 class BlockWidget(Widget):
@@ -244,6 +246,10 @@ class TableBlock(Static, BlockWidget):
         self.update(table)
 
 
+class ChartBlock(ChartView, BlockWidget):
+    """A line chart (drawn by ``tui.widgets.chart``)."""
+
+
 _WIDGETS: dict[type, Callable[[Any], BlockWidget]] = {
     Prose: ProseBlock,
     Fact: FactBlock,
@@ -252,6 +258,7 @@ _WIDGETS: dict[type, Callable[[Any], BlockWidget]] = {
     Columns: ColumnsBlock,
     ProblemView: ProblemBlock,
     Table: TableBlock,
+    Chart: ChartBlock,
 }
 
 
