@@ -112,8 +112,31 @@ LESSONS: tuple[Lesson, ...] = (
         number=4,
         title="Derivatives",
         summary="Autograd: requires_grad, backward and .grad give the slope of a function.",
-        fields=(),
+        fields=(
+            Field(
+                "functions",
+                "f(x)",
+                "x; x**2; x**3",
+                "Up to four functions of x separated by semicolons, like x; x**2; x**3 or torch.sin(x). "
+                "Each is run with autograd to find its slope.",
+            ),
+            Field("x", "x", "2", "The point where the slopes are taken: left/right move it by 0.1, shift for 1.", step=0.1),
+            Field("range", "range", "-3, 3", "The charts' x range: two numbers, like -3, 3."),
+            Field("lr", "lr", "0.1", "Learning rate of a gradient descent step, x = x - lr * f'(x).", step=0.01),
+            Field(
+                "descend",
+                "descend",
+                "f2",
+                "The function a gradient descent step (ctrl+g) goes down.",
+                choices=("f1", "f2", "f3", "f4"),
+            ),
+            Field("path", "path", "", "The x values gradient descent has visited: ctrl+g adds one, ctrl+r clears them."),
+        ),
         module="engine.lessons.derivatives",
+        actions=(
+            Action("step", "ctrl+g", "descent step"),
+            Action("reset", "ctrl+r", "reset descent"),
+        ),
     ),
     Lesson(
         id="layer",

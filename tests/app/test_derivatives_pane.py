@@ -1,0 +1,202 @@
+"""Lesson 4 at 80x24, driven by the keyboard: slopes move with x, the charts redraw and stay in their boxes."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from rich.color import Color as RichColor
+from rich.color import ColorSystem
+from textual.widget import Widget
+
+from engine.blocks import Chart, Series
+from tests.conftest import SIZE, replace_field, settle
+from tui.app import TensorTutorApp
+from tui.widgets.blocks import ChartBlock, TableBlock
+from tui.widgets.chart import clip_line, legend, nice_ticks, series_colours, tick_labels
+
+BRAILLE = range(0x2801, 0x2900)
+
+
+def screen_text(widget: Widget) -> list[str]:
+    """The lines a widget shows on screen."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+def table_rows(pane) -> dict[str, list[str]]:
+    """The slopes table as shown: each function's label and its cells."""
+    rows = {}
+    for line in screen_text(pane.query_one(TableBlock)):
+        cells = line.split()
+        if cells and cells[0] in ("f1", "f2", "f3", "f4"):
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def torch_slope(power: int, x: float) -> float:
+    point = torch.tensor(x, requires_grad=True)
+    (point**power).backward()
+    return point.grad.item()
+
+
+async def open_lesson(pilot):
+    await settle(pilot)
+    await pilot.press("4", "enter")
+    await settle(pilot)
+    pane = pilot.app.current_pane
+    assert pane.lesson.id == "derivatives"
+    return pane
+
+
+async def focus_x(pilot, pane) -> None:
+    pane.form.row("x").editor.focus()
+    await pilot.pause()
+
+
+def assert_inside_frame(chart: ChartBlock) -> None:
+    """Every mark of the plot lies inside its frame: nothing drawn past a border."""
+    lines = screen_text(chart.plot)
+    top = next(i for i, line in enumerate(lines) if "┌" in line)
+    bottom = next(i for i, line in enumerate(lines) if "└" in line)
+    left, right = lines[top].index("┌"), lines[top].index("┐")
+    assert right > left + 10 and bottom > top + 3
+    for row, line in enumerate(lines):
+        for column, char in enumerate(line):
+            if ord(char) in BRAILLE or char in "●•+·x*":
+                if char == "x" and row > bottom:
+                    continue  # an axis label, not a mark
+                assert top < row < bottom and left < column < right, (row, column, char, line)
+
+
+async def test_opens_with_the_tutorials_slopes_ratios_and_two_charts(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot)
+        rows = table_rows(pane)
+        assert [rows[f][3] for f in ("f1", "f2", "f3")] == ["1.0", "4.0", "12.0"]
+        assert rows["f2"][4:] == ["4×", "f1's"] and rows["f3"][4:] == ["3×", "f2's"]
+        assert rows["f3"][1] == "cubic"
+        value_chart, slope_chart = pane.query(ChartBlock)
+        assert "where f = 2.0, 4.0, 8.0" in " ".join(screen_text(value_chart.query_one(".chart-title")))
+        assert "at x = 2 they are 1.0, 4.0, 12.0" in " ".join(screen_text(slope_chart.query_one(".chart-title")))
+        for chart in (value_chart, slope_chart):
+            assert any(ord(c) in BRAILLE for line in screen_text(chart.plot) for c in line)
+            assert_inside_frame(chart)
+
+
+async def test_right_moves_x_and_the_numbers_and_charts_follow(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot)
+        await focus_x(pilot, pane)
+        value_chart, slope_chart = pane.query(ChartBlock)
+        before = screen_text(value_chart.plot)
+        for presses, x in ((["right"], 2.1), (["right", "right"], 2.3), (["shift+left"], 1.3)):
+            await pilot.press(*presses)
+            await settle(pilot)
+            assert pane.values()["x"] == f"{x:g}"
+            rows = table_rows(pane)
+            slopes = [float(rows[f][3]) for f in ("f1", "f2", "f3")]
+            assert slopes == pytest.approx([torch_slope(p, x) for p in (1, 2, 3)], rel=1e-3)
+            assert slopes == pytest.approx([1.0, 2 * x, 3 * x * x], rel=1e-3)
+            assert rows["f2"][4] == f"{2 * x:.3g}×" and rows["f3"][4] == f"{1.5 * x:.3g}×"
+            # The same chart widgets received the new series and redrew.
+            assert value_chart.block.points[0] == pytest.approx((x, x))
+            shown = [v for point in slope_chart.block.points for v in point]
+            assert shown == pytest.approx([x, 1.0, x, 2 * x, x, 3 * x * x], rel=1e-3)
+            after = screen_text(value_chart.plot)
+            assert after != before
+            before = after
+            assert_inside_frame(value_chart)
+            assert_inside_frame(slope_chart)
+        await pilot.press("shift+right", "shift+right", "shift+right")
+        await settle(pilot)
+        assert pane.values()["x"] == "4.3"
+        assert value_chart.block.x_range == (-3.0, 4.3)  # widened to keep x on the chart
+        assert_inside_frame(value_chart)
+
+
+async def test_the_descent_keys_step_along_the_slope_and_reset(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot)
+        await focus_x(pilot, pane)  # letters would type here: the action keys must still work
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert pane.values()["x"] == "1.6" and pane.values()["path"] == "2"
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert pane.values()["x"] == f"{1.6 - 0.1 * 2 * 1.6:g}" and pane.values()["path"] == "2, 1.6"
+        value_chart, _ = pane.query(ChartBlock)
+        assert (2.0, 4.0) in value_chart.block.points and (1.6, pytest.approx(2.56)) in value_chart.block.points
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert pane.values()["x"] == "2" and pane.values()["path"] == ""
+
+
+async def test_bad_input_says_why_under_its_field_and_the_charts_stay(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot)
+        value_chart, _ = pane.query(ChartBlock)
+        shown = value_chart.block
+        await replace_field(pilot, "functions", "x**2 x")
+        error = pane.form.row("functions").query_one(".field-error")
+        assert "f1" in str(error.content) and "not a Python expression" in str(error.content)
+        assert pane.results.has_class("-stale") and value_chart.block is shown
+        await replace_field(pilot, "functions", "x")  # descend still names f2, which is gone
+        assert "no f2" in str(pane.form.row("descend").query_one(".field-error").content)
+        assert not str(pane.form.row("functions").query_one(".field-error").content)
+
+
+async def test_singularities_draw_gaps_and_flat_slopes_stay_in_the_box(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot)
+        await replace_field(pilot, "functions", "1/x; torch.log(x)")
+        await replace_field(pilot, "x", "0")
+        rows = table_rows(pane)
+        assert rows["f1"][-1] == "undefined" and rows["f2"][-1] == "undefined"
+        for chart in pane.query(ChartBlock):
+            assert None in chart.block.series[0].ys
+            assert_inside_frame(chart)
+        await replace_field(pilot, "functions", "x; 3*x")  # flat slopes: plotext's edge case
+        _, slope_chart = pane.query(ChartBlock)
+        assert {y for s in slope_chart.block.series for y in s.ys} == {1.0, 3.0}
+        assert_inside_frame(slope_chart)
+
+
+async def test_without_colour_the_legend_tells_series_apart_by_marker(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TensorTutorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot)
+        value_chart, _ = pane.query(ChartBlock)
+        legend_line = str(value_chart.query_one(".chart-legend").content)
+        assert "⠤⠤ f1 = x" in legend_line and "•• f2 = x**2" in legend_line and "++ f3 = x**3" in legend_line
+        plot = "".join(screen_text(value_chart.plot))
+        assert "•" in plot and "+" in plot
+        assert_inside_frame(value_chart)
+
+
+def test_clip_line_cuts_at_the_border_and_leaves_gaps() -> None:
+    runs = clip_line([0, 1, 2, 3, 4], [0, 10, None, 1, 2], (0, 4), (-1, 5))
+    assert runs == [([0, 0.5], [0, 5.0]), ([3, 4], [1, 2])]
+    assert clip_line([-3, 3], [-10, 14], (-3, 3), (-5, 5)) == [([-1.75, 0.75], [-5.0, 5.0])]
+    assert clip_line([0, 1], [10, 20], (0, 1), (-1, 1)) == []
+    assert clip_line([0, 1, 2], [None, 0.5, None], (0, 2), (0, 1)) == [([1], [0.5])]
+
+
+def test_ticks_are_round_and_inside_the_range() -> None:
+    ticks = nice_ticks(-29.7, 29.7, 5)
+    assert ticks == [-20, 0, 20] and tick_labels(ticks) == ["-20", "0", "20"]
+    assert tick_labels(nice_ticks(0.9, 1.1, 5)) == ["0.90", "0.95", "1.00", "1.05", "1.10"]
+    assert tick_labels(nice_ticks(0.9, 1.1, 3)) == ["0.9", "1.0", "1.1"]
+
+
+def test_legend_colours_differ_in_sixteen_colours() -> None:
+    dark = {"primary": "#0178D4", "secondary": "#004578", "accent": "#FEA62B", "warning": "#FEA62B",
+            "error": "#B93C5B", "success": "#4EBF71"}
+    colours = series_colours(dark, "standard")
+    hues = [(RichColor.from_rgb(*c).downgrade(ColorSystem.STANDARD).number or 0) % 8 for c in colours]
+    assert len(set(hues)) == len(hues) >= 4 and not {0, 7} & set(hues)
+    assert series_colours(dark, "truecolor")[0] == (1, 120, 212)  # the theme's own primary
+    chart = Chart("t", (Series("a", (0.0,), (0.0,)), Series("b", (0.0,), (0.0,)), Series("a", (1.0,), (1.0,))),
+                  (0.0, 1.0), (0.0, 1.0))
+    entries = legend(chart, colours, no_color=True)
+    assert [e.label for e in entries] == ["a", "b"] and len({e.marker for e in entries}) == 2
