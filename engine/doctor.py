@@ -42,6 +42,8 @@ class Candidate:
     label: str
     code: str
     note: str
+    context: str = ""
+    """The failing expression rewritten, used as the label when two labels would read alike."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,13 @@ class Rewriter:
         start, end = self.positions.span(node)
         return self.code[: start - self.start] + new_text + self.code[end - self.start:]
 
+    def replace_within(self, outer: ast.AST, node: ast.AST, new_text: str) -> str:
+        """``outer``'s text with ``node`` (inside it) replaced."""
+        outer_start, outer_end = self.positions.span(outer)
+        start, end = self.positions.span(node)
+        text = self.positions.source[outer_start:outer_end]
+        return text[: start - outer_start] + new_text + text[end - outer_start:]
+
     def operand(self, node: ast.AST) -> str:
         """The node's text, bracketed when a method call after it would bind wrongly."""
         text = self.text(node)
@@ -94,12 +103,16 @@ def prescribe(
     explanation, candidates = case.diagnose()
     fixes: list[tuple[Candidate, tuple[int, ...] | None]] = []
     seen: set[str] = set()
+    labels: set[str] = set()
     for candidate in candidates:
         if len(fixes) == MAX_FIXES or candidate.code in seen:
             continue
         seen.add(candidate.code)
         outcome = trial(candidate.code)
         if outcome.succeeded:
+            if candidate.label in labels and candidate.context:
+                candidate = Candidate(candidate.context, candidate.code, candidate.note)
+            labels.add(candidate.label)
             fixes.append((candidate, _shape_of(outcome.value)))
     return Prescription(explanation, tuple(fixes))
 
@@ -274,7 +287,9 @@ class _Case:
         return []
 
     def candidate(self, index: int, new_text: str, note: str) -> Candidate:
-        return Candidate(new_text, self.rewriter.replace(self.nodes[index], new_text), note)  # type: ignore[arg-type]
+        operand = self.nodes[index]
+        context = self.rewriter.replace_within(self.node, operand, new_text)  # type: ignore[arg-type]
+        return Candidate(new_text, self.rewriter.replace(operand, new_text), note, context)  # type: ignore[arg-type]
 
     def swapped(self) -> Candidate | None:
         """B @ A when A @ B was meant (products are not commutative: a different product)."""

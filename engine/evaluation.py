@@ -268,13 +268,15 @@ def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: 
         interpreter.active = True
         interpreter.restart_clock(remaining)
         interpreter.watch = watch
-        try:
-            for statement in tree.body:
-                interpreter.run_top_level(statement)
-        except WatchedStatementDone as done:
-            return Trial(True, done.value)
-        except Exception:
-            return Trial(False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a trial's warnings are not the learner's
+            try:
+                for statement in tree.body:
+                    interpreter.run_top_level(statement)
+            except WatchedStatementDone as done:
+                return Trial(True, done.value)
+            except Exception:
+                return Trial(False)
         return Trial(False)
 
     return trial

@@ -303,3 +303,18 @@ def test_errors_without_a_diagnosis_have_no_explanation_or_fixes() -> None:
     problem = failed("x = torch.ones(3)\nx.item()")
     assert problem.explanation == ""
     assert problem.fixes == ()
+
+
+def test_fixes_on_either_operand_of_the_same_name_have_distinct_labels() -> None:
+    source = "w = torch.ones(3, 2)\nq = w @ w"
+    problem = failed(source)
+    labels = [f.label for f in problem.fixes]
+    assert len(set(labels)) == len(labels)
+    assert "w.T" in labels and "w.T @ w" in labels
+    for run in rerun_each_fix(source, problem):
+        assert run.ok
+
+
+def test_fix_trials_add_no_warnings() -> None:
+    evaluation = evaluate("x = torch.ones(2, 3, 4)\nw = torch.ones(5, 6)\ny = x @ w")
+    assert evaluation.warnings == ()
