@@ -1,7 +1,7 @@
 """A lesson's code as one complete script the learner can run with plain Python.
 
 The script is built from ``LessonResult.source``, the very code that produced
-the numbers on screen: the imports it needs, the seed ``evaluate`` starts from
+the numbers on screen (plus any ``Code`` block the pane shows beside it): the imports it needs, the seed ``evaluate`` starts from
 (only where the numbers depend on it), the statements unchanged, and a
 ``print`` for each value the pane shows. Which statements show a value is
 learned by evaluating the code again, so ``y.backward()`` (which returns None)
@@ -43,7 +43,18 @@ SCRIPT_PREFIX = "tensor_tutor_"
 def export_result(result: LessonResult, title: str = "") -> str:
     """The script for a lesson's result, one program per independent block of its code."""
     codes = [block.source for block in result.blocks if isinstance(block, Code)]
-    return export_script(result.source, title, codes)
+    return export_script(shown_source(result), title, codes)
+
+
+def shown_source(result: LessonResult) -> str:
+    """The result's source, followed by any code block on screen that it leaves out.
+
+    A ``Code`` block is code that ran, so whatever the pane shows is in the script.
+    """
+    extra = [code for code in (b.source for b in result.blocks if isinstance(b, Code)) if code.strip() not in result.source]
+    if not extra:
+        return result.source
+    return "\n".join(part.rstrip("\n") for part in (result.source, *extra) if part.strip()) + "\n"
 
 
 def export_script(source: str, title: str = "", blocks: Sequence[str] = ()) -> str:

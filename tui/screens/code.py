@@ -107,11 +107,11 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
     @work(thread=True, exclusive=True, group="export")
     def _build(self) -> None:
-        from engine.export import export_result, playground_code, script_directory
+        from engine.export import export_result, playground_code, script_directory, shown_source
 
         lesson = self.lesson
         script = export_result(self.result, f"tensor-tutor, lesson {lesson.number} ({lesson.title}), with your values")
-        code = playground_code(self.result.source)
+        code = playground_code(shown_source(self.result))
         directory = self.directory or script_directory()
         self.app.call_from_thread(self._ready, script, code, directory)
 

@@ -97,5 +97,6 @@ class PlaygroundPane(LessonPane):
 
     def on_fix_list_applied(self, event: FixList.Applied) -> None:
         event.stop()
+        event.prevent_default()  # not LessonPane's handler: it would load the text, losing ctrl+z
         self.put_code(event.fix.values["code"])
         self.editor.focus()
