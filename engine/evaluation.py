@@ -21,7 +21,9 @@ import torch
 from torch import nn
 
 from engine.doctor import Prescription, Trial, prescribe
-from engine.interpreter import RUN_LOCK, Interpreter, MisplacedStatement, WatchedStatementDone, render_text
+from engine.builtin_functions import render_text
+from engine.callables import RUN_LOCK
+from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone
 from engine.limits import (
     MAX_FIX_SECONDS,
     MAX_NESTING,

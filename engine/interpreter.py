@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import ast
 import operator
-import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import torch
 from torch import nn
 
 from engine import sizing
+from engine.builtin_functions import Builtins, render_text
+from engine.callables import Bound, Closure, InterpretedModule, Method, build_module_class
 from engine.limits import (
     MAX_CALL_DEPTH,
     MAX_PRINTED_CHARS,
@@ -27,6 +28,8 @@ from engine.limits import (
     MAX_SECONDS,
     MAX_SEQUENCE,
     MAX_TOTAL_BYTES,
+    NUMBER_BYTES,
+    SLOT_BYTES,
     LimitExceeded,
     check,
 )
@@ -99,15 +102,6 @@ UNARY_OPERATORS: dict[type, Callable[[Any], Any]] = {
     ast.Invert: operator.invert,
 }
 
-SLOT_BYTES = 8
-"""What one list or tuple slot costs (the item it points to was counted when it was made)."""
-
-NUMBER_BYTES = 32
-"""What a Python number costs, for lists built item by item (comprehensions, tolist())."""
-
-RUN_LOCK = threading.RLock()
-"""Held while learner code runs: runs touch global state (random generators, warnings)."""
-
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
 """Tensor attributes the code may assign (x.requires_grad = True, x.grad = None)."""
 
@@ -161,242 +155,6 @@ class Frame:
     locals: dict[str, object]
     self_value: object = None
     in_function: bool = False
-
-
-@dataclass(eq=False)
-class Closure:
-    """A function the code defined; calling it interprets its body."""
-
-    name: str
-    node: ast.FunctionDef | ast.Lambda
-    defaults: tuple[object, ...]
-    kw_defaults: dict[str, object]
-    globals: dict[str, object]
-    interpreter: "Interpreter"
-    is_method: bool = False
-
-    def __call__(self, *args: object, **kwargs: object) -> object:
-        interpreter = self.interpreter
-        if interpreter.active:
-            return interpreter.call_closure(self, args, kwargs)
-        with RUN_LOCK:  # called after its run ended (net(x) from lesson code): a fresh budget
-            interpreter.active = True
-            interpreter.restart_clock(MAX_SECONDS)
-            try:
-                return interpreter.call_closure(self, args, kwargs)
-            finally:
-                interpreter.active = False
-
-    def __repr__(self) -> str:
-        return f"<function {self.name}>"
-
-
-@dataclass(frozen=True, eq=False)
-class Bound:
-    """A method of a learner-defined class, bound to its instance."""
-
-    closure: Closure
-    instance: object
-
-    def __call__(self, *args: object, **kwargs: object) -> object:
-        return self.closure(self.instance, *args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<bound method {self.closure.name}>"
-
-
-@dataclass(frozen=True, eq=False)
-class Method:
-    """A whitelisted method of a tensor, array, layer or Python value, bound to its owner."""
-
-    owner: object
-    name: str
-
-    def __repr__(self) -> str:
-        return f"<method {self.name}>"
-
-
-class InterpretedModule(nn.Module):
-    """Base of every ``class Name(nn.Module)`` the code defines; marks instances as the learner's."""
-
-    _user_methods: dict[str, Closure] = {}
-
-
-def build_module_class(name: str, methods: dict[str, Closure]) -> type:
-    """A real nn.Module subclass whose methods interpret the learner's defs."""
-
-    def as_method(closure: Closure) -> Callable[..., object]:
-        def method(self: nn.Module, *args: object, **kwargs: object) -> object:
-            return closure(self, *args, **kwargs)
-
-        method.__name__ = closure.name
-        return method
-
-    namespace: dict[str, object] = {"_user_methods": dict(methods)}
-    for method_name, closure in methods.items():
-        namespace[method_name] = as_method(closure)
-    return type(name, (InterpretedModule,), namespace)
-
-
-# ---------------------------------------------------------------- builtins
-
-
-_NO_DEFAULT = object()
-
-
-class Builtins:
-    """The Python builtins the subset offers, reimplemented so each one checks its limits."""
-
-    def __init__(self, interpreter: "Interpreter") -> None:
-        self.interpreter = interpreter
-        ours = {
-            "print": (self.print, None),
-            "range": (self.range, range),
-            "sum": (self.sum, None),
-            "min": (self.min, None),
-            "max": (self.max, None),
-            "round": (self.round, None),
-            "str": (self.str, str),
-            "repr": (self.str, None),
-            "list": (self.list, list),
-            "tuple": (self.tuple, tuple),
-            "sorted": (self.sorted, None),
-            "isinstance": (self.isinstance, None),
-            "type": (self.type, None),
-        }
-        self.table: dict[str, Callable[..., object]] = {
-            name: Builtin(name, function, as_type) for name, (function, as_type) in ours.items()
-        }
-        plain = (len, abs, float, int, bool, complex, enumerate, zip, reversed)
-        self.table.update({function.__name__: function for function in plain})
-        self.plain_ids = {id(function) for function in plain}
-
-    def print(self, *values: object, sep: object = " ", end: object = "\n", flush: bool = False) -> None:
-        sep = " " if sep is None else sep
-        end = "\n" if end is None else end
-        if not isinstance(sep, str) or not isinstance(end, str):
-            raise TypeError("sep and end must be strings")
-        pieces: list[str] = []
-        length = len(end)
-        for value in values:
-            pieces.append(render_text(value))
-            length += len(pieces[-1]) + len(sep)
-            sizing.check_length(length, "the length of the printed text")
-        text = sep.join(pieces) + end
-        self.interpreter.printed(text[:-1] if text.endswith("\n") else text)
-
-    def range(self, *args: object) -> range:
-        result = range(*args)  # type: ignore[arg-type]
-        sizing.check_length(len(result), "the length of the range")
-        return result
-
-    def materialize(self, iterable: Iterable[object]) -> list[object]:
-        """Walk an iterable step by step so time and length limits apply."""
-        if isinstance(iterable, (list, tuple, range, str)):
-            sizing.check_length(len(iterable))
-            self.interpreter.account(len(iterable) * SLOT_BYTES)
-            return list(iterable)
-        items: list[object] = []
-        for item in iterable:
-            self.interpreter.tick()
-            items.append(item)
-            if len(items) > MAX_SEQUENCE:
-                sizing.check_length(len(items))
-        self.interpreter.account(len(items) * SLOT_BYTES)
-        return items
-
-    def list(self, iterable: Iterable[object] = ()) -> list[object]:
-        return self.materialize(iterable)
-
-    def tuple(self, iterable: Iterable[object] = ()) -> tuple[object, ...]:
-        return tuple(self.materialize(iterable))
-
-    def sum(self, iterable: Iterable[object], start: object = 0) -> object:
-        total = start
-        for item in self.materialize(iterable):
-            self.interpreter.tick()
-            total = self.interpreter.binary(operator.add, "+", total, item, None)
-        return total
-
-    def sort_keys(self, items: list[object], key: object) -> list[object]:
-        """The values Python will compare: keys computed through the checked call path.
-
-        Python compares them itself, past the size checks, so at most one may be a
-        tensor or array with more than one element (two could broadcast without bound).
-        """
-        keys = items
-        if key is not None:
-            keys = []
-            for item in items:
-                self.interpreter.tick()
-                keys.append(self.interpreter.call_value(None, key, [item], {}))
-        sizing.check_hidden_comparisons(keys)
-        return keys
-
-    def _extreme(self, name: str, pick: Callable[..., int], args: tuple[object, ...], key: object, default: object) -> object:
-        items = self.materialize(args[0]) if len(args) == 1 else list(args)
-        if not items:
-            if default is not _NO_DEFAULT:
-                return default
-            raise ValueError(f"{name}() iterable argument is empty")
-        keys = self.sort_keys(items, key)
-        return items[pick(range(len(items)), key=keys.__getitem__)]
-
-    def min(self, *args: object, key: object = None, default: object = _NO_DEFAULT) -> object:
-        return self._extreme("min", min, args, key, default)
-
-    def max(self, *args: object, key: object = None, default: object = _NO_DEFAULT) -> object:
-        return self._extreme("max", max, args, key, default)
-
-    def sorted(self, iterable: Iterable[object], key: object = None, reverse: bool = False) -> list[object]:
-        items = self.materialize(iterable)
-        keys = self.sort_keys(items, key)
-        order = sorted(range(len(items)), key=keys.__getitem__, reverse=bool(reverse))
-        return [items[i] for i in order]
-
-    def round(self, value: object, ndigits: object = None) -> object:
-        if isinstance(ndigits, int) and abs(ndigits) > 400:
-            raise LimitExceeded(f"round to {ndigits} digits is over the limit of 400")
-        return round(value, ndigits)  # type: ignore[call-overload]
-
-    def str(self, value: object = "") -> str:
-        return render_text(value)
-
-    def type(self, value: object) -> type:
-        """type(x) with one argument only: the three-argument form would build classes."""
-        return type(value)
-
-    def isinstance(self, value: object, kinds: object) -> bool:
-        kinds_tuple = kinds if isinstance(kinds, tuple) else (kinds,)
-        resolved = []
-        for kind in kinds_tuple:
-            if isinstance(kind, Builtin) and kind.as_type is not None:
-                kind = kind.as_type
-            if not isinstance(kind, type):
-                raise TypeError("isinstance() arg 2 must be a type or tuple of types")
-            resolved.append(kind)
-        return isinstance(value, tuple(resolved))
-
-
-def render_text(value: object) -> str:
-    """The value as print would show it, bounded, and free of memory addresses."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, tuple)):
-        sizing.count_data(value, "the number of values to show")
-    if isinstance(value, type):
-        module = "__main__" if issubclass(value, InterpretedModule) else value.__module__
-        return f"<class '{value.__qualname__ if module == 'builtins' else f'{module}.{value.__qualname__}'}'>"
-    if isinstance(value, torch.autograd.graph.Node):
-        return f"<{type(value).__name__}>"
-    text = str(value)
-    cut = text.find(" at 0x")
-    if cut != -1 and text.startswith("<"):
-        return text[:cut] + ">"
-    return text
-
-
-# ---------------------------------------------------------------- the interpreter
 
 
 class Interpreter:
@@ -1146,14 +904,6 @@ REFUSED_BUILTINS = frozenset(
     ).split()
 )
 """Builtins that exist in Python but not here: named in a refusal rather than a NameError."""
-
-# Python's own messages ("'Closure' object is not iterable") should name what the learner wrote.
-Closure.__name__ = Closure.__qualname__ = "function"
-Bound.__name__ = Bound.__qualname__ = "method"
-Method.__name__ = Method.__qualname__ = "method"
-Builtin.__name__ = Builtin.__qualname__ = "builtin_function_or_method"
-Library.__name__ = Library.__qualname__ = "module"
-Allowed.__name__ = Allowed.__qualname__ = "builtin_function_or_method"
 
 _PLAIN_OPERATORS = {IN_PLACE_OPERATORS[k]: BINARY_OPERATORS[k] for k in BINARY_OPERATORS}
 

@@ -29,6 +29,12 @@ MAX_WORK = 50_000_000
 MAX_TOTAL_BYTES = 200_000_000
 """Most memory the values one run creates may take in all, counted as they are made (freed ones too)."""
 
+SLOT_BYTES = 8
+"""What one list or tuple slot costs, for the budget above (its item was counted when made)."""
+
+NUMBER_BYTES = 32
+"""What a Python number costs, for lists built item by item (comprehensions, tolist())."""
+
 MAX_PRINTED_LINES = 1_000
 """Most print() calls one run may make."""
 

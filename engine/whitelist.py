@@ -244,6 +244,11 @@ _NP_MEMBERS: dict[str, object] = {
 }
 NP_LIBRARY = Library("numpy", _NP_MEMBERS, np)
 
+# Python's own messages ("'Library' object is not iterable") should name what the learner wrote.
+Builtin.__name__ = Builtin.__qualname__ = "builtin_function_or_method"
+Allowed.__name__ = Allowed.__qualname__ = "builtin_function_or_method"
+Library.__name__ = Library.__qualname__ = "module"
+
 LIBRARIES = {"torch": TORCH_LIBRARY, "np": NP_LIBRARY, "numpy": NP_LIBRARY, "nn": NN, "F": F}
 """Names always bound, whether or not the code imports them."""
 

@@ -1,0 +1,103 @@
+"""Things learner code can call that run learner code: its functions, methods and nn.Module classes.
+
+Calling any of them interprets the learner's ``def`` bodies with the interpreter
+that defined them; nothing here runs learner text as Python.
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from torch import nn
+
+from engine.limits import MAX_SECONDS
+
+if TYPE_CHECKING:
+    from engine.interpreter import Interpreter
+
+RUN_LOCK = threading.RLock()
+"""Held while learner code runs: runs touch global state (random generators, warnings)."""
+
+
+@dataclass(eq=False)
+class Closure:
+    """A function the code defined; calling it interprets its body."""
+
+    name: str
+    node: ast.FunctionDef | ast.Lambda
+    defaults: tuple[object, ...]
+    kw_defaults: dict[str, object]
+    globals: dict[str, object]
+    interpreter: Interpreter
+    is_method: bool = False
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        interpreter = self.interpreter
+        if interpreter.active:
+            return interpreter.call_closure(self, args, kwargs)
+        with RUN_LOCK:  # called after its run ended (net(x) from lesson code): a fresh budget
+            interpreter.active = True
+            interpreter.restart_clock(MAX_SECONDS)
+            try:
+                return interpreter.call_closure(self, args, kwargs)
+            finally:
+                interpreter.active = False
+
+    def __repr__(self) -> str:
+        return f"<function {self.name}>"
+
+
+@dataclass(frozen=True, eq=False)
+class Bound:
+    """A method of a learner-defined class, bound to its instance."""
+
+    closure: Closure
+    instance: object
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        return self.closure(self.instance, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<bound method {self.closure.name}>"
+
+
+@dataclass(frozen=True, eq=False)
+class Method:
+    """A whitelisted method of a tensor, array, layer or Python value, bound to its owner."""
+
+    owner: object
+    name: str
+
+    def __repr__(self) -> str:
+        return f"<method {self.name}>"
+
+
+class InterpretedModule(nn.Module):
+    """Base of every ``class Name(nn.Module)`` the code defines; marks instances as the learner's."""
+
+    _user_methods: dict[str, Closure] = {}
+
+
+def build_module_class(name: str, methods: dict[str, Closure]) -> type:
+    """A real nn.Module subclass whose methods interpret the learner's defs."""
+
+    def as_method(closure: Closure) -> Callable[..., object]:
+        def method(self: nn.Module, *args: object, **kwargs: object) -> object:
+            return closure(self, *args, **kwargs)
+
+        method.__name__ = closure.name
+        return method
+
+    namespace: dict[str, object] = {"_user_methods": dict(methods)}
+    for method_name, closure in methods.items():
+        namespace[method_name] = as_method(closure)
+    return type(name, (InterpretedModule,), namespace)
+
+
+# Python's own messages ("'Closure' object is not iterable") should name what the learner wrote.
+Closure.__name__ = Closure.__qualname__ = "function"
+Bound.__name__ = Bound.__qualname__ = "method"
+Method.__name__ = Method.__qualname__ = "method"
