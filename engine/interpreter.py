@@ -136,14 +136,12 @@ class MisplacedStatement(SyntaxError):
 
 @dataclass
 class Failure:
-    """Where the library refused: the node, what was called, with which values, in which scope."""
+    """Where the library refused: the node, what was called (its name) and with which values."""
 
     node: ast.AST
     op: str
     args: tuple[object, ...]
-    kwargs: dict[str, object]
     statement: ast.stmt | None
-    scope: dict[str, object]
     target: object = None
 
 
@@ -219,8 +217,6 @@ class Interpreter:
             raise MisplacedStatement("'break' outside loop") from None
         except _Continue:
             raise MisplacedStatement("'continue' not properly in loop") from None
-        except _Return:
-            raise MisplacedStatement("'return' outside function") from None
 
     def run_block(self, body: list[ast.stmt]) -> None:
         for stmt in body:
@@ -667,9 +663,7 @@ class Interpreter:
                     node=node if node is not None else self.statement,  # type: ignore[arg-type]
                     op=op,
                     args=tuple(args),
-                    kwargs=dict(kwargs),
                     statement=self.statement,
-                    scope={**self.frame.globals, **self.frame.locals},
                     target=target,
                 )
             raise
@@ -715,7 +709,7 @@ class Interpreter:
         if self.depth >= MAX_CALL_DEPTH:
             raise LimitExceeded(f"the depth of nested function calls is over {MAX_CALL_DEPTH}; the limit is {MAX_CALL_DEPTH}")
         self_value = args[0] if closure.is_method and args else None
-        outer_frame, outer_statement = self.frame, self.statement
+        outer_frame = self.frame
         self.frame = Frame(closure.globals, scope, self_value, in_function=True)
         self.depth += 1
         try:
@@ -730,8 +724,6 @@ class Interpreter:
         finally:
             self.depth -= 1
             self.frame = outer_frame
-            if self.failure is None:
-                self.statement = outer_statement
 
     def expr_Lambda(self, node: ast.Lambda) -> Closure:
         return self.make_closure(node, "<lambda>")
@@ -778,14 +770,21 @@ class Interpreter:
             elif kind in (ast.Is, ast.IsNot):
                 result = (left is right) == (kind is ast.Is)
             else:
-                if isinstance(right, (list, tuple)):
-                    sizing.check_hidden_comparison(left, right)
-                contained = bool(self.invoke(node, "in", operator.contains, [right, left], {}))
-                result = contained == (kind is ast.In)
+                result = self.contains(node, right, left) == (kind is ast.In)
             if len(node.ops) > 1 and not self.truth(result):
                 return result
             left = right
         return result
+
+    def contains(self, node: ast.AST, container: object, item: object) -> bool:
+        """``item in container``, whose comparisons Python makes itself: sized first."""
+        if isinstance(container, (torch.Tensor, np.ndarray)):
+            sizing.before_operator(operator.eq, container, item)  # tensor.__contains__ broadcasts
+        elif not isinstance(container, (str, range, torch.Size)):
+            if not isinstance(container, (list, tuple)):
+                container = self.builtins.materialize(self.iterate(container))
+            sizing.check_hidden_comparison(item, [c for c in container if c is not item])  # `is` skips ==
+        return bool(self.invoke(node, "in", operator.contains, [container, item], {}))
 
     def expr_IfExp(self, node: ast.IfExp) -> object:
         return self.value_of(node.body if self.truth(self.value_of(node.test)) else node.orelse)

@@ -204,6 +204,7 @@ def test_no_grad_inside_code_does_not_leak() -> None:
         ("sorted([10 ** 9], key=torch.zeros)", ["1,000,000,000"]),
         ("max([torch.ones(10 ** 6, 1)], key=nn.Linear(1, 1000))", ["multiply-adds"]),
         ("torch.ones(10 ** 6, 1) == [[1] * 100000]", ["100,000,000,000"]),
+        ("torch.ones(10 ** 6, 1) in torch.ones(1, 10 ** 6)", ["1,000,000,000,000"]),
         ("def f(n):\n    return f(n + 1)\nf(0)", ["nested function calls"]),
         ("f = lambda n: f(n)\nf(1)", ["nested function calls"]),
         ("while True:\n    pass", ["run time", "the limit is 1 s"]),
