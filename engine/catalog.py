@@ -216,8 +216,20 @@ LESSONS: tuple[Lesson, ...] = (
         id="playground",
         number=7,
         title="Playground",
-        summary="Type your own PyTorch: every statement's result, and fixes when shapes clash.",
-        fields=(Field("code", "code", "x = torch.randn(2, 3)\nx.T @ x\n", multiline=True),),
+        summary="Your own code, run as you type; errors come with fixes.",
+        fields=(
+            Field(
+                "code",
+                "code",
+                "x = torch.randn(2, 3)\nx.T @ x\n",
+                "Type PyTorch or NumPy code: each statement's value shows below as you type (torch, np, nn "
+                "and F are ready). A safe subset runs: assignments, expressions, for/while/if, def and class, "
+                "the common torch, nn, F and np functions and tensor methods; files, other imports and names "
+                "starting with _ are refused. tab leaves the editor (indent with spaces), ctrl+z undoes, "
+                "f2 shows the code as a script.",
+                multiline=True,
+            ),
+        ),
         module="engine.lessons.playground",
     ),
 )
