@@ -82,9 +82,7 @@ def mirror(value: object) -> object:
     if isinstance(value, torch.Tensor):
         if value.is_meta:
             return value
-        return torch.empty_strided(
-            tuple(value.shape), value.stride(), dtype=value.dtype, device="meta"
-        ).requires_grad_(value.requires_grad and value.is_floating_point())
+        return torch.empty_strided(tuple(value.shape), value.stride(), dtype=value.dtype, device="meta")
     if isinstance(value, np.ndarray):
         dtype = _NUMPY_TO_TORCH.get(value.dtype, torch.float32)
         return torch.empty(value.shape, dtype=dtype, device="meta")
@@ -117,7 +115,7 @@ def _run_on_meta(fn: Callable[..., object], args: Sequence[object], kwargs: dict
     """The result on meta, or None when meta cannot tell (the real call will then speak)."""
     try:
         return fn(*args, **kwargs)
-    except (RuntimeError, TypeError, ValueError, IndexError, NotImplementedError):
+    except Exception:  # meta's words differ from the CPU's: the real call reports the error
         return None
 
 
@@ -252,7 +250,7 @@ def check_module(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
     _check_device(kwargs)
     if allowed.fn is nn.Linear:
         sizes = list(args[:2]) + [kwargs.get(k) for k in ("in_features", "out_features")]
-        numbers = [s for s in sizes if isinstance(s, int) and not isinstance(s, bool)]
+        numbers = [n for n in (_as_int(s) for s in sizes) if n is not None]
         if len(numbers) >= 2:
             n_in, n_out = numbers[:2]
             if n_in >= 0 and n_out >= 0:
@@ -303,14 +301,33 @@ def _shape(value: object) -> tuple[int, ...]:
     return ()
 
 
+def _as_int(value: object) -> int | None:
+    """The whole number NumPy would read from ``value`` (ints, NumPy ints, 0-d int tensors), or None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except (TypeError, RuntimeError, ValueError):
+        return None
+
+
 def _shape_count(shape: object) -> int | None:
-    """Elements a numpy shape argument asks for, or None when it is not a shape (numpy will say)."""
-    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
-        return max(int(shape), 0)
-    if isinstance(shape, (list, tuple, torch.Size)):
+    """Elements a numpy shape argument asks for, or None when it is not a shape (numpy will say).
+
+    NumPy reads a shape from a whole number or from any sequence of them (a
+    tuple, but also a range, an array or a 1-D tensor), so all of those are sized.
+    """
+    single = _as_int(shape)
+    if single is not None:
+        return max(single, 0)
+    if isinstance(shape, (np.ndarray, torch.Tensor)) and shape.ndim == 1:
+        check(int(shape.shape[0]), MAX_DIMS, "the number of dimensions asked for")
+        shape = shape.tolist()
+    if isinstance(shape, (list, tuple, range)):
         check(len(shape), MAX_DIMS, "the number of dimensions asked for")
-        if all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in shape):
-            return math.prod(max(int(s), 0) for s in shape)
+        sizes = [_as_int(s) for s in shape]
+        if all(size is not None for size in sizes):
+            return math.prod(max(size, 0) for size in sizes)  # type: ignore[type-var]
     return None
 
 
@@ -443,12 +460,13 @@ def before_numpy(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
 
 
 def before_array_method(array: np.ndarray, name: str, args: Sequence[object], kwargs: dict) -> None:
-    """Check an ndarray method call (only dot can grow its input)."""
+    """Check an ndarray method call (dot and clip are the ones that can grow their input)."""
     check_numpy_arguments(args, kwargs)
-    if name == "dot" and args:
-        count = _numpy_count("dot", [array, args[0]], {}, "dot")
+    rule = {"dot": "dot", "clip": "broadcast"}.get(name)
+    if rule is not None and args:
+        count = _numpy_count(rule, [array, *args, *kwargs.values()], {}, name)
         if count is not None:
-            check(count, MAX_ELEMENTS, "the number of elements dot would make")
+            check(count, MAX_ELEMENTS, f"the number of elements {name} would make")
 
 
 # ---------------------------------------------------------------- operators
