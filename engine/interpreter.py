@@ -617,11 +617,10 @@ class Interpreter:
             elif name in ("index", "count", "remove"):
                 for arg in args:
                     sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
-        bound = getattr(owner, name)
-        result = self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
-        if name == "tolist":
+        if name == "tolist":  # one Python number per element, counted before they are made
             self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES)
-        return result
+        bound = getattr(owner, name)
+        return self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
 
     def call_module(self, node: ast.AST | None, module: nn.Module, args: list[object], kwargs: dict[str, object]) -> object:
         if isinstance(module, nn.Sequential) and not kwargs and len(args) == 1:
