@@ -19,10 +19,12 @@ from textual.widgets import ContentSwitcher, Footer, Header
 
 from engine.catalog import LESSONS, lesson_by_id
 from engine.lesson import Field
+from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
 from tui.widgets.lesson_pane import LessonPane
+from tui.widgets.playground import PlaygroundPane
 
 
 class TensorTutorApp(App[None]):
@@ -34,6 +36,7 @@ class TensorTutorApp(App[None]):
         Binding("q", "quit", "quit"),
         Binding("f1,question_mark", "help", "help"),
         Binding("escape", "focus_lessons", "lessons"),
+        Binding("c,f2", "show_code", "code", key_display="c/f2"),
     ]
 
     def __init__(self) -> None:
@@ -90,7 +93,8 @@ class TensorTutorApp(App[None]):
         switcher = self.query_one(ContentSwitcher)
         pane_id = f"pane-{lesson_id}"
         if not switcher.query(f"#{pane_id}"):
-            pane = LessonPane(lesson_by_id(lesson_id), id=pane_id)
+            pane_class = PlaygroundPane if lesson_id == "playground" else LessonPane
+            pane = pane_class(lesson_by_id(lesson_id), id=pane_id)
             switcher.mount(pane)
             if self.torch_version is not None:
                 self.call_after_refresh(pane.start)
@@ -112,6 +116,26 @@ class TensorTutorApp(App[None]):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self._focused_help()))
+
+    def action_show_code(self) -> None:
+        """The lesson's code as a runnable script (c, or f2 from inside a text field)."""
+        if len(self.screen_stack) > 1:
+            return
+        pane = self.current_pane
+        if pane.result is None:
+            self.notify("The code appears once PyTorch has loaded and the lesson has run.", timeout=4)
+            return
+        stale = pane.results.has_class("-stale")
+        self.push_screen(CodeScreen(pane.lesson, pane.result, stale), self._code_screen_closed)
+
+    def _code_screen_closed(self, code: str | None) -> None:
+        if code is not None:
+            self.open_in_playground(code)
+
+    def open_in_playground(self, code: str) -> None:
+        """Show the Playground with ``code`` in its editor (ctrl+z there brings back what it held)."""
+        self.show_lesson("playground", enter=True)
+        self.call_after_refresh(lambda: self.query_one("#pane-playground", PlaygroundPane).put_code(code))
 
     def _focused_help(self) -> str:
         """Help text for the widget with focus: a field's own help, or the widget's HELP."""
