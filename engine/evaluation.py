@@ -20,9 +20,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.doctor import Prescription, Trial, prescribe
 from engine.builtin_functions import render_text
 from engine.callables import RUN_LOCK
+from engine.doctor import Prescription, Trial, prescribe
 from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone
 from engine.limits import (
     MAX_FIX_SECONDS,
