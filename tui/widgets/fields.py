@@ -134,6 +134,8 @@ class FieldsForm(Vertical):
         super().__init__(classes="fields")
         self._fields = fields
         self._values = values
+        self._known = {spec.name: values.get(spec.name, spec.default) for spec in fields}
+        """Each field's text as last reported or set (an editor announcing its first value is no edit)."""
 
     def compose(self) -> ComposeResult:
         for spec in self._fields:
@@ -156,6 +158,7 @@ class FieldsForm(Vertical):
         for row in self.rows():
             if row.spec.name in values and values[row.spec.name] != row.value:
                 row.set_value(values[row.spec.name])
+                self._known[row.spec.name] = values[row.spec.name]
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
         """Show each field's error, clearing the others."""
@@ -164,7 +167,8 @@ class FieldsForm(Vertical):
 
     def _report(self, widget: Widget | None, value: str) -> None:
         row = next((a for a in (widget.ancestors if widget else []) if isinstance(a, FieldRow)), None)
-        if row is not None:
+        if row is not None and self._known.get(row.spec.name) != value:
+            self._known[row.spec.name] = value
             self.post_message(self.Changed(row.spec.name, value))
 
     def on_input_changed(self, event: Input.Changed) -> None:
