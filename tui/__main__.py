@@ -28,15 +28,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-mouse", action="store_true", help="do not capture the mouse (lighter over slow SSH links)"
     )
+    parser.add_argument(
+        "--reset", action="store_true", help="forget the saved lesson and field values, then start fresh"
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Start the app; exit non-zero if it crashed."""
     args = parse_args(argv)
+    from tui.state import StateStore
+
+    store = StateStore()
+    if args.reset:
+        store.notices.append(store.forget())
     from tui.app import TensorTutorApp
 
-    app = TensorTutorApp()
+    app = TensorTutorApp(store)
     app.run(mouse=not args.no_mouse)
     sys.exit(app.return_code or 0)
 

@@ -14,13 +14,18 @@ from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.events import Resize
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header
 
 from engine.catalog import LESSONS, lesson_by_id
-from engine.lesson import Field
+from engine.lesson import Field, Lesson
+from tui.errors import ErrorHandler
 from tui.screens.code import CodeScreen
 from tui.screens.help import HelpScreen
+from tui.screens.too_small import guard_size
+from tui.state import StateStore
 from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
 from tui.widgets.lesson_pane import LessonPane
@@ -39,21 +44,41 @@ class TensorTutorApp(App[None]):
         Binding("c,f2", "show_code", "code", key_display="c/f2"),
     ]
 
-    def __init__(self) -> None:
+    SAVE_DELAY = 0.5
+    """Seconds of quiet before field edits are written to the state file."""
+
+    def __init__(self, store: StateStore | None = None) -> None:
         super().__init__()
         self.torch_version: str | None = None
+        self.store = store or StateStore()
+        self.store.load()
+        self.errors = ErrorHandler(self)
+        self._save_timer: Timer | None = None
+
+    def _first_lesson(self) -> Lesson:
+        """The lesson the learner was on last time (the first one on a fresh start)."""
+        return next((lesson for lesson in LESSONS if lesson.id == self.store.state.lesson), LESSONS[0])
+
+    def _new_pane(self, lesson: Lesson) -> LessonPane:
+        pane_class = PlaygroundPane if lesson.id == "playground" else LessonPane
+        return pane_class(lesson, self.store.state.values.get(lesson.id), id=f"pane-{lesson.id}")
 
     def compose(self) -> ComposeResult:
+        first = self._first_lesson()
         yield Header()
         with Horizontal(id="main"):
-            yield LessonList(LESSONS, id="lessons")
-            with ContentSwitcher(id="panes", initial=f"pane-{LESSONS[0].id}"):
-                yield LessonPane(LESSONS[0], id=f"pane-{LESSONS[0].id}")
+            lessons = LessonList(LESSONS, id="lessons")
+            lessons.highlighted = LESSONS.index(first)
+            yield lessons
+            with ContentSwitcher(id="panes", initial=f"pane-{first.id}"):
+                yield self._new_pane(first)
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "loading PyTorch…"
         self.query_one(LessonList).focus()
+        self._show_notices()
+        guard_size(self, self.size)
         # Start the import after the first frame so the sidebar shows at once.
         self.call_after_refresh(self._load_engine)
 
@@ -93,22 +118,60 @@ class TensorTutorApp(App[None]):
         switcher = self.query_one(ContentSwitcher)
         pane_id = f"pane-{lesson_id}"
         if not switcher.query(f"#{pane_id}"):
-            pane_class = PlaygroundPane if lesson_id == "playground" else LessonPane
-            pane = pane_class(lesson_by_id(lesson_id), id=pane_id)
+            pane = self._new_pane(lesson_by_id(lesson_id))
             switcher.mount(pane)
             if self.torch_version is not None:
                 self.call_after_refresh(pane.start)
         switcher.current = pane_id
         self.query_one(LessonList).select_lesson(lesson_id)
+        if self.store.remember_lesson(lesson_id):
+            self._save_soon()
         if enter:
-            self.call_after_refresh(self._focus_first_field)
+            # Through the pane's own queue: a pane mounted just now has no fields until it runs.
+            pane = switcher.query_one(f"#{pane_id}", LessonPane)
+            pane.call_later(self._focus_first_field, pane)
 
-    def _focus_first_field(self) -> None:
-        rows = self.current_pane.form.rows()
-        if rows:
+    def _focus_first_field(self, pane: LessonPane) -> None:
+        rows = pane.form.rows()
+        if rows and pane is self.current_pane:
             rows[0].editor.focus()
 
+    def on_lesson_pane_values_changed(self, event: LessonPane.ValuesChanged) -> None:
+        if self.store.remember_values(event.lesson_id, event.values):
+            self._save_soon()
+
+    def on_lesson_pane_failed(self, event: LessonPane.Failed) -> None:
+        self.errors.failed(event.pane, event.error, event.broken)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Errors inside a lesson become a message in its pane; anything else ends the app, place saved."""
+        if not self.errors.recover(error):
+            self.store.save()
+            super()._handle_exception(error)
+
+    def _save_soon(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(self.SAVE_DELAY, self._save)
+
+    def _save(self) -> None:
+        self.store.save()
+        self._show_notices()
+
+    def _show_notices(self) -> None:
+        for notice in self.store.take_notices():
+            self.notify(notice, severity="warning", timeout=15)
+
+    def on_unmount(self) -> None:
+        self.store.save()
+
+    def on_resize(self, event: Resize) -> None:
+        guard_size(self, event.size)  # self.size is still the old size here
+
     def on_lesson_list_picked(self, event: LessonList.Picked) -> None:
+        highlighted = self.query_one(LessonList).highlighted_option
+        if highlighted is not None and highlighted.id != event.lesson_id:
+            return  # the highlight has moved on since (e.g. to the lesson resumed at start)
         self.show_lesson(event.lesson_id, enter=event.enter)
 
     def action_focus_lessons(self) -> None:

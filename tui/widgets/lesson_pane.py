@@ -22,6 +22,7 @@ from engine.blocks import LessonResult
 from engine.errors import InputError
 from engine.lesson import Lesson
 from tui.widgets.blocks import FixList
+from tui.widgets.failure import FailureNotice
 from tui.widgets.fields import FieldsForm
 from tui.widgets.results import ResultView
 
@@ -39,6 +40,15 @@ class LessonPane(VerticalScroll):
             self.lesson_id = lesson_id
             self.values = values
 
+    class Failed(Message):
+        """Something the learner did not cause failed here; ``broken``: the widgets may be half-updated."""
+
+        def __init__(self, pane: "LessonPane", error: BaseException, broken: bool) -> None:
+            super().__init__()
+            self.pane = pane
+            self.error = error
+            self.broken = broken
+
     class Computed(Message):
         """A new result is on screen."""
 
@@ -53,6 +63,10 @@ class LessonPane(VerticalScroll):
         self._initial = {**lesson.defaults(), **(values or {})}
         self._debounce: Timer | None = None
         self.engine_ready = False
+        self.previous_result: LessonResult | None = None
+        """The result shown before the current one: the last good output if showing the current one fails."""
+        self.restored = False
+        """True from ``restore`` until the learner edits a field."""
         for action in lesson.actions:
             self._bindings.bind(action.key, f"lesson_action('{action.name}')", action.description)
 
@@ -70,6 +84,7 @@ class LessonPane(VerticalScroll):
                         compact=True,
                         classes="action",
                     )
+        yield FailureNotice()
         yield ResultView(classes="results")
 
     @property
@@ -90,9 +105,13 @@ class LessonPane(VerticalScroll):
         return self.form.values()
 
     def start(self) -> None:
-        """PyTorch is ready: compute the first result."""
+        """PyTorch is ready: compute the first result.
+
+        Deferred to the pane's own queue, which runs only once its fields are
+        built: PyTorch may finish loading while this pane is still being mounted.
+        """
         self.engine_ready = True
-        self.recompute()
+        self.call_later(self.recompute)
 
     def set_values(self, values: Mapping[str, str]) -> None:
         """Put new values in the fields (a fix, an action) and recompute at once."""
@@ -120,6 +139,7 @@ class LessonPane(VerticalScroll):
 
     def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
         event.stop()
+        self.restored = False
         self._changed()
         if self._debounce is not None:
             self._debounce.stop()
@@ -155,11 +175,39 @@ class LessonPane(VerticalScroll):
     def _show(self, outcome: LessonResult | Exception) -> None:
         if isinstance(outcome, LessonResult):
             self.form.show_errors({})
-            self.results.show(outcome)
+            self.query_one(FailureNotice).show_message("", "")
+            self.previous_result = self.result
+            self.results.display = True
+            try:
+                self.results.show(outcome)
+            except Exception as error:  # noqa: BLE001 - the app's error handler rebuilds the pane
+                self.post_message(self.Failed(self, error, broken=True))
+                return
             self.post_message(self.Computed(self.lesson.id, outcome))
-        elif isinstance(outcome, InputError):
+        elif isinstance(outcome, InputError) and (outcome.field or self.lesson.fields):
             self.form.show_errors({outcome.field or self.lesson.fields[0].name: outcome.message})
             self.results.set_stale(True)
         else:
-            self.notify(f"{type(outcome).__name__}: {outcome}", title="Something went wrong", severity="error")
-            self.results.set_stale(True)
+            self.post_message(self.Failed(self, outcome, broken=False))
+
+    def show_failure(self, message: str) -> None:
+        """Show an unexpected failure above the last good output, which stays (dimmed)."""
+        if self.result is None:
+            self.results.display = False  # nothing good to keep: drop the "loading" line
+            hint = "The other lessons still work: escape returns to the list."
+        else:
+            hint = "The output below is the last that worked; change a field to try again."
+        self.query_one(FailureNotice).show_message(message, hint)
+        self.results.set_stale(True)
+
+    def restore(self, result: LessonResult | None, message: str, engine_ready: bool) -> None:
+        """Come back after the pane this one replaces failed: its last good output and what went wrong."""
+        self.engine_ready = engine_ready
+        self.restored = True
+        if result is not None:
+            self.results.show(result)
+        else:
+            self.results.display = False
+        hint = "The lesson was reloaded with your values; change a field to run it again."
+        self.query_one(FailureNotice).show_message(message, hint)
+        self.results.set_stale(True)

@@ -1,0 +1,179 @@
+"""Quitting and reopening returns the learner to the same lesson with the same field text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.widgets import Input, Select, TextArea
+
+from engine import LESSONS
+from tests.conftest import SIZE, settle
+from tui import __main__ as cli
+from tui.app import TensorTutorApp
+from tui.state import FILE_NAME
+from tui.widgets.lesson_list import LessonList
+
+# Lessons with a field a learner types into, wherever they are in the list (1-9 reach them).
+TYPED = [
+    lesson
+    for lesson in LESSONS
+    if lesson.number <= 9 and any(not f.choices for f in lesson.fields)
+]
+
+
+def _notices(app: TensorTutorApp) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+def _state_file(tmp_path):
+    return tmp_path / "state" / "tensor-tutor" / FILE_NAME
+
+
+async def _open_lesson(pilot, number: int) -> None:
+    """From anywhere: back to the sidebar, jump to lesson ``number``, step into its fields."""
+    await pilot.press("escape", str(number), "enter")
+    await settle(pilot)
+    await pilot.pause(0.1)
+
+
+async def _type_into_first_text_field(pilot, suffix: str) -> tuple[str, str]:
+    """Type ``suffix`` at the end of the lesson's first typed field; returns its name and new text."""
+    pane = pilot.app.current_pane
+    row = next(r for r in pane.form.rows() if not r.spec.choices)
+    editor = row.editor
+    editor.focus()
+    await pilot.pause()
+    if isinstance(editor, TextArea):
+        await pilot.press("ctrl+end")
+    else:
+        await pilot.press("end")
+    await pilot.press(*suffix)
+    await settle(pilot)
+    return row.spec.name, row.value
+
+
+@pytest.mark.skipif(not TYPED, reason="no lesson has a typed field yet")
+async def test_reopening_restores_lesson_and_values(app, tmp_path, monkeypatch) -> None:
+    edited: dict[str, tuple[str, str]] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for lesson in TYPED[:3]:
+            await _open_lesson(pilot, lesson.number)
+            edited[lesson.id] = await _type_into_first_text_field(pilot, "9")
+        last = TYPED[:3][-1]
+        await pilot.press("escape", "q")
+    # Quitting wrote the file at once, without waiting for the save delay.
+    saved = json.loads(_state_file(tmp_path).read_text())
+    assert saved["lesson"] == last.id
+    for lesson_id, (name, text) in edited.items():
+        assert saved["values"][lesson_id][name] == text
+
+    reopened = TensorTutorApp()
+    async with reopened.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert reopened.current_pane.lesson.id == last.id
+        sidebar = reopened.query_one(LessonList)
+        assert sidebar.get_option_at_index(sidebar.highlighted).id == last.id
+        assert reopened.current_pane.values()[edited[last.id][0]] == edited[last.id][1]
+        for lesson in TYPED[:3]:
+            await _open_lesson(pilot, lesson.number)
+            name, text = edited[lesson.id]
+            assert reopened.current_pane.values()[name] == text
+        assert _notices(reopened) == []
+
+
+async def test_values_are_saved_while_the_app_runs(app, tmp_path) -> None:
+    """A dropped SSH connection loses at most the last half second of typing."""
+    lesson = next(lesson for lesson in LESSONS if lesson.fields)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.current_pane
+        app.show_lesson(lesson.id)
+        await settle(pilot)
+        pane = app.current_pane
+        field = lesson.fields[0]
+        pane.form.row(field.name).editor.focus()
+        await pilot.pause()
+        changed = {**pane.values()}
+        editor = pane.form.row(field.name).editor
+        if isinstance(editor, Select):
+            await pilot.press("enter", "down", "enter")
+        elif isinstance(editor, TextArea):
+            await pilot.press("ctrl+end", "x")
+        else:
+            assert isinstance(editor, Input)
+            await pilot.press("end", "7")
+        await settle(pilot)
+        changed = pane.values()
+        await pilot.pause(app.SAVE_DELAY + 0.3)
+        saved = json.loads(_state_file(tmp_path).read_text())
+        assert saved["lesson"] == lesson.id
+        assert saved["values"][lesson.id] == changed
+
+
+async def test_a_corrupt_state_file_is_set_aside_with_a_notice(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    path = _state_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text('{"format": 1, "lesson": "tensors", "values": {')
+    app = TensorTutorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        (notice,) = _notices(app)
+        assert notice.startswith("Saved progress was unreadable")
+        (aside,) = path.parent.glob(f"{FILE_NAME}.corrupt-*")
+        assert aside.name in notice
+        assert aside.read_text().endswith('"values": {')
+        assert app.current_pane.lesson.id == LESSONS[0].id
+        assert app.current_pane.values() == LESSONS[0].defaults()
+        assert app.is_running
+        await pilot.press("2")  # still works, and now saves a good file
+        await pilot.pause(app.SAVE_DELAY + 0.3)
+    assert json.loads(path.read_text())["lesson"] == LESSONS[1].id
+
+
+async def test_a_saved_lesson_that_no_longer_exists_starts_at_the_first(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    path = _state_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"format": 1, "lesson": "gone", "values": {"gone": {"x": "1"},
+                                LESSONS[0].id: {"no-such-field": "1"}}}))
+    app = TensorTutorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.current_pane.lesson.id == LESSONS[0].id
+        assert app.current_pane.values() == LESSONS[0].defaults()
+        assert _notices(app) == []
+
+
+async def test_an_unwritable_state_directory_gives_a_notice_not_a_crash(tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the state directory should be")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    app = TensorTutorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await pilot.pause(app.SAVE_DELAY + 0.3)
+        await pilot.press("3")
+        await pilot.pause(app.SAVE_DELAY + 0.3)
+        notices = _notices(app)
+        assert len(notices) == 1 and notices[0].startswith("Progress cannot be saved")
+        assert app.is_running and app.current_pane.lesson.id == LESSONS[2].id
+
+
+def test_reset_forgets_and_starts_fresh(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    path = _state_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"format": 1, "lesson": LESSONS[-1].id, "values": {}}))
+    started: list[TensorTutorApp] = []
+    monkeypatch.setattr(TensorTutorApp, "run", lambda self, **kwargs: started.append(self))
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--reset"])
+    assert exit_.value.code == 0
+    assert not path.exists()
+    (app,) = started
+    assert app.store.state.lesson is None
+    assert app.store.take_notices() == [f"Forgot saved progress ({path})."]

@@ -1,0 +1,155 @@
+"""The one place where an unexpected error becomes a message in a lesson pane.
+
+Two kinds of failure reach it:
+
+- a lesson's computation (or any worker of a pane) failed: the pane is whole,
+  so it shows the message above its last good output, dimmed;
+- showing a result, or a handler of a widget inside a pane, raised: Textual
+  stops that widget's message loop, so the pane is replaced by a fresh one with
+  the same field values and the last good output, the message on top.
+
+An error anywhere else (the sidebar, the app itself) leaves nothing safe to
+keep running: the app saves the learner's place and exits with Textual's own
+report. A budget of recoveries stops an error that repeats on every frame from
+looping forever.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+# The message pump whose handler raised; Textual has no public name for it.
+from textual._context import active_message_pump
+from textual.css.query import NoMatches
+from textual.dom import DOMNode
+from textual.worker import WorkerFailed, active_worker
+
+from engine.blocks import LessonResult
+from engine.lesson import Lesson
+from tui.widgets.fields import FieldRow
+from tui.widgets.results import ResultView
+
+if TYPE_CHECKING:
+    from tui.app import TensorTutorApp
+    from tui.widgets.lesson_pane import LessonPane
+
+MAX_RECOVERIES = 50
+"""Panes rebuilt in one session before an error is treated as fatal."""
+
+MAX_MESSAGE_CHARS = 300
+
+
+def describe(error: BaseException, lesson: Lesson | None = None) -> str:
+    """One readable line for ``error``: what failed, in words a learner can pass on."""
+    if isinstance(error, WorkerFailed):
+        error = error.error
+    if isinstance(error, ModuleNotFoundError) and lesson is not None and error.name == lesson.module:
+        return f"This lesson is not available in this version: its engine module {lesson.module} is missing."
+    detail = " ".join(str(error).split())
+    text = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[: MAX_MESSAGE_CHARS - 1] + "…"
+    return text
+
+
+def pane_of(node: object) -> "LessonPane | None":
+    """The lesson pane that holds ``node``, if any."""
+    from tui.widgets.lesson_pane import LessonPane
+
+    if not isinstance(node, DOMNode):
+        return None
+    return next((n for n in node.ancestors_with_self if isinstance(n, LessonPane)), None)
+
+
+class ErrorHandler:
+    """Routes every unexpected error to the pane it happened in and keeps a log of them."""
+
+    def __init__(self, app: "TensorTutorApp") -> None:
+        self.app = app
+        self.log: list[str] = []
+        """Every message shown this session, oldest first."""
+        self._recoveries = 0
+        self._renewing: set["LessonPane"] = set()
+
+    def report(self, error: BaseException, pane: "LessonPane") -> None:
+        """Show ``error`` in ``pane``, above its last good output."""
+        text = describe(error, pane.lesson)
+        self.log.append(f"{pane.lesson.title}: {text}")
+        self.app.log.error(f"{pane.lesson.id}: {text}")
+        pane.show_failure(text)
+
+    def recover(self, error: Exception) -> bool:
+        """Handle an error Textual caught (``App._handle_exception``); False if it is fatal."""
+        if self._recoveries >= MAX_RECOVERIES:
+            return False
+        if isinstance(error, WorkerFailed):
+            # A worker runs apart from every message loop: its pane is still whole.
+            worker = active_worker.get(None)
+            pane = pane_of(worker.node if worker is not None else None)
+            if pane is None:
+                return False
+            if not pane.is_attached:
+                return True  # its pane is gone, and the result with it
+            self._recoveries += 1
+            self.report(error, pane)
+            return True
+        failed = active_message_pump.get(None)
+        pane = pane_of(failed)
+        if pane is None:
+            return False
+        self._recoveries += 1
+        rendering = any(isinstance(node, ResultView) for node in failed.ancestors_with_self)
+        self.renew(pane, error, rendering)
+        return True
+
+    def failed(self, pane: "LessonPane", error: BaseException, broken: bool) -> None:
+        """A pane reported a failure (``LessonPane.Failed``); ``broken`` panes are rebuilt."""
+        if broken and self._recoveries < MAX_RECOVERIES:
+            self._recoveries += 1
+            self.renew(pane, error, rendering=True)
+        else:
+            self.report(error, pane)
+
+    def renew(self, pane: "LessonPane", error: BaseException, rendering: bool) -> None:
+        """Replace ``pane`` with a fresh one, keeping its values and its last good output.
+
+        ``rendering`` says the error came from showing the latest result, so the
+        one before it is the last good output.
+        """
+        text = describe(error, pane.lesson)
+        self.log.append(f"{pane.lesson.title}: {text}")
+        self.app.log.error(f"{pane.lesson.id}: {text}")
+        if pane in self._renewing:
+            return  # one replacement per pane, however many of its widgets failed
+        self._renewing.add(pane)
+        keep = pane.previous_result if rendering else pane.result
+        if pane.restored:
+            keep = None  # the output it came back with failed too: do not show it a third time
+        self.app.call_later(self._replace, pane, keep, text)
+
+    async def _replace(self, old: "LessonPane", keep: "LessonResult | None", text: str) -> None:
+        switcher = old.parent
+        if switcher is None:
+            return
+        # The saved values are those the pane last reported; its editors may hold newer text.
+        values = dict(self.app.store.state.values.get(old.lesson.id, {}))
+        for row in old.query(FieldRow):
+            try:
+                values[row.spec.name] = row.value
+            except NoMatches:
+                pass  # a row that never finished building holds nothing new
+        showing = getattr(switcher, "current", None) == old.id
+        had_focus = self.app.focused is not None and pane_of(self.app.focused) is old
+        await old.remove()
+        self._renewing.discard(old)
+        fresh = type(old)(old.lesson, values, id=old.id)
+        fresh.display = showing
+        await switcher.mount(fresh)
+        engine_ready = self.app.torch_version is not None
+        try:
+            fresh.restore(keep, text, engine_ready)
+        except Exception as error:  # noqa: BLE001 - the kept output fails to show too: show none
+            fresh.restore(None, f"{text} (then, showing the last output: {describe(error)})", engine_ready)
+        if had_focus:
+            rows = fresh.form.rows()
+            (rows[0].editor if rows else self.app.query_one("#lessons")).focus()

@@ -1,0 +1,39 @@
+"""The line a lesson pane shows when something failed that the learner did not cause."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class FailureNotice(Static):
+    """Says what went wrong, in words first (NO_COLOR and 16 colours must read it too).
+
+    Hidden while there is nothing to report.
+    """
+
+    DEFAULT_CSS = """
+    FailureNotice {
+        display: none;
+        height: auto;
+        margin-bottom: 1;
+        padding-left: 1;
+        border-left: outer $error;
+    }
+    FailureNotice.-visible {
+        display: block;
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", markup=False, **kwargs)
+        self.message = ""
+
+    def show_message(self, message: str, hint: str) -> None:
+        """Show ``message`` with a ``hint`` of what to do; an empty message hides the notice."""
+        self.message = message
+        self.set_class(bool(message), "-visible")
+        if message:
+            self.update(Text.assemble(("✗ Something went wrong: ", "bold"), message, "\n", (hint, "italic")))
+        else:
+            self.update("")
