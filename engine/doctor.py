@@ -232,7 +232,7 @@ class _Case:
         candidates = self.operand_reshapes(1, b, k, before=True)
         numel = int(np.prod(b_shape))
         transposable = len(b_shape) >= 2 and b_shape[-1] == k
-        if numel % k and not transposable:
+        if k and numel % k and not transposable:
             sentences.append(
                 f"{b_name} has {_count(numel, 'element')}, which do not divide into {_count(k, 'row')}: "
                 f"no reshape of {b_name} can fix it."
