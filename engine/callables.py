@@ -99,5 +99,8 @@ def build_module_class(name: str, methods: dict[str, Closure]) -> type:
 
 # Python's own messages ("'Closure' object is not iterable") should name what the learner wrote.
 Closure.__name__ = Closure.__qualname__ = "function"
+Closure.__module__ = "builtins"
 Bound.__name__ = Bound.__qualname__ = "method"
+Bound.__module__ = "builtins"
 Method.__name__ = Method.__qualname__ = "method"
+Method.__module__ = "builtins"

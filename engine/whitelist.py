@@ -246,8 +246,11 @@ NP_LIBRARY = Library("numpy", _NP_MEMBERS, np)
 
 # Python's own messages ("'Library' object is not iterable") should name what the learner wrote.
 Builtin.__name__ = Builtin.__qualname__ = "builtin_function_or_method"
+Builtin.__module__ = "builtins"
 Allowed.__name__ = Allowed.__qualname__ = "builtin_function_or_method"
+Allowed.__module__ = "builtins"
 Library.__name__ = Library.__qualname__ = "module"
+Library.__module__ = "builtins"
 
 LIBRARIES = {"torch": TORCH_LIBRARY, "np": NP_LIBRARY, "numpy": NP_LIBRARY, "nn": NN, "F": F}
 """Names always bound, whether or not the code imports them."""
