@@ -318,3 +318,13 @@ def test_fixes_on_either_operand_of_the_same_name_have_distinct_labels() -> None
 def test_fix_trials_add_no_warnings() -> None:
     evaluation = evaluate("x = torch.ones(2, 3, 4)\nw = torch.ones(5, 6)\ny = x @ w")
     assert evaluation.warnings == ()
+
+
+def test_apply_fix_counts_characters_not_bytes() -> None:
+    source = "# 矩阵乘法\nnote = '形状'; a = torch.ones(1, 3); y = a @ a  # 错误\n"
+    problem = failed(source)
+    assert problem.source == "y = a @ a"
+    fix = next(f for f in problem.fixes if f.label == "a.T")
+    fixed = apply_fix(source, problem, fix)
+    assert fixed == "# 矩阵乘法\nnote = '形状'; a = torch.ones(1, 3); y = a @ a.T  # 错误\n"
+    assert torch.equal(evaluate(fixed).namespace["y"], torch.ones(1, 3) @ torch.ones(1, 3).T)
