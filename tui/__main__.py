@@ -7,8 +7,14 @@ Arguments are handled before the app (and long before torch) is imported, so
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.state import StateStore
 
 
 def _version() -> str:
@@ -34,6 +40,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _save_before_dying(store: "StateStore") -> None:
+    """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) saves the learner's place, then ends as usual.
+
+    Edits are saved half a second after they happen; this keeps the last half second too.
+    """
+
+    def save_then_die(signum: int, frame: object) -> None:
+        store.save()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, save_then_die)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Start the app; exit non-zero if it crashed."""
     args = parse_args(argv)
@@ -45,6 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     from tui.app import TensorTutorApp
 
     app = TensorTutorApp(store)
+    _save_before_dying(store)
     app.run(mouse=not args.no_mouse)
     sys.exit(app.return_code or 0)
 

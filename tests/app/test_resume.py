@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 
 import pytest
 from textual.widgets import Input, Select, TextArea
@@ -170,6 +173,7 @@ def test_reset_forgets_and_starts_fresh(tmp_path, monkeypatch) -> None:
     path.write_text(json.dumps({"format": 1, "lesson": LESSONS[-1].id, "values": {}}))
     started: list[TensorTutorApp] = []
     monkeypatch.setattr(TensorTutorApp, "run", lambda self, **kwargs: started.append(self))
+    monkeypatch.setattr(cli, "_save_before_dying", lambda store: None)  # keep pytest's own signal handling
     with pytest.raises(SystemExit) as exit_:
         cli.main(["--reset"])
     assert exit_.value.code == 0
@@ -177,3 +181,22 @@ def test_reset_forgets_and_starts_fresh(tmp_path, monkeypatch) -> None:
     (app,) = started
     assert app.store.state.lesson is None
     assert app.store.take_notices() == [f"Forgot saved progress ({path})."]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM])
+def test_a_hang_up_saves_before_the_process_ends(tmp_path, signum: int) -> None:
+    """An SSH connection dropping mid-edit keeps the edit, and the process still ends by the signal."""
+    script = f"""
+import os, signal, time
+from pathlib import Path
+from tui.__main__ import _save_before_dying
+from tui.state import StateStore
+store = StateStore(Path({str(tmp_path / FILE_NAME)!r}))
+_save_before_dying(store)
+store.remember_values("tensors", {{"shape": "4"}})
+os.kill(os.getpid(), {int(signum)})
+time.sleep(5)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signum, done.stderr
+    assert json.loads((tmp_path / FILE_NAME).read_text())["values"] == {"tensors": {"shape": "4"}}
