@@ -366,7 +366,7 @@ class _Case:
             f"but {x_name} is {_shape_text(tuple(x.shape))}, with {features} in its last dimension. "
             f"Give {x_name} {n_in} features, or build the layer as nn.Linear({features}, {n_out})."
         )
-        if x.numel() % n_in:
+        if n_in and x.numel() % n_in:
             explanation += f" {x_name} has {_count(x.numel(), 'element')}, not a multiple of {n_in}: no reshape can fix it."
         return explanation, self.operand_reshapes(0, x, n_in, before=False)
 

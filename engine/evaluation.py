@@ -235,7 +235,10 @@ def _problem(exc: Exception, interpreter: Interpreter, statement: ast.stmt, posi
     else:
         failing = failure.statement or statement
         deadline = time.perf_counter() + MAX_FIX_SECONDS
-        prescription = prescribe(exc, failure, positions, _trial_runner(positions, failing, seed, deadline))
+        try:
+            prescription = prescribe(exc, failure, positions, _trial_runner(positions, failing, seed, deadline))
+        except Exception:  # the library's own message stands on its own if the doctor stumbles
+            prescription = Prescription("", ())
     return Problem(
         message=_message(exc),
         kind=_kind(exc),
