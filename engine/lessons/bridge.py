@@ -13,7 +13,8 @@ from __future__ import annotations
 import ast
 from typing import Mapping
 
-from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView
+from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Prose
+from engine.catalog import lesson_by_id
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Output, Problem, evaluate
 from engine.lessons.common import value_block
@@ -22,6 +23,13 @@ from engine.parsing import parse_choice, parse_number, parse_values, values_shap
 DTYPES = ("default", "float64", "float32", "int64", "int32", "uint8")
 BACK = ("t.numpy()", "w.numpy()", "w.detach().numpy()")
 """How n comes back to NumPy: from the shared tensor t, or from w, a copy of a that requires grad."""
+
+CHANGE_KEY = next(a.key for a in lesson_by_id("numpy").actions if a.name == "change")
+
+TRY = (
+    f"Try: {CHANGE_KEY} (or the button) to write into a's first element and watch t follow it while c stays; "
+    "n = w.numpy() for a tensor that requires grad; another dtype."
+)
 
 FIRST_WRITE = 99
 """What the action writes into a's first element the first time."""
@@ -99,22 +107,18 @@ def _shown_back(evaluation: Evaluation, back: str) -> list[Block]:
     if n is None:
         return []
     values = [value_block(n, "n", "shares t's memory" if back == "t.numpy()" else "shares w's memory")]
-    shares = next((o for o in evaluation.outputs if o.source.startswith("np.shares_memory")), None)
+    shares = _last(evaluation, "np.shares_memory(n, a)")
     if shares is not None:
         values.append(value_block(shares, shares.source))
     return [Columns(tuple(values))]
 
 
-def _facts(evaluation: Evaluation, write: float | None, back: str) -> list[Block]:
+def _facts(evaluation: Evaluation, back: str) -> list[Block]:
     facts: list[Block] = []
     a, t = _last(evaluation, "a"), _last(evaluation, "t")
     if a is not None and t is not None:
-        facts.append(
-            Fact(
-                f"The dtype is kept: NumPy's {a.dtype} became {t.dtype}, and .numpy() gives {a.dtype} back. "
-                "(torch.tensor of a Python list of floats would make float32.)"
-            )
-        )
+        aside = " (torch.tensor of a Python list of floats would make float32.)" if a.dtype == "float64" else ""
+        facts.append(Fact(f"The dtype is kept: NumPy's {a.dtype} became {t.dtype}, and .numpy() gives it back.{aside}"))
     if _wrote(evaluation):
         facts.append(
             Fact(
@@ -122,10 +126,9 @@ def _facts(evaluation: Evaluation, write: float | None, back: str) -> list[Block
                 "c did not: torch.tensor(a) copied the numbers when it was made."
             )
         )
-    elif write is None:
-        facts.append(Fact("Press ctrl+n to write into a's first element: t follows it, c does not."))
-    if back == "t.numpy()" and evaluation.error is None:
-        facts.append(Fact("n = t.numpy() shares memory too (np.shares_memory says True): both ways, one buffer."))
+    shares = _last(evaluation, "np.shares_memory(n, a)")
+    if shares is not None and shares.text == "True":
+        facts.append(Fact("n = t.numpy() shares memory too: both ways, one buffer."))
     elif back == "w.detach().numpy()" and evaluation.error is None:
         facts.append(
             Fact(
@@ -133,7 +136,7 @@ def _facts(evaluation: Evaluation, write: float | None, back: str) -> list[Block
                 "(w itself is a copy of a, made by torch.tensor)."
             )
         )
-    facts += [Fact(f"NumPy warned: {text}", tone="warning") for text in evaluation.warnings]
+    facts += [Fact(f"A warning was raised: {text}", tone="warning") for text in evaluation.warnings]
     return facts
 
 
@@ -165,6 +168,6 @@ def run(values: Mapping[str, str]) -> LessonResult:
         blocks += problem  # the second cell never ran
     else:
         blocks += [Code(back_cell), *_shown_back(evaluation, back), *problem]
-    blocks += _facts(evaluation, write, back)
+    blocks += [*_facts(evaluation, back), Prose(TRY)]
     actions = {"change": {"write": _next_write(write)}}
     return LessonResult(blocks=tuple(blocks), source=share + back_cell, actions=actions)

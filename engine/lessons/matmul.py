@@ -19,6 +19,7 @@ import numpy as np
 import torch
 
 from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, ProblemView, Value
+from engine.catalog import lesson_by_id
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Fix, Problem, evaluate
 from engine.lessons.clash import clash_spans
@@ -37,9 +38,11 @@ SEED = 0
 RANDOM_HIGH = 10
 """Random inputs are whole numbers from 0 to 9, so torch's and NumPy's results are easy to compare."""
 
+SWAP_KEY = next(a.key for a in lesson_by_id("matmul").actions if a.name == "swap")
+
 TRY = (
-    "Try: op * with right 2 (the tutorial's example), right A for an element-wise product, "
-    "ctrl+r to swap left and right, batch 2 to stack A into a batch."
+    f"Try: {SWAP_KEY} to swap left and right; op * with right 2 (the tutorial's example) or right A; "
+    "batch 2 with op matmul, then mm; op bmm with right torch.stack([B, B])."
 )
 
 
