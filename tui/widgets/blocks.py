@@ -185,7 +185,7 @@ def _fix_prompt(fix: FixChoice, chosen: bool) -> Text:
     prompt = Text("> " if chosen else "  ")
     prompt.append(fix.label, style="bold")
     if fix.shape is not None:
-        prompt.append(" -> (" + ", ".join(map(str, fix.shape)) + ")")
+        prompt.append(" -> (" + ", ".join(map(str, fix.shape)) + ("," if len(fix.shape) == 1 else "") + ")")
     if fix.note:
         prompt.append("  " + fix.note, style="dim")
     return prompt
