@@ -1,0 +1,337 @@
+"""Keystroke-to-result and chart-redraw times, measured inside the app with Textual's Pilot.
+
+What one sample is: the clock starts just before Pilot posts the key to the app
+and stops when the pane's ``LessonPane.Computed`` message has been handled and
+the screen refresh after it has run (``call_after_refresh``), i.e. the new
+result has been laid out and rendered to the screen's buffer. Headless, the
+last step, turning that buffer into escape codes and writing them, is skipped:
+it is the same cost for every app and is part of the first-paint figures.
+
+Each lesson is edited generically, so lessons added later are covered: in the
+first free-text field (a line input or the code editor) the last digit is
+selected and a neighbouring digit typed over it, one key per edit, toggling
+between two values that both compute (checked with ``Lesson.compute`` first).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from dataclasses import field as _field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from textual import events
+from textual.widgets import Input, TextArea
+from textual.widgets.input import Selection as InputSelection
+from textual.widgets.text_area import Selection as AreaSelection
+
+import tui.widgets.lesson_pane as lesson_pane_module
+from engine.catalog import LESSONS
+from engine.errors import InputError
+from engine.lesson import Lesson
+from tui.app import TensorTutorApp
+from tui.state import StateStore
+from tui.widgets.lesson_pane import LessonPane
+
+SIZE = (80, 24)
+RESULT_TIMEOUT = 10.0
+NO_DEBOUNCE = 0.001
+"""The debounce while measuring without it: Textual's timers cannot be set to 0 (1 ms is left in the figures)."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One key that turns field ``field`` from one valid value into another and back."""
+
+    field: str
+    position: int
+    """Index of the character the key replaces."""
+    values: tuple[str, str]
+    keys: tuple[str, str]
+    """The key that makes values[1] from values[0], and the one back."""
+
+    def describe(self) -> str:
+        return f"{self.field}: {self.values[0]!r} <-> {self.values[1]!r}"
+
+
+@dataclass
+class LessonTimes:
+    """Samples for one lesson, in milliseconds."""
+
+    lesson: Lesson
+    edit: Edit | None
+    with_debounce: list[float] = _field(default_factory=list)
+    without_debounce: list[float] = _field(default_factory=list)
+    compute_only: list[float] = _field(default_factory=list)
+    """The part of ``without_debounce`` until ``Computed`` was handled, before the screen refresh."""
+    missed: int = 0
+    """Edits whose result never came (should be 0: both values are checked first)."""
+
+
+@dataclass
+class ChartTimes:
+    """Samples for moving x in the derivatives lesson, in milliseconds."""
+
+    field_name: str = ""
+    key_to_screen: list[float] = _field(default_factory=list)
+    redraw: list[float] = _field(default_factory=list)
+    """Time inside the chart per move: data into plotext (ChartView._draw) plus plotext drawing (render)."""
+    missed: int = 0
+
+
+def choose_edit(lesson: Lesson) -> Edit | None:
+    """A one-key edit of the lesson's first free-text field that keeps the input valid, if there is one."""
+    defaults = lesson.defaults()
+    for spec in lesson.fields:
+        if spec.choices:
+            continue
+        value = defaults[spec.name]
+        digits = [i for i, ch in enumerate(value) if ch.isdigit()]
+        for position in reversed(digits):
+            digit = int(value[position])
+            for other in (digit + 1, digit - 1):
+                if not 0 <= other <= 9:
+                    continue
+                changed = value[:position] + str(other) + value[position + 1 :]
+                if _computes(lesson, {**defaults, spec.name: changed}):
+                    return Edit(spec.name, position, (value, changed), (str(other), str(digit)))
+    return None
+
+
+def _computes(lesson: Lesson, values: dict[str, str]) -> bool:
+    try:
+        lesson.compute(values)
+    except InputError:
+        return False
+    return True
+
+
+class BenchApp(TensorTutorApp):
+    """The app, reporting when each new result has reached the screen."""
+
+    CSS_PATH = str(Path(inspect.getfile(TensorTutorApp)).parent / str(TensorTutorApp.CSS_PATH))
+    """Textual resolves a relative CSS_PATH beside the subclass; keep the app's own stylesheet."""
+
+    def __init__(self, store: StateStore) -> None:
+        super().__init__(store)
+        self.results: asyncio.Queue[tuple[str, float, float]] = asyncio.Queue()
+
+    def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
+        computed = time.perf_counter()
+        self.call_after_refresh(lambda: self.results.put_nowait((event.lesson_id, computed, time.perf_counter())))
+
+
+@contextmanager
+def debounce(seconds: float) -> Iterator[None]:
+    """Run with the panes' debounce set to ``seconds``."""
+    saved = lesson_pane_module.DEBOUNCE_SECONDS
+    lesson_pane_module.DEBOUNCE_SECONDS = seconds
+    try:
+        yield
+    finally:
+        lesson_pane_module.DEBOUNCE_SECONDS = saved
+
+
+async def _drain(app: BenchApp, pause: float = 0.03) -> None:
+    """Let everything pending finish, then forget the results it produced."""
+    await app.workers.wait_for_complete()
+    await asyncio.sleep(pause)
+    while not app.results.empty():
+        app.results.get_nowait()
+
+
+async def _wait_ready(app: BenchApp, pilot) -> None:
+    for _ in range(1200):
+        if app.torch_version is not None and app.current_pane.result is not None:
+            break
+        await pilot.pause(0.05)
+    else:
+        raise RuntimeError("PyTorch did not load within a minute")
+    await _drain(app, lesson_pane_module.DEBOUNCE_SECONDS + 0.05)
+
+
+def _select(editor: Input | TextArea, edit: Edit) -> None:
+    """Select the character the next key replaces (not timed: a learner's cursor is already there)."""
+    if isinstance(editor, TextArea):
+        row, column = _row_column(editor.text, edit.position)
+        editor.selection = AreaSelection((row, column), (row, column + 1))
+    else:
+        editor.selection = InputSelection(edit.position, edit.position + 1)
+
+
+def _row_column(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n"), index - (before.rfind("\n") + 1)
+
+
+def _send_key(app: BenchApp, key: str) -> None:
+    """Hand ``key`` to the app as its terminal driver does when a key arrives.
+
+    Pilot's ``press`` would also wait for the app to go idle and force a
+    screen refresh, which would blur what is being timed.
+    """
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    driver = app._driver  # noqa: SLF001 - the only way in that a real key takes
+    assert driver is not None
+    driver.send_message(event)
+
+
+async def _one_key(app: BenchApp, lesson_id: str, key: str) -> tuple[float, float] | None:
+    """Press ``key``; (ms to Computed, ms to the screen refresh after it), or None if no result came."""
+    start = time.perf_counter()
+    _send_key(app, key)
+    deadline = start + RESULT_TIMEOUT
+    while True:
+        try:
+            shown, computed, painted = await asyncio.wait_for(app.results.get(), max(deadline - time.perf_counter(), 0.01))
+        except asyncio.TimeoutError:
+            return None
+        if shown == lesson_id and computed >= start:
+            return (computed - start) * 1000, (painted - start) * 1000
+
+
+async def _time_edits(app: BenchApp, pilot, lesson: Lesson, edit: Edit, count: int, warmup: int) -> tuple[list[float], list[float], int]:
+    editor = app.current_pane.form.row(edit.field).editor
+    editor.focus()
+    await pilot.pause()
+    computed: list[float] = []
+    painted: list[float] = []
+    missed = 0
+    for index in range(warmup + count):
+        _select(editor, edit)  # type: ignore[arg-type]
+        sample = await _one_key(app, lesson.id, edit.keys[index % 2])
+        await _drain(app)
+        if index < warmup:
+            continue
+        if sample is None:
+            missed += 1
+        else:
+            computed.append(sample[0])
+            painted.append(sample[1])
+    if (warmup + count) % 2:  # leave the field as it was
+        _select(editor, edit)  # type: ignore[arg-type]
+        _send_key(app, edit.keys[1])
+        await _drain(app, lesson_pane_module.DEBOUNCE_SECONDS + 0.05)
+    return computed, painted, missed
+
+
+async def _show(app: BenchApp, pilot, lesson: Lesson) -> None:
+    app.show_lesson(lesson.id)
+    for _ in range(400):
+        await pilot.pause(0.025)
+        if app.current_pane.lesson.id == lesson.id and app.current_pane.result is not None:
+            break
+    await _drain(app, lesson_pane_module.DEBOUNCE_SECONDS + 0.05)
+
+
+@contextmanager
+def _timed_methods(targets: list[tuple[type, str]], sink: list[tuple[float, float]]) -> Iterator[None]:
+    """Record (start, seconds) of every call to each ``cls.name`` while inside the block."""
+    saved = [(cls, name, cls.__dict__[name]) for cls, name in targets]
+
+    def wrap(original: Callable) -> Callable:
+        def timed(*args, **kwargs):
+            begin = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                sink.append((begin, time.perf_counter() - begin))
+
+        return timed
+
+    for cls, name, original in saved:
+        setattr(cls, name, wrap(original))
+    try:
+        yield
+    finally:
+        for cls, name, original in saved:
+            setattr(cls, name, original)
+
+
+async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTimes | None:
+    """Move x with left/right in the derivatives lesson; None if there is no such lesson or chart."""
+    lesson = next((l for l in LESSONS if l.id == "derivatives"), None)
+    spec = next((f for f in lesson.fields if f.name == "x" and f.step), None) if lesson else None
+    if lesson is None or spec is None:
+        return None
+    await _show(app, pilot, lesson)
+    from textual_plotext import PlotextPlot
+
+    from tui.widgets.chart import ChartView
+
+    if not app.current_pane.query(ChartView):
+        return None
+    times = ChartTimes(field_name=spec.name)
+    editor = app.current_pane.form.row(spec.name).editor
+    editor.focus()
+    await pilot.pause()
+    calls: list[tuple[float, float]] = []
+    with debounce(NO_DEBOUNCE), _timed_methods([(ChartView, "_draw"), (PlotextPlot, "render")], calls):
+        for index in range(warmup + count):
+            calls.clear()
+            start = time.perf_counter()
+            sample = await _one_key(app, lesson.id, ("right", "left")[index % 2])
+            end = start + (sample[1] / 1000 if sample else 0)
+            inside = sum(seconds for begin, seconds in calls if start <= begin <= end)
+            await _drain(app)
+            if index < warmup:
+                continue
+            if sample is None:
+                times.missed += 1
+            else:
+                times.key_to_screen.append(sample[1])
+                times.redraw.append(inside * 1000)
+    return times
+
+
+async def _measure(count: int, warmup: int, state_dir: str, progress: Callable[[str], None]) -> tuple[list[LessonTimes], ChartTimes | None]:
+    app = BenchApp(StateStore(Path(state_dir) / "state.json"))
+    results: list[LessonTimes] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_ready(app, pilot)
+        for lesson in LESSONS:
+            edit = choose_edit(lesson)
+            times = LessonTimes(lesson, edit)
+            results.append(times)
+            await _show(app, pilot, lesson)
+            if edit is None:
+                progress(f"  {lesson.number} {lesson.title}: no one-key edit found, skipped")
+                continue
+            progress(f"  {lesson.number} {lesson.title}: {edit.describe()}")
+            _, times.with_debounce, missed = await _time_edits(app, pilot, lesson, edit, count, warmup)
+            with debounce(NO_DEBOUNCE):
+                times.compute_only, times.without_debounce, missed_now = await _time_edits(app, pilot, lesson, edit, count, warmup)
+            times.missed = missed + missed_now
+        progress("  chart: moving x in the derivatives lesson")
+        chart = await _time_chart(app, pilot, count, warmup)
+        await app.workers.wait_for_complete()
+    return results, chart
+
+
+def measure(count: int, warmup: int, state_dir: str, progress: Callable[[str], None] = print) -> tuple[list[LessonTimes], ChartTimes | None]:
+    """Time ``count`` edits per lesson (after ``warmup`` untimed ones) and ``count`` chart moves."""
+    return asyncio.run(_measure(count, warmup, state_dir, progress))
+
+
+def engine_only(count: int, progress: Callable[[str], None] = print) -> dict[str, list[float]]:
+    """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the same edits: the engine's share."""
+    times: dict[str, list[float]] = {}
+    for lesson in LESSONS:
+        edit = choose_edit(lesson)
+        if edit is None:
+            continue
+        values = lesson.defaults()
+        samples = times.setdefault(lesson.id, [])
+        for index in range(count + 1):
+            values[edit.field] = edit.values[(index + 1) % 2]
+            start = time.perf_counter()
+            lesson.compute(values)
+            if index:  # the first call may import the lesson's module
+                samples.append((time.perf_counter() - start) * 1000)
+    progress(f"  engine alone: {count} computes per lesson")
+    return times
