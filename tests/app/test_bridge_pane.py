@@ -7,6 +7,7 @@ import torch
 from textual.widgets import Button, Static
 
 from tests.conftest import SIZE, replace_field, settle
+from tests.plain_python import run_plain
 from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock, ValueBlock
 
 
@@ -66,6 +67,8 @@ async def test_the_action_key_changes_a_and_the_shared_tensor_follows(app) -> No
             assert f"a[0] = {expected_write}" in _code(pane)
             assert shown["a"] == str(a) and shown["t"] == str(t) and shown["c"] == str(c)
             assert shown["t"] != shown["c"]
+        (printed,) = run_plain(["".join(block.source for block in pane.query(CodeBlock))])
+        assert {name: printed.shown[name] for name in "atcn"} == {name: shown[name] for name in "atcn"}
 
 
 async def test_the_action_button_works_from_the_keyboard(app) -> None:

@@ -7,6 +7,7 @@ import torch
 from textual.widgets import Static
 
 from tests.conftest import SIZE, replace_field, settle
+from tests.plain_python import run_plain
 from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock, ValueBlock
 
 A = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
@@ -59,6 +60,8 @@ async def test_the_tutorials_product_in_torch_and_numpy(app) -> None:
         assert shown["C"] == str(torch.matmul(A, B))
         assert shown["c"] == str(np.matmul(A.numpy(), B.numpy()))
         assert "C = torch.matmul(A, B)" in _code(pane) and "c = np.matmul(a, b)" in _code(pane)
+        torch_run, numpy_run = run_plain([block.source for block in pane.query(CodeBlock)])
+        assert torch_run.shown["C"] == shown["C"] and numpy_run.shown["c"] == shown["c"]
 
 
 async def test_editing_b_recomputes_both_sides(app) -> None:
