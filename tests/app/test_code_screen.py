@@ -83,11 +83,14 @@ async def test_f2_opens_it_from_inside_a_text_field_where_c_is_typed(app) -> Non
         await pilot.press("enter")  # into lesson 1's fields
         field = app.focused
         assert isinstance(field, Input)
+        before = app.current_pane.result
         await pilot.press("end", "c")
-        assert field.value.endswith("c") and not isinstance(app.screen, CodeScreen)
-        await pilot.press("backspace")
         await settle(pilot)
-        await _open_code(pilot, "f2")
+        assert field.value == "3,3c" and not isinstance(app.screen, CodeScreen)
+        screen = await _open_code(pilot, "f2")
+        # The shape is invalid now: the script is the code of the dimmed output, and says so.
+        assert screen.result is before and "torch.randn(3, 3)" in screen.script
+        assert "fields hold an error" in str(screen.query_one("#code-status", Static).content)
         await pilot.press("f2")
         assert app.focused is field
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import torch
-from textual.widgets import Select, Static, TextArea
+from textual.widgets import Select, Static
 
 from engine.snippets import SNIPPETS
 from tests.conftest import SIZE, settle

@@ -243,16 +243,6 @@ def test_scripts_go_to_the_data_folder_when_the_current_one_is_read_only(tmp_pat
     assert script_directory() == tmp_path / "data" / "tensor-tutor"
 
 
-def test_a_saved_lesson_script_runs_standalone(tmp_path) -> None:
-    lesson = lesson_by_id("tensors")
-    result = lesson.compute(lesson.defaults())
-    path = save_script(export_result(result, "lesson 1"), lesson.id, tmp_path)
-    done = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    values = [b for b in _walk(result.blocks) if isinstance(b, Value)]
-    assert values and all(value.text in done.stdout for value in values)
-
-
 def test_code_shown_beside_the_source_is_in_the_script_too(tmp_path) -> None:
     main = "x = torch.tensor([1.0, 2.0])\n"
     aside = "y = torch.tensor([3.0])\ny * 2\n"
