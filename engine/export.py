@@ -29,12 +29,13 @@ from engine.positions import Positions
 START_SEED = 0
 """The seed every evaluation starts from unless the code seeds itself (``evaluate``'s default)."""
 
-IMPORTS = (
-    (("torch",), "import torch"),
-    (("np", "numpy"), "import numpy as np"),
-    (("nn",), "import torch.nn as nn"),
-    (("F",), "import torch.nn.functional as F"),
-)
+IMPORTS = {
+    "torch": "import torch",
+    "np": "import numpy as np",
+    "numpy": "import numpy",
+    "nn": "import torch.nn as nn",
+    "F": "import torch.nn.functional as F",
+}
 """Names the safe subset always binds, and the import that binds each in plain Python."""
 
 SCRIPT_PREFIX = "tensor_tutor_"
@@ -113,14 +114,14 @@ def _header(title: str) -> str:
 
 def _imports(tree: ast.Module) -> str:
     """Import lines for the always-bound names the code uses but does not import itself."""
-    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | {"torch"}
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     bound = {
         alias.asname or alias.name.split(".")[0]
         for node in ast.walk(tree)
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names
     }
-    lines = [line for names, line in IMPORTS if used & set(names) and not bound & set(names)]
+    lines = [line for name, line in IMPORTS.items() if name in used and name not in bound]
     return "\n".join(lines) + "\n\n" if lines else ""
 
 
@@ -133,10 +134,12 @@ def _seed_lines(program: str) -> str:
     used = _names(ast.parse(program), ast.Load)
     comment = f"  # tensor-tutor starts every run from seed {START_SEED}"
     lines = []
-    if used & {"torch", "nn", "F"} or not used & {"np", "numpy"}:
+    if used & {"torch", "nn", "F"}:
         lines.append(f"torch.manual_seed({START_SEED}){comment}\n")
-    if used & {"np", "numpy"}:
-        lines.append(f"np.random.seed({START_SEED}){comment}\n")
+    for numpy in sorted(used & {"np", "numpy"})[:1]:
+        lines.append(f"{numpy}.random.seed({START_SEED}){comment}\n")
+    if not lines:
+        return ""
     return "".join(lines) + "\n"
 
 
