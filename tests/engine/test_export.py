@@ -161,6 +161,7 @@ REPL_CASES = [
     "def double(t):\n    return t * 2\n\ndouble(torch.arange(3))\n[print(n) for n in range(2)]\n",
     "m = torch.tensor(\n    [[1, 2],\n     [3, 4]]\n)\nm @ m\n",
     "import torch\nimport numpy as np\nt = torch.randn(2)\nn = np.random.rand(2)\n",
+    "import numpy\nb = numpy.zeros(2)\na = np.random.rand(2)\n",
 ]
 
 
