@@ -63,7 +63,7 @@ class FieldRow(Vertical):
         spec = self.spec
         editor_id = f"field-{spec.name}"
         with Horizontal(classes="field-line"):
-            yield Label(spec.label, classes="field-label")
+            yield Label(spec.label, classes="field-label", markup=False)
             if spec.choices:
                 yield Select(
                     [(choice, choice) for choice in spec.choices],

@@ -13,6 +13,7 @@ from typing import Mapping
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Static
@@ -79,7 +80,7 @@ class LessonPane(VerticalScroll):
             with Horizontal(classes="actions"):
                 for action in lesson.actions:
                     yield Button(
-                        f"{action.description} ({action.key})",
+                        Content(f"{action.description} ({action.key})"),
                         id=f"action-{action.name}",
                         compact=True,
                         classes="action",
