@@ -1,11 +1,11 @@
 """A lesson's code as one complete script the learner can run with plain Python.
 
 The script is built from ``LessonResult.source``, the very code that produced
-the numbers on screen (plus any ``Code`` block the pane shows beside it): the imports it needs, the seed ``evaluate`` starts from
-(only where the numbers depend on it), the statements unchanged, and a
-``print`` for each value the pane shows. Which statements show a value is
-learned by evaluating the code again, so ``y.backward()`` (which returns None)
-prints nothing, as in the app.
+the numbers on screen (plus any ``Code`` block the pane shows beside it): the
+imports it needs, the seed ``evaluate`` starts from (only where the numbers
+depend on it), the statements unchanged, and a ``print`` for each value the
+pane shows. Which statements show a value is learned by evaluating the code
+again, so ``y.backward()`` (which returns None) prints nothing, as in the app.
 
 A lesson may run several programs (torch, then its NumPy twin): its ``Code``
 blocks, when they make up its source, mark them, and a block that uses no name
@@ -52,7 +52,8 @@ def shown_source(result: LessonResult) -> str:
 
     A ``Code`` block is code that ran, so whatever the pane shows is in the script.
     """
-    extra = [code for code in (b.source for b in result.blocks if isinstance(b, Code)) if code.strip() not in result.source]
+    codes = [block.source for block in result.blocks if isinstance(block, Code)]
+    extra = [code for code in codes if code.strip() not in result.source]
     if not extra:
         return result.source
     return "\n".join(part.rstrip("\n") for part in (result.source, *extra) if part.strip()) + "\n"

@@ -49,7 +49,7 @@ def run(values: Mapping[str, str]) -> LessonResult:
         blocks.append(_problem(code, evaluation.error))
     blocks.extend(Fact(f"Warning from the library: {text}", tone="warning") for text in evaluation.warnings)
     if not blocks:
-        blocks.append(Prose("It ran. Nothing to show: a statement shows its value when it assigns a name or is an expression."))
+        blocks.append(Prose("It ran. A statement shows its value here when it assigns a name or is an expression."))
     return LessonResult(blocks=tuple(blocks), source=code)
 
 

@@ -18,7 +18,7 @@ import pytest
 from engine import LESSONS, InputError, Lesson, lesson_by_id
 from engine.blocks import Block, Code, Columns, LessonResult, ProblemView, Value
 from engine.evaluation import evaluate
-from engine.export import export_result, export_script, playground_code, save_script, script_directory
+from engine.export import export_result, export_script, playground_code, save_script, script_directory, shown_source
 from engine.snippets import SNIPPETS
 
 RUNNER = """\
@@ -251,3 +251,19 @@ def test_code_shown_beside_the_source_is_in_the_script_too(tmp_path) -> None:
     (run,) = _run_scripts([export_result(result)], tmp_path)
     assert run["error"] is None
     assert run["stdout"] == _transcript(main) + _transcript(aside)
+
+
+@pytest.mark.parametrize("lesson_id", [lesson.id for lesson in LESSONS])
+def test_e_continues_in_the_playground_with_the_panes_numbers(lesson_id: str, exported) -> None:
+    """The code e puts in the Playground shows the same values there (for code that runs through)."""
+    if lesson_id not in exported:
+        pytest.skip(f"lesson {lesson_id} has no engine module yet")
+    playground = lesson_by_id("playground")
+    for name, result, _script, _run in exported[lesson_id]:
+        if any(isinstance(b, ProblemView) for b in _walk(result.blocks)) or not result.source.strip():
+            continue
+        continued = playground.compute({"code": playground_code(shown_source(result))})
+        shown = {b.text for b in continued.blocks if isinstance(b, Value)}
+        for block in _walk(result.blocks):
+            if isinstance(block, Value):
+                assert block.text in shown, f"{lesson_id} ({name}): {block.title}"

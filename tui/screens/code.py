@@ -99,7 +99,7 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
     def on_mount(self) -> None:
         self.query_one("#code-scroll").focus()
         if self.stale:
-            self._status("The fields hold an error, so this is the code of the dimmed output: the last values that ran.")
+            self._status("The fields hold an error: this is the code of the dimmed output, the last values that ran.")
         if not self.result.source.strip():
             self.query_one("#code-text", Static).update("There is no code yet: type some in the Playground.")
             return
