@@ -8,6 +8,7 @@ and each fix the pane offers), so lessons are checked as they are added.
 from __future__ import annotations
 
 import json
+import random
 import os
 import subprocess
 import sys
@@ -267,3 +268,26 @@ def test_e_continues_in_the_playground_with_the_panes_numbers(lesson_id: str, ex
         for block in _walk(result.blocks):
             if isinstance(block, Value):
                 assert block.text in shown, f"{lesson_id} ({name}): {block.title}"
+
+
+SETUP = "x = torch.randn(2, 3)\nw = torch.ones(3, 1)  # a column\na = np.arange(6).reshape(2, 3)\n"
+POOL = [
+    "y = x.T @ x", "x.shape", "z = x * 2; z.sum()", "x @ w", "w @ x", "a.T @ a", "a @ a", "print(a.sum())",
+    "for i in range(2): print(i)", "t = torch.tensor(2.0, requires_grad=True)", "u = t ** 2\nu.backward()",
+    "t.grad", "b = np.random.rand(2)", "x[0, 0] = 7.0", "q, r = 7 // 2, 7 % 2", "x.view(3, 2)", "x.T.view(6)",
+    "w.numpy()", "x + w",
+]
+
+
+def test_scripts_of_mixed_statements_print_the_pane_and_stop_where_it_stops(tmp_path) -> None:
+    """Programs made of statements drawn at random (some fail): the script agrees with the pane every time."""
+    chooser = random.Random(7)
+    sources = [SETUP + "\n".join(chooser.choices(POOL, k=chooser.randint(1, 6))) + "\n" for _ in range(40)]
+    runs = _run_scripts([export_script(source) for source in sources], tmp_path)
+    for source, run in zip(sources, runs):
+        evaluation = evaluate(source)
+        assert run["stdout"] == _transcript(source), source
+        if evaluation.error is None:
+            assert run["error"] is None, source
+        else:
+            assert run["error"] is not None and evaluation.error.message in run["error"], source
