@@ -358,23 +358,39 @@ def undefined_facts(functions: Sequence[Function], x: float) -> list[Block]:
     return facts
 
 
-def descent_fact(target: Function, x: float, lr: float, path: Sequence[float], x_next: float | None) -> Fact:
-    """Where the next gradient descent step goes, and the path so far."""
+def descent_fact(
+    target: Function, x: float, lr: float, path: Sequence[float], x_next: float | None, before: float | None
+) -> Fact:
+    """Where the next gradient descent step goes, the path so far, and whether the last step overshot.
+
+    ``before`` is the function's value at the last point of the path, if any.
+    """
     rule = f"Gradient descent on {target.label} = {target.expression}: x = x - lr * f'(x)"
     step_key, reset_key = (_action_key(name) for name in ("step", "reset"))
     if not target.depends:
         return Fact(f"{rule} stays put: {target.label} is flat as autograd sees it, its slope is 0.", tone="warning")
+    if target.slope is None:
+        return Fact(f"{rule} cannot step from x = {x:g}: the slope there is undefined.", tone="warning")
     if x_next is None:
         return Fact(
-            f"{rule} cannot step from x = {x:g}: the slope there is undefined, or the step would leave ±{MAX_X:g}.",
+            f"{rule} would jump past ±{MAX_X:g}: with lr = {lr:g} the steps grow instead of settling. "
+            f"{reset_key} goes back to the start; try a smaller lr.",
             tone="warning",
         )
     text = (
-        f"{rule} = {x:g} - {lr:g} * {fmt(target.slope)} = {x_next:.6g}. "  # type: ignore[arg-type]
+        f"{rule} = {x:g} - {lr:g} * {fmt(target.slope)} = {x_next:.6g}. "
         f"{step_key} takes the step, {reset_key} goes back to the start."
     )
     if path:
-        text += f" Visited: {' -> '.join(f'{p:g}' for p in [*path, x])} ({len(path)} step{'s' * (len(path) != 1)})."
+        visited = [f"{p:g}" for p in [*path, x]]
+        shown = visited if len(visited) <= 8 else ["…", *visited[-7:]]
+        text += f" Visited: {' -> '.join(shown)} ({len(path)} step{'s' * (len(path) != 1)})."
+    if before is not None and math.isfinite(target.value) and target.value > before:
+        return Fact(
+            text + f" {target.label} went up on the last step ({fmt(before)} -> {fmt(target.value)}): "
+            "lr is too large here, so the step overshoots the minimum.",
+            tone="warning",
+        )
     return Fact(text)
 
 
@@ -471,7 +487,8 @@ def run(values: Mapping[str, str]) -> LessonResult:
     blocks.append(charts(functions, x, x_range, path_points))
     if (lo, hi) != x_range:
         blocks.append(Fact(f"The charts run from {x_range[0]:g} to {x_range[1]:g} to include x and the path."))
-    blocks.append(descent_fact(target, x, lr, path, x_next))
+    before = path_points[-1][1] if path_points and path_points[-1][0] == path[-1] else None
+    blocks.append(descent_fact(target, x, lr, path, x_next, before))
     blocks += [fact for fact in (naming_fact(functions),) if fact is not None]
     blocks.append(Code(source, title="The code that ran"))
     blocks += accumulation_blocks(target, x)

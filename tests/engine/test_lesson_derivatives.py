@@ -214,3 +214,13 @@ def test_break_jumps_only_breaks_leaps_across_the_whole_chart() -> None:
     xs, ys = break_jumps((0.0, 1.0, 2.0, 3.0), (-50.0, 50.0, 5.0, 6.0), (-10.0, 10.0))
     assert ys == (-50.0, None, 50.0, 5.0, 6.0) and xs[1] == 0.5
     assert break_jumps((0.0, 1.0), (0.0, 50.0), (-10.0, 10.0)) == ((0.0, 1.0), (0.0, 50.0))
+
+
+def test_too_large_a_learning_rate_overshoots_and_says_so() -> None:
+    first = compute(lr="1.5")
+    assert first.actions["step"] == {"x": "-4", "path": "2"}  # 2 - 1.5 * 4
+    second = compute(lr="1.5", **first.actions["step"])
+    assert "went up on the last step (4.0 -> 16.0)" in facts(second) and "too large" in facts(second)
+    assert "went up" not in facts(compute(**compute().actions["step"]))  # lr 0.1 goes down: 4 -> 2.56
+    far = compute(lr="1.5", x="524288", path="2")
+    assert "step" not in far.actions and "would jump past" in facts(far)
