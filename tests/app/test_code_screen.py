@@ -121,3 +121,23 @@ async def test_a_failing_lessons_script_says_where_it_stops(app) -> None:
         await settle(pilot)
         screen = await _open_code(pilot)
         assert "# The next statement fails, as on screen: RuntimeError: mat1 and mat2 shapes" in screen.script
+
+
+async def test_a_script_that_cannot_be_built_is_a_message_not_a_crash(app, monkeypatch) -> None:
+    import engine.export
+
+    def broken(result, title=""):
+        raise ValueError("no script today")
+
+    monkeypatch.setattr(engine.export, "export_result", broken)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodeScreen) and screen.script is None
+        assert "could not be built: ValueError: no script today" in str(screen.query_one("#code-text", Static).content)
+        assert screen.check_action("copy", ()) is None  # greyed out: nothing to copy
+        await pilot.press("y", "escape")
+        assert app.return_code is None and not isinstance(app.screen, CodeScreen)

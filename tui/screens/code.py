@@ -110,10 +110,21 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
         from engine.export import export_result, playground_code, script_directory, shown_source
 
         lesson = self.lesson
-        script = export_result(self.result, f"tensor-tutor, lesson {lesson.number} ({lesson.title}), with your values")
-        code = playground_code(shown_source(self.result))
-        directory = self.directory or script_directory()
+        title = f"tensor-tutor, lesson {lesson.number} ({lesson.title}), with your values"
+        try:
+            script = export_result(self.result, title)
+            code = playground_code(shown_source(self.result))
+            directory = self.directory or script_directory()
+        except Exception as error:  # noqa: BLE001 - a failure to build the script is shown, never a crash
+            self.app.call_from_thread(self._failed, error)
+            return
         self.app.call_from_thread(self._ready, script, code, directory)
+
+    def _failed(self, error: Exception) -> None:
+        self.query_one("#code-text", Static).update(
+            f"The script could not be built: {type(error).__name__}: {error}\n"
+            "The code in the lesson pane is still the code that ran."
+        )
 
     def _ready(self, script: str, code: str, directory: Path) -> None:
         from engine.export import script_path
