@@ -11,7 +11,6 @@ from torch import nn
 
 from tests.conftest import SIZE, replace_field, settle
 from tui.widgets.blocks import FixList, ProblemBlock, TableBlock, ValueBlock
-from tui.widgets.lesson_pane import DEBOUNCE_SECONDS
 
 COUNT = "sum(p.numel() for p in net.parameters())"
 
@@ -44,12 +43,6 @@ async def _open(pilot):
     return pilot.app.current_pane
 
 
-async def _type(pilot, name: str, text: str) -> None:
-    await replace_field(pilot, name, text)
-    await pilot.pause(DEBOUNCE_SECONDS * 2)
-    await settle(pilot)
-
-
 def _parameters(*sizes: int) -> int:
     return sum(p.numel() for a, b in zip(sizes, sizes[1:]) for p in nn.Linear(a, b).parameters())
 
@@ -74,14 +67,14 @@ async def test_the_tutorials_network_and_its_layer_table(app) -> None:
 async def test_editing_the_layers_changes_the_table_and_the_count(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await _open(pilot)
-        await _type(pilot, "sizes", "10, 5, 3")
+        await replace_field(pilot, "sizes", "10, 5, 3")
         assert [row[0] for row in _table(pane)] == ["fc1", "fc2", "total"]
         assert _table(pane)[-1] == ["total", str(_parameters(10, 5, 3))]
         assert _values(pane)[COUNT] == "73"
-        await _type(pilot, "sizes", "10, 30, 30, 30, 2")
+        await replace_field(pilot, "sizes", "10, 30, 30, 30, 2")
         assert [row[0] for row in _table(pane)] == ["fc1", "fc2", "fc3", "fc4", "total"]
         assert _values(pane)[COUNT] == str(_parameters(10, 30, 30, 30, 2))
-        await _type(pilot, "sizes", "10")
+        await replace_field(pilot, "sizes", "10")
         error = pane.form.row("sizes").query_one(".field-error", Static)
         assert "at least two numbers" in str(error.content) and pane.results.has_class("-stale")
 
@@ -89,7 +82,7 @@ async def test_editing_the_layers_changes_the_table_and_the_count(app) -> None:
 async def test_a_wrong_input_size_keeps_the_table_and_offers_fixes(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await _open(pilot)
-        await _type(pilot, "input", "11")
+        await replace_field(pilot, "input", "11")
         rows = _table(pane)
         assert [row[0] for row in rows] == ["fc1", "fc2", "fc3", "total"]
         assert "✗ mat1 and mat2 shapes cannot be multiplied (1x11 and 10x20)" in " ".join(rows[0])
