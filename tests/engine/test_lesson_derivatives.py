@@ -75,7 +75,7 @@ def test_ratios_are_two_x_and_one_and_a_half_x_away_from_two(x: float) -> None:
     shown = [float(row[4]) for row in rows]
     assert shown == pytest.approx(torch_slopes(x), rel=1e-3)
     assert shown == pytest.approx([1.0, 2 * x, 3 * x * x], rel=1e-3)
-    assert f"= 2x and" in facts(result) and f"At x = {x:g}" in facts(result)
+    assert "= 2x and" in facts(result) and f"At x = {x:g}" in facts(result)
     assert rows[1][5] == f"{2 * x:.3g}× f1's" and rows[2][5] == f"{1.5 * x:.3g}× f2's"
 
 
