@@ -1,11 +1,13 @@
 """Keystroke-to-result and chart-redraw times, measured inside the app with Textual's Pilot.
 
-What one sample is: the clock starts just before Pilot posts the key to the app
-and stops when the pane's ``LessonPane.Computed`` message has been handled and
-the screen refresh after it has run (``call_after_refresh``), i.e. the new
-result has been laid out and rendered to the screen's buffer. Headless, the
-last step, turning that buffer into escape codes and writing them, is skipped:
-it is the same cost for every app and is part of the first-paint figures.
+What one sample is: the clock starts when the key is handed to the app (as its
+terminal driver hands over a key it has read) and stops at the end of the
+first screen refresh that begins after the lesson pane has put the new result
+in its widgets (the moment its ``LessonPane.Computed`` message is created).
+That refresh lays out and renders the changed widgets, charts included, into
+the screen's buffer. Headless, the very last step, turning the buffer into
+escape codes and writing them, is skipped: it costs the same for any app and
+is part of the first-paint figures.
 
 Each lesson is edited generically, so lessons added later are covered: in the
 first free-text field (a line input or the code editor) the last digit is
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Input, TextArea
 from textual.widgets.input import Selection as InputSelection
 from textual.widgets.text_area import Selection as AreaSelection
@@ -55,7 +58,12 @@ class Edit:
     """The key that makes values[1] from values[0], and the one back."""
 
     def describe(self) -> str:
-        return f"{self.field}: {self.values[0]!r} <-> {self.values[1]!r}"
+        """The field and the digit toggled, in a little context: ``shape: 3,[3|4]``."""
+        before, after = self.values
+        head = before[max(0, self.position - 8) : self.position].replace("\n", "\\n")
+        tail = before[self.position + 1 : self.position + 5].replace("\n", "\\n")
+        ellipsis = "…" if self.position > 8 else ""
+        return f"{self.field}: {ellipsis}{head}[{before[self.position]}|{after[self.position]}]{tail}"
 
 
 @dataclass
@@ -66,8 +74,10 @@ class LessonTimes:
     edit: Edit | None
     with_debounce: list[float] = _field(default_factory=list)
     without_debounce: list[float] = _field(default_factory=list)
-    compute_only: list[float] = _field(default_factory=list)
-    """The part of ``without_debounce`` until ``Computed`` was handled, before the screen refresh."""
+    to_widgets: list[float] = _field(default_factory=list)
+    """The part of ``without_debounce`` until the result was in the pane's widgets, before the screen refresh."""
+    cpu: list[float] = _field(default_factory=list)
+    """CPU ms the whole process (all threads) used per edit without debounce: what the edit costs on an idle machine."""
     missed: int = 0
     """Edits whose result never came (should be 0: both values are checked first)."""
 
@@ -111,18 +121,45 @@ def _computes(lesson: Lesson, values: dict[str, str]) -> bool:
 
 
 class BenchApp(TensorTutorApp):
-    """The app, reporting when each new result has reached the screen."""
+    """The app, reporting each new result and each screen refresh (times from ``time.monotonic``)."""
 
     CSS_PATH = str(Path(inspect.getfile(TensorTutorApp)).parent / str(TensorTutorApp.CSS_PATH))
     """Textual resolves a relative CSS_PATH beside the subclass; keep the app's own stylesheet."""
 
     def __init__(self, store: StateStore) -> None:
         super().__init__(store)
-        self.results: asyncio.Queue[tuple[str, float, float]] = asyncio.Queue()
+        self.results: asyncio.Queue[tuple[str, float]] = asyncio.Queue()
+        self.refreshes: list[tuple[float, float, float]] = []
+        """(start, end, process CPU time at the end) of screen refreshes, while ``watch_refreshes`` is on."""
 
     def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
-        computed = time.perf_counter()
-        self.call_after_refresh(lambda: self.results.put_nowait((event.lesson_id, computed, time.perf_counter())))
+        # Textual stamps a message with time.monotonic when it is created: here, right
+        # after the pane has put the result in its widgets.
+        self.results.put_nowait((event.lesson_id, event.time))
+
+    def painted_after(self, moment: float) -> tuple[float, float] | None:
+        """(end, process CPU time then) of the first screen refresh that began after ``moment``."""
+        return next(((end, cpu) for start, end, cpu in self.refreshes if start >= moment), None)
+
+
+@contextmanager
+def watch_refreshes(app: BenchApp) -> Iterator[None]:
+    """Record every screen refresh (layout and render of dirty widgets) in ``app.refreshes``."""
+    original = Screen._compositor_refresh  # noqa: SLF001 - where every refresh of a screen happens
+
+    def timed(screen: Screen) -> None:
+        begin = time.monotonic()
+        try:
+            original(screen)
+        finally:
+            app.refreshes.append((begin, time.monotonic(), time.process_time()))
+            del app.refreshes[:-200]
+
+    Screen._compositor_refresh = timed  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Screen._compositor_refresh = original  # type: ignore[method-assign]
 
 
 @contextmanager
@@ -181,26 +218,37 @@ def _send_key(app: BenchApp, key: str) -> None:
     driver.send_message(event)
 
 
-async def _one_key(app: BenchApp, lesson_id: str, key: str) -> tuple[float, float] | None:
-    """Press ``key``; (ms to Computed, ms to the screen refresh after it), or None if no result came."""
-    start = time.perf_counter()
+async def _one_key(app: BenchApp, lesson_id: str, key: str) -> tuple[float, float, float] | None:
+    """Press ``key``: ms until the result is in the widgets, ms until it is on screen, and the
+    process's CPU ms (all threads) in between; None if no result came."""
+    cpu = time.process_time()
+    start = time.monotonic()
     _send_key(app, key)
     deadline = start + RESULT_TIMEOUT
     while True:
         try:
-            shown, computed, painted = await asyncio.wait_for(app.results.get(), max(deadline - time.perf_counter(), 0.01))
+            shown_in, shown = await asyncio.wait_for(app.results.get(), max(deadline - time.monotonic(), 0.01))
         except asyncio.TimeoutError:
             return None
-        if shown == lesson_id and computed >= start:
-            return (computed - start) * 1000, (painted - start) * 1000
+        if shown_in == lesson_id and shown >= start:
+            break
+    while (painted := app.painted_after(shown)) is None:
+        if time.monotonic() > deadline:
+            return None
+        await asyncio.sleep(0.001)
+    return (shown - start) * 1000, (painted[0] - start) * 1000, (painted[1] - cpu) * 1000
 
 
-async def _time_edits(app: BenchApp, pilot, lesson: Lesson, edit: Edit, count: int, warmup: int) -> tuple[list[float], list[float], int]:
+async def _time_edits(
+    app: BenchApp, pilot, lesson: Lesson, edit: Edit, count: int, warmup: int
+) -> tuple[list[float], list[float], list[float], int]:
+    """``count`` timed edits: ms to the widgets, ms to the screen, CPU ms, and how many gave no result."""
     editor = app.current_pane.form.row(edit.field).editor
     editor.focus()
     await pilot.pause()
     computed: list[float] = []
     painted: list[float] = []
+    cpu: list[float] = []
     missed = 0
     for index in range(warmup + count):
         _select(editor, edit)  # type: ignore[arg-type]
@@ -213,11 +261,12 @@ async def _time_edits(app: BenchApp, pilot, lesson: Lesson, edit: Edit, count: i
         else:
             computed.append(sample[0])
             painted.append(sample[1])
+            cpu.append(sample[2])
     if (warmup + count) % 2:  # leave the field as it was
         _select(editor, edit)  # type: ignore[arg-type]
         _send_key(app, edit.keys[1])
         await _drain(app, lesson_pane_module.DEBOUNCE_SECONDS + 0.05)
-    return computed, painted, missed
+    return computed, painted, cpu, missed
 
 
 async def _show(app: BenchApp, pilot, lesson: Lesson) -> None:
@@ -236,11 +285,11 @@ def _timed_methods(targets: list[tuple[type, str]], sink: list[tuple[float, floa
 
     def wrap(original: Callable) -> Callable:
         def timed(*args, **kwargs):
-            begin = time.perf_counter()
+            begin = time.monotonic()
             try:
                 return original(*args, **kwargs)
             finally:
-                sink.append((begin, time.perf_counter() - begin))
+                sink.append((begin, time.monotonic() - begin))
 
         return timed
 
@@ -274,7 +323,7 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     with debounce(NO_DEBOUNCE), _timed_methods([(ChartView, "_draw"), (PlotextPlot, "render")], calls):
         for index in range(warmup + count):
             calls.clear()
-            start = time.perf_counter()
+            start = time.monotonic()
             sample = await _one_key(app, lesson.id, ("right", "left")[index % 2])
             end = start + (sample[1] / 1000 if sample else 0)
             inside = sum(seconds for begin, seconds in calls if start <= begin <= end)
@@ -289,26 +338,34 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     return times
 
 
+async def _measure_lessons(app: BenchApp, pilot, count: int, warmup: int, progress: Callable[[str], None]) -> list[LessonTimes]:
+    results: list[LessonTimes] = []
+    for lesson in LESSONS:
+        edit = choose_edit(lesson)
+        times = LessonTimes(lesson, edit)
+        results.append(times)
+        await _show(app, pilot, lesson)
+        if edit is None:
+            progress(f"  {lesson.number} {lesson.title}: no one-key edit found, skipped")
+            continue
+        progress(f"  {lesson.number} {lesson.title}: {edit.describe()}")
+        _, times.with_debounce, _, missed = await _time_edits(app, pilot, lesson, edit, count, warmup)
+        with debounce(NO_DEBOUNCE):
+            times.to_widgets, times.without_debounce, times.cpu, missed_now = await _time_edits(
+                app, pilot, lesson, edit, count, warmup
+            )
+        times.missed = missed + missed_now
+    return results
+
+
 async def _measure(count: int, warmup: int, state_dir: str, progress: Callable[[str], None]) -> tuple[list[LessonTimes], ChartTimes | None]:
     app = BenchApp(StateStore(Path(state_dir) / "state.json"))
-    results: list[LessonTimes] = []
     async with app.run_test(size=SIZE) as pilot:
         await _wait_ready(app, pilot)
-        for lesson in LESSONS:
-            edit = choose_edit(lesson)
-            times = LessonTimes(lesson, edit)
-            results.append(times)
-            await _show(app, pilot, lesson)
-            if edit is None:
-                progress(f"  {lesson.number} {lesson.title}: no one-key edit found, skipped")
-                continue
-            progress(f"  {lesson.number} {lesson.title}: {edit.describe()}")
-            _, times.with_debounce, missed = await _time_edits(app, pilot, lesson, edit, count, warmup)
-            with debounce(NO_DEBOUNCE):
-                times.compute_only, times.without_debounce, missed_now = await _time_edits(app, pilot, lesson, edit, count, warmup)
-            times.missed = missed + missed_now
-        progress("  chart: moving x in the derivatives lesson")
-        chart = await _time_chart(app, pilot, count, warmup)
+        with watch_refreshes(app):
+            results = await _measure_lessons(app, pilot, count, warmup, progress)
+            progress("  chart: moving x in the derivatives lesson")
+            chart = await _time_chart(app, pilot, count, warmup)
         await app.workers.wait_for_complete()
     return results, chart
 

@@ -27,6 +27,8 @@ SIDEBAR_COLUMNS = 20
 _READY = re.compile(r"PyTorch \S+ ready")
 LIBRARIES = "import torch, numpy, textual.app, textual_plotext, plotext"
 """The libraries the app has loaded once every lesson has been shown: the memory floor without the app."""
+ENGINE = "import engine.evaluation"
+"""What the app's loading worker imports: torch, NumPy, and what the engine's meta-device sizing pulls in."""
 
 
 @dataclass
@@ -35,12 +37,21 @@ class StartupTimes:
 
     app_sidebar: list[float] = field(default_factory=list)
     bare_sidebar: list[float] = field(default_factory=list)
+    app_sidebar_cpu: list[float] = field(default_factory=list)
+    """CPU seconds the app had used when its sidebar appeared (robust to load, 10 ms resolution)."""
+    bare_sidebar_cpu: list[float] = field(default_factory=list)
     app_torch_ready: list[float] = field(default_factory=list)
     """The header says PyTorch is ready."""
     app_lesson_output: list[float] = field(default_factory=list)
     """Lesson 1's tensor is on screen."""
     import_torch: list[float] = field(default_factory=list)
     """``python -c "import torch"``, start to exit."""
+    import_torch_cpu: list[float] = field(default_factory=list)
+    app_lesson_output_cpu: list[float] = field(default_factory=list)
+    engine_import: list[float] = field(default_factory=list)
+    """``python -c "import engine.evaluation"`` (torch plus what the engine loads), start to exit."""
+    engine_import_cpu: list[float] = field(default_factory=list)
+    engine_rss_mb: list[float] = field(default_factory=list)
     import_torch_rss_mb: list[float] = field(default_factory=list)
     libraries_rss_mb: list[float] = field(default_factory=list)
     """``python -c LIBRARIES``: measured once, in the first round."""
@@ -94,35 +105,41 @@ def _time_app(times: StartupTimes) -> None:
     with tempfile.TemporaryDirectory() as state_dir:
         session = PtySession(app_command(), SIZE, _environment(state_dir))
         sidebar = session.wait_for(_sidebar_visible, STARTUP_TIMEOUT)
+        sidebar_cpu = session.cpu_seconds()
         ready = session.wait_for(_torch_ready, STARTUP_TIMEOUT) if sidebar is not None else None
         output = session.wait_for(_lesson_output, STARTUP_TIMEOUT) if ready is not None else None
+        output_cpu = session.cpu_seconds()
         session.finish(b"q")
     if sidebar is None or ready is None or output is None:
         times.failures.append("app: " + ("sidebar" if sidebar is None else "PyTorch/lesson 1") + " never appeared")
         return
     times.app_sidebar.append(sidebar)
+    times.app_sidebar_cpu.append(sidebar_cpu)
     times.app_torch_ready.append(ready)
     times.app_lesson_output.append(output)
+    times.app_lesson_output_cpu.append(output_cpu)
 
 
 def _time_bare(times: StartupTimes) -> None:
     session = PtySession([sys.executable, str(BENCHMARKS / "bare_app.py"), *sidebar_titles()], SIZE, _environment(tempfile.gettempdir()))
     sidebar = session.wait_for(_sidebar_visible, STARTUP_TIMEOUT)
+    sidebar_cpu = session.cpu_seconds()
     session.finish(b"q")
     if sidebar is None:
         times.failures.append("bare app: sidebar never appeared")
     else:
         times.bare_sidebar.append(sidebar)
+        times.bare_sidebar_cpu.append(sidebar_cpu)
 
 
-def _run_python(code: str) -> tuple[float, float] | None:
-    """(seconds from start to exit, peak RSS in MiB) of ``python -c code``; None if it failed."""
+def _run_python(code: str) -> tuple[float, float, float] | None:
+    """(seconds from start to exit, CPU seconds, peak RSS in MiB) of ``python -c code``; None if it failed."""
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", code])
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return None if process.returncode else (seconds, usage.ru_maxrss / 1024)
+    return None if process.returncode else (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
 def _time_import_torch(times: StartupTimes) -> None:
@@ -131,23 +148,35 @@ def _time_import_torch(times: StartupTimes) -> None:
         times.failures.append("import torch failed")
         return
     times.import_torch.append(figures[0])
-    times.import_torch_rss_mb.append(figures[1])
+    times.import_torch_cpu.append(figures[1])
+    times.import_torch_rss_mb.append(figures[2])
+
+
+def _time_engine_import(times: StartupTimes) -> None:
+    figures = _run_python(ENGINE)
+    if figures is None:
+        times.failures.append(f"{ENGINE} failed")
+        return
+    times.engine_import.append(figures[0])
+    times.engine_import_cpu.append(figures[1])
+    times.engine_rss_mb.append(figures[2])
 
 
 def measure_startup(rounds: int, progress: Callable[[str], None] = print) -> StartupTimes:
-    """``rounds`` rounds of: the app, the bare app, ``import torch``."""
+    """``rounds`` rounds of: the app, the bare app, ``import torch``, the engine's import."""
     times = StartupTimes()
     _time_bare(StartupTimes())  # warm the file cache for Textual; not counted
     for number in range(1, rounds + 1):
         _time_app(times)
         _time_bare(times)
         _time_import_torch(times)
+        _time_engine_import(times)
         if number == 1:
             libraries = _run_python(LIBRARIES)
             if libraries is None:
                 times.failures.append(f"{LIBRARIES} failed")
             else:
-                times.libraries_rss_mb.append(libraries[1])
+                times.libraries_rss_mb.append(libraries[2])
         progress(f"  round {number}/{rounds} done")
     return times
 

@@ -182,6 +182,19 @@ class PtySession:
             if remaining <= 0 or not self._read(min(remaining, 0.05)):
                 return None if not condition(self.screen) else self.last_output - self.started
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system, all threads) the program has used so far; NaN if it cannot be read.
+
+        On a busy machine wall-clock times stretch with the load while this
+        stays close to what the same run costs on an idle one.
+        """
+        try:
+            with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
     def wait_quiet(self, quiet: float, timeout: float) -> None:
         """Read until nothing has been drawn for ``quiet`` seconds (or ``timeout`` passes)."""
         deadline = time.perf_counter() + timeout
