@@ -21,10 +21,13 @@ import ast
 import os
 import textwrap
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from engine.blocks import Code, LessonResult
 from engine.positions import Positions
+
+if TYPE_CHECKING:  # torch is imported only when a script is built
+    from engine.evaluation import Evaluation, Output
 
 START_SEED = 0
 """The seed every evaluation starts from unless the code seeds itself (``evaluate``'s default)."""
@@ -126,11 +129,15 @@ def _imports(tree: ast.Module) -> str:
     return "\n".join(lines) + "\n\n" if lines else ""
 
 
-def _seed_lines(program: str) -> str:
-    """Seed lines, only when a run from another seed shows other numbers (random draws, nn layers)."""
+def _seed_lines(program: str, evaluation: Evaluation | None = None) -> str:
+    """Seed lines, only when a run from another seed shows other numbers (random draws, nn layers).
+
+    ``evaluation`` is the program's run from ``START_SEED``, when the caller has it already.
+    """
     from engine.evaluation import evaluate
 
-    if _fingerprint(evaluate(program, seed=START_SEED)) == _fingerprint(evaluate(program, seed=START_SEED + 1)):
+    first = evaluation or evaluate(program, seed=START_SEED)
+    if _fingerprint(first) == _fingerprint(evaluate(program, seed=START_SEED + 1)):
         return ""
     used = _names(ast.parse(program), ast.Load)
     comment = f"  # tensor-tutor starts every run from seed {START_SEED}"
@@ -144,7 +151,7 @@ def _seed_lines(program: str) -> str:
     return "".join(lines) + "\n"
 
 
-def _fingerprint(evaluation) -> tuple:
+def _fingerprint(evaluation: Evaluation) -> tuple:
     error = evaluation.error
     return tuple(o.text for o in evaluation.outputs), None if error is None else error.message
 
@@ -209,7 +216,7 @@ def _program(program: str, last: bool, first: bool) -> str:
     evaluation = evaluate(program, seed=START_SEED)
     positions = Positions(program)
     tree = ast.parse(program)
-    seeds = _seed_lines(program)
+    seeds = _seed_lines(program, evaluation)
     body = []
     cursor = 0
     for statement in tree.body:
@@ -239,7 +246,7 @@ def _program(program: str, last: bool, first: bool) -> str:
     return text if first else "\n" + text
 
 
-def _shown(statement: ast.stmt, text: str, trailing: str, outputs) -> str:
+def _shown(statement: ast.stmt, text: str, trailing: str, outputs: Sequence[Output]) -> str:
     """A top-level statement as the script writes it: printing each value the pane shows for it."""
     own = [o for o in outputs if o.line == statement.lineno and o.source == text]
     line_end = trailing if trailing.endswith("\n") else trailing + "\n"
