@@ -6,7 +6,7 @@ import base64
 import subprocess
 import sys
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from engine.blocks import Code
 from engine.export import export_result
@@ -93,6 +93,9 @@ async def test_f2_opens_it_from_inside_a_text_field_where_c_is_typed(app) -> Non
         assert "fields hold an error" in str(screen.query_one("#code-status", Static).content)
         await pilot.press("f2")
         assert app.focused is field
+        await pilot.press("tab")  # to the function pick-list, where c is no letter to type
+        assert isinstance(app.focused, Select)
+        await _open_code(pilot, "c")
 
 
 async def test_e_continues_in_the_playground_with_the_same_numbers(app) -> None:
