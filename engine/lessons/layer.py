@@ -331,6 +331,21 @@ def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:
     return facts
 
 
+_PRODUCT = "torch.matmul(inputs, w1)"
+_OTHER_PRODUCTS = ("torch.mm(inputs, w1)", "inputs @ w1")
+
+
+def _same_words(layer: Layer, source: str, problem: Problem) -> Fact | None:
+    """torch.mm and @ refusing the product in matmul's very words, when running them shows they do."""
+    if _PRODUCT not in problem.source or problem.kind != "RuntimeError":
+        return None
+    for product in _OTHER_PRODUCTS:
+        other = evaluate(source.replace(_PRODUCT, product), seed=layer.seed).error
+        if other is None or other.message != problem.message:
+            return None
+    return Fact(f"{' and '.join(_OTHER_PRODUCTS)} refuse with the same words: the shapes, not the function, are wrong.")
+
+
 def run(values: Mapping[str, str]) -> LessonResult:
     """Lesson 5 for the given field values."""
     layer = parse(values)
@@ -365,6 +380,10 @@ def run(values: Mapping[str, str]) -> LessonResult:
                 expected=fix == "none" and problem.kind == "RuntimeError",
             )
         )
+        if fix == "none":
+            same = _same_words(layer, source, problem)
+            if same is not None:
+                blocks.append(same)
     else:
         shown = [value_block(named[name]) for name in ("z", "b1", "y") if name in named]
         blocks.append(Columns(tuple(shown)))

@@ -61,6 +61,9 @@ def test_the_defaults_fail_as_in_the_tutorial() -> None:
     assert problem.message == _error(lambda: torch.matmul(inputs, w1))
     assert problem.message == "mat1 and mat2 shapes cannot be multiplied (1x10 and 1x10)"
     assert problem.source == "z = torch.matmul(inputs, w1) + b1" and problem.expected
+    assert _error(lambda: torch.mm(inputs, w1)) == _error(lambda: inputs @ w1) == problem.message
+    assert any("torch.mm(inputs, w1) and inputs @ w1 refuse with the same words" in b.text
+               for b in result.blocks if isinstance(b, Fact))
     shown = _values(result)
     assert shown["inputs"].text == str(inputs) and shown["w1"].text == str(w1)
     assert "y" not in shown
