@@ -10,7 +10,6 @@ keeps the layers before a failing one.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Mapping
@@ -48,11 +47,6 @@ class Network:
     def layers(self) -> list[tuple[int, int]]:
         """(in, out) of each layer."""
         return list(zip(self.sizes, self.sizes[1:]))
-
-    @property
-    def parameters(self) -> int:
-        """Weights and biases of every layer."""
-        return sum(fan_in * fan_out + fan_out for fan_in, fan_out in self.layers)
 
 
 def parse_sizes(text: str) -> tuple[int, ...]:
@@ -176,18 +170,20 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
     layers = [getattr(net, f"fc{i}", None) for i in range(1, len(network.layers) + 1)] if isinstance(net, nn.Module) else []
     rows: list[tuple[str, str, str, str]] = []
     h = inputs if isinstance(inputs, torch.Tensor) else None
-    note = "" if h is not None else "not run"
+    why_not = "not run" if h is None else ""
+    total = 0
     for i, layer in enumerate(layers, 1):
         if not isinstance(layer, nn.Linear):
             break
-        output = note or "not reached"
-        if h is not None:
+        if h is None:
+            output = why_not
+        else:
             output, h = _step(network, layer, h, last=i == len(layers))
-            note = "" if h is not None else "not reached"
+            why_not = "not reached"
         params = layer.weight.numel() + layer.bias.numel()
+        total += params
         rows.append((f"fc{i}", _dims(layer.weight.shape), output, f"{params:,}"))
     if rows:
-        total = sum(int(row[3].replace(",", "")) for row in rows)
         rows.append(("total", "", "", f"{total:,}"))
     return Table(
         ("layer", "weight shape", "output shape", "parameters"), tuple(rows), title="Layer by layer (nn.Linear)"
@@ -209,8 +205,16 @@ def _step(network: Network, layer: nn.Linear, h: torch.Tensor, last: bool) -> tu
     return _dims(out.shape), out
 
 
-def _problem_view(problem: Problem, fixes: tuple[FixChoice, ...], expected: bool) -> ProblemView:
-    return ProblemView(problem.kind, problem.message, problem.source, problem.explanation, fixes, expected)
+def _problem_view(problem: Problem, fixes: tuple[FixChoice, ...] = ()) -> ProblemView:
+    """A problem the learner's values caused (the lesson's defaults raise none)."""
+    return ProblemView(
+        kind=problem.kind,
+        message=problem.message,
+        source=problem.source,
+        explanation=problem.explanation,
+        fixes=fixes,
+        expected=False,
+    )
 
 
 def _ok(values: dict[str, str]) -> tuple[int, ...] | None:
@@ -262,13 +266,22 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
         return None
     matches = torch.allclose(one, last, rtol=1e-4, atol=1e-4)
     size = f"one {_dims(W.shape)} matrix W and one bias c"
+    if len(network.layers) == 1:
+        return Fact(
+            "One layer is one linear map already: W is w1 and c is b1. Activations go between layers, "
+            "so with a single layer there is none to add."
+        )
     if network.activation == "none":
         if matches:
             return Fact(
                 f"No activation, so the layers collapse: {size} give the same output. Stacking linear layers "
                 "adds parameters but no power; the tutorial's network is one layer in disguise."
             )
-        return Fact(f"{size} should give the same output here, but differ by {(one - last).abs().max().item():.3g}.")
+        return Fact(
+            f"No activation, so {size} compute the same map, yet differ here by "
+            f"{(one - last).abs().max().item():.3g}: float32 rounding, which grows with the numbers.",
+            tone="warning",
+        )
     if matches:
         return Fact(
             f"With {network.activation} between the layers, {size} still match for these inputs: every hidden value "
@@ -310,7 +323,7 @@ def run(values: Mapping[str, str]) -> LessonResult:
     blocks += [value_block(named[f"h{i}"]) for i in range(1, len(network.layers) + 1) if f"h{i}" in named]
     if first.error is not None and first.error.line <= hand_lines:
         fixes = input_fixes(network, values, first.error)
-        blocks.append(_problem_view(first.error, fixes, expected=False))
+        blocks.append(_problem_view(first.error, fixes))
         shown = [hand]
     else:
         blocks += [
@@ -322,7 +335,7 @@ def run(values: Mapping[str, str]) -> LessonResult:
             *_statement_values(first, hand_lines + 1),
         ]
         if first.error is not None:
-            blocks.append(_problem_view(first.error, (), expected=False))
+            blocks.append(_problem_view(first.error))
         fact = _linear_fact(network, first)
         if fact is not None:
             blocks.append(fact)
@@ -337,9 +350,9 @@ def run(values: Mapping[str, str]) -> LessonResult:
     blocks.append(layer_table(network, second))
     blocks += _module_facts(network, second, first)
     if second.error is not None:
-        if fixes is None:
+        if fixes is None or second.error.kind != first.error.kind:
             fixes = input_fixes(network, values, second.error)
-        blocks.append(_problem_view(second.error, fixes, expected=False))
+        blocks.append(_problem_view(second.error, fixes))
     elif "y" in outputs_by_name(second):
         blocks.append(value_block(outputs_by_name(second)["y"], "net(inputs)"))
     blocks += [Fact(text, tone="warning") for text in dict.fromkeys(first.warnings + second.warnings)]

@@ -103,6 +103,13 @@ def test_an_activation_breaks_the_single_matrix(activation: str) -> None:
     assert f"x = torch.{activation}(self.fc1(x))" in result.source and "x = self.fc3(x)\n" in result.source
 
 
+def test_a_single_layer_has_no_place_for_an_activation() -> None:
+    result = LESSON.compute({"sizes": "10, 3", "activation": "relu"})
+    assert "relu" not in result.source
+    assert _values(result)["torch.allclose(one, h1, rtol=1e-4, atol=1e-4)"].text == "True"
+    assert "One layer is one linear map already" in _facts(result)
+
+
 def test_eleven_features_fail_with_the_layers_before_still_listed() -> None:
     result = LESSON.compute({"input": "11"})
     layers, inputs = _module(features=11)
