@@ -31,6 +31,7 @@ LIKE_INPUTS = ("like inputs", "like", "randn_like", "same")
 MAX_WRITTEN_TERMS = 12
 """Most terms of z = w1 x1 + ... + b written out with their numbers."""
 
+
 @dataclass(frozen=True)
 class Layer:
     """The validated fields: everything the lesson's code is built from."""
@@ -264,7 +265,8 @@ def formula(layer: Layer, evaluation: Evaluation) -> Block | None:
             "of inputs and one column of w. With one row and one output it is a single sum."
         )
     if features > MAX_WRITTEN_TERMS:
-        return Prose(f"z = w1 x1 + w2 x2 + ... + w{features} x{features} + b = {z.item():.4f}")
+        last = _sub(features)
+        return Prose(f"z = w₁x₁ + w₂x₂ + … + w{last}x{last} + b = {z.item():.4f}")
     xs, ws = x.reshape(-1).tolist(), w.reshape(-1).tolist()
     symbols = " + ".join(f"w{_sub(i)}x{_sub(i)}" for i in range(1, features + 1))
     numbers = " + ".join(f"{_num(wi)}×{_num(xi)}" for wi, xi in zip(ws, xs))
