@@ -144,38 +144,6 @@ LESSONS: tuple[Lesson, ...] = (
         title="Single layer",
         summary="y = sigmoid(x @ w1 + b1): one layer, its shape error and the reshapes that fix it.",
         fields=(
-            Field(
-                "sizes",
-                "layers",
-                "10, 20, 20, 10",
-                "Layer sizes from input to output: 10, 20, 20, 10 is 10 features, two hidden layers "
-                "of 20 and 10 outputs.",
-                width=16,
-            ),
-            Field(
-                "input",
-                "input",
-                "10",
-                "Shape of the input; its last size is the number of features (the first layer wants "
-                "as many as the first layer size).",
-            ),
-            Field(
-                "activation",
-                "activation",
-                "none",
-                "What runs between layers: none (as in the tutorial), sigmoid or relu.",
-                choices=("none", "sigmoid", "relu"),
-            ),
-            Field("seed", "seed", "7", SEED_HELP, step=1, width=6),
-        ),
-        module="engine.lessons.layer",
-    ),
-    Lesson(
-        id="network",
-        number=6,
-        title="Network",
-        summary="Two hidden layers by hand, then the same network with nn.Module and nn.Linear.",
-        fields=(
             Field("seed", "seed", "7", SEED_HELP, step=1, width=6),
             Field("inputs", "inputs", "1,10", "Shape of the input: one row of 10 features is 1,10."),
             Field(
@@ -209,6 +177,38 @@ LESSONS: tuple[Lesson, ...] = (
                 "The activation: torch.sigmoid, or by hand as 1 / (1 + exp(-z)) (the same numbers).",
                 choices=("torch.sigmoid", "by hand"),
             ),
+        ),
+        module="engine.lessons.layer",
+    ),
+    Lesson(
+        id="network",
+        number=6,
+        title="Network",
+        summary="Two hidden layers by hand, then the same network with nn.Module and nn.Linear.",
+        fields=(
+            Field(
+                "sizes",
+                "layers",
+                "10, 20, 20, 10",
+                "Layer sizes from input to output: 10, 20, 20, 10 is 10 features, two hidden layers "
+                "of 20 and 10 outputs.",
+                width=16,
+            ),
+            Field(
+                "input",
+                "input",
+                "10",
+                "Shape of the input; its last size is the number of features (the first layer wants "
+                "as many as the first layer size).",
+            ),
+            Field(
+                "activation",
+                "activation",
+                "none",
+                "What runs between layers: none (as in the tutorial), sigmoid or relu.",
+                choices=("none", "sigmoid", "relu"),
+            ),
+            Field("seed", "seed", "7", SEED_HELP, step=1, width=6),
         ),
         module="engine.lessons.network",
     ),
