@@ -40,6 +40,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _has_terminal() -> bool:
+    """Textual reads keys from stdin and draws on stderr: both must be a terminal, or it waits forever."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
 def _save_before_dying(store: "StateStore") -> None:
     """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) saves the learner's place, then ends as usual.
 
@@ -63,6 +68,12 @@ def main(argv: list[str] | None = None) -> None:
     store = StateStore()
     if args.reset:
         store.notices.append(store.forget())
+    if not _has_terminal():
+        print(
+            "tensor-tutor needs a terminal to draw in. Over SSH, ask for one: ssh -t user@host",
+            file=sys.stderr,
+        )
+        sys.exit(2)
     from tui.app import TensorTutorApp
 
     app = TensorTutorApp(store)

@@ -174,6 +174,7 @@ def test_reset_forgets_and_starts_fresh(tmp_path, monkeypatch) -> None:
     started: list[TensorTutorApp] = []
     monkeypatch.setattr(TensorTutorApp, "run", lambda self, **kwargs: started.append(self))
     monkeypatch.setattr(cli, "_save_before_dying", lambda store: None)  # keep pytest's own signal handling
+    monkeypatch.setattr(cli, "_has_terminal", lambda: True)
     with pytest.raises(SystemExit) as exit_:
         cli.main(["--reset"])
     assert exit_.value.code == 0

@@ -6,7 +6,10 @@ frame rendered through the app's own console (its colour system, its filters).
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from textual.geometry import Region
@@ -219,3 +222,17 @@ async def test_terminal_colour_depth_is_respected(tmp_path, monkeypatch, term: s
         assert not deep, f"truecolour sent to a {term} terminal: {sorted(deep)[:5]}"
         if term == "linux":
             assert not {c for c in colours if ";" in c}, "256-colour codes sent to a 16-colour terminal"
+
+
+def test_without_a_terminal_it_says_so_instead_of_hanging(tmp_path) -> None:
+    """ssh host tensor-tutor without -t gives no terminal: a one-line answer, not a frozen session."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tui"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "XDG_STATE_HOME": str(tmp_path)},
+    )
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr and "ssh -t" in done.stderr
