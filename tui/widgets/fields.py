@@ -6,7 +6,6 @@ kind, so the lesson pane does not care how a value was typed or picked.
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from typing import Mapping
 
 from textual.app import ComposeResult
@@ -19,8 +18,8 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from engine.lesson import Field
 
 
-CODE_LANGUAGE = "python" if find_spec("tree_sitter") and find_spec("tree_sitter_python") else None
-"""Code fields are highlighted when the optional tree-sitter grammar is installed (plain text otherwise)."""
+CODE_LANGUAGE = "python"
+"""Code fields are highlighted with tree-sitter's Python grammar (a small, declared dependency)."""
 
 
 class StepperInput(Input):
