@@ -211,6 +211,24 @@ def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object]
     result = _run_on_meta(method, meta_args, {k: mirror(v) for k, v in kwargs.items()})
     _check_work(name, [meta_self, *meta_args], result)
     _check_meta(result)
+    if name in ("resize_", "resize_as_"):
+        _check_resize_keeps_memory(tensor, result)
+
+
+def _check_resize_keeps_memory(tensor: object, result: object) -> None:
+    """Refuse a resize_ that grows a tensor: its new elements would be whatever memory held.
+
+    Such numbers change from run to run, and the same code must always show the same screen.
+    """
+    if not isinstance(tensor, torch.Tensor) or not isinstance(result, torch.Tensor):
+        return
+    room = tensor.untyped_storage().nbytes() // max(tensor.element_size(), 1) - tensor.storage_offset()
+    if result.numel() > room:
+        raise Refused(
+            f"resize_ to {result.numel()} elements would grow the tensor past the {room} its memory holds; the new "
+            "elements would be uninitialised memory, different on every run, so tensor-tutor refuses it. "
+            "Use reshape or view for a new shape with the same number of elements."
+        )
 
 
 def _check_pieces(name: str, tensor: object, args: Sequence[object], kwargs: dict) -> None:

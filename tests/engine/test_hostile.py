@@ -321,3 +321,12 @@ def test_nothing_is_written_to_the_terminal(capfd: pytest.CaptureFixture[str]) -
     assert captured.out == "" and captured.err == ""
     assert any("divide by zero" in w for w in evaluation.warnings)
     assert any(".T" in w or "transpose" in w.lower() for w in evaluation.warnings)
+
+
+def test_a_growing_resize_is_refused_so_no_uninitialised_memory_shows() -> None:
+    grown = evaluate("w = torch.randn(1, 10)\nw.resize_(20, 1)")
+    assert grown.error is not None and grown.error.kind == "Refused"
+    assert "uninitialised" in grown.error.message and "20 elements" in grown.error.message
+    assert grown.namespace["w"].shape == (1, 10)  # refused before it ran
+    kept = evaluate("w = torch.randn(1, 10)\nw.resize_(10, 1)\nw.resize_(2, 3)")
+    assert kept.ok and kept.namespace["w"].shape == (2, 3)
