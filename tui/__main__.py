@@ -10,7 +10,6 @@ import argparse
 import os
 import signal
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,10 +17,23 @@ if TYPE_CHECKING:
 
 
 def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("tensor-tutor")
     except PackageNotFoundError:
         return "unknown"
+
+
+class _ShowVersion(argparse.Action):
+    """``--version``, looked up only when asked: importlib.metadata costs every start ~10 ms before first paint."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object, option_string: str | None = None) -> None:
+        print(f"tensor-tutor {_version()}")
+        parser.exit()
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -30,7 +42,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         prog="tensor-tutor",
         description="Learn PyTorch basics by poking at real tensors in your terminal.",
     )
-    parser.add_argument("--version", action="version", version=f"tensor-tutor {_version()}")
+    parser.add_argument("--version", action=_ShowVersion, help="show program's version number and exit")
     parser.add_argument(
         "--no-mouse", action="store_true", help="do not capture the mouse (lighter over slow SSH links)"
     )

@@ -23,7 +23,6 @@ from engine.catalog import LESSONS, lesson_by_id
 from engine.lesson import Field, Lesson
 from tui.errors import ErrorHandler
 from tui.screens.code import CodeScreen
-from tui.screens.help import HelpScreen
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
 from tui.widgets.fields import FieldRow
@@ -178,6 +177,8 @@ class TensorTutorApp(App[None]):
         self.query_one(LessonList).focus()
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen  # Markdown is ~18 ms of imports: not before first paint
+
         self.push_screen(HelpScreen(self._focused_help()))
 
     def action_show_code(self) -> None:
