@@ -17,7 +17,7 @@ from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, P
 from engine.catalog import lesson_by_id
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Output, Problem, evaluate
-from engine.lessons.common import value_block
+from engine.lessons.common import problem_block, value_block
 from engine.parsing import parse_choice, parse_number, parse_values, values_shape
 
 DTYPES = ("default", "float64", "float32", "int64", "int32", "uint8")
@@ -81,14 +81,7 @@ def _fix_choices(problem: Problem) -> tuple[FixChoice, ...]:
 
 
 def _problem_view(problem: Problem) -> ProblemView:
-    return ProblemView(
-        kind=problem.kind,
-        message=problem.message,
-        source=problem.source,
-        explanation=problem.explanation,
-        fixes=_fix_choices(problem),
-        expected=True,
-    )
+    return problem_block(problem, _fix_choices(problem), expected=True)
 
 
 def _wrote(evaluation: Evaluation) -> bool:

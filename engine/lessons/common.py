@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from engine.blocks import Block, ProblemView, Value
+from engine.blocks import Block, FixChoice, ProblemView, Value
 from engine.evaluation import Evaluation, Output, Problem
+from engine.lessons.clash import clash_spans
 
 
 def value_block(output: Output, title: str | None = None, note: str = "") -> Value:
@@ -22,14 +23,26 @@ def outputs_by_name(evaluation: Evaluation) -> dict[str, Output]:
     return {o.name: o for o in evaluation.outputs if o.name}
 
 
-def problem_block(problem: Problem, expected: bool = False) -> ProblemView:
-    """An evaluation's problem as a block, without fixes (lessons add their own)."""
+def problem_block(
+    problem: Problem,
+    fixes: tuple[FixChoice, ...] = (),
+    expected: bool = False,
+    explanation: str | None = None,
+) -> ProblemView:
+    """An evaluation's problem as a block, its clashing sizes marked.
+
+    ``fixes`` are the lesson's own choices (the doctor's fixes mapped onto its
+    fields); ``explanation`` replaces the doctor's when given.
+    """
+    text = problem.explanation if explanation is None else explanation
     return ProblemView(
         kind=problem.kind,
         message=problem.message,
         source=problem.source,
-        explanation=problem.explanation,
+        explanation=text,
+        fixes=fixes,
         expected=expected,
+        highlights=clash_spans(text),
     )
 
 

@@ -16,10 +16,10 @@ from typing import Mapping
 
 import torch
 
-from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, ProblemView, Table, Value
+from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, Table, Value
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Problem, evaluate
-from engine.lessons.common import outputs_by_name, value_block
+from engine.lessons.common import outputs_by_name, problem_block, value_block
 from engine.parsing import parse_choice, parse_int, parse_shape
 
 FIXES = ("none", "reshape", "view", "resize_", "transpose")
@@ -373,12 +373,9 @@ def run(values: Mapping[str, str]) -> LessonResult:
     problem = evaluation.error
     if problem is not None:
         blocks.append(
-            ProblemView(
-                kind=problem.kind,
-                message=problem.message,
-                source=problem.source,
-                explanation=problem.explanation,
-                fixes=fix_choices(layer, problem),
+            problem_block(
+                problem,
+                fix_choices(layer, problem),
                 expected=fix == "none" and problem.kind == "RuntimeError",
             )
         )

@@ -22,8 +22,7 @@ from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, P
 from engine.catalog import lesson_by_id
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Fix, Problem, evaluate
-from engine.lessons.clash import clash_spans
-from engine.lessons.common import value_block
+from engine.lessons.common import problem_block, value_block
 from engine.lessons.operands import NoTwin, numpy_twin, parse_operand
 from engine.parsing import parse_choice, parse_int, parse_shape, parse_values, values_shape
 
@@ -195,15 +194,7 @@ def problem_view(problem: Problem, fixes: tuple[FixChoice, ...] = (), explain: b
     ``explain`` False leaves out the explanation (NumPy's, when torch's above already says the same).
     """
     explanation = problem.explanation if explain else ""
-    return ProblemView(
-        kind=problem.kind,
-        message=problem.message,
-        source=problem.source,
-        explanation=explanation,
-        fixes=fixes,
-        expected=True,
-        highlights=clash_spans(explanation),
-    )
+    return problem_block(problem, fixes, expected=True, explanation=explanation)
 
 
 def _named(evaluation: Evaluation, name: str) -> Value | None:

@@ -20,7 +20,7 @@ from torch import nn
 from engine.blocks import Block, Code, Fact, FixChoice, LessonResult, Prose, ProblemView, Table, Value
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Output, Problem, evaluate
-from engine.lessons.common import outputs_by_name, value_block
+from engine.lessons.common import outputs_by_name, problem_block, value_block
 from engine.limits import MAX_ELEMENTS, MAX_WORK
 from engine.parsing import MAX_FIELD_CHARS, parse_choice, parse_int, parse_shape
 
@@ -207,14 +207,7 @@ def _step(network: Network, layer: nn.Linear, h: torch.Tensor, last: bool) -> tu
 
 def _problem_view(problem: Problem, fixes: tuple[FixChoice, ...] = ()) -> ProblemView:
     """A problem the learner's values caused (the lesson's defaults raise none)."""
-    return ProblemView(
-        kind=problem.kind,
-        message=problem.message,
-        source=problem.source,
-        explanation=problem.explanation,
-        fixes=fixes,
-        expected=False,
-    )
+    return problem_block(problem, fixes)
 
 
 def _ok(values: dict[str, str]) -> tuple[int, ...] | None:

@@ -15,6 +15,7 @@ from typing import Mapping
 from engine.blocks import Block, Fact, FixChoice, LessonResult, ProblemView, Prose, Value
 from engine.errors import InputError
 from engine.evaluation import Output, Problem, apply_fix, evaluate
+from engine.lessons.common import problem_block
 from engine.limits import MAX_SOURCE_CHARS
 
 MAX_SHOWN = 50
@@ -95,12 +96,5 @@ def _problem(code: str, problem: Problem) -> ProblemView:
     explanation = problem.explanation
     if problem.kind == "Refused" and not explanation:
         explanation = SAFE_SUBSET
-    return ProblemView(
-        kind=problem.kind,
-        message=problem.message,
-        source=problem.source,
-        explanation=explanation,
-        fixes=tuple(fixes),
-        expected=False,
-    )
+    return problem_block(problem, tuple(fixes), explanation=explanation)
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from rich.syntax import Syntax
 from rich.table import Table as RichTable
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.highlight import highlight
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
@@ -67,7 +67,7 @@ class FactBlock(Static, BlockWidget):
 
 
 class CodeBlock(Static, BlockWidget):
-    """Highlighted Python, in ANSI colours so it reads in a 16-colour terminal too."""
+    """Highlighted Python in the app theme's colours, so it follows the theme and NO_COLOR."""
 
     def __init__(self, block: Code) -> None:
         super().__init__(classes="block code")
@@ -75,9 +75,7 @@ class CodeBlock(Static, BlockWidget):
 
     def show(self, block: Code) -> None:
         self.source = block.source
-        self.update(
-            Syntax(block.source.rstrip("\n"), "python", theme="ansi_dark", background_color="default", word_wrap=True)
-        )
+        self.update(highlight(block.source.rstrip("\n"), language="python"))
 
 
 class ValueBlock(Vertical, BlockWidget):
