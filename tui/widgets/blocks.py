@@ -207,7 +207,9 @@ class ProblemBlock(Vertical, BlockWidget):
 
     def show(self, block: ProblemView) -> None:
         self._block = block
-        message = Text.assemble(("✗ Error ", "bold"), (f"{block.kind}: ", "bold"), block.message)
+        # An error the lesson sets out to show is the lesson, not a mistake: say so.
+        heading = "✗ The error this lesson shows: " if block.expected else "✗ Error "
+        message = Text.assemble((heading, "bold"), (f"{block.kind}: ", "bold"), block.message)
         if block.source:
             message.append("\n  in: ", style="dim")
             message.append(block.source)
