@@ -71,12 +71,16 @@ class ErrorHandler:
         self._recoveries = 0
         self._renewing: set["LessonPane"] = set()
 
-    def report(self, error: BaseException, pane: "LessonPane") -> None:
-        """Show ``error`` in ``pane``, above its last good output."""
+    def _note(self, error: BaseException, pane: "LessonPane") -> str:
+        """Describe ``error`` and keep it in the log (and Textual's devtools log)."""
         text = describe(error, pane.lesson)
         self.log.append(f"{pane.lesson.title}: {text}")
         self.app.log.error(f"{pane.lesson.id}: {text}")
-        pane.show_failure(text)
+        return text
+
+    def report(self, error: BaseException, pane: "LessonPane") -> None:
+        """Show ``error`` in ``pane``, above its last good output."""
+        pane.show_failure(self._note(error, pane))
 
     def recover(self, error: Exception) -> bool:
         """Handle an error Textual caught (``App._handle_exception``); False if it is fatal."""
@@ -116,9 +120,7 @@ class ErrorHandler:
         ``rendering`` says the error came from showing the latest result, so the
         one before it is the last good output.
         """
-        text = describe(error, pane.lesson)
-        self.log.append(f"{pane.lesson.title}: {text}")
-        self.app.log.error(f"{pane.lesson.id}: {text}")
+        text = self._note(error, pane)
         if pane in self._renewing:
             return  # one replacement per pane, however many of its widgets failed
         self._renewing.add(pane)

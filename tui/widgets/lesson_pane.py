@@ -3,7 +3,8 @@
 Every edit recomputes in a thread worker (exclusive per pane, after a short
 debounce), so typing never waits for PyTorch and a burst of keys yields one
 result. Bad input shows its message under the field and keeps the last good
-output, dimmed.
+output, dimmed; any other failure is reported to the app's error handler
+(``tui/errors.py``), which shows it above that output.
 """
 
 from __future__ import annotations
