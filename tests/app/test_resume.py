@@ -86,6 +86,34 @@ async def test_reopening_restores_lesson_and_values(app, tmp_path, monkeypatch) 
         assert _notices(reopened) == []
 
 
+CODE = [lesson for lesson in LESSONS if any(f.multiline for f in lesson.fields)]
+
+
+@pytest.mark.skipif(not CODE, reason="no lesson has a code field")
+async def test_typed_code_survives_a_restart(app) -> None:
+    """The Playground's code (any multi-line field) comes back as it was typed, line breaks and all."""
+    lesson = CODE[0]
+    name = next(f.name for f in lesson.fields if f.multiline)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.show_lesson(lesson.id)
+        await settle(pilot)
+        editor = app.current_pane.form.row(name).editor
+        assert isinstance(editor, TextArea)
+        editor.focus()
+        await pilot.pause()
+        await pilot.press(*"y = x[0]", "enter", *"# done", "enter")
+        await settle(pilot)
+        typed = editor.text
+        assert "y = x[0]\n# done\n" in typed
+        await pilot.press("escape", "q")
+    reopened = TensorTutorApp()
+    async with reopened.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert reopened.current_pane.lesson.id == lesson.id
+        assert reopened.current_pane.values()[name] == typed
+
+
 async def test_values_are_saved_while_the_app_runs(app, tmp_path) -> None:
     """A dropped SSH connection loses at most the last half second of typing."""
     lesson = next(lesson for lesson in LESSONS if lesson.fields)
