@@ -17,7 +17,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header
+from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from engine.catalog import LESSONS, lesson_by_id
 from engine.lesson import Field, Lesson
@@ -99,6 +99,8 @@ class TensorTutorApp(App[None]):
             severity="error",
             timeout=30,
         )
+        for waiting in self.query(".waiting").results(Static):
+            waiting.update("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install.")
 
     def _engine_loaded(self, version: str) -> None:
         self.torch_version = version
@@ -199,7 +201,9 @@ class TensorTutorApp(App[None]):
     def open_in_playground(self, code: str) -> None:
         """Show the Playground with ``code`` in its editor (ctrl+z there brings back what it held)."""
         self.show_lesson("playground", enter=True)
-        self.call_after_refresh(lambda: self.query_one("#pane-playground", PlaygroundPane).put_code(code))
+        # Through the pane's own queue: a Playground mounted just now has no editor until it runs.
+        pane = self.query_one("#pane-playground", PlaygroundPane)
+        pane.call_later(pane.put_code, code)
 
     def _focused_help(self) -> str:
         """Help text for the widget with focus: a field's own help, or the widget's HELP."""
