@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from engine.blocks import LessonResult
+from engine.blocks import Block, LessonResult
 from tui.widgets.blocks import BlockWidget, make_block_widget, widget_matches
 
 
@@ -20,24 +22,58 @@ class ResultView(Vertical):
         yield Static("Loading PyTorch… the first screen is ready; numbers follow in a moment.", classes="waiting", markup=False)
 
     def show(self, result: LessonResult) -> None:
-        """Show ``result``, reusing widgets whose kind has not changed."""
+        """Show ``result``, reusing every widget that can show one of its blocks, in order.
+
+        A block that comes or goes (a note that holds only for some inputs) does not
+        rebuild the widgets after it: rebuilding a chart costs a mount and a plotext
+        drawing on every keystroke.
+        """
         self.result = result
         self.set_stale(False)
         for waiting in self.query(".waiting"):
             waiting.remove()
         widgets = [w for w in self.children if isinstance(w, BlockWidget)]
-        for index, block in enumerate(result.blocks):
-            if index < len(widgets) and widget_matches(widgets[index], block):
-                widgets[index].show(block)
-                continue
-            for old in widgets[index:]:
+        pairs = _pair_up(widgets, result.blocks)
+        kept = set(pairs.values())
+        for index, old in enumerate(widgets):
+            if index not in kept:
                 old.remove()
-            widgets = widgets[:index]
-            self.mount_all(make_block_widget(b) for b in result.blocks[index:])
-            return
-        for old in widgets[len(result.blocks):]:
-            old.remove()
+        new: list[BlockWidget] = []
+        for index, block in enumerate(result.blocks):
+            if index not in pairs:
+                new.append(make_block_widget(block))
+                continue
+            widget = widgets[pairs[index]]
+            if new:
+                self.mount_all(new, before=widget)
+                new = []
+            widget.show(block)
+        if new:
+            self.mount_all(new)
 
     def set_stale(self, stale: bool) -> None:
         """Dim the last good output while the input is invalid."""
         self.set_class(stale, "-stale")
+
+
+def _pair_up(widgets: Sequence[BlockWidget], blocks: Sequence[Block]) -> dict[int, int]:
+    """Block index -> widget index: the most widgets that can show blocks without changing their order."""
+    rows, columns = len(widgets), len(blocks)
+    longest = [[0] * (columns + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(columns - 1, -1, -1):
+            if widget_matches(widgets[i], blocks[j]):
+                longest[i][j] = longest[i + 1][j + 1] + 1
+            else:
+                longest[i][j] = max(longest[i + 1][j], longest[i][j + 1])
+    pairs: dict[int, int] = {}
+    i = j = 0
+    while i < rows and j < columns:
+        if widget_matches(widgets[i], blocks[j]) and longest[i][j] == longest[i + 1][j + 1] + 1:
+            pairs[j] = i
+            i, j = i + 1, j + 1
+        elif longest[i + 1][j] >= longest[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
