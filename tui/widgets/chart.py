@@ -23,6 +23,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.color import Color
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.widgets import Static
 
 from engine.blocks import Chart
@@ -252,6 +253,8 @@ class ChartView(Vertical):
     def __init__(self, block: Chart) -> None:
         super().__init__(classes="block chart")
         self.block = block
+        self._drawn_size: Size | None = None
+        """The plot's size at the last drawing."""
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
@@ -278,7 +281,9 @@ class ChartView(Vertical):
         self._draw()
 
     def on_resize(self) -> None:
-        self._draw()
+        # A title that wraps onto another line resizes the chart, not its plot: no need to draw again.
+        if self.plot.size != self._drawn_size:
+            self._draw()
 
     def _draw(self) -> None:
         if not self.is_mounted:
@@ -287,6 +292,7 @@ class ChartView(Vertical):
         entries = legend(self.block, colours, self.app.no_color)
         self.query_one(".chart-legend", Static).update(_legend_text(entries))
         plot = self.plot
+        self._drawn_size = plot.size
         size = (plot.size.width or self.size.width or 60, plot.size.height or 12)
         foreground = Color.parse(self.app.theme_variables.get("foreground", "white")).rgb
         draw(plot.plt, self.block, entries, size, foreground)
