@@ -1,13 +1,17 @@
 """Keystroke-to-result and chart-redraw times, measured inside the app with Textual's Pilot.
 
 What one sample is: the clock starts when the key is handed to the app (as its
-terminal driver hands over a key it has read) and stops at the end of the
-first screen refresh that begins after the lesson pane has put the new result
-in its widgets (the moment its ``LessonPane.Computed`` message is created).
-That refresh lays out and renders the changed widgets, charts included, into
-the screen's buffer. Headless, the very last step, turning the buffer into
-escape codes and writing them, is skipped: it costs the same for any app and
-is part of the first-paint figures.
+terminal driver hands over a key it has read) and stops when the screen has
+settled on the new result: at the end of the last screen refresh of the burst
+that follows the pane putting the result in its widgets (the moment its
+``LessonPane.Computed`` message is created), a burst ending once no refresh
+has begun for ``QUIET`` seconds. The first refresh alone is not enough: when
+the result's blocks change kind, widgets are mounted afresh and a chart, say,
+is drawn only a refresh or two later. The cursor's blink is turned off while
+timing so that it does not count as a refresh. A refresh lays out and renders
+the changed widgets into the screen's buffer; headless, the very last step,
+turning the buffer into escape codes and writing them, is skipped: it costs
+the same for any app and is part of the first-paint figures.
 
 Each lesson is edited generically, so lessons added later are covered: in the
 first free-text field (a line input or the code editor) the last digit is
@@ -28,6 +32,7 @@ from typing import Callable, Iterator
 
 from textual import events
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
 from textual.widgets.input import Selection as InputSelection
 from textual.widgets.text_area import Selection as AreaSelection
@@ -42,6 +47,8 @@ from tui.widgets.lesson_pane import LessonPane
 
 SIZE = (80, 24)
 RESULT_TIMEOUT = 10.0
+QUIET = 0.05
+"""No refresh for this long after the result: the screen has settled."""
 NO_DEBOUNCE = 0.001
 """The debounce while measuring without it: Textual's timers cannot be set to 0 (1 ms is left in the figures)."""
 
@@ -88,6 +95,8 @@ class ChartTimes:
 
     field_name: str = ""
     key_to_screen: list[float] = _field(default_factory=list)
+    cpu: list[float] = _field(default_factory=list)
+    """CPU ms of the whole process per move."""
     redraw: list[float] = _field(default_factory=list)
     """Time inside the chart per move: data into plotext (ChartView._draw) plus plotext drawing (render)."""
     missed: int = 0
@@ -137,9 +146,16 @@ class BenchApp(TensorTutorApp):
         # after the pane has put the result in its widgets.
         self.results.put_nowait((event.lesson_id, event.time))
 
-    def painted_after(self, moment: float) -> tuple[float, float] | None:
-        """(end, process CPU time then) of the first screen refresh that began after ``moment``."""
-        return next(((end, cpu) for start, end, cpu in self.refreshes if start >= moment), None)
+    def settled_after(self, moment: float, quiet: float) -> tuple[float, float] | None:
+        """(end, process CPU time then) of the last refresh of the burst after ``moment``, once it is over.
+
+        None while the burst may go on: no refresh has begun since ``moment`` yet, or one
+        began less than ``quiet`` seconds ago.
+        """
+        burst = [(start, end, cpu) for start, end, cpu in self.refreshes if start >= moment]
+        if not burst or time.monotonic() - burst[-1][0] < quiet:
+            return None
+        return burst[-1][1], burst[-1][2]
 
 
 @contextmanager
@@ -191,6 +207,14 @@ async def _wait_ready(app: BenchApp, pilot) -> None:
     await _drain(app, lesson_pane_module.DEBOUNCE_SECONDS + 0.05)
 
 
+async def _focus_still(editor: Widget, pilot) -> None:
+    """Focus ``editor`` with its cursor not blinking (a blink is a refresh, and would blur "settled")."""
+    editor.focus()
+    if isinstance(editor, (Input, TextArea)):
+        editor.cursor_blink = False
+    await pilot.pause()
+
+
 def _select(editor: Input | TextArea, edit: Edit) -> None:
     """Select the character the next key replaces (not timed: a learner's cursor is already there)."""
     if isinstance(editor, TextArea):
@@ -232,10 +256,10 @@ async def _one_key(app: BenchApp, lesson_id: str, key: str) -> tuple[float, floa
             return None
         if shown_in == lesson_id and shown >= start:
             break
-    while (painted := app.painted_after(shown)) is None:
+    while (painted := app.settled_after(shown, QUIET)) is None:
         if time.monotonic() > deadline:
             return None
-        await asyncio.sleep(0.001)
+        await asyncio.sleep(0.002)
     return (shown - start) * 1000, (painted[0] - start) * 1000, (painted[1] - cpu) * 1000
 
 
@@ -244,8 +268,7 @@ async def _time_edits(
 ) -> tuple[list[float], list[float], list[float], int]:
     """``count`` timed edits: ms to the widgets, ms to the screen, CPU ms, and how many gave no result."""
     editor = app.current_pane.form.row(edit.field).editor
-    editor.focus()
-    await pilot.pause()
+    await _focus_still(editor, pilot)
     computed: list[float] = []
     painted: list[float] = []
     cpu: list[float] = []
@@ -317,8 +340,7 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
         return None
     times = ChartTimes(field_name=spec.name)
     editor = app.current_pane.form.row(spec.name).editor
-    editor.focus()
-    await pilot.pause()
+    await _focus_still(editor, pilot)
     calls: list[tuple[float, float]] = []
     with debounce(NO_DEBOUNCE), _timed_methods([(ChartView, "_draw"), (PlotextPlot, "render")], calls):
         for index in range(warmup + count):
@@ -334,6 +356,7 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
                 times.missed += 1
             else:
                 times.key_to_screen.append(sample[1])
+                times.cpu.append(sample[2])
                 times.redraw.append(inside * 1000)
     return times
 
