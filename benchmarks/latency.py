@@ -189,7 +189,7 @@ def debounce(seconds: float) -> Iterator[None]:
         lesson_pane_module.DEBOUNCE_SECONDS = saved
 
 
-async def _drain(app: BenchApp, pause: float = 0.03) -> None:
+async def _drain(app: BenchApp, pause: float = 0.01) -> None:
     """Let everything pending finish, then forget the results it produced."""
     await app.workers.wait_for_complete()
     await asyncio.sleep(pause)

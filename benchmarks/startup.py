@@ -27,6 +27,8 @@ SIDEBAR_COLUMNS = 20
 _READY = re.compile(r"PyTorch \S+ ready")
 LIBRARIES = "import torch, numpy, textual.app, textual_plotext, plotext"
 """The libraries the app has loaded once every lesson has been shown: the memory floor without the app."""
+META = "import torch; torch.empty(1, device='meta') + 1"
+"""torch and its first meta-device operation, which imports torch._dynamo and sympy: the floor of meta sizing."""
 ENGINE = "import engine.evaluation"
 """What the app's loading worker imports: torch, NumPy, and what the engine's meta-device sizing pulls in."""
 
@@ -55,6 +57,8 @@ class StartupTimes:
     import_torch_rss_mb: list[float] = field(default_factory=list)
     libraries_rss_mb: list[float] = field(default_factory=list)
     """``python -c LIBRARIES``: measured once, in the first round."""
+    meta_rss_mb: list[float] = field(default_factory=list)
+    """``python -c META``: measured once, in the first round."""
     failures: list[str] = field(default_factory=list)
 
 
@@ -120,6 +124,14 @@ def _time_app(times: StartupTimes) -> None:
     times.app_lesson_output_cpu.append(output_cpu)
 
 
+def _time_first_paint_only() -> None:
+    """Start the app and quit at its first paint (warms the file cache for the project's modules)."""
+    with tempfile.TemporaryDirectory() as state_dir:
+        session = PtySession(app_command(), SIZE, _environment(state_dir))
+        session.wait_for(_sidebar_visible, STARTUP_TIMEOUT)
+        session.finish(b"q")
+
+
 def _time_bare(times: StartupTimes) -> None:
     session = PtySession([sys.executable, str(BENCHMARKS / "bare_app.py"), *sidebar_titles()], SIZE, _environment(tempfile.gettempdir()))
     sidebar = session.wait_for(_sidebar_visible, STARTUP_TIMEOUT)
@@ -152,6 +164,14 @@ def _time_import_torch(times: StartupTimes) -> None:
     times.import_torch_rss_mb.append(figures[2])
 
 
+def _peak_rss_once(code: str, into: list[float], failures: list[str]) -> None:
+    figures = _run_python(code)
+    if figures is None:
+        failures.append(f"{code} failed")
+    else:
+        into.append(figures[2])
+
+
 def _time_engine_import(times: StartupTimes) -> None:
     figures = _run_python(ENGINE)
     if figures is None:
@@ -165,18 +185,16 @@ def _time_engine_import(times: StartupTimes) -> None:
 def measure_startup(rounds: int, progress: Callable[[str], None] = print) -> StartupTimes:
     """``rounds`` rounds of: the app, the bare app, ``import torch``, the engine's import."""
     times = StartupTimes()
-    _time_bare(StartupTimes())  # warm the file cache for Textual; not counted
+    _time_bare(StartupTimes())  # warm the file cache for both; not counted
+    _time_first_paint_only()
     for number in range(1, rounds + 1):
         _time_app(times)
         _time_bare(times)
         _time_import_torch(times)
         _time_engine_import(times)
         if number == 1:
-            libraries = _run_python(LIBRARIES)
-            if libraries is None:
-                times.failures.append(f"{LIBRARIES} failed")
-            else:
-                times.libraries_rss_mb.append(libraries[2])
+            _peak_rss_once(LIBRARIES, times.libraries_rss_mb, times.failures)
+            _peak_rss_once(META, times.meta_rss_mb, times.failures)
         progress(f"  round {number}/{rounds} done")
     return times
 

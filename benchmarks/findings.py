@@ -1,0 +1,85 @@
+"""What bounds each figure that misses its target, said with this run's own numbers.
+
+The reasons were found by profiling (pyinstrument, py-spy; see docs/performance.md);
+here they are only restated beside the figures that back them, so RESULTS.md
+explains itself without going stale: a target that is met gets no paragraph.
+"""
+
+from __future__ import annotations
+
+from benchmarks import latency, startup
+from benchmarks.report import fmt, median, p95, ratio
+
+FRAME_MS = 1000 / 60
+"""Textual draws at most 60 frames a second: a result waits up to this long for its frame."""
+
+
+def first_paint(times: startup.StartupTimes, limit: float) -> list[str]:
+    app, bare = median(times.app_sidebar), median(times.bare_sidebar)
+    if not ratio(app, bare) > limit:
+        return []
+    app_cpu, bare_cpu = median(times.app_sidebar_cpu), median(times.bare_sidebar_cpu)
+    return [
+        f"**First paint** ({fmt(ratio(app, bare), 'x', 2)} the bare app): by its first frame the app has used "
+        f"{fmt(app_cpu, ' s', 2)} of CPU against the bare app's {fmt(bare_cpu, ' s', 2)}. Part of the difference is "
+        "imports the bare app does not have (the lesson catalog, the field and result widgets, Textual's TextArea and "
+        "its syntax highlighter); the rest is Textual composing, styling and laying out lesson 1's form (two "
+        "pick-lists, two inputs) before the first frame. Project code itself takes under 1 ms of it. Composing the "
+        "lesson pane one frame after the sidebar measured about 1.2x the bare app; it is not done, see "
+        "docs/performance.md."
+    ]
+
+
+def keystrokes(results: list[latency.LessonTimes], engine: dict[str, list[float]], limit_ms: float) -> list[str]:
+    missed = [t for t in results if p95(t.without_debounce) >= limit_ms]
+    if not missed:
+        return []
+    parts = []
+    for times in missed:
+        lesson = times.lesson
+        parts.append(
+            f"{lesson.number} {lesson.title}: p95 {fmt(p95(times.without_debounce), ' ms', 0)}, of which the engine "
+            f"alone is {fmt(p95(engine.get(lesson.id, [])), ' ms', 0)} and the process's CPU "
+            f"{fmt(p95(times.cpu), ' ms', 0)}"
+        )
+    return [
+        f"**Keystroke to result** misses {limit_ms:.0f} ms for " + "; ".join(parts) + ". "
+        "What every edit pays besides the engine: Textual paints at most 60 frames a second, so a new result waits up "
+        f"to {FRAME_MS:.0f} ms for its frame; any text that changes height makes Textual lay out and measure the whole "
+        "pane again (a second pass when a wrapped line comes or goes), which grows with the lesson's length; and the "
+        "result crosses from the worker thread to the screen through the event loop. Lessons 4 to 6 add their "
+        "engine work (the 'Engine alone' column): every curve, fix and layer is run for real through the safe "
+        "interpreter."
+    ]
+
+
+def chart(chart_times: latency.ChartTimes | None, limit_ms: float, keystroke_ms: float) -> list[str]:
+    if chart_times is None:
+        return []
+    notes = []
+    if p95(chart_times.redraw) >= limit_ms:
+        notes.append(
+            f"**Chart redraw** p95 {fmt(p95(chart_times.redraw), ' ms', 1)}: plotext builds its canvas in Python, "
+            "cell by cell, for each of the lesson's two plots."
+        )
+    if p95(chart_times.key_to_screen) >= keystroke_ms:
+        notes.append(
+            f"**Moving x** reaches the screen in {fmt(median(chart_times.key_to_screen), ' ms', 0)} (median) although "
+            f"the charts themselves take {fmt(median(chart_times.redraw), ' ms', 0)}: the rest is the lesson's engine "
+            "work for the new x (slopes, two curves of 201 points, tangents) and, at 80x24, two layout passes of a long "
+            "pane, since the chart's title wraps onto one more or one less line as x changes."
+        )
+    return notes
+
+
+def memory(times: startup.StartupTimes, figures: startup.MemoryFigures, limit: float) -> list[str]:
+    torch_rss, app = median(times.import_torch_rss_mb), median(figures.app_rss_mb)
+    if not ratio(app, torch_rss) > limit:
+        return []
+    meta = median(times.meta_rss_mb)
+    return [
+        f"**Memory** ({fmt(ratio(app, torch_rss), 'x', 2)} import torch): the first operation on torch's `meta` "
+        f"device, which the engine uses to size every result before it is made, imports torch._dynamo and sympy: "
+        f"{fmt(meta, ' MiB')}, already {fmt(ratio(meta, torch_rss), 'x', 2)} import torch. The app after every "
+        f"lesson is {fmt(ratio(app, meta), 'x', 2)} that floor (Textual, plotext, seven lessons' widgets and results)."
+    ]
