@@ -33,6 +33,7 @@ from engine.limits import (
     check,
 )
 from engine.positions import Positions
+from engine.printing import display_width
 from engine.whitelist import Refused
 
 MAX_SEED = 2**32 - 1
@@ -111,7 +112,7 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
     tree_or_problem = _parse(source)
     if isinstance(tree_or_problem, Problem):
         return _refused(tree_or_problem)
-    with RUN_LOCK, _seeded(seed), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
+    with RUN_LOCK, _seeded(seed), display_width(), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         evaluation = _run(source, tree_or_problem, seed)
         notes = tuple(dict.fromkeys(str(w.message) for w in caught))
@@ -307,7 +308,10 @@ def _kind(exc: BaseException) -> str:
 
 
 def describe(line: int, source: str, name: str | None, value: object) -> Output:
-    """An Output for a value: its text as torch/NumPy print it, and its shape, dtype and grad."""
+    """An Output for a value: its text as torch/NumPy print it, and its shape, dtype and grad.
+
+    ``evaluate`` calls it under ``display_width()``, so tensors print for the pane's width.
+    """
     text = render_text(value)
     if isinstance(value, torch.Tensor):
         grad_fn = value.grad_fn

@@ -3,8 +3,9 @@
 The script is built from ``LessonResult.source``, the very code that produced
 the numbers on screen (plus any ``Code`` block the pane shows beside it): the
 imports it needs, the seed ``evaluate`` starts from (only where the numbers
-depend on it), the statements unchanged, and a ``print`` for each value the
-pane shows. Which statements show a value is learned by evaluating the code
+depend on it), the print width the pane uses (only where a tensor or array is
+printed), the statements unchanged, and a ``print`` for each value the pane
+shows. Which statements show a value is learned by evaluating the code
 again, so ``y.backward()`` (which returns None) prints nothing, as in the app.
 
 A lesson may run several programs (torch, then its NumPy twin): its ``Code``
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from engine.blocks import Code, LessonResult
 from engine.positions import Positions
+from engine.printing import DISPLAY_WIDTH
 
 if TYPE_CHECKING:  # torch is imported only when a script is built
     from engine.evaluation import Evaluation, Output
@@ -72,10 +74,14 @@ def export_script(source: str, title: str = "", blocks: Sequence[str] = ()) -> s
         tree = ast.parse(source)
     except SyntaxError as error:
         return f"{header}# This code does not parse yet: {error.msg} (line {error.lineno}).\n\n{source}"
+    from engine.evaluation import evaluate
+
     programs = _programs(source, blocks)
-    parts = [header, _imports(tree)]
-    for number, program in enumerate(programs):
-        parts.append(_program(program, last=number == len(programs) - 1, first=number == 0))
+    evaluations = [evaluate(program, seed=START_SEED) for program in programs]
+    imports, widths = _print_width(_imports(tree), programs, evaluations)
+    parts = [header, imports, widths]
+    for number, (program, evaluation) in enumerate(zip(programs, evaluations)):
+        parts.append(_program(program, evaluation, last=number == len(programs) - 1, first=number == 0))
     script = "".join(parts)
     return script if script.endswith("\n") else script + "\n"
 
@@ -127,6 +133,38 @@ def _imports(tree: ast.Module) -> str:
     }
     lines = [line for name, line in IMPORTS.items() if name in used and name not in bound]
     return "\n".join(lines) + "\n\n" if lines else ""
+
+
+def _print_width(imports: str, programs: Sequence[str], evaluations: Sequence[Evaluation]) -> tuple[str, str]:
+    """The import lines (plus any the next lines need) and lines giving the pane's print width.
+
+    ``evaluate`` prints values for ``DISPLAY_WIDTH``; without these lines a script
+    would break long rows elsewhere than the pane does. Each library's width is
+    set only if the script prints its values: a tensor prints as ``tensor(...)``
+    wherever it appears (in a list, a ``print``); an array inside other text has
+    no such mark, so any bracket printed by a program that uses NumPy counts.
+    """
+    torch_printed = numpy_printed = False
+    for program, evaluation in zip(programs, evaluations):
+        uses_numpy = bool(_names(ast.parse(program), ast.Load) & {"np", "numpy"})
+        error = evaluation.error
+        shown = [(o.kind, o.text) for o in evaluation.outputs] + ([("text", error.message)] if error else [])
+        for kind, text in shown:
+            torch_printed |= kind == "tensor" or "tensor(" in text
+            numpy_printed |= kind == "ndarray" or (uses_numpy and kind in ("text", "other") and "[" in text)
+    have = [line for line in imports.splitlines() if line]
+    lines = []
+    if torch_printed:
+        have += [IMPORTS["torch"]] if IMPORTS["torch"] not in have else []
+        lines.append(f"torch.set_printoptions(linewidth={DISPLAY_WIDTH})")
+    if numpy_printed:
+        numpy = "numpy" if IMPORTS["numpy"] in have else "np"
+        have += [IMPORTS[numpy]] if IMPORTS[numpy] not in have else []
+        lines.append(f"{numpy}.set_printoptions(linewidth={DISPLAY_WIDTH})")
+    if not lines:
+        return imports, ""
+    comment = f"# Print as tensor-tutor shows it: rows broken for lines of {DISPLAY_WIDTH} characters."
+    return "\n".join(have) + "\n\n", "\n".join([comment, *lines]) + "\n\n"
 
 
 def _seed_lines(program: str, evaluation: Evaluation | None = None) -> str:
@@ -209,11 +247,11 @@ def _made(piece: str) -> set[str]:
     return _names(tree, ast.Store) | defined
 
 
-def _program(program: str, last: bool, first: bool) -> str:
-    """One program: its seeds if it needs them, its statements and prints, its failure handled."""
-    from engine.evaluation import evaluate
+def _program(program: str, evaluation: Evaluation, last: bool, first: bool) -> str:
+    """One program: its seeds if it needs them, its statements and prints, its failure handled.
 
-    evaluation = evaluate(program, seed=START_SEED)
+    ``evaluation`` is the program's run from ``START_SEED``.
+    """
     positions = Positions(program)
     tree = ast.parse(program)
     seeds = _seed_lines(program, evaluation)

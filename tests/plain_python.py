@@ -1,6 +1,7 @@
 """Run the code a pane shows in plain Python, as a learner pasting it would, and collect what it prints.
 
-Each source runs in its own function of one subprocess (torch is imported once).
+Each source runs in its own function of one subprocess (torch is imported once),
+with the print width an exported script sets, so tensors print as on screen.
 After every statement the value it made is printed the way ``print`` shows it:
 an assignment's target, the array a subscript assignment changed, or an
 expression statement's value. A failure records ``Kind: message`` and ends
@@ -16,10 +17,16 @@ import sys
 import textwrap
 from dataclasses import dataclass, field
 
-_PRELUDE = """\
+from engine.printing import DISPLAY_WIDTH
+
+_PRELUDE = f"""\
 import json
 import numpy as np
 import torch
+
+torch.set_printoptions(linewidth={DISPLAY_WIDTH})
+np.set_printoptions(linewidth={DISPLAY_WIDTH})
+""" + """
 
 
 def _show(case, key, value):

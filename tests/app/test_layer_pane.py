@@ -9,6 +9,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 from tests.conftest import SIZE, replace_field, settle
+from tests.printing import pane_text
 from tui.widgets.blocks import FixList, ProblemBlock, ProseBlock, TableBlock, ValueBlock
 
 
@@ -117,4 +118,4 @@ async def test_a_non_contiguous_w1_makes_view_refuse(app) -> None:
         await _apply_fix(pilot, pane, "w1.reshape(10, 1)")
         torch.manual_seed(7)
         inputs, w1, b1 = torch.randn((1, 10)), torch.randn((5, 2)).T, torch.randn((1, 1))
-        assert _values(pane)["y"] == str(torch.sigmoid(inputs @ w1.reshape(10, 1) + b1))
+        assert _values(pane)["y"] == pane_text(torch.sigmoid(inputs @ w1.reshape(10, 1) + b1))

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from tests.conftest import SIZE, replace_field, settle
 from tests.plain_python import run_plain
+from tests.printing import pane_text
 from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock, ValueBlock
 
 A = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
@@ -57,8 +58,8 @@ async def test_the_tutorials_product_in_torch_and_numpy(app) -> None:
         pane = await _open(pilot)
         assert app.focused is pane.form.row("a").editor
         shown = _values(pane)
-        assert shown["C"] == str(torch.matmul(A, B))
-        assert shown["c"] == str(np.matmul(A.numpy(), B.numpy()))
+        assert shown["C"] == pane_text(torch.matmul(A, B))
+        assert shown["c"] == pane_text(np.matmul(A.numpy(), B.numpy()))
         assert "C = torch.matmul(A, B)" in _code(pane) and "c = np.matmul(a, b)" in _code(pane)
         torch_run, numpy_run = run_plain([block.source for block in pane.query(CodeBlock)])
         assert torch_run.shown["C"] == shown["C"] and numpy_run.shown["c"] == shown["c"]
@@ -69,8 +70,8 @@ async def test_editing_b_recomputes_both_sides(app) -> None:
         pane = await _open(pilot)
         await replace_field(pilot, "b", "[[1,0],[0,1],[1,1]]")
         other = torch.tensor([[1, 0], [0, 1], [1, 1]])
-        assert _values(pane)["C"] == str(A @ other)
-        assert _values(pane)["c"] == str(A.numpy() @ other.numpy())
+        assert _values(pane)["C"] == pane_text(A @ other)
+        assert _values(pane)["c"] == pane_text(A.numpy() @ other.numpy())
 
 
 async def test_mm_and_numpys_dot_from_the_operation_list(app) -> None:
@@ -79,8 +80,8 @@ async def test_mm_and_numpys_dot_from_the_operation_list(app) -> None:
         await _choose(pilot, "op", 1)  # matmul -> mm
         assert pane.form.values()["op"] == "mm"
         assert "C = torch.mm(A, B)" in _code(pane) and "c = np.dot(a, b)" in _code(pane)
-        assert _values(pane)["C"] == str(torch.mm(A, B))
-        assert _values(pane)["c"] == str(np.dot(A.numpy(), B.numpy()))
+        assert _values(pane)["C"] == pane_text(torch.mm(A, B))
+        assert _values(pane)["c"] == pane_text(np.dot(A.numpy(), B.numpy()))
 
 
 async def test_a_batch_broadcasts_with_matmul_and_mm_refuses_it(app) -> None:
@@ -91,7 +92,7 @@ async def test_a_batch_broadcasts_with_matmul_and_mm_refuses_it(app) -> None:
         await settle(pilot)
         assert pane.form.values()["batch"] == "2"
         batch = torch.stack([A, A])
-        assert _values(pane)["C"] == str(torch.matmul(batch, B))
+        assert _values(pane)["C"] == pane_text(torch.matmul(batch, B))
         await _choose(pilot, "op", 1)  # mm
         try:
             torch.mm(batch, B)
@@ -99,7 +100,7 @@ async def test_a_batch_broadcasts_with_matmul_and_mm_refuses_it(app) -> None:
             expected = str(error)
         assert any(expected in message for message in _problems(pane))
         assert "C" not in _values(pane)
-        assert _values(pane)["c"] == str(np.dot(batch.numpy(), B.numpy()))
+        assert _values(pane)["c"] == pane_text(np.dot(batch.numpy(), B.numpy()))
 
 
 async def test_the_scalar_and_the_broadcasting_error(app) -> None:
@@ -112,8 +113,8 @@ async def test_the_scalar_and_the_broadcasting_error(app) -> None:
             clash = str(error)
         assert any(clash in message for message in _problems(pane))
         await replace_field(pilot, "right", "2")
-        assert _values(pane)["C"] == str(A * 2)
-        assert _values(pane)["c"] == str(np.multiply(A.numpy(), 2))
+        assert _values(pane)["C"] == pane_text(A * 2)
+        assert _values(pane)["c"] == pane_text(np.multiply(A.numpy(), 2))
         assert not _problems(pane)
 
 

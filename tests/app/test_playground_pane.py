@@ -7,6 +7,7 @@ from textual.widgets import Select, Static
 
 from engine.snippets import SNIPPETS
 from tests.conftest import SIZE, settle
+from tests.printing import pane_text
 from tui.widgets.blocks import FixList, ProblemBlock, ValueBlock
 from tui.widgets.playground import PlaygroundPane
 
@@ -57,9 +58,9 @@ async def test_typing_a_snippet_shows_each_statements_value(app) -> None:
         assert pane.editor.text == "a = torch.ones(2, 3)\nb = a * 4\nb.sum()"
         a = torch.ones(2, 3)
         assert _values(pane) == [
-            ("line 1: a  shape (2, 3)  torch.float32", str(a)),
-            ("line 2: b  shape (2, 3)  torch.float32", str(a * 4)),
-            ("line 3: b.sum()  shape ()  torch.float32", str((a * 4).sum())),
+            ("line 1: a  shape (2, 3)  torch.float32", pane_text(a)),
+            ("line 2: b  shape (2, 3)  torch.float32", pane_text(a * 4)),
+            ("line 3: b.sum()  shape ()  torch.float32", pane_text((a * 4).sum())),
         ]
 
 
@@ -82,7 +83,7 @@ async def test_a_failing_matmul_shows_the_error_and_a_fix_makes_it_run(app) -> N
         assert app.focused is pane.editor
         title, text = _values(pane)[-1]
         assert title.startswith("line 3: y") and "shape (1, 1)" in title
-        assert text == str(torch.ones(1, 10) @ torch.ones(10, 1))
+        assert text == pane_text(torch.ones(1, 10) @ torch.ones(10, 1))
         # The fix was an edit in the editor: ctrl+z brings the failing line back.
         await pilot.press("ctrl+z")
         await settle(pilot)
@@ -113,7 +114,7 @@ async def test_code_that_does_not_parse_yet_keeps_the_last_results_dimmed(app) -
         await pilot.press(*_keys(" + 1)"))
         await settle(pilot)
         assert not pane.results.has_class("-stale")
-        assert _values(pane)[-1][1] == str(torch.zeros(2) + 1)
+        assert _values(pane)[-1][1] == pane_text(torch.zeros(2) + 1)
 
 
 async def test_a_starter_snippet_is_picked_with_the_keyboard_and_undone(app) -> None:
@@ -129,7 +130,7 @@ async def test_a_starter_snippet_is_picked_with_the_keyboard_and_undone(app) -> 
         assert pane.editor.text == snippet.code
         x = torch.tensor(2.0, requires_grad=True)
         (x**3).backward()
-        assert _values(pane)[-1] == ("line 4: x.grad  shape ()  torch.float32", str(x.grad))
+        assert _values(pane)[-1] == ("line 4: x.grad  shape ()  torch.float32", pane_text(x.grad))
         pane.editor.focus()
         await pilot.press("ctrl+z")
         await settle(pilot)

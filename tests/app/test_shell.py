@@ -8,6 +8,7 @@ from textual.widgets import ContentSwitcher, OptionList, Static
 
 from engine import LESSONS
 from tests.conftest import SIZE, replace_field, settle
+from tests.printing import pane_text
 from tui.screens.help import HelpScreen
 from tui.widgets.blocks import ValueBlock
 from tui.widgets.lesson_list import LessonList
@@ -38,8 +39,8 @@ async def test_lesson_one_shows_torch_beside_numpy(app) -> None:
         shown = _shown_values(app.current_pane)
         torch.manual_seed(0)
         np.random.seed(0)
-        assert _text(shown["torch"]) == str(torch.randn(3, 3))
-        assert _text(shown["NumPy"]) == str(np.random.randn(3, 3))
+        assert _text(shown["torch"]) == pane_text(torch.randn(3, 3))
+        assert _text(shown["NumPy"]) == pane_text(np.random.randn(3, 3))
 
 
 async def test_typing_a_shape_shows_a_tensor_of_that_shape(app) -> None:
@@ -49,7 +50,7 @@ async def test_typing_a_shape_shows_a_tensor_of_that_shape(app) -> None:
         await replace_field(pilot, "shape", "2,5")
         shown = _shown_values(app.current_pane)
         torch.manual_seed(0)
-        assert _text(shown["torch"]) == str(torch.randn(2, 5))
+        assert _text(shown["torch"]) == pane_text(torch.randn(2, 5))
         assert "shape (2, 5)" in str(shown["torch"].query_one(".value-title", Static).content)
 
 
@@ -78,7 +79,7 @@ async def test_changing_the_function_recomputes(app) -> None:
         select.focus()
         await pilot.press("enter", "down", "down", "enter")  # randn -> rand -> zeros
         await settle(pilot)
-        assert _text(_shown_values(pane)["torch"]) == str(torch.zeros(3, 3))
+        assert _text(_shown_values(pane)["torch"]) == pane_text(torch.zeros(3, 3))
 
 
 async def test_keys_pick_lessons_and_escape_returns_to_the_sidebar(app) -> None:

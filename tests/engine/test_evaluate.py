@@ -8,6 +8,8 @@ import torch
 from torch import nn
 
 from engine.evaluation import Evaluation, Output, evaluate
+from engine.printing import DISPLAY_WIDTH
+from tests.printing import pane_text
 
 LESSON5 = """\
 import torch
@@ -69,8 +71,8 @@ def test_lesson5_runs_up_to_the_mismatch_and_reports_torchs_own_message() -> Non
 
     assert not evaluation.ok
     assert [o.name for o in evaluation.outputs] == ["inputs", "w1", "b1"]
-    assert outputs_named(evaluation, "w1")[0].text == str(w1)
-    assert outputs_named(evaluation, "b1")[0].text == str(b1)
+    assert outputs_named(evaluation, "w1")[0].text == pane_text(w1)
+    assert outputs_named(evaluation, "b1")[0].text == pane_text(b1)
     assert evaluation.error.message == str(raised.value)
     assert evaluation.error.message == "mat1 and mat2 shapes cannot be multiplied (1x10 and 1x10)"
     assert evaluation.error.kind == "RuntimeError"
@@ -94,7 +96,7 @@ def test_lesson4_gradients_of_x_x2_x3_at_two() -> None:
     for power in (1, 2, 3):
         x = torch.tensor(2.0, requires_grad=True)
         (x**power).backward()
-        grads.append(str(x.grad))
+        grads.append(pane_text(x.grad))
     source = "\n".join(
         f"x{p} = torch.tensor(2.0, requires_grad=True)\nz{p} = x{p} ** {p}\nz{p}.backward()\nx{p}.grad"
         for p in (1, 2, 3)
@@ -117,11 +119,11 @@ def test_lesson2_products_agree_with_numpy_and_torch() -> None:
     evaluation = evaluate(source)
     assert evaluation.ok
     shown = [o.text for o in evaluation.outputs if o.name is None]
-    assert shown[:3] == [str(np.dot(a, b))] * 3
-    assert shown[3:6] == [str(torch.mm(torch.tensor(a), torch.tensor(b)))] * 3
-    assert shown[6] == str(torch.tensor(a) * 2)
-    assert shown[7] == str(np.multiply(a, 2))
-    assert shown[8] == str(a * a)
+    assert shown[:3] == [pane_text(np.dot(a, b))] * 3
+    assert shown[3:6] == [pane_text(torch.mm(torch.tensor(a), torch.tensor(b)))] * 3
+    assert shown[6] == pane_text(torch.tensor(a) * 2)
+    assert shown[7] == pane_text(np.multiply(a, 2))
+    assert shown[8] == pane_text(a * a)
     assert "[[12 18]\n [30 45]\n [48 72]]" == shown[0]
 
 
@@ -193,13 +195,13 @@ def test_lesson3_from_numpy_shares_memory_both_ways_and_tensor_copies() -> None:
     c = torch.tensor(a)
     a[0, 0] = 99.0
     shown = [o.text for o in evaluation.outputs if o.name is None]
-    assert shown[0] == str(t)
-    assert shown[1] == str(c)
+    assert shown[0] == pane_text(t)
+    assert shown[1] == pane_text(c)
     t[1, 1] = -1.0
-    assert shown[2] == str(a)
+    assert shown[2] == pane_text(a)
     assert shown[3] == "torch.float64"
     assignment = [o for o in evaluation.outputs if o.line == 4][0]
-    assert assignment.name == "a" and assignment.text == str(np.array([[99.0, 1.0], [1.0, 1.0]]))
+    assert assignment.name == "a" and assignment.text == pane_text(np.array([[99.0, 1.0], [1.0, 1.0]]))
 
 
 def test_lesson3_numpy_on_a_tensor_that_requires_grad() -> None:
@@ -229,8 +231,8 @@ def test_lesson6_network_class_counts_850_parameters() -> None:
     net = Net()
     x = torch.randn(1, 10)
     printed = [o for o in evaluation.outputs if o.kind == "text"]
-    assert printed[0].text == str(net)
-    assert outputs_named(evaluation, "y")[0].text == str(net(x))
+    assert printed[0].text == pane_text(net)
+    assert outputs_named(evaluation, "y")[0].text == pane_text(net(x))
     count, shape = evaluation.outputs[-2:]
     assert count.text == "850"
     assert shape.text == "torch.Size([20, 10])"
@@ -250,7 +252,7 @@ def test_print_records_text_and_writes_nothing(capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().out == ""
     printed = [o for o in evaluation.outputs if o.kind == "text"]
     assert [(o.line, o.text, o.name) for o in printed] == [
-        (2, "x is: " + str(torch.ones(2)), None),
+        (2, "x is: " + pane_text(torch.ones(2)), None),
         (4, "0", None),
         (4, "1", None),
     ]
@@ -269,7 +271,18 @@ def test_same_source_same_output_and_seed_changes_it() -> None:
     assert [o.text for o in first.outputs] == [o.text for o in again.outputs]
     assert first.outputs[0].text != other.outputs[0].text
     torch.manual_seed(1)
-    assert other.outputs[0].text == str(torch.randn(3))
+    assert other.outputs[0].text == pane_text(torch.randn(3))
+
+
+def test_values_print_for_the_pane_width_and_the_libraries_widths_come_back() -> None:
+    torch_width, numpy_width = torch._tensor_str.PRINT_OPTS.linewidth, np.get_printoptions()["linewidth"]
+    evaluation = evaluate("x = torch.randn(1, 10)\na = np.random.randn(2, 10)\nprint(x)\nx @ x")
+    x, a, printed = (o.text for o in evaluation.outputs)
+    assert printed == x and len(x.splitlines()) == 2 and len(a.splitlines()) == 6
+    assert all(len(line) <= DISPLAY_WIDTH for line in (x + "\n" + a).splitlines())
+    assert evaluation.error is not None  # the widths come back after a failure too
+    assert torch._tensor_str.PRINT_OPTS.linewidth == torch_width
+    assert np.get_printoptions()["linewidth"] == numpy_width
 
 
 def test_global_random_state_is_restored() -> None:
@@ -356,5 +369,5 @@ def test_min_max_sorted_compare_single_numbers_and_scalar_tensors() -> None:
         "max(torch.tensor(1.0), torch.tensor(3.0))\nsorted([torch.tensor(2.0), torch.tensor(1.0)])"
     )
     assert [o.text for o in evaluation.outputs] == [
-        "3", "3", "[3, 2, 1]", "0", str(torch.tensor(3.0)), str([torch.tensor(1.0), torch.tensor(2.0)]),
+        "3", "3", "[3, 2, 1]", "0", pane_text(torch.tensor(3.0)), pane_text([torch.tensor(1.0), torch.tensor(2.0)]),
     ]

@@ -19,6 +19,7 @@ import pytest
 from engine import LESSONS, InputError, Lesson, lesson_by_id
 from engine.blocks import Block, Code, Columns, LessonResult, ProblemView, Value
 from engine.evaluation import evaluate
+from engine.printing import DISPLAY_WIDTH
 from engine.export import export_result, export_script, playground_code, save_script, script_directory, shown_source
 from engine.snippets import SNIPPETS
 
@@ -163,6 +164,8 @@ REPL_CASES = [
     "m = torch.tensor(\n    [[1, 2],\n     [3, 4]]\n)\nm @ m\n",
     "import torch\nimport numpy as np\nt = torch.randn(2)\nn = np.random.rand(2)\n",
     "import numpy\nb = numpy.zeros(2)\na = np.random.rand(2)\n",
+    "import torch\nx = torch.randn(1, 10)\nprint(x)\nprint([np.ones(30)])\n",  # rows broken for the pane
+    "w = nn.Linear(12, 2).weight\na = np.random.randn(2, 10)\n",
 ]
 
 
@@ -188,6 +191,17 @@ def test_seeds_appear_only_when_the_numbers_depend_on_them() -> None:
     assert "np.random.seed(0)" in numpy_only and "manual_seed" not in numpy_only
     seeded = export_script("torch.manual_seed(5)\nx = torch.randn(2)\n")
     assert seeded.count("manual_seed") == 1
+
+
+def test_print_width_is_set_only_for_the_libraries_whose_values_are_printed() -> None:
+    width = f"set_printoptions(linewidth={DISPLAY_WIDTH})"
+    assert width not in export_script("n = 3 + 4\n")
+    assert width not in export_script("n = np.ones(3).sum()\nt = torch.ones(2).sum().item()\n")
+    torch_only = export_script("x = torch.ones(3)\n")
+    assert "import torch\n\n# Print as tensor-tutor shows it" in torch_only
+    assert f"torch.{width}" in torch_only and f"np.{width}" not in torch_only
+    numpy_only = export_script("a = np.ones(3)\n")
+    assert f"np.{width}" in numpy_only and f"torch.{width}" not in numpy_only
 
 
 def test_a_failing_statement_ends_the_script_with_the_same_error(tmp_path) -> None:

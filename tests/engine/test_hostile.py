@@ -12,6 +12,7 @@ import torch
 
 from engine.evaluation import Evaluation, evaluate
 from engine.limits import MAX_ELEMENTS, MAX_SECONDS
+from tests.printing import pane_text
 
 ALLOWED_WORDS = "tensor-tutor runs a safe subset of PyTorch and NumPy (torch.*, np.*, tensor methods)"
 
@@ -115,7 +116,7 @@ def test_allowed_imports_are_no_ops() -> None:
         "from torch import nn\nF.relu(torch.tensor([-1.0, 2.0]))"
     )
     assert evaluation.ok
-    assert evaluation.outputs[-1].text == str(torch.relu(torch.tensor([-1.0, 2.0])))
+    assert evaluation.outputs[-1].text == pane_text(torch.relu(torch.tensor([-1.0, 2.0])))
 
 
 def test_file_system_is_untouched(tmp_path: Path) -> None:

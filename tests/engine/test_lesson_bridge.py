@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from engine import InputError, lesson_by_id
 from engine.blocks import Code, Columns, Fact, ProblemView, Value
 from tests.plain_python import run_plain
+from tests.printing import pane_text
 
 LESSON = lesson_by_id("numpy")
 
@@ -38,10 +39,10 @@ def test_from_numpy_and_tensor_keep_the_dtype() -> None:
     shown = _values(result)
     a = np.array([1.0, 2.0, 3.0])
     assert shown["a"].text == str(a) and shown["a"].dtype == "float64"
-    assert shown["t"].text == str(torch.from_numpy(a))
+    assert shown["t"].text == pane_text(torch.from_numpy(a))
     assert shown["t"].dtype == str(torch.from_numpy(a).dtype) == "torch.float64"
-    assert shown["c"].text == str(torch.tensor(a)) and shown["c"].dtype == "torch.float64"
-    assert shown["n"].text == str(torch.from_numpy(a).numpy())
+    assert shown["c"].text == pane_text(torch.tensor(a)) and shown["c"].dtype == "torch.float64"
+    assert shown["n"].text == pane_text(torch.from_numpy(a).numpy())
     assert shown["np.shares_memory(n, a)"].text == "True"
     assert "float64" in _facts(result)
     assert "ctrl+n" in result.blocks[-1].text
@@ -61,9 +62,9 @@ def test_a_write_into_the_array_shows_in_the_shared_tensor_but_not_in_the_copy()
     t, c = torch.from_numpy(a), torch.tensor(a)
     a[0] = 99
     shown = _values(result)
-    assert shown["a"].text == str(a)
-    assert shown["t"].text == str(t) and t[0].item() == 99
-    assert shown["c"].text == str(c) and c[0].item() == 1
+    assert shown["a"].text == pane_text(a)
+    assert shown["t"].text == pane_text(t) and t[0].item() == 99
+    assert shown["c"].text == pane_text(c) and c[0].item() == 1
     assert "a[0] = 99" in result.source
     assert "t changed with a" in _facts(result)
 
@@ -80,7 +81,7 @@ def test_a_2d_array_is_written_at_its_first_element() -> None:
     t = torch.from_numpy(a)
     a[0, 0] = 7
     assert "a[0, 0] = 7" in result.source
-    assert _values(result)["t"].text == str(t)
+    assert _values(result)["t"].text == pane_text(t)
 
 
 def test_numpy_on_a_tensor_that_requires_grad_and_its_fix() -> None:
@@ -96,7 +97,7 @@ def test_numpy_on_a_tensor_that_requires_grad_and_its_fix() -> None:
         assert fix.values == {"back": "w.detach().numpy()"}
     fixed = LESSON.compute({"back": "w.detach().numpy()"})
     assert not [b for b in fixed.blocks if isinstance(b, ProblemView)]
-    assert _values(fixed)["n"].text == str(w.detach().numpy())
+    assert _values(fixed)["n"].text == pane_text(w.detach().numpy())
 
 
 def test_an_impossible_write_shows_numpys_error() -> None:

@@ -14,6 +14,7 @@ from engine.blocks import Code, Columns, Fact, ProblemView, Prose, Table, Value
 from engine.evaluation import Fix, Problem
 from engine.lessons.layer import FIXES, fix_choices, parse
 from tests.plain_python import run_plain
+from tests.printing import pane_text
 
 LESSON = lesson_by_id("layer")
 MEMORY = {"reshape": "no copy", "view": "no copy", "resize_": "w1 is now (10, 1)", "transpose": "no copy"}
@@ -65,7 +66,7 @@ def test_the_defaults_fail_as_in_the_tutorial() -> None:
     assert any("torch.mm(inputs, w1) and inputs @ w1 refuse with the same words" in b.text
                for b in result.blocks if isinstance(b, Fact))
     shown = _values(result)
-    assert shown["inputs"].text == str(inputs) and shown["w1"].text == str(w1)
+    assert shown["inputs"].text == pane_text(inputs) and shown["w1"].text == pane_text(w1)
     assert "y" not in shown
 
 
@@ -88,9 +89,9 @@ def test_picking_a_fix_shows_z_the_bias_and_y(fix: str) -> None:
     z = torch.matmul(inputs, w) + b1
     shown = _values(result)
     assert not any(isinstance(b, ProblemView) for b in result.blocks)
-    assert shown["z"].text == str(z) == "tensor([[-0.8331]])"
-    assert shown["b1"].text == str(b1) == "tensor([[1.7792]])"
-    assert shown["y"].text == str(torch.sigmoid(z)) == "tensor([[0.3030]])"
+    assert shown["z"].text == pane_text(z) == "tensor([[-0.8331]])"
+    assert shown["b1"].text == pane_text(b1) == "tensor([[1.7792]])"
+    assert shown["y"].text == pane_text(torch.sigmoid(z)) == "tensor([[0.3030]])"
     if fix == "resize_":
         assert shown["w1.shape"].text == "torch.Size([10, 1])"
 
@@ -139,7 +140,7 @@ def test_other_seeds_and_shapes_follow_torch() -> None:
     result = LESSON.compute({"seed": "3", "inputs": "2,6", "weight": "3,4", "bias": "1,2", "fix": "view"})
     torch.manual_seed(3)
     inputs, w1, b1 = torch.randn((2, 6)), torch.randn((3, 4)), torch.randn((1, 2))
-    assert _values(result)["y"].text == str(torch.sigmoid(torch.matmul(inputs, w1.view(6, 2)) + b1))
+    assert _values(result)["y"].text == pane_text(torch.sigmoid(torch.matmul(inputs, w1.view(6, 2)) + b1))
 
 
 def test_the_doctors_fixes_become_fix_field_choices() -> None:

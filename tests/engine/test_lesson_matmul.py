@@ -13,6 +13,7 @@ from engine.blocks import Code, Columns, Fact, ProblemView, Prose, Value
 from engine.evaluation import Fix
 from engine.lessons.matmul import fix_values
 from tests.plain_python import run_plain
+from tests.printing import pane_text
 
 LESSON = lesson_by_id("matmul")
 A = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
@@ -50,9 +51,9 @@ def test_defaults_are_the_tutorials_product_in_both_libraries() -> None:
     shown = _values(result)
     expected = torch.matmul(torch.tensor(A), torch.tensor(B))
     assert expected.tolist() == [[12, 18], [30, 45], [48, 72]]
-    assert shown["C"].text == str(expected)
+    assert shown["C"].text == pane_text(expected)
     assert shown["C"].shape == (3, 2) and shown["C"].dtype == "torch.int64"
-    assert shown["c"].text == str(np.matmul(np.array(A), np.array(B)))
+    assert shown["c"].text == pane_text(np.matmul(np.array(A), np.array(B)))
     assert "agree" in _facts(result)
     assert not _problems(result)
 
@@ -68,8 +69,8 @@ def test_defaults_are_the_tutorials_product_in_both_libraries() -> None:
 def test_every_product_gives_the_same_numbers(op, torch_call, numpy_call) -> None:
     result = LESSON.compute({"op": op})
     shown = _values(result)
-    assert shown["C"].text == str(torch_call(torch.tensor(A), torch.tensor(B)))
-    assert shown["c"].text == str(numpy_call(np.array(A), np.array(B)))
+    assert shown["C"].text == pane_text(torch_call(torch.tensor(A), torch.tensor(B)))
+    assert shown["c"].text == pane_text(numpy_call(np.array(A), np.array(B)))
     code = "".join(b.source for b in result.blocks if isinstance(b, Code))
     twin = {"matmul": "np.matmul(a, b)", "mm": "np.dot(a, b)", "@": "a @ b"}[op]
     assert twin in code
@@ -124,8 +125,8 @@ def test_a_batch_broadcasts_with_matmul() -> None:
     batch = torch.stack([torch.tensor(A), torch.tensor(A)])
     expected = torch.matmul(batch, torch.tensor(B))
     assert expected.shape == (2, 3, 2)
-    assert shown["C"].text == str(expected) and shown["C"].shape == (2, 3, 2)
-    assert shown["c"].text == str(np.matmul(np.stack([np.array(A)] * 2), np.array(B)))
+    assert shown["C"].text == pane_text(expected) and shown["C"].shape == (2, 3, 2)
+    assert shown["c"].text == pane_text(np.matmul(np.stack([np.array(A)] * 2), np.array(B)))
     assert "torch.mm takes only 2-D" in _facts(result)
 
 
@@ -140,18 +141,18 @@ def test_mm_refuses_a_batch_and_bmm_wants_both_sides_batched() -> None:
     assert f"{bmm.kind}: {bmm.message}" == _error(lambda: torch.bmm(batch, torch.tensor(B)))
     batched = LESSON.compute({"batch": "2", "op": "bmm", "right": "torch.stack([B, B])"})
     expected = torch.bmm(batch, torch.stack([torch.tensor(B)] * 2))
-    assert _values(batched)["C"].text == str(expected)
-    assert _values(batched)["c"].text == str(expected.numpy())
+    assert _values(batched)["C"].text == pane_text(expected)
+    assert _values(batched)["c"].text == pane_text(expected.numpy())
 
 
 def test_scalar_and_element_wise_products() -> None:
     scalar = LESSON.compute({"op": "*", "right": "2"})
-    assert _values(scalar)["C"].text == str(torch.tensor(A) * 2)
-    assert _values(scalar)["c"].text == str(np.multiply(np.array(A), 2))
+    assert _values(scalar)["C"].text == pane_text(torch.tensor(A) * 2)
+    assert _values(scalar)["c"].text == pane_text(np.multiply(np.array(A), 2))
     assert "np.multiply(a, 2)" in scalar.source
     assert "broadcast" in _facts(scalar)
     square = LESSON.compute({"op": "*", "right": "A"})
-    assert _values(square)["C"].text == str(torch.tensor(A) * torch.tensor(A))
+    assert _values(square)["C"].text == pane_text(torch.tensor(A) * torch.tensor(A))
     clash = _problems(LESSON.compute({"op": "*"}))[0]
     assert clash.message == "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"
     assert f"{clash.kind}: {clash.message}" == _error(lambda: torch.tensor(A) * torch.tensor(B))
@@ -160,7 +161,7 @@ def test_scalar_and_element_wise_products() -> None:
 def test_float_literals_agree_in_value_but_not_in_dtype() -> None:
     result = LESSON.compute({"a": "[[0.5, 1.5]]", "b": "[[2.0], [4.0]]"})
     x, y = torch.tensor([[0.5, 1.5]]), torch.tensor([[2.0], [4.0]])
-    assert _values(result)["C"].text == str(torch.matmul(x, y)) and _values(result)["C"].dtype == "torch.float32"
+    assert _values(result)["C"].text == pane_text(torch.matmul(x, y)) and _values(result)["C"].dtype == "torch.float32"
     assert _values(result)["c"].dtype == str(np.matmul(x.double().numpy(), y.double().numpy()).dtype) == "float64"
     assert "agree" in _facts(result) and "float32" in _facts(result)
 
@@ -168,8 +169,8 @@ def test_float_literals_agree_in_value_but_not_in_dtype() -> None:
 def test_booleans_multiply_element_wise() -> None:
     result = LESSON.compute({"a": "[[True, False]]", "b": "[[True, True]]", "op": "*"})
     x, y = torch.tensor([[True, False]]), torch.tensor([[True, True]])
-    assert _values(result)["C"].text == str(x * y)
-    assert _values(result)["c"].text == str(np.multiply(x.numpy(), y.numpy()))
+    assert _values(result)["C"].text == pane_text(x * y)
+    assert _values(result)["c"].text == pane_text(np.multiply(x.numpy(), y.numpy()))
     assert "agree" in _facts(result)
 
 
@@ -177,8 +178,8 @@ def test_numpy_dot_and_matmul_part_ways_on_3d_input() -> None:
     result = LESSON.compute({"a": "2,3,4", "b": "2,4,5", "op": "@"})
     torch.manual_seed(0)
     x, y = torch.randint(0, 10, (2, 3, 4)), torch.randint(0, 10, (2, 4, 5))
-    assert _values(result)["C"].text == str(x @ y)
-    assert _values(result)["c"].text == str(x.numpy() @ y.numpy())
+    assert _values(result)["C"].text == pane_text(x @ y)
+    assert _values(result)["c"].text == pane_text(x.numpy() @ y.numpy())
     facts = _facts(result)
     assert f"np.dot(a, b) gives {tuple(np.dot(x.numpy(), y.numpy()).shape)}" in facts
     assert f"np.matmul(a, b) {tuple(np.matmul(x.numpy(), y.numpy()).shape)}" in facts
@@ -188,7 +189,7 @@ def test_numpy_dot_and_matmul_part_ways_on_3d_input() -> None:
 def test_operands_without_a_numpy_twin_still_run_in_torch() -> None:
     result = LESSON.compute({"batch": "2", "op": "bmm", "right": "B.expand(2, 3, 2)"})
     batch = torch.stack([torch.tensor(A), torch.tensor(A)])
-    assert _values(result)["C"].text == str(torch.bmm(batch, torch.tensor(B).expand(2, 3, 2)))
+    assert _values(result)["C"].text == pane_text(torch.bmm(batch, torch.tensor(B).expand(2, 3, 2)))
     assert "c" not in _values(result)
     assert "no plain twin for .expand()" in _facts(result)
 
@@ -271,8 +272,8 @@ def test_random_inputs_are_the_same_numbers_on_both_sides() -> None:
     result = LESSON.compute({"a": "2x4", "b": "4, 3"})
     torch.manual_seed(0)
     x, y = torch.randint(0, 10, (2, 4)), torch.randint(0, 10, (4, 3))
-    assert _values(result)["C"].text == str(torch.matmul(x, y))
-    assert _values(result)["c"].text == str(np.matmul(x.numpy(), y.numpy()))
+    assert _values(result)["C"].text == pane_text(torch.matmul(x, y))
+    assert _values(result)["c"].text == pane_text(np.matmul(x.numpy(), y.numpy()))
     assert "torch.manual_seed(0)" in result.source
 
 

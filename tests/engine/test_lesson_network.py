@@ -14,6 +14,8 @@ from torch import nn
 
 from engine import InputError, lesson_by_id
 from engine.blocks import Code, Fact, ProblemView, Table, Value
+from engine.printing import DISPLAY_WIDTH
+from tests.printing import pane_text
 
 LESSON = lesson_by_id("network")
 COUNT = "sum(p.numel() for p in net.parameters())"
@@ -58,7 +60,7 @@ def _facts(result) -> str:
 def test_by_hand_each_layer_is_matmul_of_the_transpose() -> None:
     shown = _values(LESSON.compute({}))
     for i, h in enumerate(_by_hand(), 1):
-        assert shown[f"h{i}"].text == str(h) and shown[f"h{i}"].shape == tuple(h.shape)
+        assert shown[f"h{i}"].text == pane_text(h) and shown[f"h{i}"].shape == tuple(h.shape)
 
 
 def test_the_module_has_850_parameters_and_transposed_weights() -> None:
@@ -70,7 +72,7 @@ def test_the_module_has_850_parameters_and_transposed_weights() -> None:
     y = inputs
     for layer in layers:
         y = layer(y)
-    assert shown["net(inputs)"].text == str(y)
+    assert shown["net(inputs)"].text == pane_text(y)
     assert "Net(\n  (fc1): Linear(in_features=10, out_features=20, bias=True)" in shown["print(net)"].text
     assert _table(result) == [
         ("fc1", "(20, 10)", "(20,)", "220"),
@@ -97,7 +99,7 @@ def test_an_activation_breaks_the_single_matrix(activation: str) -> None:
     result = LESSON.compute({"activation": activation})
     h = _by_hand(activation=getattr(torch, activation))
     shown = _values(result)
-    assert shown["h3"].text == str(h[-1])
+    assert shown["h3"].text == pane_text(h[-1])
     assert shown["torch.allclose(one, h3, rtol=1e-4, atol=1e-4)"].text == "False"
     assert f"With {activation} between the layers the stack is no longer one linear map" in _facts(result)
     assert f"x = torch.{activation}(self.fc1(x))" in result.source and "x = self.fc3(x)\n" in result.source
@@ -151,13 +153,17 @@ def test_editing_the_layers_changes_the_table_and_the_count() -> None:
 
 
 def _plain(source: str, keys: list[str]) -> tuple[str, dict[str, str]]:
-    """Run ``source`` as a plain Python script; what it printed, and ``str`` of each key expression after."""
+    """Run ``source`` as a plain Python script; what it printed, and ``str`` of each key expression after.
+
+    The script prints for the pane's width, as an exported script does.
+    """
     mark = "--- values ---"
     script = "\n".join(
         [
             "import json",
             "import torch",
             "import torch.nn as nn",
+            f"torch.set_printoptions(linewidth={DISPLAY_WIDTH})",
             source,
             f"print({mark!r})",
             "print(json.dumps({" + ", ".join(f"{k!r}: str({k})" for k in keys) + "}))",

@@ -11,6 +11,7 @@ import torch
 
 from engine import InputError, lesson_by_id
 from engine.blocks import Code, Columns, Fact, Value
+from tests.printing import pane_text
 
 LESSON = lesson_by_id("tensors")
 
@@ -31,9 +32,9 @@ def test_random_tensors_match_the_libraries(function: str, shape: tuple[int, ...
     expected_t = getattr(torch, function)(*shape)
     np.random.seed(seed)
     expected_a = getattr(np.random, function)(*shape)
-    assert shown["torch"].text == str(expected_t)
+    assert shown["torch"].text == pane_text(expected_t)
     assert shown["torch"].shape == shape and shown["torch"].dtype == "torch.float32"
-    assert shown["NumPy"].text == str(expected_a)
+    assert shown["NumPy"].text == pane_text(expected_a)
     assert shown["NumPy"].dtype == "float64"
 
 
@@ -41,8 +42,8 @@ def test_random_tensors_match_the_libraries(function: str, shape: tuple[int, ...
 def test_filled_tensors_and_numpys_tuple_rule(function: str) -> None:
     result = LESSON.compute({"shape": "2,3", "function": function})
     shown = _values(result)
-    assert shown["torch"].text == str(getattr(torch, function)(2, 3))
-    assert shown["NumPy"].text == str(getattr(np, function)((2, 3)))
+    assert shown["torch"].text == pane_text(getattr(torch, function)(2, 3))
+    assert shown["NumPy"].text == pane_text(getattr(np, function)((2, 3)))
     with pytest.raises(TypeError) as numpy_error:
         getattr(np, function)(2, 3)
     warning = " ".join(b.text for b in result.blocks if isinstance(b, Fact))
@@ -53,8 +54,8 @@ def test_filled_tensors_and_numpys_tuple_rule(function: str) -> None:
 def test_eye_is_float32_and_identity_float64() -> None:
     result = LESSON.compute({"shape": "3", "function": "eye"})
     shown = _values(result)
-    assert shown["torch"].text == str(torch.eye(3)) and shown["torch"].dtype == "torch.float32"
-    assert shown["NumPy"].text == str(np.identity(3)) and shown["NumPy"].dtype == "float64"
+    assert shown["torch"].text == pane_text(torch.eye(3)) and shown["torch"].dtype == "torch.float32"
+    assert shown["NumPy"].text == pane_text(np.identity(3)) and shown["NumPy"].dtype == "float64"
     code = next(b for b in result.blocks if isinstance(b, Code)).source
     assert "np.identity(3)" in code and "torch.eye(3)" in code
     facts = " ".join(b.text for b in result.blocks if isinstance(b, Fact))
@@ -64,8 +65,8 @@ def test_eye_is_float32_and_identity_float64() -> None:
 def test_non_square_eye_uses_numpys_eye() -> None:
     result = LESSON.compute({"shape": "2,4", "function": "eye", "dtype": "float64"})
     shown = _values(result)
-    assert shown["torch"].text == str(torch.eye(2, 4, dtype=torch.float64))
-    assert shown["NumPy"].text == str(np.eye(2, 4))
+    assert shown["torch"].text == pane_text(torch.eye(2, 4, dtype=torch.float64))
+    assert shown["NumPy"].text == pane_text(np.eye(2, 4))
 
 
 def test_dtype_is_applied_to_both() -> None:

@@ -12,6 +12,7 @@ from engine.blocks import Fact, ProblemView, Prose, Value
 from engine.evaluation import evaluate
 from engine.lessons.playground import MAX_SHOWN
 from engine.snippets import SNIPPETS
+from tests.printing import pane_text
 
 PLAYGROUND = lesson_by_id("playground")
 
@@ -31,7 +32,7 @@ def test_each_statement_shows_its_value_as_torch_prints_it() -> None:
     shown = _values(result)
     assert [v.title for v in shown] == ["line 1: x", "line 2: x.T @ x", "line 3: x.sum().item()"]
     assert shown[0].text == str(x) and shown[0].shape == (2, 3) and shown[0].dtype == "torch.float32"
-    assert shown[1].text == str(x.T @ x) and shown[1].shape == (3, 3)
+    assert shown[1].text == pane_text(x.T @ x) and shown[1].shape == (3, 3)
     assert shown[2].text == str(x.sum().item())
     assert result.source == "x = torch.randn(2, 3)\nx.T @ x\nx.sum().item()\n"
 
