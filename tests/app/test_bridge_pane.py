@@ -4,58 +4,30 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from tests.conftest import SIZE, replace_field, settle
 from tests.plain_python import run_plain
 from tests.printing import pane_text
-from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock, ValueBlock
-
-
-def _values(pane) -> dict[str, str]:
-    shown = {}
-    for block in pane.query(ValueBlock):
-        title = str(block.query_one(".value-title", Static).content).split()[0]
-        shown[title] = str(block.query_one(".value-text", Static).content)
-    return shown
-
-
-def _problems(pane) -> list[str]:
-    return [str(b.query_one(".problem-message", Static).content) for b in pane.query(ProblemBlock)]
-
-
-def _code(pane) -> str:
-    return "".join(block.source for block in pane.query(CodeBlock))
-
-
-async def _open(pilot):
-    """Step into the lesson from the sidebar, as a learner does, and wait for its first result."""
-    await settle(pilot)
-    await pilot.press("3", "enter")
-    pane = pilot.app.current_pane
-    for _ in range(100):
-        await settle(pilot)
-        if pane.result is not None:
-            break
-    assert pane.result is not None
-    return pane
+from tests.screen import open_lesson, problem_messages, shown_code, shown_values
+from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock
 
 
 async def test_the_array_the_shared_tensor_and_the_copy(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "3")
         a = np.array([1.0, 2.0, 3.0])
-        shown = _values(pane)
+        shown = shown_values(pane)
         assert shown["a"] == pane_text(a)
         assert shown["t"] == pane_text(torch.from_numpy(a)) and "float64" in shown["t"]
         assert shown["c"] == pane_text(torch.tensor(a))
         assert shown["n"] == pane_text(torch.from_numpy(a).numpy())
-        assert shown["np.shares_memory(n,"] == "True"
+        assert shown["np.shares_memory(n, a)"] == "True"
 
 
 async def test_the_action_key_changes_a_and_the_shared_tensor_follows(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "3")
         assert app.focused is pane.form.row("values").editor  # typing goes to the field, ctrl+n still works
         for expected_write in (99, 100):
             await pilot.press("ctrl+n")
@@ -63,9 +35,9 @@ async def test_the_action_key_changes_a_and_the_shared_tensor_follows(app) -> No
             a = np.array([1.0, 2.0, 3.0])
             t, c = torch.from_numpy(a), torch.tensor(a)
             a[0] = expected_write
-            shown = _values(pane)
+            shown = shown_values(pane)
             assert pane.form.values()["write"] == str(expected_write)
-            assert f"a[0] = {expected_write}" in _code(pane)
+            assert f"a[0] = {expected_write}" in shown_code(pane)
             assert shown["a"] == pane_text(a) and shown["t"] == pane_text(t) and shown["c"] == pane_text(c)
             assert shown["t"] != shown["c"]
         (printed,) = run_plain(["".join(block.source for block in pane.query(CodeBlock))])
@@ -74,7 +46,7 @@ async def test_the_action_key_changes_a_and_the_shared_tensor_follows(app) -> No
 
 async def test_the_action_button_works_from_the_keyboard(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "3")
         button = pane.query_one("#action-change", Button)
         for _ in range(8):
             if app.focused is button:
@@ -84,12 +56,12 @@ async def test_the_action_button_works_from_the_keyboard(app) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert pane.form.values()["write"] == "99"
-        assert "a[0] = 99" in _code(pane)
+        assert "a[0] = 99" in shown_code(pane)
 
 
 async def test_a_typed_array_and_dtype(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "3")
         await replace_field(pilot, "values", "[[1,2],[3,4]]")
         select = pane.form.row("dtype").editor
         select.focus()
@@ -97,14 +69,14 @@ async def test_a_typed_array_and_dtype(app) -> None:
         await pilot.press("enter", "down", "down", "enter")  # default -> float64 -> float32
         await settle(pilot)
         a = np.array([[1, 2], [3, 4]], dtype=np.float32)
-        shown = _values(pane)
+        shown = shown_values(pane)
         assert shown["a"] == pane_text(a) and shown["t"] == pane_text(torch.from_numpy(a))
-        assert "dtype=np.float32" in _code(pane)
+        assert "dtype=np.float32" in shown_code(pane)
 
 
 async def test_numpy_on_a_tensor_that_requires_grad_and_applying_the_fix(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "3")
         select = pane.form.row("back").editor
         select.focus()
         await pilot.pause()
@@ -115,7 +87,7 @@ async def test_numpy_on_a_tensor_that_requires_grad_and_applying_the_fix(app) ->
             w.numpy()
         except RuntimeError as error:
             expected = str(error)
-        assert any(expected in message for message in _problems(pane))
+        assert any(expected in message for message in problem_messages(pane))
         fixes = pane.query_one(ProblemBlock).query_one(FixList)
         for _ in range(12):
             if app.focused is fixes:
@@ -126,6 +98,6 @@ async def test_numpy_on_a_tensor_that_requires_grad_and_applying_the_fix(app) ->
         await pilot.press("enter")
         await settle(pilot)
         assert pane.form.values()["back"] == "w.detach().numpy()"
-        assert "n = w.detach().numpy()" in _code(pane)
-        assert not _problems(pane)
-        assert _values(pane)["n"] == pane_text(w.detach().numpy())
+        assert "n = w.detach().numpy()" in shown_code(pane)
+        assert not problem_messages(pane)
+        assert shown_values(pane)["n"] == pane_text(w.detach().numpy())

@@ -10,19 +10,8 @@ from textual.widgets import Static
 
 from tests.conftest import SIZE, replace_field, settle
 from tests.printing import pane_text
-from tui.widgets.blocks import FixList, ProblemBlock, ProseBlock, TableBlock, ValueBlock
-
-
-def _values(pane) -> dict[str, str]:
-    shown = {}
-    for block in pane.query(ValueBlock):
-        title = str(block.query_one(".value-title", Static).content).split()[0]
-        shown[title] = str(block.query_one(".value-text", Static).content)
-    return shown
-
-
-def _problems(pane) -> list[str]:
-    return [str(b.query_one(".problem-message", Static).content) for b in pane.query(ProblemBlock)]
+from tests.screen import open_lesson, problem_messages, shown_values
+from tui.widgets.blocks import FixList, ProblemBlock, ProseBlock, TableBlock
 
 
 def _table(pane) -> str:
@@ -30,13 +19,6 @@ def _table(pane) -> str:
     console = Console(width=200, file=io.StringIO(), no_color=True)
     console.print(pane.query_one(TableBlock).content)
     return console.file.getvalue()
-
-
-async def _open(pilot):
-    await settle(pilot)
-    await pilot.press("5", "enter")
-    await settle(pilot)
-    return pilot.app.current_pane
 
 
 async def _apply_fix(pilot, pane, label: str) -> None:
@@ -64,13 +46,13 @@ async def _choose(pilot, pane, name: str, value: str) -> None:
 
 async def test_the_defaults_show_the_tutorials_error_and_bad_shapes_keep_it(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "5")
         assert app.focused is pane.form.row("seed").editor
-        (message,) = _problems(pane)
+        (message,) = problem_messages(pane)
         assert "mat1 and mat2 shapes cannot be multiplied (1x10 and 1x10)" in message
         explanation = str(pane.query_one(ProblemBlock).query_one(".problem-explanation", Static).content)
         assert "inputs has 10 columns but w1 has 1 row" in explanation
-        assert "y" not in _values(pane)
+        assert "y" not in shown_values(pane)
         table = _table(pane)
         for fix in ("w1.reshape(10, 1)", "w1.view(10, 1)", "w1.resize_(10, 1)", "w1.T"):
             assert fix in table
@@ -78,12 +60,12 @@ async def test_the_defaults_show_the_tutorials_error_and_bad_shapes_keep_it(app)
         for name, text, words in (("weight", "ten", "like inputs"), ("inputs", "1000000,2", "limit")):
             await replace_field(pilot, name, text)
             assert words in str(pane.form.row(name).query_one(".field-error", Static).content)
-            assert pane.results.has_class("-stale") and _problems(pane) == [message]
+            assert pane.results.has_class("-stale") and problem_messages(pane) == [message]
 
 
 async def test_picking_each_fix_shows_the_tutorials_answer(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "5")
         for label, fix in (
             ("w1.reshape(10, 1)", "reshape"),
             ("w1.view(10, 1)", "view"),
@@ -92,8 +74,8 @@ async def test_picking_each_fix_shows_the_tutorials_answer(app) -> None:
         ):
             await _apply_fix(pilot, pane, label)
             assert pane.form.values()["fix"] == fix
-            assert not _problems(pane)
-            shown = _values(pane)
+            assert not problem_messages(pane)
+            shown = shown_values(pane)
             assert shown["y"] == "tensor([[0.3030]])" and shown["z"] == "tensor([[-0.8331]])"
             assert shown["b1"] == "tensor([[1.7792]])"
             assert f"w = {label}" in pane.result.source
@@ -103,19 +85,19 @@ async def test_picking_each_fix_shows_the_tutorials_answer(app) -> None:
             if fix == "resize_":
                 assert shown["w1.shape"] == "torch.Size([10, 1])"
             await _choose(pilot, pane, "fix", "none")  # back to the error and its fix list
-            assert _problems(pane)
+            assert problem_messages(pane)
 
 
 async def test_a_non_contiguous_w1_makes_view_refuse(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "5")
         await _choose(pilot, pane, "memory", "non-contiguous")
-        assert "(1x10 and 2x5)" in _problems(pane)[0]
-        assert _values(pane)["w1.is_contiguous()"] == "False"
+        assert "(1x10 and 2x5)" in problem_messages(pane)[0]
+        assert shown_values(pane)["w1.is_contiguous()"] == "False"
         assert "view size is not compatible with input tensor's size and stride" in _table(pane)
         await _choose(pilot, pane, "fix", "view")
-        assert "view size is not compatible" in _problems(pane)[0]
+        assert "view size is not compatible" in problem_messages(pane)[0]
         await _apply_fix(pilot, pane, "w1.reshape(10, 1)")
         torch.manual_seed(7)
         inputs, w1, b1 = torch.randn((1, 10)), torch.randn((5, 2)).T, torch.randn((1, 1))
-        assert _values(pane)["y"] == pane_text(torch.sigmoid(inputs @ w1.reshape(10, 1) + b1))
+        assert shown_values(pane)["y"] == pane_text(torch.sigmoid(inputs @ w1.reshape(10, 1) + b1))

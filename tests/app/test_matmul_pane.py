@@ -9,40 +9,11 @@ from textual.widgets import Static
 from tests.conftest import SIZE, replace_field, settle
 from tests.plain_python import run_plain
 from tests.printing import pane_text
-from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock, ValueBlock
+from tests.screen import open_lesson, problem_messages, shown_code, shown_values
+from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock
 
 A = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
 B = torch.tensor([[2, 3], [2, 3], [2, 3]])
-
-
-def _values(pane) -> dict[str, str]:
-    """Each shown value's text by its title (C for torch, c for NumPy)."""
-    shown = {}
-    for block in pane.query(ValueBlock):
-        title = str(block.query_one(".value-title", Static).content).split()[0]
-        shown[title] = str(block.query_one(".value-text", Static).content)
-    return shown
-
-
-def _problems(pane) -> list[str]:
-    return [str(b.query_one(".problem-message", Static).content) for b in pane.query(ProblemBlock)]
-
-
-def _code(pane) -> str:
-    return "".join(block.source for block in pane.query(CodeBlock))
-
-
-async def _open(pilot):
-    """Step into the lesson from the sidebar, as a learner does, and wait for its first result."""
-    await settle(pilot)
-    await pilot.press("2", "enter")
-    pane = pilot.app.current_pane
-    for _ in range(100):
-        await settle(pilot)
-        if pane.result is not None:
-            break
-    assert pane.result is not None
-    return pane
 
 
 async def _choose(pilot, name: str, downs: int) -> None:
@@ -55,77 +26,77 @@ async def _choose(pilot, name: str, downs: int) -> None:
 
 async def test_the_tutorials_product_in_torch_and_numpy(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "2")
         assert app.focused is pane.form.row("a").editor
-        shown = _values(pane)
+        shown = shown_values(pane)
         assert shown["C"] == pane_text(torch.matmul(A, B))
         assert shown["c"] == pane_text(np.matmul(A.numpy(), B.numpy()))
-        assert "C = torch.matmul(A, B)" in _code(pane) and "c = np.matmul(a, b)" in _code(pane)
+        assert "C = torch.matmul(A, B)" in shown_code(pane) and "c = np.matmul(a, b)" in shown_code(pane)
         torch_run, numpy_run = run_plain([block.source for block in pane.query(CodeBlock)])
         assert torch_run.shown["C"] == shown["C"] and numpy_run.shown["c"] == shown["c"]
 
 
 async def test_editing_b_recomputes_both_sides(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "2")
         await replace_field(pilot, "b", "[[1,0],[0,1],[1,1]]")
         other = torch.tensor([[1, 0], [0, 1], [1, 1]])
-        assert _values(pane)["C"] == pane_text(A @ other)
-        assert _values(pane)["c"] == pane_text(A.numpy() @ other.numpy())
+        assert shown_values(pane)["C"] == pane_text(A @ other)
+        assert shown_values(pane)["c"] == pane_text(A.numpy() @ other.numpy())
 
 
 async def test_mm_and_numpys_dot_from_the_operation_list(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "2")
         await _choose(pilot, "op", 1)  # matmul -> mm
         assert pane.form.values()["op"] == "mm"
-        assert "C = torch.mm(A, B)" in _code(pane) and "c = np.dot(a, b)" in _code(pane)
-        assert _values(pane)["C"] == pane_text(torch.mm(A, B))
-        assert _values(pane)["c"] == pane_text(np.dot(A.numpy(), B.numpy()))
+        assert "C = torch.mm(A, B)" in shown_code(pane) and "c = np.dot(a, b)" in shown_code(pane)
+        assert shown_values(pane)["C"] == pane_text(torch.mm(A, B))
+        assert shown_values(pane)["c"] == pane_text(np.dot(A.numpy(), B.numpy()))
 
 
 async def test_a_batch_broadcasts_with_matmul_and_mm_refuses_it(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "2")
         pane.form.row("batch").editor.focus()
         await pilot.press("right", "right")
         await settle(pilot)
         assert pane.form.values()["batch"] == "2"
         batch = torch.stack([A, A])
-        assert _values(pane)["C"] == pane_text(torch.matmul(batch, B))
+        assert shown_values(pane)["C"] == pane_text(torch.matmul(batch, B))
         await _choose(pilot, "op", 1)  # mm
         try:
             torch.mm(batch, B)
         except RuntimeError as error:
             expected = str(error)
-        assert any(expected in message for message in _problems(pane))
-        assert "C" not in _values(pane)
-        assert _values(pane)["c"] == pane_text(np.dot(batch.numpy(), B.numpy()))
+        assert any(expected in message for message in problem_messages(pane))
+        assert "C" not in shown_values(pane)
+        assert shown_values(pane)["c"] == pane_text(np.dot(batch.numpy(), B.numpy()))
 
 
 async def test_the_scalar_and_the_broadcasting_error(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "2")
         await _choose(pilot, "op", 4)  # element-wise *
         try:
             A * B
         except RuntimeError as error:
             clash = str(error)
-        assert any(clash in message for message in _problems(pane))
+        assert any(clash in message for message in problem_messages(pane))
         await replace_field(pilot, "right", "2")
-        assert _values(pane)["C"] == pane_text(A * 2)
-        assert _values(pane)["c"] == pane_text(np.multiply(A.numpy(), 2))
-        assert not _problems(pane)
+        assert shown_values(pane)["C"] == pane_text(A * 2)
+        assert shown_values(pane)["c"] == pane_text(np.multiply(A.numpy(), 2))
+        assert not problem_messages(pane)
 
 
 async def test_swapping_shows_the_error_and_a_fix_brings_the_output_back(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "2")
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert pane.form.values()["left"] == "B" and pane.form.values()["right"] == "A"
-        assert "C = torch.matmul(B, A)" in _code(pane)
-        problems = _problems(pane)
+        assert "C = torch.matmul(B, A)" in shown_code(pane)
+        problems = problem_messages(pane)
         assert any("mat1 and mat2 shapes cannot be multiplied (3x2 and 3x3)" in m for m in problems)
         problem = pane.query(ProblemBlock).first()
         explanation = problem.query_one(".problem-explanation", Static).content
@@ -147,6 +118,6 @@ async def test_swapping_shows_the_error_and_a_fix_brings_the_output_back(app) ->
         await settle(pilot)
         values = pane.form.values()
         assert {k: values[k] for k in chosen.values} == dict(chosen.values)
-        assert not any("mat1 and mat2" in message for message in _problems(pane))
-        assert "C" in _values(pane)
-        assert values["left"] in _code(pane) and values["right"] in _code(pane)
+        assert not any("mat1 and mat2" in message for message in problem_messages(pane))
+        assert "C" in shown_values(pane)
+        assert values["left"] in shown_code(pane) and values["right"] in shown_code(pane)

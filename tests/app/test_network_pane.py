@@ -9,18 +9,11 @@ from rich.console import Console
 from textual.widgets import Static
 from torch import nn
 
+from tests.screen import open_lesson, problem_messages, shown_values
 from tests.conftest import SIZE, replace_field, settle
-from tui.widgets.blocks import FixList, ProblemBlock, TableBlock, ValueBlock
+from tui.widgets.blocks import FixList, TableBlock
 
 COUNT = "sum(p.numel() for p in net.parameters())"
-
-
-def _values(pane) -> dict[str, str]:
-    shown = {}
-    for block in pane.query(ValueBlock):
-        title = str(block.query_one(".value-title", Static).content).split("  ")[0]
-        shown[title] = str(block.query_one(".value-text", Static).content)
-    return shown
 
 
 def _table(pane) -> list[list[str]]:
@@ -32,33 +25,22 @@ def _table(pane) -> list[list[str]]:
     return [re.split(r"\s{2,}", line.strip()) for line in lines[2:]]
 
 
-def _problems(pane) -> list[str]:
-    return [str(b.query_one(".problem-message", Static).content) for b in pane.query(ProblemBlock)]
-
-
-async def _open(pilot):
-    await settle(pilot)
-    await pilot.press("6", "enter")
-    await settle(pilot)
-    return pilot.app.current_pane
-
-
 def _parameters(*sizes: int) -> int:
     return sum(p.numel() for a, b in zip(sizes, sizes[1:]) for p in nn.Linear(a, b).parameters())
 
 
 async def test_the_tutorials_network_and_its_layer_table(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "6")
         assert app.focused is pane.form.row("sizes").editor
-        assert not _problems(pane)
+        assert not problem_messages(pane)
         assert _table(pane) == [
             ["fc1", "(20, 10)", "(20,)", "220"],
             ["fc2", "(20, 20)", "(20,)", "420"],
             ["fc3", "(10, 20)", "(10,)", "210"],
             ["total", "850"],
         ]
-        shown = _values(pane)
+        shown = shown_values(pane)
         assert shown[COUNT] == str(_parameters(10, 20, 20, 10)) == "850"
         assert shown["net.fc1.weight.shape"] == "torch.Size([20, 10])"
         assert shown["torch.allclose(one, h3, rtol=1e-4, atol=1e-4)"] == "True"
@@ -66,14 +48,14 @@ async def test_the_tutorials_network_and_its_layer_table(app) -> None:
 
 async def test_editing_the_layers_changes_the_table_and_the_count(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "6")
         await replace_field(pilot, "sizes", "10, 5, 3")
         assert [row[0] for row in _table(pane)] == ["fc1", "fc2", "total"]
         assert _table(pane)[-1] == ["total", str(_parameters(10, 5, 3))]
-        assert _values(pane)[COUNT] == "73"
+        assert shown_values(pane)[COUNT] == "73"
         await replace_field(pilot, "sizes", "10, 30, 30, 30, 2")
         assert [row[0] for row in _table(pane)] == ["fc1", "fc2", "fc3", "fc4", "total"]
-        assert _values(pane)[COUNT] == str(_parameters(10, 30, 30, 30, 2))
+        assert shown_values(pane)[COUNT] == str(_parameters(10, 30, 30, 30, 2))
         await replace_field(pilot, "sizes", "10")
         error = pane.form.row("sizes").query_one(".field-error", Static)
         assert "at least two numbers" in str(error.content) and pane.results.has_class("-stale")
@@ -81,13 +63,13 @@ async def test_editing_the_layers_changes_the_table_and_the_count(app) -> None:
 
 async def test_a_wrong_input_size_keeps_the_table_and_offers_fixes(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open(pilot)
+        pane = await open_lesson(pilot, "6")
         await replace_field(pilot, "input", "11")
         rows = _table(pane)
         assert [row[0] for row in rows] == ["fc1", "fc2", "fc3", "total"]
         assert "✗ mat1 and mat2 shapes cannot be multiplied (1x11 and 10x20)" in " ".join(rows[0])
         assert "not reached" in " ".join(rows[1]) and "not reached" in " ".join(rows[2])
-        hand, module = _problems(pane)
+        hand, module = problem_messages(pane)
         assert "size mismatch, got input (20), mat (20x10), vec (11)" in hand
         assert "mat1 and mat2 shapes cannot be multiplied (1x11 and 10x20)" in module
         pane.form.rows()[-1].editor.focus()
@@ -96,4 +78,4 @@ async def test_a_wrong_input_size_keeps_the_table_and_offers_fixes(app) -> None:
         await pilot.press("enter")  # the first fix: give the network 10 features
         await settle(pilot)
         assert pane.form.values()["input"] == "10"
-        assert not _problems(pane) and _table(pane)[0][2] == "(20,)"
+        assert not problem_messages(pane) and _table(pane)[0][2] == "(20,)"

@@ -1,0 +1,40 @@
+"""Reading a lesson pane as a learner sees it, and stepping into a lesson, for Pilot tests."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from tests.conftest import settle
+from tui.widgets.blocks import CodeBlock, ProblemBlock, ValueBlock
+
+
+def shown_values(pane) -> dict[str, str]:
+    """Each value's text on screen, by its title (the caption after two spaces left out)."""
+    shown = {}
+    for block in pane.query(ValueBlock):
+        title = str(block.query_one(".value-title", Static).content).split("  ")[0]
+        shown[title] = str(block.query_one(".value-text", Static).content)
+    return shown
+
+
+def problem_messages(pane) -> list[str]:
+    """The error lines on screen."""
+    return [str(b.query_one(".problem-message", Static).content) for b in pane.query(ProblemBlock)]
+
+
+def shown_code(pane) -> str:
+    """All the code blocks on screen, in order."""
+    return "".join(block.source for block in pane.query(CodeBlock))
+
+
+async def open_lesson(pilot, key: str):
+    """Step into a lesson from the sidebar by its number key, and wait for its first result."""
+    await settle(pilot)
+    await pilot.press(key, "enter")
+    pane = pilot.app.current_pane
+    for _ in range(100):
+        await settle(pilot)
+        if pane.result is not None:
+            break
+    assert pane.result is not None
+    return pane
