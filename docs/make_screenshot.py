@@ -1,0 +1,35 @@
+"""Save the README's screenshot: lesson 5 at 80x24, as the app itself renders it.
+
+Run with ``.venv/bin/python docs/make_screenshot.py``; it writes docs/screenshot.svg.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+from tui.app import TensorTutorApp
+
+OUT = Path(__file__).with_name("screenshot.svg")
+
+
+async def main() -> None:
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp()  # a fresh start, not the saved place
+    app = TensorTutorApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        while app.torch_version is None:
+            await pilot.pause(0.1)
+        await pilot.press("5")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        app.current_pane.scroll_to(y=6, animate=False)
+        await pilot.pause(0.3)
+        app.save_screenshot(str(OUT))
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
