@@ -49,6 +49,8 @@ SIZE = (80, 24)
 RESULT_TIMEOUT = 10.0
 QUIET = 0.05
 """No refresh for this long after the result: the screen has settled."""
+MAX_MISSED = 3
+"""Edits without a result after which a lesson's timing stops (each waits RESULT_TIMEOUT)."""
 NO_DEBOUNCE = 0.001
 """The debounce while measuring without it: Textual's timers cannot be set to 0 (1 ms is left in the figures)."""
 
@@ -281,6 +283,8 @@ async def _time_edits(
             continue
         if sample is None:
             missed += 1
+            if missed >= MAX_MISSED:
+                break  # something keeps this lesson from settling: report it rather than wait on
         else:
             computed.append(sample[0])
             painted.append(sample[1])
@@ -354,6 +358,8 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
                 continue
             if sample is None:
                 times.missed += 1
+                if times.missed >= MAX_MISSED:
+                    break
             else:
                 times.key_to_screen.append(sample[1])
                 times.cpu.append(sample[2])
