@@ -181,7 +181,15 @@ class TensorTutorApp(App[None]):
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # Markdown is ~18 ms of imports: not before first paint
 
-        self.push_screen(HelpScreen(self._focused_help()))
+        self.push_screen(HelpScreen("\n\n".join(part for part in (self._focused_help(), self._lesson_keys()) if part)))
+
+    def _lesson_keys(self) -> str:
+        """The keys of the lesson on screen beyond the usual ones (a descent step, a swap ...)."""
+        lesson = self.current_pane.lesson
+        if not lesson.actions:
+            return ""
+        rows = "\n".join(f"| {action.key} | {action.description} |" for action in lesson.actions)
+        return f"## Keys in {lesson.title}\n\n| key | does |\n| --- | --- |\n{rows}"
 
     def action_show_code(self) -> None:
         """The lesson's code as a runnable script (c, or f2 from inside a text field)."""

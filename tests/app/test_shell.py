@@ -128,3 +128,12 @@ async def test_q_quits(app) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_help_lists_the_lessons_own_keys(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "f1")
+        text = " ".join(str(m._markdown) for m in app.screen.query("Markdown"))
+        actions = app.current_pane.lesson.actions
+        assert actions and all(action.key in text and action.description in text for action in actions)
