@@ -23,7 +23,12 @@ def _table(pane) -> str:
 
 async def _apply_fix(pilot, pane, label: str) -> None:
     """Tab from the last field to the fix list, move to ``label`` and press enter."""
+    for _ in range(50):  # the list the learner tabs to is on screen (slow machines take a while)
+        if any(fixes.display and fixes.option_count for fixes in pane.query(FixList)):
+            break
+        await pilot.pause(0.05)
     pane.form.row("activation").editor.focus()
+    await pilot.pause()
     await pilot.press("tab")
     fixes = pilot.app.focused
     assert isinstance(fixes, FixList)
