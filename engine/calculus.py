@@ -21,6 +21,7 @@ import torch
 
 from engine.errors import InputError
 from engine.evaluation import Evaluation, evaluate
+from engine.parsing import parse_python
 from engine.whitelist import LIBRARIES
 
 MAX_EXPRESSION_CHARS = 200
@@ -54,7 +55,7 @@ def check_expression(text: str, what: str = "f(x)") -> str:
     if len(expression) > MAX_EXPRESSION_CHARS:
         raise InputError(f"{what} is {len(expression)} characters long: keep it under {MAX_EXPRESSION_CHARS}.")
     try:
-        tree = ast.parse(expression, mode="eval")
+        tree = parse_python(expression, mode="eval")
     except SyntaxError as error:
         raise InputError(
             f'{what} "{_clip(expression)}" is not a Python expression ({error.msg}): '

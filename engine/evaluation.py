@@ -32,6 +32,7 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
+from engine.parsing import parse_python
 from engine.positions import Positions
 from engine.printing import display_width
 from engine.whitelist import Refused
@@ -160,7 +161,7 @@ def _parse(source: str) -> ast.Module | Problem:
     """The syntax tree, or the Problem that stops the source before anything runs."""
     try:
         check(len(source), MAX_SOURCE_CHARS, "the length of the source in characters")
-        tree = ast.parse(source)
+        tree = parse_python(source)
     except LimitExceeded as exc:
         return Problem(str(exc), "LimitExceeded", 0, "", "", ())
     except SyntaxError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import warnings
 
 from engine.errors import InputError
 from engine.limits import MAX_DIMS, MAX_ELEMENTS
@@ -18,6 +19,17 @@ MAX_FIELD_CHARS = 2_000
 """Longest text a single-line field may hold; longer input is refused before parsing."""
 
 _SHAPE_SEPARATORS = re.compile(r"\s*[,x×*]\s*|\s+")
+
+
+def parse_python(text: str, mode: str = "exec") -> ast.AST:
+    """``ast.parse`` for text a learner typed, without Python's SyntaxWarnings.
+
+    Warnings such as "invalid decimal literal" would land on the terminal the app
+    draws on; a real mistake still raises SyntaxError, which callers explain.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.parse(text, mode=mode)
 
 
 def _check_length(text: str, what: str) -> None:
@@ -84,7 +96,7 @@ def parse_values(text: str) -> list:
     if not stripped:
         raise InputError("Values are empty: type numbers in brackets, like [[1, 2], [3, 4]].")
     try:
-        tree = ast.parse(stripped, mode="eval").body
+        tree = parse_python(stripped, mode="eval").body
     except SyntaxError:
         raise InputError(
             f'Values "{_clip(text)}" are not a list of numbers: use brackets and commas, like [[1, 2], [3, 4]].'

@@ -371,3 +371,13 @@ def test_min_max_sorted_compare_single_numbers_and_scalar_tensors() -> None:
     assert [o.text for o in evaluation.outputs] == [
         "3", "3", "[3, 2, 1]", "0", pane_text(torch.tensor(3.0)), pane_text([torch.tensor(1.0), torch.tensor(2.0)]),
     ]
+
+
+def test_learner_text_never_prints_python_syntax_warnings() -> None:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        quiet = evaluate("x = 1if True else 2")  # valid, but Python warns "invalid decimal literal"
+    assert quiet.ok and quiet.namespace["x"] == 1
+    assert not [w for w in caught if issubclass(w.category, SyntaxWarning)]
