@@ -108,7 +108,7 @@ class FieldRow(Vertical):
             else:
                 assert isinstance(editor, Input)
                 editor.value = value
-                editor.cursor_position = len(value)
+                editor.cursor_position = len(value) if editor.has_focus else 0
 
     def show_error(self, message: str) -> None:
         """Show ``message`` under the field (an empty message hides the line)."""
@@ -169,6 +169,18 @@ class FieldsForm(Vertical):
         if row is not None and self._known.get(row.spec.name) != value:
             self._known[row.spec.name] = value
             self.post_message(self.Changed(row.spec.name, value))
+
+    def on_mount(self) -> None:
+        self._show_starts()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        self._show_starts()
+
+    def _show_starts(self) -> None:
+        """Scroll fields without focus to their start: ``[[1,2,3],...`` reads better than ``...,9]]``."""
+        for editor in self.query(Input):
+            if not editor.has_focus:
+                editor.cursor_position = 0
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
