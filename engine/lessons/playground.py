@@ -9,7 +9,6 @@ the last results stay on screen, dimmed, until it parses again.
 
 from __future__ import annotations
 
-import ast
 from typing import Mapping
 
 from engine.blocks import Block, Fact, FixChoice, LessonResult, ProblemView, Prose, Value
@@ -17,6 +16,7 @@ from engine.errors import InputError
 from engine.evaluation import Output, Problem, apply_fix, evaluate
 from engine.lessons.common import problem_block
 from engine.limits import MAX_SOURCE_CHARS
+from engine.parsing import parse_python
 
 MAX_SHOWN = 50
 """Most statement results listed; more would bury the error or the last value."""
@@ -59,7 +59,7 @@ def _check_syntax(code: str) -> None:
     if len(code) > MAX_SOURCE_CHARS:
         return
     try:
-        ast.parse(code)
+        parse_python(code)
     except SyntaxError as error:
         where = f"Line {error.lineno}: " if error.lineno else ""
         raise InputError(f"{where}{error.msg}. The results below are from the last code that ran.", "code") from None
