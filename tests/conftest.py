@@ -40,11 +40,6 @@ async def _workers_done(app: TensorTutorApp) -> None:
         pass
 
 
-def current_pane(app: TensorTutorApp):
-    """The lesson pane on screen."""
-    return app.current_pane
-
-
 async def replace_field(pilot, name: str, text: str) -> None:
     """Focus field ``name`` of the lesson on screen and type ``text`` over its value, as a learner would."""
     editor = pilot.app.current_pane.form.row(name).editor
