@@ -8,15 +8,8 @@ import torch
 from torch import nn
 
 from engine.evaluation import Evaluation, Problem, apply_fix, evaluate
+from tests.results import LESSON5, lesson5_tensors
 
-LESSON5 = """\
-import torch
-torch.manual_seed(7)
-inputs = torch.randn((1, 10))
-w1 = torch.randn_like(inputs)
-b1 = torch.randn((1, 1))
-y = torch.sigmoid(torch.matmul(inputs, w1) + b1)
-"""
 
 
 def failed(source: str) -> Problem:
@@ -35,14 +28,6 @@ def rerun_each_fix(source: str, problem: Problem) -> list[Evaluation]:
         assert evaluation.error is None or evaluation.error.line != problem.line, (fix, evaluation.error)
         runs.append(evaluation)
     return runs
-
-
-def lesson5_tensors() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    torch.manual_seed(7)
-    inputs = torch.randn((1, 10))
-    w1 = torch.randn_like(inputs)
-    b1 = torch.randn((1, 1))
-    return inputs, w1, b1
 
 
 def test_lesson5_fixes_all_give_the_tutorials_value() -> None:

@@ -10,15 +10,7 @@ from torch import nn
 from engine.evaluation import Evaluation, Output, evaluate
 from engine.printing import DISPLAY_WIDTH
 from tests.printing import pane_text
-
-LESSON5 = """\
-import torch
-torch.manual_seed(7)
-inputs = torch.randn((1, 10))
-w1 = torch.randn_like(inputs)
-b1 = torch.randn((1, 1))
-y = torch.sigmoid(torch.matmul(inputs, w1) + b1)
-"""
+from tests.results import LESSON5, lesson5_tensors
 
 NET = """\
 import torch
@@ -46,20 +38,13 @@ net.fc1.weight.shape
 """
 
 
+
 def outputs_named(evaluation: Evaluation, name: str) -> list[Output]:
     return [o for o in evaluation.outputs if o.name == name]
 
 
 def last(evaluation: Evaluation) -> Output:
     return evaluation.outputs[-1]
-
-
-def lesson5_tensors() -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    torch.manual_seed(7)
-    inputs = torch.randn((1, 10))
-    w1 = torch.randn_like(inputs)
-    b1 = torch.randn((1, 1))
-    return inputs, w1, b1
 
 
 def test_lesson5_runs_up_to_the_mismatch_and_reports_torchs_own_message() -> None:

@@ -9,21 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import InputError, lesson_by_id
-from engine.blocks import Code, Columns, Fact, ProblemView, Value
+from engine.blocks import Code, Fact, ProblemView
 from tests.plain_python import run_plain
 from tests.printing import pane_text
+from tests.results import result_values
 
 LESSON = lesson_by_id("numpy")
-
-
-def _values(result) -> dict[str, Value]:
-    return {
-        v.title: v
-        for b in result.blocks
-        if isinstance(b, Columns)
-        for v in b.blocks
-        if isinstance(v, Value)
-    }
 
 
 def _facts(result) -> str:
@@ -36,7 +27,7 @@ def _problem(result) -> ProblemView:
 
 def test_from_numpy_and_tensor_keep_the_dtype() -> None:
     result = LESSON.compute({})
-    shown = _values(result)
+    shown = result_values(result)
     a = np.array([1.0, 2.0, 3.0])
     assert shown["a"].text == str(a) and shown["a"].dtype == "float64"
     assert shown["t"].text == pane_text(torch.from_numpy(a))
@@ -50,7 +41,7 @@ def test_from_numpy_and_tensor_keep_the_dtype() -> None:
 
 @pytest.mark.parametrize("dtype", ["float32", "int64", "int32", "uint8"])
 def test_each_dtype_survives_both_ways(dtype: str) -> None:
-    shown = _values(LESSON.compute({"values": "[[1, 2], [3, 4]]", "dtype": dtype}))
+    shown = result_values(LESSON.compute({"values": "[[1, 2], [3, 4]]", "dtype": dtype}))
     a = np.array([[1, 2], [3, 4]], dtype=dtype)
     assert shown["t"].dtype == str(torch.from_numpy(a).dtype)
     assert shown["n"].dtype == str(torch.from_numpy(a).numpy().dtype) == dtype
@@ -61,7 +52,7 @@ def test_a_write_into_the_array_shows_in_the_shared_tensor_but_not_in_the_copy()
     a = np.array([1.0, 2.0, 3.0])
     t, c = torch.from_numpy(a), torch.tensor(a)
     a[0] = 99
-    shown = _values(result)
+    shown = result_values(result)
     assert shown["a"].text == pane_text(a)
     assert shown["t"].text == pane_text(t) and t[0].item() == 99
     assert shown["c"].text == pane_text(c) and c[0].item() == 1
@@ -81,7 +72,7 @@ def test_a_2d_array_is_written_at_its_first_element() -> None:
     t = torch.from_numpy(a)
     a[0, 0] = 7
     assert "a[0, 0] = 7" in result.source
-    assert _values(result)["t"].text == pane_text(t)
+    assert result_values(result)["t"].text == pane_text(t)
 
 
 def test_numpy_on_a_tensor_that_requires_grad_and_its_fix() -> None:
@@ -97,7 +88,7 @@ def test_numpy_on_a_tensor_that_requires_grad_and_its_fix() -> None:
         assert fix.values == {"back": "w.detach().numpy()"}
     fixed = LESSON.compute({"back": "w.detach().numpy()"})
     assert not [b for b in fixed.blocks if isinstance(b, ProblemView)]
-    assert _values(fixed)["n"].text == pane_text(w.detach().numpy())
+    assert result_values(fixed)["n"].text == pane_text(w.detach().numpy())
 
 
 def test_an_impossible_write_shows_numpys_error() -> None:
@@ -106,7 +97,7 @@ def test_an_impossible_write_shows_numpys_error() -> None:
     with pytest.raises(OverflowError) as caught:
         a[0] = 300
     assert _problem(result).message == str(caught.value)
-    assert _values(result)["a"].note == ""
+    assert result_values(result)["a"].note == ""
 
 
 def test_the_shown_code_prints_what_the_pane_shows() -> None:
@@ -122,7 +113,7 @@ def test_the_shown_code_prints_what_the_pane_shows() -> None:
     plain = run_plain([r.source for r in results])
     for result, printed in zip(results, plain):
         assert "".join(b.source for b in result.blocks if isinstance(b, Code)) == result.source
-        shown = _values(result)
+        shown = result_values(result)
         for name in "atcn":
             if name in shown:
                 assert shown[name].text == printed.shown[name], name

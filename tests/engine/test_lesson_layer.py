@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import InputError, lesson_by_id
-from engine.blocks import Code, Columns, Fact, ProblemView, Prose, Table, Value
+from engine.blocks import Code, Fact, ProblemView, Prose, Table
 from engine.evaluation import Fix, Problem
 from engine.lessons.layer import FIXES, fix_choices, parse
 from tests.plain_python import run_plain
 from tests.printing import pane_text
+from tests.results import result_values
 
 LESSON = lesson_by_id("layer")
 MEMORY = {"reshape": "no copy", "view": "no copy", "resize_": "w1 is now (10, 1)", "transpose": "no copy"}
@@ -37,15 +38,6 @@ def _error(call) -> str:
     raise AssertionError("expected torch to refuse")
 
 
-def _values(result) -> dict[str, Value]:
-    found: dict[str, Value] = {}
-    for block in result.blocks:
-        for value in block.blocks if isinstance(block, Columns) else (block,):
-            if isinstance(value, Value):
-                found[value.title] = value
-    return found
-
-
 def _one(result, kind):
     return next(b for b in result.blocks if isinstance(b, kind))
 
@@ -65,7 +57,7 @@ def test_the_defaults_fail_as_in_the_tutorial() -> None:
     assert _error(lambda: torch.mm(inputs, w1)) == _error(lambda: inputs @ w1) == problem.message
     assert any("torch.mm(inputs, w1) and inputs @ w1 refuse with the same words" in b.text
                for b in result.blocks if isinstance(b, Fact))
-    shown = _values(result)
+    shown = result_values(result)
     assert shown["inputs"].text == pane_text(inputs) and shown["w1"].text == pane_text(w1)
     assert "y" not in shown
 
@@ -87,7 +79,7 @@ def test_picking_a_fix_shows_z_the_bias_and_y(fix: str) -> None:
     inputs, w1, b1 = _tutorial()
     w = {"reshape": w1.reshape(10, 1), "view": w1.view(10, 1), "resize_": w1.clone().resize_(10, 1), "transpose": w1.T}[fix]
     z = torch.matmul(inputs, w) + b1
-    shown = _values(result)
+    shown = result_values(result)
     assert not any(isinstance(b, ProblemView) for b in result.blocks)
     assert shown["z"].text == pane_text(z) == "tensor([[-0.8331]])"
     assert shown["b1"].text == pane_text(b1) == "tensor([[1.7792]])"
@@ -122,7 +114,7 @@ def test_non_contiguous_w1_makes_view_refuse_and_reshape_copy() -> None:
     assert rows["w1.reshape(10, 1)"] == (f"{copied.item():.4f}", "copied: new memory (w1 is not contiguous)")
     assert rows["w1.resize_(10, 1)"][0] == "0.3030"  # resize_ keeps memory order: the tutorial's w1 again
     assert rows["w1.T"][0] == "✗ fails" and "(1x10 and 5x2)" in rows["w1.T"][1]
-    assert _values(result)["w1.is_contiguous()"].text == "False"
+    assert result_values(result)["w1.is_contiguous()"].text == "False"
     facts = " ".join(b.text for b in result.blocks if isinstance(b, Fact))
     assert "view never copies, so it refuses" in facts
     assert w1.T.is_contiguous() and "so view works on it: w1.T.view(10, 1)" in facts
@@ -132,7 +124,7 @@ def test_sigmoid_by_hand_matches_torch_sigmoid() -> None:
     by_hand = LESSON.compute({"fix": "reshape", "activation": "by hand"})
     library = LESSON.compute({"fix": "reshape"})
     assert "y = 1 / (1 + torch.exp(-z))" in by_hand.source
-    assert _values(by_hand)["y"].text == _values(library)["y"].text
+    assert result_values(by_hand)["y"].text == result_values(library)["y"].text
     assert any("torch.sigmoid(z) gives the same: 0.3030" in b.text for b in by_hand.blocks if isinstance(b, Fact))
 
 
@@ -140,7 +132,7 @@ def test_other_seeds_and_shapes_follow_torch() -> None:
     result = LESSON.compute({"seed": "3", "inputs": "2,6", "weight": "3,4", "bias": "1,2", "fix": "view"})
     torch.manual_seed(3)
     inputs, w1, b1 = torch.randn((2, 6)), torch.randn((3, 4)), torch.randn((1, 2))
-    assert _values(result)["y"].text == pane_text(torch.sigmoid(torch.matmul(inputs, w1.view(6, 2)) + b1))
+    assert result_values(result)["y"].text == pane_text(torch.sigmoid(torch.matmul(inputs, w1.view(6, 2)) + b1))
 
 
 def test_the_doctors_fixes_become_fix_field_choices() -> None:
@@ -164,7 +156,7 @@ def test_the_doctor_offers_all_four_fixes_and_each_gives_the_tutorials_answer() 
     assert "inputs has 10 columns but w1 has 1 row" in problem.explanation
     assert sorted(c.values["fix"] for c in problem.fixes) == sorted(FIXES[1:])
     for choice in problem.fixes:
-        assert _values(LESSON.compute(dict(choice.values)))["y"].text == "tensor([[0.3030]])", choice
+        assert result_values(LESSON.compute(dict(choice.values)))["y"].text == "tensor([[0.3030]])", choice
 
 
 def test_on_a_non_contiguous_w1_view_is_not_offered() -> None:
@@ -181,7 +173,7 @@ def test_the_code_shown_gives_the_same_numbers_in_plain_python() -> None:
     codes = ["".join(b.source for b in r.blocks if isinstance(b, Code)) for r in results]
     assert all(code == r.source for code, r in zip(codes, results))
     for result, plain in zip(results, run_plain(codes)):
-        shown = _values(result)
+        shown = result_values(result)
         for name in ("inputs", "w1", "b1", "z", "y", "w1.shape"):
             if name in shown and name != "w1":  # w1 is shown as made; resize_ changes it later
                 assert plain.shown[name] == shown[name].text, name

@@ -9,25 +9,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import InputError, lesson_by_id
-from engine.blocks import Code, Columns, Fact, ProblemView, Prose, Value
+from engine.blocks import Code, Fact, ProblemView, Prose
 from engine.evaluation import Fix
 from engine.lessons.matmul import fix_values
 from tests.plain_python import run_plain
 from tests.printing import pane_text
+from tests.results import result_values
 
 LESSON = lesson_by_id("matmul")
 A = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
 B = [[2, 3], [2, 3], [2, 3]]
-
-
-def _values(result) -> dict[str, Value]:
-    return {
-        v.title: v
-        for b in result.blocks
-        if isinstance(b, Columns)
-        for v in b.blocks
-        if isinstance(v, Value)
-    }
 
 
 def _problems(result) -> list[ProblemView]:
@@ -48,7 +39,7 @@ def _error(call) -> str:
 
 def test_defaults_are_the_tutorials_product_in_both_libraries() -> None:
     result = LESSON.compute({})
-    shown = _values(result)
+    shown = result_values(result)
     expected = torch.matmul(torch.tensor(A), torch.tensor(B))
     assert expected.tolist() == [[12, 18], [30, 45], [48, 72]]
     assert shown["C"].text == pane_text(expected)
@@ -68,7 +59,7 @@ def test_defaults_are_the_tutorials_product_in_both_libraries() -> None:
 )
 def test_every_product_gives_the_same_numbers(op, torch_call, numpy_call) -> None:
     result = LESSON.compute({"op": op})
-    shown = _values(result)
+    shown = result_values(result)
     assert shown["C"].text == pane_text(torch_call(torch.tensor(A), torch.tensor(B)))
     assert shown["c"].text == pane_text(numpy_call(np.array(A), np.array(B)))
     code = "".join(b.source for b in result.blocks if isinstance(b, Code))
@@ -85,7 +76,7 @@ def test_swapping_the_operands_shows_both_libraries_refusing() -> None:
     assert torch_problem.message == "mat1 and mat2 shapes cannot be multiplied (3x2 and 3x3)"
     assert torch_problem.source == "C = torch.matmul(B, A)"
     assert f"{numpy_problem.kind}: {numpy_problem.message}" == _error(lambda: np.matmul(np.array(B), np.array(A)))
-    assert not _values(result)
+    assert not result_values(result)
 
 
 def _marked(problem: ProblemView) -> list[str]:
@@ -121,7 +112,7 @@ def test_numpy_dot_says_not_aligned() -> None:
 
 def test_a_batch_broadcasts_with_matmul() -> None:
     result = LESSON.compute({"batch": "2"})
-    shown = _values(result)
+    shown = result_values(result)
     batch = torch.stack([torch.tensor(A), torch.tensor(A)])
     expected = torch.matmul(batch, torch.tensor(B))
     assert expected.shape == (2, 3, 2)
@@ -141,18 +132,18 @@ def test_mm_refuses_a_batch_and_bmm_wants_both_sides_batched() -> None:
     assert f"{bmm.kind}: {bmm.message}" == _error(lambda: torch.bmm(batch, torch.tensor(B)))
     batched = LESSON.compute({"batch": "2", "op": "bmm", "right": "torch.stack([B, B])"})
     expected = torch.bmm(batch, torch.stack([torch.tensor(B)] * 2))
-    assert _values(batched)["C"].text == pane_text(expected)
-    assert _values(batched)["c"].text == pane_text(expected.numpy())
+    assert result_values(batched)["C"].text == pane_text(expected)
+    assert result_values(batched)["c"].text == pane_text(expected.numpy())
 
 
 def test_scalar_and_element_wise_products() -> None:
     scalar = LESSON.compute({"op": "*", "right": "2"})
-    assert _values(scalar)["C"].text == pane_text(torch.tensor(A) * 2)
-    assert _values(scalar)["c"].text == pane_text(np.multiply(np.array(A), 2))
+    assert result_values(scalar)["C"].text == pane_text(torch.tensor(A) * 2)
+    assert result_values(scalar)["c"].text == pane_text(np.multiply(np.array(A), 2))
     assert "np.multiply(a, 2)" in scalar.source
     assert "broadcast" in _facts(scalar)
     square = LESSON.compute({"op": "*", "right": "A"})
-    assert _values(square)["C"].text == pane_text(torch.tensor(A) * torch.tensor(A))
+    assert result_values(square)["C"].text == pane_text(torch.tensor(A) * torch.tensor(A))
     clash = _problems(LESSON.compute({"op": "*"}))[0]
     assert clash.message == "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"
     assert f"{clash.kind}: {clash.message}" == _error(lambda: torch.tensor(A) * torch.tensor(B))
@@ -161,16 +152,16 @@ def test_scalar_and_element_wise_products() -> None:
 def test_float_literals_agree_in_value_but_not_in_dtype() -> None:
     result = LESSON.compute({"a": "[[0.5, 1.5]]", "b": "[[2.0], [4.0]]"})
     x, y = torch.tensor([[0.5, 1.5]]), torch.tensor([[2.0], [4.0]])
-    assert _values(result)["C"].text == pane_text(torch.matmul(x, y)) and _values(result)["C"].dtype == "torch.float32"
-    assert _values(result)["c"].dtype == str(np.matmul(x.double().numpy(), y.double().numpy()).dtype) == "float64"
+    assert result_values(result)["C"].text == pane_text(torch.matmul(x, y)) and result_values(result)["C"].dtype == "torch.float32"
+    assert result_values(result)["c"].dtype == str(np.matmul(x.double().numpy(), y.double().numpy()).dtype) == "float64"
     assert "agree" in _facts(result) and "float32" in _facts(result)
 
 
 def test_booleans_multiply_element_wise() -> None:
     result = LESSON.compute({"a": "[[True, False]]", "b": "[[True, True]]", "op": "*"})
     x, y = torch.tensor([[True, False]]), torch.tensor([[True, True]])
-    assert _values(result)["C"].text == pane_text(x * y)
-    assert _values(result)["c"].text == pane_text(np.multiply(x.numpy(), y.numpy()))
+    assert result_values(result)["C"].text == pane_text(x * y)
+    assert result_values(result)["c"].text == pane_text(np.multiply(x.numpy(), y.numpy()))
     assert "agree" in _facts(result)
 
 
@@ -178,8 +169,8 @@ def test_numpy_dot_and_matmul_part_ways_on_3d_input() -> None:
     result = LESSON.compute({"a": "2,3,4", "b": "2,4,5", "op": "@"})
     torch.manual_seed(0)
     x, y = torch.randint(0, 10, (2, 3, 4)), torch.randint(0, 10, (2, 4, 5))
-    assert _values(result)["C"].text == pane_text(x @ y)
-    assert _values(result)["c"].text == pane_text(x.numpy() @ y.numpy())
+    assert result_values(result)["C"].text == pane_text(x @ y)
+    assert result_values(result)["c"].text == pane_text(x.numpy() @ y.numpy())
     facts = _facts(result)
     assert f"np.dot(a, b) gives {tuple(np.dot(x.numpy(), y.numpy()).shape)}" in facts
     assert f"np.matmul(a, b) {tuple(np.matmul(x.numpy(), y.numpy()).shape)}" in facts
@@ -189,8 +180,8 @@ def test_numpy_dot_and_matmul_part_ways_on_3d_input() -> None:
 def test_operands_without_a_numpy_twin_still_run_in_torch() -> None:
     result = LESSON.compute({"batch": "2", "op": "bmm", "right": "B.expand(2, 3, 2)"})
     batch = torch.stack([torch.tensor(A), torch.tensor(A)])
-    assert _values(result)["C"].text == pane_text(torch.bmm(batch, torch.tensor(B).expand(2, 3, 2)))
-    assert "c" not in _values(result)
+    assert result_values(result)["C"].text == pane_text(torch.bmm(batch, torch.tensor(B).expand(2, 3, 2)))
+    assert "c" not in result_values(result)
     assert "no plain twin for .expand()" in _facts(result)
 
 
@@ -224,7 +215,7 @@ def test_the_shown_code_prints_what_the_pane_shows() -> None:
     sources = [b.source for r in results for b in r.blocks if isinstance(b, Code)]
     plain = iter(run_plain(sources))
     for result in results:
-        shown = _values(result)
+        shown = result_values(result)
         problems = iter(_problems(result))
         for code, name in zip([b for b in result.blocks if isinstance(b, Code)], ("C", "c")):
             printed = next(plain)
@@ -264,16 +255,16 @@ def test_fixes_offered_apply_and_run() -> None:
     result = LESSON.compute({"left": "B", "right": "A"})
     for fix in _problems(result)[0].fixes:
         fixed = LESSON.compute({"left": "B", "right": "A", **fix.values})
-        assert "C" in _values(fixed), fix
-        assert fix.shape is None or _values(fixed)["C"].shape == fix.shape
+        assert "C" in result_values(fixed), fix
+        assert fix.shape is None or result_values(fixed)["C"].shape == fix.shape
 
 
 def test_random_inputs_are_the_same_numbers_on_both_sides() -> None:
     result = LESSON.compute({"a": "2x4", "b": "4, 3"})
     torch.manual_seed(0)
     x, y = torch.randint(0, 10, (2, 4)), torch.randint(0, 10, (4, 3))
-    assert _values(result)["C"].text == pane_text(torch.matmul(x, y))
-    assert _values(result)["c"].text == pane_text(np.matmul(x.numpy(), y.numpy()))
+    assert result_values(result)["C"].text == pane_text(torch.matmul(x, y))
+    assert result_values(result)["c"].text == pane_text(np.matmul(x.numpy(), y.numpy()))
     assert "torch.manual_seed(0)" in result.source
 
 

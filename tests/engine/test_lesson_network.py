@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 from torch import nn
 
 from engine import InputError, lesson_by_id
-from engine.blocks import Code, Fact, ProblemView, Table, Value
+from engine.blocks import Code, Fact, ProblemView, Table
 from engine.printing import DISPLAY_WIDTH
 from tests.printing import pane_text
+from tests.results import result_values
 
 LESSON = lesson_by_id("network")
 COUNT = "sum(p.numel() for p in net.parameters())"
@@ -41,10 +42,6 @@ def _module(sizes=(10, 20, 20, 10), features=10, seed=7) -> tuple[list[nn.Linear
     return [nn.Linear(a, b) for a, b in zip(sizes, sizes[1:])], inputs
 
 
-def _values(result) -> dict[str, Value]:
-    return {b.title: b for b in result.blocks if isinstance(b, Value)}
-
-
 def _table(result) -> list[tuple[str, ...]]:
     return list(next(b for b in result.blocks if isinstance(b, Table)).rows)
 
@@ -58,7 +55,7 @@ def _facts(result) -> str:
 
 
 def test_by_hand_each_layer_is_matmul_of_the_transpose() -> None:
-    shown = _values(LESSON.compute({}))
+    shown = result_values(LESSON.compute({}))
     for i, h in enumerate(_by_hand(), 1):
         assert shown[f"h{i}"].text == pane_text(h) and shown[f"h{i}"].shape == tuple(h.shape)
 
@@ -66,7 +63,7 @@ def test_by_hand_each_layer_is_matmul_of_the_transpose() -> None:
 def test_the_module_has_850_parameters_and_transposed_weights() -> None:
     result = LESSON.compute({})
     layers, inputs = _module()
-    shown = _values(result)
+    shown = result_values(result)
     assert shown[COUNT].text == str(sum(p.numel() for layer in layers for p in layer.parameters())) == "850"
     assert shown["net.fc1.weight.shape"].text == "torch.Size([20, 10])"
     y = inputs
@@ -85,7 +82,7 @@ def test_the_module_has_850_parameters_and_transposed_weights() -> None:
 
 def test_without_an_activation_the_stack_is_one_matrix() -> None:
     result = LESSON.compute({})
-    assert _values(result)["torch.allclose(one, h3, rtol=1e-4, atol=1e-4)"].text == "True"
+    assert result_values(result)["torch.allclose(one, h3, rtol=1e-4, atol=1e-4)"].text == "True"
     torch.manual_seed(7)
     inputs = torch.randn(10)
     (w1, b1), (w2, b2), (w3, b3) = [(torch.randn(a, b), torch.randn(b)) for a, b in ((10, 20), (20, 20), (20, 10))]
@@ -98,7 +95,7 @@ def test_without_an_activation_the_stack_is_one_matrix() -> None:
 def test_an_activation_breaks_the_single_matrix(activation: str) -> None:
     result = LESSON.compute({"activation": activation})
     h = _by_hand(activation=getattr(torch, activation))
-    shown = _values(result)
+    shown = result_values(result)
     assert shown["h3"].text == pane_text(h[-1])
     assert shown["torch.allclose(one, h3, rtol=1e-4, atol=1e-4)"].text == "False"
     assert f"With {activation} between the layers the stack is no longer one linear map" in _facts(result)
@@ -108,7 +105,7 @@ def test_an_activation_breaks_the_single_matrix(activation: str) -> None:
 def test_a_single_layer_has_no_place_for_an_activation() -> None:
     result = LESSON.compute({"sizes": "10, 3", "activation": "relu"})
     assert "relu" not in result.source
-    assert _values(result)["torch.allclose(one, h1, rtol=1e-4, atol=1e-4)"].text == "True"
+    assert result_values(result)["torch.allclose(one, h1, rtol=1e-4, atol=1e-4)"].text == "True"
     assert "One layer is one linear map already" in _facts(result)
 
 
@@ -133,7 +130,7 @@ def test_eleven_features_fail_with_the_layers_before_still_listed() -> None:
     assert [dict(f.values) for f in module.fixes] == [{"input": "10"}, {"sizes": "11, 20, 20, 10"}]
     for fix in module.fixes:
         fixed = LESSON.compute({"input": "11", **fix.values})
-        assert not _problems(fixed) and _values(fixed)["net(inputs)"].shape == fix.shape
+        assert not _problems(fixed) and result_values(fixed)["net(inputs)"].shape == fix.shape
 
 
 def test_a_batch_is_refused_by_hand_so_only_fixes_that_run_both_versions_are_offered() -> None:
@@ -147,7 +144,7 @@ def test_editing_the_layers_changes_the_table_and_the_count() -> None:
     result = LESSON.compute({"sizes": "10, 5, 3"})
     layers, _ = _module(sizes=(10, 5, 3))
     count = sum(p.numel() for layer in layers for p in layer.parameters())
-    assert count == 73 and _values(result)[COUNT].text == "73"
+    assert count == 73 and result_values(result)[COUNT].text == "73"
     assert _table(result) == [("fc1", "(5, 10)", "(5,)", "55"), ("fc2", "(3, 5)", "(3,)", "18"), ("total", "", "", "73")]
     assert "self.fc3" not in result.source and "h3" not in result.source
 
@@ -180,7 +177,7 @@ def test_the_code_shown_gives_the_same_numbers_in_plain_python(values: dict[str,
     result = LESSON.compute(values)
     code = "\n".join(b.source for b in result.blocks if isinstance(b, Code))
     assert code == result.source
-    shown = _values(result)
+    shown = result_values(result)
     keys = [k for k in shown if k.startswith("h") or k in (COUNT, "net.fc1.weight.shape")]
     keys += ["torch.allclose(one, h3, rtol=1e-4, atol=1e-4)", "net(inputs)"]
     printed, plain = _plain(code, keys)
