@@ -28,7 +28,7 @@ run: $(VENV)/.installed
 	$(BIN)/tensor-tutor
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
