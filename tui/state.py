@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -29,6 +31,17 @@ MAX_FILE_BYTES = 1_000_000
 
 MAX_VALUE_CHARS = 50_000
 """Longest field value kept; the Playground accepts far less code than this."""
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def repair_text(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, so it can be written as UTF-8.
+
+    JSON can spell one (``"\\ud800"``) and a terminal can paste one; either would
+    make every later save raise UnicodeEncodeError.
+    """
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def state_dir() -> Path:
@@ -67,7 +80,10 @@ class State:
             for lesson_id, fields in values.items()
         ):
             raise ValueError("'values' is not a table of lessons to field texts")
-        return cls(lesson=lesson, values={k: dict(v) for k, v in values.items()})
+        return cls(
+            lesson=None if lesson is None else repair_text(lesson),
+            values={repair_text(k): {repair_text(n): repair_text(t) for n, t in v.items()} for k, v in values.items()},
+        )
 
 
 class StateStore:
@@ -91,10 +107,12 @@ class StateStore:
     def load(self) -> State:
         """Read the saved state; a missing file is a fresh start, a bad one is moved aside."""
         try:
-            with self.path.open("rb") as file:
-                raw = file.read(MAX_FILE_BYTES + 1)
+            raw = _read_regular_file(self.path, MAX_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError):
             return self.state  # nothing saved yet (a blocked directory is reported by save)
+        except NotARegularFile as error:
+            self.notices.append(f"Saved progress at {self.path} is {error}, not a regular file; starting fresh.")
+            return self.state
         except OSError as error:
             self.notices.append(f"Saved progress could not be read ({_reason(error)}); starting fresh.")
             return self.state
@@ -124,12 +142,12 @@ class StateStore:
         """Note the lesson on screen; True if that changed anything."""
         if self.state.lesson == lesson_id:
             return False
-        self.state.lesson = lesson_id
+        self.state.lesson = repair_text(lesson_id)
         return True
 
     def remember_values(self, lesson_id: str, values: dict[str, str]) -> bool:
         """Note a lesson's field text; True if that changed anything."""
-        kept = {name: text[:MAX_VALUE_CHARS] for name, text in values.items()}
+        kept = {repair_text(name): repair_text(text[:MAX_VALUE_CHARS]) for name, text in values.items()}
         if self.state.values.get(lesson_id) == kept:
             return False
         self.state.values[lesson_id] = kept
@@ -142,7 +160,8 @@ class StateStore:
         """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(self.state.to_json(), ensure_ascii=False, indent=1)
+            # Repaired again here: whatever put a lone surrogate in the state must not make saving raise.
+            text = repair_text(json.dumps(self.state.to_json(), ensure_ascii=False, indent=1))
             handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as file:
@@ -176,6 +195,37 @@ class StateStore:
             message = f"Forgot saved progress ({self.path})."
         self.state = State()
         return message
+
+
+class NotARegularFile(OSError):
+    """The state path names a FIFO, a device, a directory ...: reading it could block or mean nothing."""
+
+
+def _read_regular_file(path: Path, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``path``, opened only if it is a regular file.
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once (a plain open waits for a
+    writer forever); ``fstat`` on the open descriptor then checks what was opened,
+    with no window for the file to be swapped between a check and the open.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotARegularFile(_kind_of_file(mode))
+        os.set_blocking(descriptor, True)
+        file = os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+    with file:
+        return file.read(limit)
+
+
+def _kind_of_file(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"),
+             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _reason(error: OSError) -> str:
