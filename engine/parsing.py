@@ -19,6 +19,29 @@ MAX_FIELD_CHARS = 2_000
 """Longest text a single-line field may hold; longer input is refused before parsing."""
 
 _SHAPE_SEPARATORS = re.compile(r"\s*[,x×*]\s*|\s+")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def broken_character(text: str) -> tuple[int, str] | None:
+    """Where and why ``text`` cannot be read or saved (a lone surrogate, e.g. from a bad paste), or None.
+
+    The place is a line number and the reason a phrase such as "a broken character ... at line 2, column 5".
+    """
+    found = _LONE_SURROGATE.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    where = f"line {line}, column {column}" if "\n" in text else f"character {column}"
+    reason = f"a broken character (U+{ord(found.group()):04X}, half of a pair) at {where}: delete it and type it again"
+    return line, reason
+
+
+def check_text(text: str, what: str, field: str | None = None) -> None:
+    """Refuse text holding a broken character, which Python cannot encode, in words rather than a codec error."""
+    broken = broken_character(text)
+    if broken is not None:
+        raise InputError(f"{what} holds {broken[1]}.", field)
 
 
 def parse_python(text: str, mode: str = "exec") -> ast.AST:
@@ -27,12 +50,18 @@ def parse_python(text: str, mode: str = "exec") -> ast.AST:
     Warnings such as "invalid decimal literal" would land on the terminal the app
     draws on; a real mistake still raises SyntaxError, which callers explain.
     """
+    broken = broken_character(text)
+    if broken is not None:  # ast.parse would raise a bare UnicodeEncodeError
+        error = SyntaxError(f"the code holds {broken[1]}")
+        error.lineno = broken[0]
+        raise error
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         return ast.parse(text, mode=mode)
 
 
 def _check_length(text: str, what: str) -> None:
+    check_text(text, what)
     if len(text) > MAX_FIELD_CHARS:
         raise InputError(f"{what} is {len(text)} characters long: keep it under {MAX_FIELD_CHARS}.")
 

@@ -92,3 +92,33 @@ def test_numbers_and_ranges() -> None:
         parse_number("inf", "x")
     with pytest.raises(InputError, match="out of range"):
         parse_int("11", "Seed", 0, 10)
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [parse_shape, parse_values, lambda t: parse_int(t, "Seed"), lambda t: parse_number(t, "x")],
+    ids=["shape", "values", "int", "number"],
+)
+def test_a_lone_surrogate_is_refused_in_words(parse) -> None:
+    """A lone surrogate cannot be encoded: Python's own error would be a raw UnicodeEncodeError."""
+    with pytest.raises(InputError, match="broken character") as caught:
+        parse("2\ud8003")
+    assert "codec" not in caught.value.message and "\ud800" not in caught.value.message
+
+
+def test_a_lone_surrogate_in_lesson_2s_operand_field_gets_a_message() -> None:
+    from engine.catalog import lesson_by_id
+
+    lesson = lesson_by_id("matmul")
+    with pytest.raises(InputError, match="broken character") as caught:
+        lesson.compute({**lesson.defaults(), "left": "A\ud800"})
+    assert caught.value.field == "left"
+
+
+def test_a_lone_surrogate_in_code_is_a_clear_syntax_problem() -> None:
+    from engine import evaluate
+
+    problem = evaluate('x = 1\ny = "\udc80"\n').error
+    assert problem is not None and problem.kind == "SyntaxError"
+    assert "broken character" in problem.message and "codec" not in problem.message
+    assert problem.line == 2
