@@ -175,12 +175,17 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
         assert self.script is not None
         try:
-            path = save_script(self.script, self.lesson.id, self.directory)
+            saved = save_script(self.script, self.lesson.id, self.directory)
         except OSError as error:
             self._status(f"Could not save the script: {error.strerror or error}")
             return
-        self.saved_to = path
-        self._status(f"Saved to {path}  (run it with: python {path.name})")
+        path = self.saved_to = saved.path
+        passed = "".join(
+            f"{name} is {what}" + (", not followed" if what == "a symbolic link" else "") + ", so left alone. "
+            for name, what in saved.passed_over
+        )
+        done = f"Already saved in {path}" if saved.reused else f"Saved to {path}"
+        self._status(f"{passed}{done}  (run it with: python {path.name})")
 
     def action_playground(self) -> None:
         self.dismiss(self.playground_code)
