@@ -14,9 +14,13 @@ import warnings
 
 from engine.errors import InputError
 from engine.limits import MAX_DIMS, MAX_ELEMENTS
+from engine.number_text import format_number
 
 MAX_FIELD_CHARS = 2_000
 """Longest text a single-line field may hold; longer input is refused before parsing."""
+
+MAX_INT_DIGITS = 18
+"""Most digits a whole-number field reads (any int64 fits); longer ones are called too big."""
 
 _SHAPE_SEPARATORS = re.compile(r"\s*[,x×*]\s*|\s+")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -139,12 +143,13 @@ def parse_number(text: str, what: str, lo: float | None = None, hi: float | None
     """Read one real number such as ``2``, ``-0.5`` or ``1e-3``, optionally within [lo, hi]."""
     _check_length(text, what)
     stripped = text.strip()
+    examples = " or ".join(_examples(("2.0", "-0.5", "0.5", "0.1", "1"), lo, hi, 2))
     try:
         value = float(stripped)
     except ValueError:
-        raise InputError(f'{what} "{_clip(text)}" is not a number: type one like 2.0 or -0.5.') from None
+        raise InputError(f'{what} "{_clip(text)}" is not a number: type one like {examples}.') from None
     if not math.isfinite(value):
-        raise InputError(f"{what} must be a finite number, like 2.0.")
+        raise InputError(f"{what} must be a finite number, like {examples}.")
     _check_range(value, what, lo, hi)
     return value
 
@@ -153,8 +158,16 @@ def parse_int(text: str, what: str, lo: int | None = None, hi: int | None = None
     """Read one whole number such as ``7``, optionally within [lo, hi]."""
     _check_length(text, what)
     stripped = text.strip()
-    if re.fullmatch(r"[+-]?\d{1,18}", stripped) is None:
-        raise InputError(f'{what} "{_clip(text)}" is not a whole number: type one like 7.')
+    if re.fullmatch(r"[+-]?\d+", stripped) is None:
+        example = _examples(("7", "3", "1", "0"), lo, hi, 1)[0]
+        raise InputError(f'{what} "{_clip(text)}" is not a whole number: type one like {example}.')
+    if len(stripped.lstrip("+-")) > MAX_INT_DIGITS:  # read no further: int() of a huge text is slow
+        largest = hi if hi is not None else 10**MAX_INT_DIGITS - 1
+        smallest = lo if lo is not None else -largest
+        raise InputError(
+            f"{what} {_clip(stripped)} is too {'small' if stripped.startswith('-') else 'big'}: use a whole number "
+            f"from {format_number(smallest)} to {format_number(largest)}."
+        )
     value = int(stripped)
     _check_range(value, what, lo, hi)
     return value
@@ -167,11 +180,17 @@ def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
     return text
 
 
+def _examples(candidates: tuple[str, ...], lo: float | None, hi: float | None, count: int) -> list[str]:
+    """Up to ``count`` of ``candidates`` inside [lo, hi] (the lower bound if none is): examples that work."""
+    inside = [c for c in candidates if (lo is None or float(c) >= lo) and (hi is None or float(c) <= hi)]
+    return inside[:count] or [format_number(lo if lo is not None else hi)]  # type: ignore[arg-type]
+
+
 def _check_range(value: float, what: str, lo: float | None, hi: float | None) -> None:
     if lo is not None and value < lo or hi is not None and value > hi:
-        low = "" if lo is None else f"from {lo:g} "
-        high = "" if hi is None else f"up to {hi:g}"
-        raise InputError(f"{what} must be {low}{high}".rstrip() + f"; {value:g} is out of range.")
+        low = "" if lo is None else f"from {format_number(lo)} "
+        high = "" if hi is None else f"up to {format_number(hi)}"
+        raise InputError(f"{what} must be {low}{high}".rstrip() + f"; {format_number(value)} is out of range.")
 
 
 def _clip(text: str, width: int = 30) -> str:
