@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Footer, Markdown
 
 KEYS = """\
 ## Keys
@@ -27,10 +27,10 @@ KEYS = """\
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys and focused-widget help; any of escape, q, f1 or ? closes it."""
+    """Keys and focused-widget help; any of escape, q, f1 or ? closes it, as its footer says."""
 
     BINDINGS = [
-        Binding("escape,q,f1,question_mark", "dismiss", "close", show=True),
+        Binding("escape,q,f1,question_mark", "dismiss", "close help", key_display="esc/q"),
     ]
 
     def __init__(self, topic: str = "") -> None:
@@ -42,6 +42,7 @@ class HelpScreen(ModalScreen[None]):
             if self._topic:
                 yield Markdown(self._topic)
             yield Markdown(KEYS)
+        yield Footer()  # its own: the lesson's footer below would list keys that do not work here
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
