@@ -16,7 +16,8 @@ KEYS = """\
 | up/down, enter | pick a lesson in the sidebar (enter steps into it) |
 | 1-9 | jump to a lesson (while the sidebar has focus) |
 | tab / shift+tab | move between fields |
-| left/right | nudge a number field (shift: ten steps) |
+| left/right, home/end | move the cursor in a field (focus puts it at the end, with nothing selected) |
+| up/down in a number field | nudge the number (shift: ten steps) |
 | enter | apply the highlighted fix |
 | escape | back to the sidebar |
 | c, or f2 in a field | the lesson's code as a script: y copies, s saves, e opens it in the Playground |

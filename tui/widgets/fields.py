@@ -6,8 +6,9 @@ kind, so the lesson pane does not care how a value was typed or picked.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,14 +23,70 @@ CODE_LANGUAGE = "python"
 """Code fields are highlighted with tree-sitter's Python grammar (a small, declared dependency)."""
 
 
-class StepperInput(Input):
-    """A number field: type it, or nudge it with left/right (shift for ten steps)."""
+class KeysInOrder:
+    """Mixin for editors (before the Textual class in the bases): applies every key in the order it arrives, even when a burst of keys is queued at once.
+
+    Textual hands a printable key to the focused widget, which inserts it at once,
+    but a bound key (backspace, end, ctrl+u, tab ...) travels up the DOM first,
+    one message queue per ancestor, and its action runs only when it reaches the
+    App. Keys queued behind it in the widget are handled meanwhile, so a burst
+    ``backspace 4 5`` on ``3,3`` gave ``3,34``. Here the binding a key would reach
+    runs right away, in this widget's own queue, so order is kept. A key that was
+    queued here before an earlier one moved focus away is passed on to the widget
+    that has focus now, as the learner meant it.
+
+    (A plain class, not a Widget: Textual stamps ``can_focus`` on every Widget
+    subclass, which would shadow the editor's own.)
+    """
+
+    async def _on_key(self: Any, event: events.Key) -> None:
+        focused = self.screen.focused
+        if focused is not self:
+            if focused is None or self in focused.ancestors:
+                return  # bubbling up from a focused part of this widget (a pick-list's menu): the usual route
+            event.prevent_default()
+            event.stop()
+            focused.post_message(events.Key(event.key, event.character))
+            return
+        if event.is_printable and self.takes_text(event):
+            return  # the editor's own handler inserts it
+        active = self.screen.active_bindings.get(event.key)
+        if active is None or not active.enabled or active.binding.priority:
+            return  # unbound keys bubble as usual; priority ones never get here
+        event.prevent_default()
+        event.stop()
+        await self.app.run_action(active.binding.action, active.node)
+
+    def takes_text(self: Any, event: events.Key) -> bool:
+        """Whether a printable key is typed as text here (rather than looked up as a binding)."""
+        return True
+
+
+class FieldInput(KeysInOrder, Input):
+    """A one-line field: focus puts the cursor at the end and selects nothing, so editing part works.
+
+    (Textual's default selects the whole value on focus: one backspace then wiped it.)
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(select_on_focus=False, **kwargs)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.cursor_position = len(self.value)
+
+
+class FieldSelect(KeysInOrder, Select):
+    """A pick-list field whose keys apply in order too (tab then a digit lands in the next field)."""
+
+
+class StepperInput(FieldInput):
+    """A number field: type it, or nudge it with up/down (shift for ten steps); left/right move the cursor."""
 
     BINDINGS = [
-        Binding("left", "nudge(-1)", "smaller", show=False),
-        Binding("right", "nudge(1)", "larger", show=False),
-        Binding("shift+left", "nudge(-10)", "much smaller", show=False),
-        Binding("shift+right", "nudge(10)", "much larger", show=False),
+        Binding("up", "nudge(1)", "larger", show=False),
+        Binding("down", "nudge(-1)", "smaller", show=False),
+        Binding("shift+up", "nudge(10)", "much larger", show=False),
+        Binding("shift+down", "nudge(-10)", "much smaller", show=False),
     ]
 
     def __init__(self, step: float, **kwargs) -> None:
@@ -64,7 +121,7 @@ class FieldRow(Vertical):
         with Horizontal(classes="field-line"):
             yield Label(spec.label, classes="field-label", markup=False)
             if spec.choices:
-                yield Select(
+                yield FieldSelect(
                     [(choice, choice) for choice in spec.choices],
                     value=self._value if self._value in spec.choices else spec.default,
                     allow_blank=False,
@@ -78,7 +135,7 @@ class FieldRow(Vertical):
             elif spec.step is not None:
                 yield StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
             else:
-                yield Input(value=self._value, compact=True, id=editor_id)
+                yield FieldInput(value=self._value, compact=True, id=editor_id)
         yield Static("", classes="field-error", markup=False)
 
     @property

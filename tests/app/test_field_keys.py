@@ -1,0 +1,108 @@
+"""Editing a field as a learner does: keys apply in the order they arrive, even in one burst (SSH);
+focus leaves the cursor at the end with nothing selected; left/right move the cursor everywhere,
+and up/down nudge number fields."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+from tests.conftest import SIZE, settle
+from tests.screen import open_lesson
+
+CHARACTERS = {",": "comma", ".": "full_stop", "-": "minus", " ": "space"}
+
+
+def _key(name: str) -> events.Key:
+    """The event the terminal driver makes for ``name`` (a character is its own name)."""
+    if len(name) == 1:
+        return events.Key(CHARACTERS.get(name, name), name)
+    return events.Key(name, None)
+
+
+async def _burst(pilot, *keys: str) -> None:
+    """Keys as they come over a laggy link: all in one read, queued before any is handled."""
+    for name in keys:
+        pilot.app.post_message(_key(name))
+    await settle(pilot)
+
+
+async def _focus(pilot, pane, name: str) -> Input:
+    editor = pane.form.row(name).editor
+    editor.focus()
+    await pilot.pause(0.1)
+    return editor
+
+
+async def test_a_burst_of_backspace_and_digits_applies_in_order(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        editor.cursor_position = len(editor.value)
+        for _ in range(20):
+            editor.value = "3,3"
+            editor.cursor_position = 3
+            await settle(pilot)
+            await _burst(pilot, "backspace", "4", "5")
+            assert editor.value == "3,45"
+
+
+async def test_end_then_ctrl_u_then_text_in_the_next_burst_keeps_the_text(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        for _ in range(10):
+            await _burst(pilot, "home", "end", "ctrl+u")
+            await _burst(pilot, "2", ",", "5")
+            assert editor.value == "2,5"
+            assert pane.form.values()["shape"] == "2,5"
+
+
+async def test_tab_then_text_in_one_burst_types_into_the_next_field(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        seed = pane.form.row("seed").editor
+        await _burst(pilot, "shift+tab", "tab", "end")
+        assert app.focused is editor
+        before = editor.value
+        pane.form.row("dtype").editor.focus()
+        await pilot.pause(0.1)
+        await _burst(pilot, "tab", "9")
+        assert app.focused is seed
+        assert seed.value.endswith("9") and editor.value == before
+
+
+async def test_focus_puts_the_cursor_at_the_end_and_selects_nothing(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        assert editor.selection.is_empty and editor.cursor_position == len(editor.value)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert editor.value == "3,"  # one character gone, not the whole value
+        await pilot.press("4")
+        await settle(pilot)
+        assert editor.value == "3,4"
+        assert not pane.form.row("shape").has_class("-invalid")
+
+
+async def test_left_right_move_the_cursor_in_a_number_field_and_up_down_nudge_it(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "4")
+        row = next(r for r in pane.form.rows() if r.spec.step is not None)
+        editor = await _focus(pilot, pane, row.spec.name)
+        editor.value = "2.5"
+        editor.cursor_position = 3
+        await pilot.press("left", "left", "backspace", "1")
+        await settle(pilot)
+        assert editor.value == "1.5"  # left moved the cursor; the value did not change under it
+        await pilot.press("up")
+        await settle(pilot)
+        assert float(editor.value) == 1.5 + row.spec.step
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert float(editor.value) == round(1.5 - row.spec.step, 10)
+        await pilot.press("shift+up")
+        await settle(pilot)
+        assert float(editor.value) == round(1.5 + 9 * row.spec.step, 10)
