@@ -4,6 +4,16 @@ and up/down nudge number fields."""
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
 from textual import events
 from textual.widgets import Input
 
@@ -106,3 +116,41 @@ async def test_left_right_move_the_cursor_in_a_number_field_and_up_down_nudge_it
         await pilot.press("shift+up")
         await settle(pilot)
         assert float(editor.value) == round(1.5 + 9 * row.spec.step, 10)
+
+
+def _tmux(socket: str, *args: str) -> str:
+    return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, timeout=10).stdout
+
+
+def _shape_shown(socket: str) -> str:
+    screen = _tmux(socket, "capture-pane", "-p")
+    found = re.search(r"▕ shape (\S*)", screen)
+    assert found, screen
+    return found.group(1)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux to send keys in one write, as a terminal does")
+def test_a_real_terminal_burst_applies_in_order(tmp_path) -> None:
+    """tmux writes each send-keys command's keys to the app in one write, as a laggy SSH link delivers them."""
+    socket = f"tensor-tutor-test-{os.getpid()}"
+    app = Path(sys.executable).with_name("tensor-tutor")
+    command = f"XDG_STATE_HOME={shlex.quote(str(tmp_path))} {shlex.quote(str(app))}"
+    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "80", "-y", "24", command], check=True, timeout=10)
+    try:
+        _tmux(socket, "set", "-s", "escape-time", "0")
+        for _ in range(100):
+            if "1 Tensors" in _tmux(socket, "capture-pane", "-p"):
+                break
+            time.sleep(0.1)
+        _tmux(socket, "send-keys", "1", "Enter")
+        time.sleep(0.5)
+        for _ in range(5):
+            _tmux(socket, "send-keys", "End", "C-u")
+            _tmux(socket, "send-keys", "3", ",", "3")
+            time.sleep(0.3)
+            assert _shape_shown(socket) == "3,3"
+            _tmux(socket, "send-keys", "BSpace", "4", "5")
+            time.sleep(0.3)
+            assert _shape_shown(socket) == "3,45"
+    finally:
+        _tmux(socket, "kill-server")
