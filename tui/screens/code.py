@@ -98,10 +98,16 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
     def on_mount(self) -> None:
         self.query_one("#code-scroll").focus()
-        if self.stale:
+        if self.stale and self.result.source.strip():
             self._status("The fields hold an error: this is the code of the dimmed output, the last values that ran.")
         if not self.result.source.strip():
-            self.query_one("#code-text", Static).update("There is no code yet: type some in the Playground.")
+            # No code has run yet: either there is none, or what the fields hold does not run yet.
+            self.query_one("#code-text", Static).update(
+                "The code in the editor does not run yet (its message is under it): "
+                "the script appears here once it does."
+                if self.stale
+                else "There is no code yet: type some in the Playground."
+            )
             return
         self._build()
 

@@ -79,6 +79,40 @@ class FieldSelect(KeysInOrder, Select):
     """A pick-list field whose keys apply in order too (tab then a digit lands in the next field)."""
 
 
+class CodeEditor(KeysInOrder, TextArea):
+    """A code field that edits like a code editor.
+
+    tab indents (it does not leave), enter keeps the line's indentation and
+    deepens it after a ``:``, every printable key is text (so c, q and ? never
+    reach the app), and escape, shown in the footer, leaves for the sidebar.
+    """
+
+    BINDINGS = [Binding("escape", "app.focus_lessons", "leave editor", key_display="esc")]
+
+    INDENT = "    "
+
+    def __init__(self, text: str, **kwargs) -> None:
+        super().__init__(
+            text, language=CODE_LANGUAGE, soft_wrap=False, show_line_numbers=True, tab_behavior="indent", **kwargs
+        )
+
+    def takes_text(self, event: events.Key) -> bool:
+        return event.key in ("enter", "tab") or super().takes_text(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key != "enter" or self.read_only or self.screen.focused is not self:
+            return
+        event.prevent_default()
+        event.stop()
+        start, end = sorted(self.selection)
+        row, column = start
+        before = self.document[row][:column]
+        indent = before[: len(before) - len(before.lstrip())]
+        if before.split("#")[0].rstrip().endswith(":"):
+            indent += self.INDENT
+        self.replace("\n" + indent, start, end)
+
+
 class StepperInput(FieldInput):
     """A number field: type it, or nudge it with up/down (shift for ten steps); left/right move the cursor."""
 
@@ -129,9 +163,7 @@ class FieldRow(Vertical):
                     id=editor_id,
                 )
             elif spec.multiline:
-                yield TextArea(
-                    self._value, language=CODE_LANGUAGE, soft_wrap=False, show_line_numbers=True, id=editor_id
-                )
+                yield CodeEditor(self._value, id=editor_id)
             elif spec.step is not None:
                 yield StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
             else:
