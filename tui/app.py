@@ -21,6 +21,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from engine.catalog import LESSONS, lesson_by_id
 from engine.lesson import Field, Lesson
+from tui import glyphs
 from tui.errors import ErrorHandler
 from tui.screens.code import CodeScreen
 from tui.screens.too_small import guard_size
@@ -53,6 +54,11 @@ class TensorTutorApp(App[None]):
         self.store.load()
         self.errors = ErrorHandler(self)
         self._save_timer: Timer | None = None
+        self._glyph_filters = [glyphs.PlainGlyphs()] if glyphs.plain() else []
+
+    def get_line_filters(self):  # noqa: ANN201 - Textual's signature
+        """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
+        return [*super().get_line_filters(), *self._glyph_filters]
 
     def _first_lesson(self) -> Lesson:
         """The lesson the learner was on last time (the first one on a fresh start)."""

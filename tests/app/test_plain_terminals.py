@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import SIZE
 from tests.screen import frame, open_lesson
 from tui.app import TensorTutorApp
@@ -47,3 +49,44 @@ async def test_under_no_color_a_field_error_is_bold_and_bright(tmp_path, monkeyp
     assert 'Shape "2,,3"' in text
     styles = _styles_of(ansi, 'Shape "2,,3"')
     assert "1" in styles and not styles & {"2", "90", "30"}, styles
+
+
+CONSOLE_BOX = {chr(c) for c in range(0x2500, 0x2550)} | set("═║╒╓╔╕╖╗╘╙╚╛╜╝╞╟╠╡╢╣╤╥╦╧╨╩╪╫╬▲▼")
+"""Box drawing (single and double lines) and the arrows a Linux console font has, beside ASCII and Latin-1."""
+
+
+def _not_in_a_console_font(text: str) -> set[str]:
+    return {ch for ch in text if ord(ch) > 0xFF and ch not in CONSOLE_BOX}
+
+
+@pytest.mark.parametrize("switch", [{"TERM": "linux"}, {"TENSOR_TUTOR_ASCII": "1", "TERM": "xterm-256color"}])
+async def test_a_plain_terminal_gets_only_characters_its_font_has(tmp_path, monkeypatch, switch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.delenv("TENSOR_TUTOR_ASCII", raising=False)
+    for name, value in switch.items():
+        monkeypatch.setenv(name, value)
+    app = TensorTutorApp()
+    seen: dict[str, set[str]] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        for lesson in ("4", "5", "7"):
+            await pilot.press("escape")
+            await open_lesson(pilot, lesson)
+            seen[lesson] = _not_in_a_console_font(frame(app)[0])
+            if lesson == "4":
+                app.current_pane.scroll_end(animate=False)  # the charts, lower down
+                await pilot.pause(0.3)
+                seen["4, charts"] = _not_in_a_console_font(frame(app)[0])
+        await pilot.press("f1")
+        await pilot.pause(0.3)
+        seen["help"] = _not_in_a_console_font(frame(app)[0])
+    assert not any(seen.values()), seen
+
+
+async def test_a_unicode_terminal_keeps_braille_charts_and_marks(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("TENSOR_TUTOR_ASCII", raising=False)
+    app = TensorTutorApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lesson(pilot, "5")
+        assert "✗" in frame(app)[0]
