@@ -44,6 +44,9 @@ class TensorTutorApp(App[None]):
         Binding("c,f2", "show_code", "code", key_display="c/f2"),
     ]
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+    """Below 72 columns the screen is ``-narrow`` (app.tcss stacks what would be cut there)."""
+
     SAVE_DELAY = 0.5
     """Seconds of quiet before field edits are written to the state file."""
 

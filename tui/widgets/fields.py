@@ -19,6 +19,11 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from engine.lesson import Field
 
 
+COLUMN_GUTTER = 2
+LABEL_MIN = 6
+ENTRY_MIN = 8
+"""Cells between the two field columns, and the least a label and a typed entry take (see app.tcss)."""
+
 CODE_LANGUAGE = "python"
 """Code fields are highlighted with tree-sitter's Python grammar (a small, declared dependency)."""
 
@@ -261,6 +266,19 @@ class FieldsForm(Vertical):
 
     def on_mount(self) -> None:
         self._show_starts()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """One column of fields when two would cut a pick-list's value (a 60-column window)."""
+        self.set_class(event.size.width < 2 * self._column_width() + COLUMN_GUTTER, "-single")
+
+    def _column_width(self) -> int:
+        """Cells the widest field needs: its label, then its longest choice and arrow (or a short entry)."""
+        widths = [
+            max(len(spec.label), LABEL_MIN) + 1 + (max(map(len, spec.choices)) + 3 if spec.choices else ENTRY_MIN)
+            for spec in self._fields
+            if not spec.multiline
+        ]
+        return max(widths, default=0)
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         self._show_starts()
