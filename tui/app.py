@@ -230,7 +230,8 @@ class TensorTutorApp(App[None]):
         row = next((a for a in focused.ancestors_with_self if isinstance(a, FieldRow)), None)
         if row is not None:
             spec: Field = row.spec
-            return f"## Field: {spec.label}\n\n{spec.help or 'Edit the value; the output follows.'}"
+            keys = getattr(row.editor, "HELP", "")  # how this kind of field edits (tui/widgets/fields.py)
+            return f"## Field: {spec.label}\n\n{spec.help or 'Edit the value; the output follows.'}\n\n{keys}".rstrip()
         for widget in focused.ancestors_with_self:
             help_text = getattr(widget, "HELP", None)
             if help_text:

@@ -154,3 +154,16 @@ def test_a_real_terminal_burst_applies_in_order(tmp_path) -> None:
             assert _shape_shown(socket) == "3,45"
     finally:
         _tmux(socket, "kill-server")
+
+
+async def test_a_number_fields_help_says_how_its_keys_edit_it(app) -> None:
+    from textual.widgets import Markdown
+
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "4")
+        row = next(r for r in pane.form.rows() if r.spec.step is not None)
+        await _focus(pilot, pane, row.spec.name)
+        await pilot.press("f1")
+        await pilot.pause(0.3)
+        shown = " ".join(m.source for m in app.screen.query(Markdown))
+    assert "up/down" in shown and "left/right" in shown and "move the cursor" in shown

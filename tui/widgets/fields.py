@@ -73,6 +73,11 @@ class FieldInput(KeysInOrder, Input):
     (Textual's default selects the whole value on focus: one backspace then wiped it.)
     """
 
+    HELP = (
+        "Keys: **left/right** and **home/end** move the cursor (it starts at the end), **backspace** deletes "
+        "one character, **ctrl+u** clears to the start; **tab** goes to the next field."
+    )
+
     def __init__(self, **kwargs) -> None:
         super().__init__(select_on_focus=False, **kwargs)
 
@@ -93,6 +98,11 @@ class CodeEditor(KeysInOrder, TextArea):
     """
 
     BINDINGS = [Binding("escape", "app.focus_lessons", "leave editor", key_display="esc")]
+
+    HELP = (
+        "Keys: **tab** indents, **enter** keeps the indentation (one level deeper after a `:`), "
+        "**ctrl+z** undoes, **f2** shows the code as a script, **escape** leaves the editor."
+    )
 
     INDENT = "    "
 
@@ -120,6 +130,8 @@ class CodeEditor(KeysInOrder, TextArea):
 
 class StepperInput(FieldInput):
     """A number field: type it, or nudge it with up/down (shift for ten steps); left/right move the cursor."""
+
+    HELP = FieldInput.HELP + " **up/down** nudge the number by one step, **shift+up/down** by ten."
 
     BINDINGS = [
         Binding("up", "nudge(1)", "larger", show=False),
