@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import ast
 import os
-import stat
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from engine.blocks import Code, LessonResult
 from engine.positions import Positions
 from engine.printing import DISPLAY_WIDTH
+from engine.safe_files import NotARegularFile, open_regular
 
 if TYPE_CHECKING:  # torch is imported only when a script is built
     from engine.evaluation import Evaluation, Output
@@ -352,25 +352,16 @@ def _existing(path: Path, script: str) -> str | None:
     Never follows a link and never blocks (a FIFO named like a script would wait for a writer forever).
     """
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        descriptor = open_regular(path, follow_links=False)
     except FileNotFoundError:
-        return None if not os.path.lexists(path) else "a symbolic link"
+        return None
+    except NotARegularFile as error:
+        return str(error)
     except OSError:
-        return "a symbolic link" if os.path.islink(path) else "a file that cannot be read"
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            return _kind_of(mode)
+        return "a symbolic link" if path.is_symlink() else "a file that cannot be read"
+    with os.fdopen(descriptor, "rb") as file:
         wanted = script.encode("utf-8")
-        held = os.read(descriptor, len(wanted) + 1)
-        return "" if held == wanted else "another file"
-    finally:
-        os.close(descriptor)
-
-
-def _kind_of(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"))
-    return next((name for test, name in kinds if test(mode)), "a special file")
+        return "" if file.read(len(wanted) + 1) == wanted else "another file"
 
 
 def script_path(directory: Path, lesson_id: str, script: str) -> Path:

@@ -41,6 +41,11 @@ def broken_character(text: str) -> tuple[int, str] | None:
     return line, reason
 
 
+def repair_text(text: str) -> str:
+    """``text`` with each broken character replaced by U+FFFD, so it can be written as UTF-8 (saved state)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
 def check_text(text: str, what: str, field: str | None = None) -> None:
     """Refuse text holding a broken character, which Python cannot encode, in words rather than a codec error."""
     broken = broken_character(text)

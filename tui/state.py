@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from engine.parsing import repair_text
+from engine.safe_files import NotARegularFile, open_regular
 
 FILE_NAME = "state.json"
 FORMAT = 1
@@ -31,18 +32,6 @@ MAX_FILE_BYTES = 1_000_000
 
 MAX_VALUE_CHARS = 50_000
 """Longest field value kept; the Playground accepts far less code than this."""
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def repair_text(text: str) -> str:
-    """``text`` with lone surrogates replaced by U+FFFD, so it can be written as UTF-8.
-
-    JSON can spell one (``"\\ud800"``) and a terminal can paste one; either would
-    make every later save raise UnicodeEncodeError.
-    """
-    return _LONE_SURROGATE.sub("\ufffd", text)
-
 
 def state_dir() -> Path:
     """The app's state directory, following the XDG base directory rules."""
@@ -107,7 +96,8 @@ class StateStore:
     def load(self) -> State:
         """Read the saved state; a missing file is a fresh start, a bad one is moved aside."""
         try:
-            raw = _read_regular_file(self.path, MAX_FILE_BYTES + 1)
+            with os.fdopen(open_regular(self.path), "rb") as file:  # a FIFO here would block a plain open
+                raw = file.read(MAX_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError):
             return self.state  # nothing saved yet (a blocked directory is reported by save)
         except NotARegularFile as error:
@@ -195,37 +185,6 @@ class StateStore:
             message = f"Forgot saved progress ({self.path})."
         self.state = State()
         return message
-
-
-class NotARegularFile(OSError):
-    """The state path names a FIFO, a device, a directory ...: reading it could block or mean nothing."""
-
-
-def _read_regular_file(path: Path, limit: int) -> bytes:
-    """Up to ``limit`` bytes of ``path``, opened only if it is a regular file.
-
-    ``O_NONBLOCK`` makes opening a FIFO return at once (a plain open waits for a
-    writer forever); ``fstat`` on the open descriptor then checks what was opened,
-    with no window for the file to be swapped between a check and the open.
-    """
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotARegularFile(_kind_of_file(mode))
-        os.set_blocking(descriptor, True)
-        file = os.fdopen(descriptor, "rb")
-    except BaseException:
-        os.close(descriptor)
-        raise
-    with file:
-        return file.read(limit)
-
-
-def _kind_of_file(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISDIR, "a directory"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 def _reason(error: OSError) -> str:
