@@ -45,13 +45,17 @@ class KeysInOrder:
     """
 
     async def _on_key(self: Any, event: events.Key) -> None:
-        focused = self.screen.focused
+        focused = self.app.focused  # the active screen's: a burst may have opened another screen
         if focused is not self:
-            if focused is None or self in focused.ancestors:
+            if focused is not None and self in focused.ancestors:
                 return  # bubbling up from a focused part of this widget (a pick-list's menu): the usual route
             event.prevent_default()
             event.stop()
-            focused.post_message(events.Key(event.key, event.character))
+            # To what has focus now; with nothing focused, to a screen opened meanwhile (never to this
+            # one, where a letter meant as text could act as an app key).
+            target = focused if focused is not None else self.app.screen
+            if target is not self.screen:
+                target.post_message(events.Key(event.key, event.character))
             return
         if event.is_printable and self.takes_text(event):
             return  # the editor's own handler inserts it
@@ -115,7 +119,7 @@ class CodeEditor(KeysInOrder, TextArea):
         return event.key in ("enter", "tab") or super().takes_text(event)
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key != "enter" or self.read_only or self.screen.focused is not self:
+        if event.key != "enter" or self.read_only or self.app.focused is not self:
             return
         event.prevent_default()
         event.stop()
