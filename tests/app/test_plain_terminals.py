@@ -59,10 +59,11 @@ def _not_in_a_console_font(text: str) -> set[str]:
     return {ch for ch in text if ord(ch) > 0xFF and ch not in CONSOLE_BOX}
 
 
-@pytest.mark.parametrize("switch", [{"TERM": "linux"}, {"TENSOR_TUTOR_ASCII": "1", "TERM": "xterm-256color"}])
+@pytest.mark.parametrize("switch", [{"TERM": "linux"}, {"TENSOR_TUTOR_ASCII": "1", "TERM": "xterm"}])
 async def test_a_plain_terminal_gets_only_characters_its_font_has(tmp_path, monkeypatch, switch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
     monkeypatch.delenv("TENSOR_TUTOR_ASCII", raising=False)
+    monkeypatch.delenv("COLORTERM", raising=False)
     for name, value in switch.items():
         monkeypatch.setenv(name, value)
     app = TensorTutorApp()
@@ -84,7 +85,10 @@ async def test_a_plain_terminal_gets_only_characters_its_font_has(tmp_path, monk
 
 async def test_a_unicode_terminal_keeps_braille_charts_and_marks(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
-    monkeypatch.setenv("TERM", "xterm-256color")
+    # Plain xterm, not xterm-256color: Rich caches a style's codes for the first colour depth it meets,
+    # so a 256-colour app here would leak its codes into a later 16-colour test in this process.
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM", raising=False)
     monkeypatch.delenv("TENSOR_TUTOR_ASCII", raising=False)
     app = TensorTutorApp()
     async with app.run_test(size=SIZE) as pilot:
