@@ -8,13 +8,14 @@ is ready. This module must not import torch.
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, Static
@@ -59,7 +60,7 @@ class TensorTutorApp(App[None]):
         self._save_timer: Timer | None = None
         self._glyph_filters = [glyphs.PlainGlyphs()] if glyphs.plain() else []
 
-    def get_line_filters(self):  # noqa: ANN201 - Textual's signature
+    def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
         return [*super().get_line_filters(), *self._glyph_filters]
 

@@ -68,11 +68,6 @@ def point_marker(plain_set: bool) -> str:
     return PLAIN_POINT if plain_set else UNICODE_POINT
 
 
-def to_plain(text: str) -> str:
-    """``text`` with every character outside the plain set swapped for one that is in it (same width)."""
-    return text.translate(_TABLE)
-
-
 class PlainGlyphs(LineFilter):
     """Swaps characters a console font lacks in everything the app draws, its own and Textual's."""
 
