@@ -204,3 +204,11 @@ def test_limit_messages_use_the_same_formatter() -> None:
 
     with pytest.raises(LimitExceeded, match="1,000,001; the limit is 1,000,000"):
         check(1_000_001, 1_000_000, "the number of elements")
+
+
+def test_a_curves_range_message_writes_its_numbers_in_full() -> None:
+    from engine.calculus import curve
+
+    with pytest.raises(InputError) as caught:
+        curve("x", 20_000_000, 10, 5)
+    assert "20,000,000" in caught.value.message and "e+" not in caught.value.message
