@@ -54,3 +54,15 @@ async def test_the_footer_keeps_the_code_key_whole_with_lesson_4s_keys_at_80x24(
         assert "quit" in footer
         assert re.search(r"c/f2 code", footer), footer
         assert "help" in footer and "palette" in footer
+
+
+async def test_the_code_screens_footer_fits_at_60x16(app) -> None:
+    from tui.screens.code import CodeScreen
+
+    async with app.run_test(size=(60, 16)) as pilot:
+        await open_lesson(pilot, "5")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, CodeScreen)
+        footer = frame(app)[0].splitlines()[-1]
+    assert "esc back" in footer and "palette" in footer, footer

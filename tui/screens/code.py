@@ -28,8 +28,8 @@ class CodeScreen(Screen[str | None]):
 
     BINDINGS = [
         Binding("y", "copy", "copy"),
-        Binding("s", "save", "save .py"),
-        Binding("e", "playground", "edit in Playground"),
+        Binding("s", "save", "save"),
+        Binding("e", "playground", "Playground"),
         Binding("escape,q,c,f2", "close", "back", key_display="esc"),
     ]
 
