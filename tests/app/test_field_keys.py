@@ -183,3 +183,18 @@ async def test_a_key_queued_behind_f2_goes_to_the_code_screen_not_the_field(app)
         await _burst(pilot, "f2", "escape")
         assert not isinstance(app.screen, CodeScreen)  # escape reached the code screen and closed it
         assert editor.value == before
+
+
+async def test_a_lone_surrogate_in_lesson_2s_operand_field_is_a_message_under_it(app) -> None:
+    from textual.widgets import Static
+
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "2")
+        editor = await _focus(pilot, pane, "left")
+        editor.insert_text_at_cursor("\ud800")  # as a broken paste would leave it
+        await settle(pilot)
+        row = pane.form.row("left")
+        message = str(row.query_one(".field-error", Static).content)
+        assert row.has_class("-invalid") and "broken character" in message, message
+        assert app.is_running
+        app.store.save()  # and the value it remembered saves without UnicodeEncodeError
