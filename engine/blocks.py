@@ -72,6 +72,8 @@ class FixChoice:
     note: str
     shape: tuple[int, ...] | None
     values: Mapping[str, str]
+    of: str = ""
+    """Whose shape ``shape`` is: the name the fixed statement assigns (``z``), "" for its bare result."""
 
 
 @dataclass(frozen=True)

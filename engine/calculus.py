@@ -21,6 +21,7 @@ import torch
 
 from engine.errors import InputError
 from engine.evaluation import Evaluation, evaluate
+from engine.number_text import format_number
 from engine.parsing import parse_python
 from engine.whitelist import LIBRARIES
 
@@ -145,7 +146,7 @@ def curve(expression: str, lo: float, hi: float, points: int = 201, *, label: st
     to check, and the curve is refused if they differ.
     """
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
-        raise InputError(f"The range must be two finite numbers, the first smaller, like -3, 3 (not {lo:g}, {hi:g}).")
+        raise InputError(f"The range must be two finite numbers, the first smaller, like -3, 3 (not {format_number(lo)}, {format_number(hi)}).")
     if not 2 <= points <= MAX_POINTS:
         raise InputError(f"A curve needs from 2 to {MAX_POINTS:,} points, not {points:,}.")
     return _sample(expression, _grid(lo, hi, points), points, label)

@@ -63,6 +63,8 @@ class Fix:
     note: str
     shape: tuple[int, ...] | None
     label: str
+    target: str = ""
+    """The name the rewritten statement binds, whose shape ``shape`` is ("" for a bare expression)."""
 
 
 @dataclass(frozen=True)
@@ -248,10 +250,22 @@ def _problem(exc: Exception, interpreter: Interpreter, statement: ast.stmt, posi
         source=positions.text(failing),
         explanation=prescription.explanation,
         fixes=tuple(
-            Fix(code=c.code, note=c.note, shape=shape, label=c.label) for c, shape in prescription.fixes
+            Fix(code=c.code, note=c.note, shape=shape, label=c.label, target=_bound_name(failing))
+            for c, shape in prescription.fixes
         ),
         span=positions.span(failing),
     )
+
+
+def _bound_name(statement: ast.stmt) -> str:
+    """The one name ``statement`` assigns (``z = ...``, ``z += ...``), or "" when it binds none or several."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target: ast.expr | None = statement.targets[0]
+    elif isinstance(statement, (ast.AugAssign, ast.AnnAssign)):
+        target = statement.target
+    else:
+        target = None
+    return target.id if isinstance(target, ast.Name) else ""
 
 
 def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: float) -> Callable[[str], Trial]:

@@ -21,12 +21,14 @@ from __future__ import annotations
 import ast
 import os
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from engine.blocks import Code, LessonResult
 from engine.positions import Positions
 from engine.printing import DISPLAY_WIDTH
+from engine.safe_files import NotARegularFile, open_regular
 
 if TYPE_CHECKING:  # torch is imported only when a script is built
     from engine.evaluation import Evaluation, Output
@@ -328,25 +330,71 @@ def script_directory() -> Path:
     return data / "tensor-tutor"
 
 
-def script_path(directory: Path, lesson_id: str, script: str) -> Path:
-    """The file a script is saved to: the same file if it already holds this script, else a new one."""
+@dataclass(frozen=True)
+class SavedScript:
+    """Where a script was saved, and the names passed over on the way (``(name, what it is)``)."""
+
+    path: Path
+    reused: bool
+    """True when ``path`` already held this very script, so nothing was written."""
+    passed_over: tuple[tuple[str, str], ...] = ()
+
+
+def _script_names(directory: Path, lesson_id: str) -> Iterator[Path]:
     stem = SCRIPT_PREFIX + lesson_id.replace("-", "_")
     for number in range(1, 1000):
-        path = directory / (f"{stem}.py" if number == 1 else f"{stem}_{number}.py")
-        if not path.exists():
+        yield directory / (f"{stem}.py" if number == 1 else f"{stem}_{number}.py")
+
+
+def _existing(path: Path, script: str) -> str | None:
+    """What is at ``path``: None if nothing, "" if a regular file holding ``script``, else what it is.
+
+    Never follows a link and never blocks (a FIFO named like a script would wait for a writer forever).
+    """
+    try:
+        descriptor = open_regular(path, follow_links=False)
+    except FileNotFoundError:
+        return None
+    except NotARegularFile as error:
+        return str(error)
+    except OSError:
+        return "a symbolic link" if path.is_symlink() else "a file that cannot be read"
+    with os.fdopen(descriptor, "rb") as file:
+        wanted = script.encode("utf-8")
+        return "" if file.read(len(wanted) + 1) == wanted else "another file"
+
+
+def script_path(directory: Path, lesson_id: str, script: str) -> Path:
+    """The file a script would be saved to: the same file if it already holds this script, else a new name."""
+    for path in _script_names(directory, lesson_id):
+        if _existing(path, script) in (None, ""):
             return path
-        try:
-            if path.read_text(encoding="utf-8") == script:
-                return path
-        except (OSError, UnicodeDecodeError):
-            continue
-    raise OSError(f"too many saved scripts named {stem}_N.py in {directory}")
+    raise OSError(f"too many saved scripts named {path.stem}_N.py in {directory}")
 
 
-def save_script(script: str, lesson_id: str, directory: Path | None = None) -> Path:
-    """Write ``script`` to a new .py file (never over another file) and return its path."""
+def save_script(script: str, lesson_id: str, directory: Path | None = None) -> SavedScript:
+    """Write ``script`` to a new .py file and say where.
+
+    The file is created exclusively (``O_EXCL``) and never through a link
+    (``O_NOFOLLOW``): a name that exists in any form, a dangling link included, is
+    passed over, so no other file is ever written or created by following one.
+    """
     directory = directory or script_directory()
     directory.mkdir(parents=True, exist_ok=True)
-    path = script_path(directory, lesson_id, script)
-    path.write_text(script, encoding="utf-8")
-    return path
+    passed_over: list[tuple[str, str]] = []
+    data = script.encode("utf-8")
+    for path in _script_names(directory, lesson_id):
+        try:
+            descriptor = os.open(
+                path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644
+            )
+        except FileExistsError:
+            found = _existing(path, script)
+            if found == "":
+                return SavedScript(path, reused=True, passed_over=tuple(passed_over))
+            passed_over.append((path.name, found or "a file"))
+            continue
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        return SavedScript(path, reused=False, passed_over=tuple(passed_over))
+    raise OSError(f"too many saved scripts named {path.stem}_N.py in {directory}")

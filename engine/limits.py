@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.number_text import format_number
+
 MAX_ELEMENTS = 1_000_000
 """Most elements any one tensor or array may hold (about 4 MB of float32)."""
 
@@ -61,4 +63,4 @@ class LimitExceeded(Exception):
 def check(value: int, limit: int, what: str) -> None:
     """Raise LimitExceeded when ``value`` is over ``limit``."""
     if value > limit:
-        raise LimitExceeded(f"{what} is {value:,}; the limit is {limit:,}")
+        raise LimitExceeded(f"{what} is {format_number(value)}; the limit is {format_number(limit)}")

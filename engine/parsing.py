@@ -14,11 +14,43 @@ import warnings
 
 from engine.errors import InputError
 from engine.limits import MAX_DIMS, MAX_ELEMENTS
+from engine.number_text import format_number
 
 MAX_FIELD_CHARS = 2_000
 """Longest text a single-line field may hold; longer input is refused before parsing."""
 
+MAX_INT_DIGITS = 18
+"""Most digits a whole-number field reads (any int64 fits); longer ones are called too big."""
+
 _SHAPE_SEPARATORS = re.compile(r"\s*[,x×*]\s*|\s+")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def broken_character(text: str) -> tuple[int, str] | None:
+    """Where and why ``text`` cannot be read or saved (a lone surrogate, e.g. from a bad paste), or None.
+
+    The place is a line number and the reason a phrase such as "a broken character ... at line 2, column 5".
+    """
+    found = _LONE_SURROGATE.search(text)
+    if found is None:
+        return None
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    where = f"line {line}, column {column}" if "\n" in text else f"character {column}"
+    reason = f"a broken character (U+{ord(found.group()):04X}, half of a pair) at {where}: delete it and type it again"
+    return line, reason
+
+
+def repair_text(text: str) -> str:
+    """``text`` with each broken character replaced by U+FFFD, so it can be written as UTF-8 (saved state)."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def check_text(text: str, what: str, field: str | None = None) -> None:
+    """Refuse text holding a broken character, which Python cannot encode, in words rather than a codec error."""
+    broken = broken_character(text)
+    if broken is not None:
+        raise InputError(f"{what} holds {broken[1]}.", field)
 
 
 def parse_python(text: str, mode: str = "exec") -> ast.AST:
@@ -27,12 +59,18 @@ def parse_python(text: str, mode: str = "exec") -> ast.AST:
     Warnings such as "invalid decimal literal" would land on the terminal the app
     draws on; a real mistake still raises SyntaxError, which callers explain.
     """
+    broken = broken_character(text)
+    if broken is not None:  # ast.parse would raise a bare UnicodeEncodeError
+        error = SyntaxError(f"the code holds {broken[1]}")
+        error.lineno = broken[0]
+        raise error
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         return ast.parse(text, mode=mode)
 
 
 def _check_length(text: str, what: str) -> None:
+    check_text(text, what)
     if len(text) > MAX_FIELD_CHARS:
         raise InputError(f"{what} is {len(text)} characters long: keep it under {MAX_FIELD_CHARS}.")
 
@@ -110,12 +148,13 @@ def parse_number(text: str, what: str, lo: float | None = None, hi: float | None
     """Read one real number such as ``2``, ``-0.5`` or ``1e-3``, optionally within [lo, hi]."""
     _check_length(text, what)
     stripped = text.strip()
+    examples = " or ".join(_examples(("2.0", "-0.5", "0.5", "0.1", "1"), lo, hi, 2))
     try:
         value = float(stripped)
     except ValueError:
-        raise InputError(f'{what} "{_clip(text)}" is not a number: type one like 2.0 or -0.5.') from None
+        raise InputError(f'{what} "{_clip(text)}" is not a number: type one like {examples}.') from None
     if not math.isfinite(value):
-        raise InputError(f"{what} must be a finite number, like 2.0.")
+        raise InputError(f"{what} must be a finite number, like {examples}.")
     _check_range(value, what, lo, hi)
     return value
 
@@ -124,8 +163,16 @@ def parse_int(text: str, what: str, lo: int | None = None, hi: int | None = None
     """Read one whole number such as ``7``, optionally within [lo, hi]."""
     _check_length(text, what)
     stripped = text.strip()
-    if re.fullmatch(r"[+-]?\d{1,18}", stripped) is None:
-        raise InputError(f'{what} "{_clip(text)}" is not a whole number: type one like 7.')
+    if re.fullmatch(r"[+-]?\d+", stripped) is None:
+        example = _examples(("7", "3", "1", "0"), lo, hi, 1)[0]
+        raise InputError(f'{what} "{_clip(text)}" is not a whole number: type one like {example}.')
+    if len(stripped.lstrip("+-")) > MAX_INT_DIGITS:  # read no further: int() of a huge text is slow
+        largest = hi if hi is not None else 10**MAX_INT_DIGITS - 1
+        smallest = lo if lo is not None else -largest
+        raise InputError(
+            f"{what} {_clip(stripped)} is too {'small' if stripped.startswith('-') else 'big'}: use a whole number "
+            f"from {format_number(smallest)} to {format_number(largest)}."
+        )
     value = int(stripped)
     _check_range(value, what, lo, hi)
     return value
@@ -138,11 +185,17 @@ def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
     return text
 
 
+def _examples(candidates: tuple[str, ...], lo: float | None, hi: float | None, count: int) -> list[str]:
+    """Up to ``count`` of ``candidates`` inside [lo, hi] (the lower bound if none is): examples that work."""
+    inside = [c for c in candidates if (lo is None or float(c) >= lo) and (hi is None or float(c) <= hi)]
+    return inside[:count] or [format_number(lo if lo is not None else hi)]  # type: ignore[arg-type]
+
+
 def _check_range(value: float, what: str, lo: float | None, hi: float | None) -> None:
     if lo is not None and value < lo or hi is not None and value > hi:
-        low = "" if lo is None else f"from {lo:g} "
-        high = "" if hi is None else f"up to {hi:g}"
-        raise InputError(f"{what} must be {low}{high}".rstrip() + f"; {value:g} is out of range.")
+        low = "" if lo is None else f"from {format_number(lo)} "
+        high = "" if hi is None else f"up to {format_number(hi)}"
+        raise InputError(f"{what} must be {low}{high}".rstrip() + f"; {format_number(value)} is out of range.")
 
 
 def _clip(text: str, width: int = 30) -> str:

@@ -27,6 +27,13 @@ def shown_code(pane) -> str:
     return "".join(block.source for block in pane.query(CodeBlock))
 
 
+def frame(app) -> tuple[str, str]:
+    """The screen as plain text (one line per row) and as the escape sequences sent to the terminal."""
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    text = "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
+    return text, update.render_segments(app.console)
+
+
 async def open_lesson(pilot, key: str):
     """Step into a lesson from the sidebar by its number key, and wait for its first result."""
     await settle(pilot)

@@ -182,3 +182,50 @@ def test_any_state_survives_a_round_trip(tmp_path: Path, lesson, values) -> None
     store.state = State(lesson, values)
     assert store.save()
     assert StateStore(path).load() == State(lesson, values)
+
+
+def test_a_fifo_at_the_state_path_does_not_block_start_up(tmp_path) -> None:
+    """Opening a FIFO for reading waits for a writer forever; load must not open one at all."""
+    path = tmp_path / FILE_NAME
+    os.mkfifo(path)
+    store = StateStore(path)
+    assert store.load() == State()  # returns at once: a blocking open would hang the test
+    [notice] = store.take_notices()
+    assert "not a regular file" in notice and "fresh" in notice
+    store.remember_lesson("tensors")
+    assert store.save()
+    assert StateStore(path).load().lesson == "tensors"
+
+
+def test_a_directory_at_the_state_path_is_reported_not_read(tmp_path) -> None:
+    path = tmp_path / FILE_NAME
+    path.mkdir()
+    store = StateStore(path)
+    assert store.load() == State()
+    [notice] = store.take_notices()
+    assert "not a regular file" in notice
+
+
+def test_a_lone_surrogate_in_a_saved_value_is_repaired_and_saves(tmp_path) -> None:
+    r"""JSON may spell a lone surrogate (\ud800); Python reads it, but it cannot be written as UTF-8."""
+    path = tmp_path / FILE_NAME
+    path.write_text('{"format": 1, "lesson": "matmul\\udfff", "values": {"matmul": {"left": "A\\ud800B"}}}', "utf-8")
+    store = StateStore(path)
+    state = store.load()
+    assert state.values == {"matmul": {"left": "A\ufffdB"}}
+    assert state.lesson == "matmul\ufffd"
+    assert store.save()
+    assert StateStore(path).load().values == {"matmul": {"left": "A\ufffdB"}}
+
+
+def test_a_lone_surrogate_typed_into_a_field_never_breaks_save(tmp_path) -> None:
+    store = StateStore(tmp_path / FILE_NAME)
+    store.remember_values("matmul", {"left": "A\ud800"})
+    assert store.save()
+    assert StateStore(tmp_path / FILE_NAME).load().values == {"matmul": {"left": "A\ufffd"}}
+
+
+def test_save_never_raises_for_a_surrogate_set_directly(tmp_path) -> None:
+    store = StateStore(tmp_path / FILE_NAME)
+    store.state.values["playground"] = {"code": "\udc80"}
+    assert store.save()

@@ -8,19 +8,21 @@ is ready. This module must not import torch.
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from engine.catalog import LESSONS, lesson_by_id
 from engine.lesson import Field, Lesson
+from tui import glyphs
 from tui.errors import ErrorHandler
 from tui.screens.code import CodeScreen
 from tui.screens.too_small import guard_size
@@ -43,6 +45,9 @@ class TensorTutorApp(App[None]):
         Binding("c,f2", "show_code", "code", key_display="c/f2"),
     ]
 
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+    """Below 72 columns the screen is ``-narrow`` (app.tcss stacks what would be cut there)."""
+
     SAVE_DELAY = 0.5
     """Seconds of quiet before field edits are written to the state file."""
 
@@ -53,6 +58,11 @@ class TensorTutorApp(App[None]):
         self.store.load()
         self.errors = ErrorHandler(self)
         self._save_timer: Timer | None = None
+        self._glyph_filters = [glyphs.PlainGlyphs()] if glyphs.plain() else []
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
+        return [*super().get_line_filters(), *self._glyph_filters]
 
     def _first_lesson(self) -> Lesson:
         """The lesson the learner was on last time (the first one on a fresh start)."""
@@ -221,7 +231,8 @@ class TensorTutorApp(App[None]):
         row = next((a for a in focused.ancestors_with_self if isinstance(a, FieldRow)), None)
         if row is not None:
             spec: Field = row.spec
-            return f"## Field: {spec.label}\n\n{spec.help or 'Edit the value; the output follows.'}"
+            keys = getattr(row.editor, "HELP", "")  # how this kind of field edits (tui/widgets/fields.py)
+            return f"## Field: {spec.label}\n\n{spec.help or 'Edit the value; the output follows.'}\n\n{keys}".rstrip()
         for widget in focused.ancestors_with_self:
             help_text = getattr(widget, "HELP", None)
             if help_text:

@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.parsing import repair_text
+from engine.safe_files import NotARegularFile, open_regular
+
 FILE_NAME = "state.json"
 FORMAT = 1
 """Version of the file's layout, stored in it so a later release can convert old files."""
@@ -29,7 +32,6 @@ MAX_FILE_BYTES = 1_000_000
 
 MAX_VALUE_CHARS = 50_000
 """Longest field value kept; the Playground accepts far less code than this."""
-
 
 def state_dir() -> Path:
     """The app's state directory, following the XDG base directory rules."""
@@ -67,7 +69,10 @@ class State:
             for lesson_id, fields in values.items()
         ):
             raise ValueError("'values' is not a table of lessons to field texts")
-        return cls(lesson=lesson, values={k: dict(v) for k, v in values.items()})
+        return cls(
+            lesson=None if lesson is None else repair_text(lesson),
+            values={repair_text(k): {repair_text(n): repair_text(t) for n, t in v.items()} for k, v in values.items()},
+        )
 
 
 class StateStore:
@@ -91,10 +96,13 @@ class StateStore:
     def load(self) -> State:
         """Read the saved state; a missing file is a fresh start, a bad one is moved aside."""
         try:
-            with self.path.open("rb") as file:
+            with os.fdopen(open_regular(self.path), "rb") as file:  # a FIFO here would block a plain open
                 raw = file.read(MAX_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError):
             return self.state  # nothing saved yet (a blocked directory is reported by save)
+        except NotARegularFile as error:
+            self.notices.append(f"Saved progress at {self.path} is {error}, not a regular file; starting fresh.")
+            return self.state
         except OSError as error:
             self.notices.append(f"Saved progress could not be read ({_reason(error)}); starting fresh.")
             return self.state
@@ -124,12 +132,12 @@ class StateStore:
         """Note the lesson on screen; True if that changed anything."""
         if self.state.lesson == lesson_id:
             return False
-        self.state.lesson = lesson_id
+        self.state.lesson = repair_text(lesson_id)
         return True
 
     def remember_values(self, lesson_id: str, values: dict[str, str]) -> bool:
         """Note a lesson's field text; True if that changed anything."""
-        kept = {name: text[:MAX_VALUE_CHARS] for name, text in values.items()}
+        kept = {repair_text(name): repair_text(text[:MAX_VALUE_CHARS]) for name, text in values.items()}
         if self.state.values.get(lesson_id) == kept:
             return False
         self.state.values[lesson_id] = kept
@@ -142,7 +150,8 @@ class StateStore:
         """
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(self.state.to_json(), ensure_ascii=False, indent=1)
+            # Repaired again here: whatever put a lone surrogate in the state must not make saving raise.
+            text = repair_text(json.dumps(self.state.to_json(), ensure_ascii=False, indent=1))
             handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as file:

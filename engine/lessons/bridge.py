@@ -76,7 +76,7 @@ def _fix_choices(problem: Problem) -> tuple[FixChoice, ...]:
         if len(statement) == 1 and isinstance(statement[0], ast.Assign):
             expression = ast.unparse(statement[0].value)
             if expression in BACK:
-                choices.append(FixChoice(fix.label or fix.code, fix.note, fix.shape, {"back": expression}))
+                choices.append(FixChoice(fix.label or fix.code, fix.note, fix.shape, {"back": expression}, of=fix.target))
     return tuple(choices)
 
 

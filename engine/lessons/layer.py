@@ -171,7 +171,7 @@ def fix_choices(layer: Layer, problem: Problem) -> tuple[FixChoice, ...]:
             expression = fix_expression(layer, kind)
             forms = (f"z = torch.matmul(inputs, {expression}) + b1", f"w = {expression}")
             if any(_same_code(fix.code, form) for form in forms) and all(c.values["fix"] != kind for c in choices):
-                choices.append(FixChoice(expression, fix.note, fix.shape, {"fix": kind}))
+                choices.append(FixChoice(expression, fix.note, fix.shape, {"fix": kind}, of=fix.target))
                 break
     return tuple(choices)
 

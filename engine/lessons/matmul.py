@@ -184,7 +184,7 @@ def _fix_choices(problem: Problem) -> tuple[FixChoice, ...]:
         values = fix_values(fix)
         if values is not None:
             label = fix.label or fix.code
-            choices.append(FixChoice(label=label, note=fix.note, shape=fix.shape, values=values))
+            choices.append(FixChoice(label=label, note=fix.note, shape=fix.shape, values=values, of=fix.target))
     return tuple(choices)
 
 

@@ -247,7 +247,7 @@ def input_fixes(network: Network, values: Mapping[str, str], problem: Problem) -
     for label, note, change in candidates:
         shape = _ok({**values, **change})
         if shape is not None and change != {k: values[k] for k in change}:
-            fixes.append(FixChoice(label, note, shape, change))
+            fixes.append(FixChoice(label, note, shape, change, of="y"))
     return tuple(fixes)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 from engine.errors import InputError
+from engine.parsing import check_text
 
 MAX_OPERAND_CHARS = 80
 """Longest operand expression a field may hold; the lesson's are a few characters."""
@@ -34,6 +35,7 @@ class NoTwin(Exception):
 def parse_operand(text: str, field: str) -> ast.expr:
     """Read an operand such as ``A``, ``B.T``, ``2`` or ``A.reshape(3, 3)``; refuse anything else."""
     stripped = text.strip()
+    check_text(stripped, field, field)
     if not stripped:
         raise InputError(f"{field} is empty: type A, B, a number like 2, or an expression like B.T.", field)
     if len(stripped) > MAX_OPERAND_CHARS:

@@ -92,7 +92,9 @@ def _problem(code: str, problem: Problem) -> ProblemView:
             fixed = apply_fix(code, problem, fix)
         except ValueError:
             continue
-        fixes.append(FixChoice(label=fix.label or fix.code, note=fix.note, shape=fix.shape, values={"code": fixed}))
+        fixes.append(
+            FixChoice(label=fix.label or fix.code, note=fix.note, shape=fix.shape, values={"code": fixed}, of=fix.target)
+        )
     explanation = problem.explanation
     if problem.kind == "Refused" and not explanation:
         explanation = SAFE_SUBSET

@@ -94,7 +94,7 @@ async def test_numpy_on_a_tensor_that_requires_grad_and_applying_the_fix(app) ->
                 break
             await pilot.press("tab")
         assert app.focused is fixes
-        assert str(fixes.get_option_at_index(0).prompt).startswith("> w.detach().numpy() -> (3,)")
+        assert str(fixes.get_option_at_index(0).prompt).startswith("> w.detach().numpy() -> n (3,)")
         await pilot.press("enter")
         await settle(pilot)
         assert pane.form.values()["back"] == "w.detach().numpy()"

@@ -77,6 +77,21 @@ async def test_s_saves_a_script_that_prints_the_panes_numbers(app, tmp_path, mon
     assert numbers and all(text in done.stdout for text in numbers)
 
 
+async def test_s_next_to_a_link_of_the_same_name_says_so_and_saves_elsewhere(app, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tensor_tutor_tensors.py").symlink_to(tmp_path / "trap.py")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await _open_code(pilot)
+        assert str(tmp_path / "tensor_tutor_tensors_2.py") in str(screen.query_one("#code-where", Static).content)
+        await pilot.press("s")
+        status = str(screen.query_one("#code-status", Static).content)
+    assert not (tmp_path / "trap.py").exists()
+    assert (tmp_path / "tensor_tutor_tensors_2.py").read_text() == screen.script
+    assert "tensor_tutor_tensors.py is a symbolic link" in status and "not followed" in status
+    assert f"Saved to {tmp_path / 'tensor_tutor_tensors_2.py'}" in status
+
+
 async def test_f2_opens_it_from_inside_a_text_field_where_c_is_typed(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

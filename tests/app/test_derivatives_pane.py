@@ -82,13 +82,13 @@ async def test_opens_with_the_tutorials_slopes_ratios_and_two_charts(app) -> Non
             assert_inside_frame(chart)
 
 
-async def test_right_moves_x_and_the_numbers_and_charts_follow(app) -> None:
+async def test_up_moves_x_and_the_numbers_and_charts_follow(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
         await focus_x(pilot, pane)
         value_chart, slope_chart = pane.query(ChartBlock)
         before = screen_text(value_chart.plot)
-        for presses, x in ((["right"], 2.1), (["right", "right"], 2.3), (["shift+left"], 1.3)):
+        for presses, x in ((["up"], 2.1), (["up", "up"], 2.3), (["shift+down"], 1.3)):
             await pilot.press(*presses)
             await settle(pilot)
             assert pane.values()["x"] == f"{x:g}"
@@ -106,7 +106,7 @@ async def test_right_moves_x_and_the_numbers_and_charts_follow(app) -> None:
             before = after
             assert_inside_frame(value_chart)
             assert_inside_frame(slope_chart)
-        await pilot.press("shift+right", "shift+right", "shift+right")
+        await pilot.press("shift+up", "shift+up", "shift+up")
         await settle(pilot)
         assert pane.values()["x"] == "4.3"
         assert value_chart.block.x_range == (-3.0, 4.3)  # widened to keep x on the chart

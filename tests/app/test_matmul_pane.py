@@ -59,7 +59,7 @@ async def test_a_batch_broadcasts_with_matmul_and_mm_refuses_it(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot, "2")
         pane.form.row("batch").editor.focus()
-        await pilot.press("right", "right")
+        await pilot.press("up", "up")
         await settle(pilot)
         assert pane.form.values()["batch"] == "2"
         batch = torch.stack([A, A])

@@ -18,19 +18,13 @@ from textual.widgets import Input
 from engine import LESSONS, InputError
 from engine.lesson import Lesson
 from tests.conftest import SIZE, settle
+from tests.screen import frame as _frame
 from tui.app import TensorTutorApp
 from tui.screens.help import HelpScreen
 from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from tui.widgets.lesson_list import LessonList
 
 COLOUR = re.compile(r"\x1b\[([0-9;]*)m")
-
-
-def _frame(app: TensorTutorApp) -> tuple[str, str]:
-    """The screen as plain text (one line per row) and as the escape sequences sent to the terminal."""
-    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
-    text = "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
-    return text, update.render_segments(app.console)
 
 
 def _words_in(text: str, region: Region) -> str:
@@ -213,7 +207,7 @@ async def test_terminal_colour_depth_is_respected(tmp_path, monkeypatch, term: s
         screens.append(_frame(app))
     lesson_text, help_text, small_text = (" ".join(text.split()) for text, _ in screens)
     assert LESSONS[0].title in lesson_text and "quit" in lesson_text
-    assert "Keys" in help_text and "quit" in help_text
+    assert "enter steps into" in help_text and "close help" in help_text
     assert "at least" in small_text
     for _, ansi in screens:
         colours = _colours(ansi)

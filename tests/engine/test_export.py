@@ -20,7 +20,15 @@ from engine import LESSONS, InputError, Lesson, lesson_by_id
 from engine.blocks import Block, Code, Columns, LessonResult, ProblemView, Value
 from engine.evaluation import evaluate
 from engine.printing import DISPLAY_WIDTH
-from engine.export import export_result, export_script, playground_code, save_script, script_directory, shown_source
+from engine.export import (
+    export_result,
+    export_script,
+    playground_code,
+    save_script,
+    script_directory,
+    script_path,
+    shown_source,
+)
 from engine.snippets import SNIPPETS
 
 RUNNER = """\
@@ -244,11 +252,37 @@ def _texts(evaluation) -> list[str]:
 
 def test_saving_never_overwrites_and_reuses_an_identical_file(tmp_path) -> None:
     first = save_script("print(1)\n", "layer", tmp_path)
-    assert first.name == "tensor_tutor_layer.py" and first.read_text() == "print(1)\n"
-    assert save_script("print(1)\n", "layer", tmp_path) == first
+    assert first.path.name == "tensor_tutor_layer.py" and first.path.read_text() == "print(1)\n"
+    assert not first.reused and first.passed_over == ()
+    again = save_script("print(1)\n", "layer", tmp_path)
+    assert again.path == first.path and again.reused
     second = save_script("print(2)\n", "layer", tmp_path)
-    assert second.name == "tensor_tutor_layer_2.py"
-    assert first.read_text() == "print(1)\n" and second.read_text() == "print(2)\n"
+    assert second.path.name == "tensor_tutor_layer_2.py"
+    assert second.passed_over == (("tensor_tutor_layer.py", "another file"),)
+    assert first.path.read_text() == "print(1)\n" and second.path.read_text() == "print(2)\n"
+
+
+def test_saving_never_follows_a_link_even_a_dangling_one(tmp_path) -> None:
+    """A link named like the script could point anywhere the learner can write (another user's trap)."""
+    target = tmp_path / "elsewhere" / "victim.py"
+    target.parent.mkdir()
+    (tmp_path / "tensor_tutor_layer.py").symlink_to(target)
+    (tmp_path / "tensor_tutor_layer_2.py").symlink_to(tmp_path / "real.py")
+    (tmp_path / "real.py").write_text("print(1)\n")
+    saved = save_script("print(1)\n", "layer", tmp_path)
+    assert not target.exists()  # the dangling link's target was not created
+    assert saved.path.name == "tensor_tutor_layer_3.py" and not saved.path.is_symlink()
+    assert saved.path.read_text() == "print(1)\n" and not saved.reused  # a link to the same text is no reuse
+    assert saved.passed_over == (("tensor_tutor_layer.py", "a symbolic link"), ("tensor_tutor_layer_2.py", "a symbolic link"))
+    assert script_path(tmp_path, "layer", "print(1)\n") == saved.path
+
+
+def test_a_fifo_named_like_the_script_does_not_block_saving(tmp_path) -> None:
+    os.mkfifo(tmp_path / "tensor_tutor_layer.py")
+    assert script_path(tmp_path, "layer", "print(1)\n").name == "tensor_tutor_layer_2.py"
+    saved = save_script("print(1)\n", "layer", tmp_path)
+    assert saved.path.name == "tensor_tutor_layer_2.py"
+    assert saved.passed_over == (("tensor_tutor_layer.py", "a FIFO (named pipe)"),)
 
 
 def test_scripts_go_to_the_data_folder_when_the_current_one_is_read_only(tmp_path, monkeypatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from engine import InputError, parse_shape, parse_values
 from engine.limits import MAX_ELEMENTS
+from engine.number_text import format_number
 from engine.parsing import parse_int, parse_number
 
 
@@ -92,3 +94,121 @@ def test_numbers_and_ranges() -> None:
         parse_number("inf", "x")
     with pytest.raises(InputError, match="out of range"):
         parse_int("11", "Seed", 0, 10)
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [parse_shape, parse_values, lambda t: parse_int(t, "Seed"), lambda t: parse_number(t, "x")],
+    ids=["shape", "values", "int", "number"],
+)
+def test_a_lone_surrogate_is_refused_in_words(parse) -> None:
+    """A lone surrogate cannot be encoded: Python's own error would be a raw UnicodeEncodeError."""
+    with pytest.raises(InputError, match="broken character") as caught:
+        parse("2\ud8003")
+    assert "codec" not in caught.value.message and "\ud800" not in caught.value.message
+
+
+def test_a_lone_surrogate_in_lesson_2s_operand_field_gets_a_message() -> None:
+    from engine.catalog import lesson_by_id
+
+    lesson = lesson_by_id("matmul")
+    with pytest.raises(InputError, match="broken character") as caught:
+        lesson.compute({**lesson.defaults(), "left": "A\ud800"})
+    assert caught.value.field == "left"
+
+
+def test_a_lone_surrogate_in_code_is_a_clear_syntax_problem() -> None:
+    from engine import evaluate
+
+    problem = evaluate('x = 1\ny = "\udc80"\n').error
+    assert problem is not None and problem.kind == "SyntaxError"
+    assert "broken character" in problem.message and "codec" not in problem.message
+    assert problem.line == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (4294967295, "4,294,967,295"),
+        (1e6, "1,000,000"),
+        (1_000_000, "1,000,000"),
+        (-3, "-3"),
+        (0.5, "0.5"),
+        (-0.25, "-0.25"),
+        (100.0, "100"),
+        (1234.5, "1,234.5"),
+        (0.001, "0.001"),
+        (1e-9, "1e-09"),
+        (2.5e20, "2.5e+20"),
+    ],
+)
+def test_numbers_are_written_as_people_write_them(value, text: str) -> None:
+    assert format_number(value) == text
+
+
+def test_a_whole_number_too_big_to_read_is_called_too_big_with_the_limit() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_int("99999999999999999999", "Seed", 0, 2**32 - 1)
+    message = caught.value.message
+    assert "not a whole number" not in message
+    assert "too big" in message and "4,294,967,295" in message
+
+
+def test_a_huge_whole_number_without_a_limit_is_still_too_small_not_wrong() -> None:
+    with pytest.raises(InputError, match="too small: use a whole number from -999,999,999,999,999,999") as caught:
+        parse_int("-99999999999999999999", "x")
+    assert "not a whole number" not in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (lambda t: parse_int(t, "Seed", 0, 2**32 - 1), "5000000000"),
+        (lambda t: parse_number(t, "Learning rate", 0, 1e6), "2e6"),
+        (lambda t: parse_number(t, "x", -1e6, 1e6), "-3e7"),
+    ],
+)
+def test_limits_are_written_in_full_never_in_e_notation(parse, text: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse(text)
+    message = caught.value.message
+    assert "e+" not in message and "e+0" not in message
+    assert re.search(r"\d,\d{3},\d{3}", message), message
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [
+        lambda t: parse_int(t, "Batch", 0, 4),
+        lambda t: parse_int(t, "Size", 10, 20),
+        lambda t: parse_int(t, "Seed", 0, 2**32 - 1),
+        lambda t: parse_number(t, "Learning rate", 0, 100),
+        lambda t: parse_number(t, "Rate", 0.5, 0.75),
+        lambda t: parse_number(t, "x", -10, 10),
+        lambda t: parse_number(t, "x"),
+    ],
+)
+def test_the_example_in_a_refusal_is_one_the_field_accepts(parse) -> None:
+    """"type one like 7" for a field that takes 0-4 would send the learner into a second refusal."""
+    with pytest.raises(InputError) as caught:
+        parse("abc")
+    found = re.findall(r"like (-?\d+(?:\.\d+)?)(?: or (-?\d+(?:\.\d+)?))?", caught.value.message)
+    examples = [example for pair in found for example in pair if example]
+    assert examples, caught.value.message
+    for example in examples:
+        parse(example)  # raises if the example is refused
+
+
+def test_limit_messages_use_the_same_formatter() -> None:
+    from engine.limits import LimitExceeded, check
+
+    with pytest.raises(LimitExceeded, match="1,000,001; the limit is 1,000,000"):
+        check(1_000_001, 1_000_000, "the number of elements")
+
+
+def test_a_curves_range_message_writes_its_numbers_in_full() -> None:
+    from engine.calculus import curve
+
+    with pytest.raises(InputError) as caught:
+        curve("x", 20_000_000, 10, 5)
+    assert "20,000,000" in caught.value.message and "e+" not in caught.value.message

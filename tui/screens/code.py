@@ -28,8 +28,8 @@ class CodeScreen(Screen[str | None]):
 
     BINDINGS = [
         Binding("y", "copy", "copy"),
-        Binding("s", "save", "save .py"),
-        Binding("e", "playground", "edit in Playground"),
+        Binding("s", "save", "save"),
+        Binding("e", "playground", "Playground"),
         Binding("escape,q,c,f2", "close", "back", key_display="esc"),
     ]
 
@@ -98,10 +98,16 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
     def on_mount(self) -> None:
         self.query_one("#code-scroll").focus()
-        if self.stale:
+        if self.stale and self.result.source.strip():
             self._status("The fields hold an error: this is the code of the dimmed output, the last values that ran.")
         if not self.result.source.strip():
-            self.query_one("#code-text", Static).update("There is no code yet: type some in the Playground.")
+            # No code has run yet: either there is none, or what the fields hold does not run yet.
+            self.query_one("#code-text", Static).update(
+                "The code in the editor does not run yet (its message is under it): "
+                "the script appears here once it does."
+                if self.stale
+                else "There is no code yet: type some in the Playground."
+            )
             return
         self._build()
 
@@ -175,12 +181,17 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
         assert self.script is not None
         try:
-            path = save_script(self.script, self.lesson.id, self.directory)
+            saved = save_script(self.script, self.lesson.id, self.directory)
         except OSError as error:
             self._status(f"Could not save the script: {error.strerror or error}")
             return
-        self.saved_to = path
-        self._status(f"Saved to {path}  (run it with: python {path.name})")
+        path = self.saved_to = saved.path
+        passed = "".join(
+            f"{name} is {what}" + (", not followed" if what == "a symbolic link" else "") + ", so left alone. "
+            for name, what in saved.passed_over
+        )
+        done = f"Already saved in {path}" if saved.reused else f"Saved to {path}"
+        self._status(f"{passed}{done}  (run it with: python {path.name})")
 
     def action_playground(self) -> None:
         self.dismiss(self.playground_code)

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Footer, Markdown
 
 KEYS = """\
 ## Keys
@@ -16,7 +16,8 @@ KEYS = """\
 | up/down, enter | pick a lesson in the sidebar (enter steps into it) |
 | 1-9 | jump to a lesson (while the sidebar has focus) |
 | tab / shift+tab | move between fields |
-| left/right | nudge a number field (shift: ten steps) |
+| left/right, home/end | move the cursor in a field (focus puts it at the end, with nothing selected) |
+| up/down in a number field | nudge the number (shift: ten steps) |
 | enter | apply the highlighted fix |
 | escape | back to the sidebar |
 | c, or f2 in a field | the lesson's code as a script: y copies, s saves, e opens it in the Playground |
@@ -27,10 +28,10 @@ KEYS = """\
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys and focused-widget help; any of escape, q, f1 or ? closes it."""
+    """Keys and focused-widget help; any of escape, q, f1 or ? closes it, as its footer says."""
 
     BINDINGS = [
-        Binding("escape,q,f1,question_mark", "dismiss", "close", show=True),
+        Binding("escape,q,f1,question_mark", "dismiss", "close help", key_display="esc/q"),
     ]
 
     def __init__(self, topic: str = "") -> None:
@@ -42,6 +43,7 @@ class HelpScreen(ModalScreen[None]):
             if self._topic:
                 yield Markdown(self._topic)
             yield Markdown(KEYS)
+        yield Footer()  # its own: the lesson's footer below would list keys that do not work here
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -183,7 +183,9 @@ def _fix_prompt(fix: FixChoice, chosen: bool) -> Text:
     prompt = Text("> " if chosen else "  ")
     prompt.append(fix.label, style="bold")
     if fix.shape is not None:
-        prompt.append(" -> (" + ", ".join(map(str, fix.shape)) + ("," if len(fix.shape) == 1 else "") + ")")
+        # Whose shape it is: the fixed statement's result (z), not the rewritten part (the reshape).
+        shape = "(" + ", ".join(map(str, fix.shape)) + ("," if len(fix.shape) == 1 else "") + ")"
+        prompt.append(f" -> {fix.of or 'result'} {shape}")
     if fix.note:
         prompt.append("  " + fix.note, style="dim")
     return prompt

@@ -27,6 +27,7 @@ from textual.geometry import Size
 from textual.widgets import Static
 
 from engine.blocks import Chart
+from tui import glyphs
 
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
@@ -34,14 +35,8 @@ if TYPE_CHECKING:
 Run = tuple[list[float], list[float]]
 """One unbroken piece of a line: its xs and ys."""
 
-POINT_MARKER = "●"
-"""How ``Chart.points`` are drawn (and named in a chart's title)."""
-
 THEME_COLOURS = ("primary", "warning", "success", "error", "secondary", "accent")
 """Theme variables that colour the legend entries, in order: distinct hues in the built-in themes."""
-
-NO_COLOR_MARKERS = ("braille", "•", "+", "·", "x", "*")
-"""Markers for the legend entries when there is no colour to tell them apart."""
 
 _LEGEND_GLYPHS = {"braille": "⠤⠤", "hd": "▄▄", "fhd": "▄▄", "sd": "██", "dot": "••"}
 
@@ -167,19 +162,27 @@ class LegendEntry:
         return _LEGEND_GLYPHS.get(self.marker, self.marker * 2)
 
 
-def legend(chart: Chart, colours: Sequence[tuple[int, int, int]], no_color: bool) -> list[LegendEntry]:
-    """One entry per distinct series label, in order of first appearance."""
+def legend(
+    chart: Chart, colours: Sequence[tuple[int, int, int]], no_color: bool, plain: bool = False
+) -> list[LegendEntry]:
+    """One entry per distinct series label, in order of first appearance (``plain``: ASCII markers)."""
     entries: dict[str, LegendEntry] = {}
+    markers = glyphs.chart_markers(no_color, plain)
     for series in chart.series:
         if series.label not in entries:
             index = len(entries)
-            marker = NO_COLOR_MARKERS[index % len(NO_COLOR_MARKERS)] if no_color else series.marker
+            marker = markers[index % len(markers)] if markers else series.marker
             entries[series.label] = LegendEntry(series.label, colours[index % len(colours)], marker)
     return list(entries.values())
 
 
 def draw(
-    plt, chart: Chart, entries: Sequence[LegendEntry], size: tuple[int, int], point_colour: tuple[int, int, int]
+    plt,
+    chart: Chart,
+    entries: Sequence[LegendEntry],
+    size: tuple[int, int],
+    point_colour: tuple[int, int, int],
+    point_marker: str = glyphs.UNICODE_POINT,
 ) -> None:
     """Put ``chart`` on plotext's figure ``plt`` for a plot of ``size`` (width, height) cells."""
     width, height = size
@@ -193,7 +196,7 @@ def draw(
             plt.plot(xs, ys, marker=entry.marker, color=entry.colour)
     points = [(x, y) for x, y in chart.points if _finite(x, y) and _inside(x, y, x_range, y_range)]
     if points:
-        plt.scatter([x for x, _ in points], [y for _, y in points], marker=POINT_MARKER, color=point_colour, style="bold")
+        plt.scatter([x for x, _ in points], [y for _, y in points], marker=point_marker, color=point_colour, style="bold")
     plt.xlim(*x_range)
     plt.ylim(*y_range)
     xticks = nice_ticks(*x_range, count=max(2, width // 9))
@@ -289,13 +292,14 @@ class ChartView(Vertical):
         if not self.is_mounted:
             return
         colours = series_colours(self.app.theme_variables, self.app.console.color_system)
-        entries = legend(self.block, colours, self.app.no_color)
+        plain = glyphs.plain()
+        entries = legend(self.block, colours, self.app.no_color, plain)
         self.query_one(".chart-legend", Static).update(_legend_text(entries))
         plot = self.plot
         self._drawn_size = plot.size
         size = (plot.size.width or self.size.width or 60, plot.size.height or 12)
         foreground = Color.parse(self.app.theme_variables.get("foreground", "white")).rgb
-        draw(plot.plt, self.block, entries, size, foreground)
+        draw(plot.plt, self.block, entries, size, foreground, glyphs.point_marker(plain))
         plot.refresh()
 
 

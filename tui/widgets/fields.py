@@ -6,8 +6,9 @@ kind, so the lesson pane does not care how a value was typed or picked.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,18 +19,129 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from engine.lesson import Field
 
 
+COLUMN_GUTTER = 2
+LABEL_MIN = 6
+ENTRY_MIN = 8
+"""Cells between the two field columns, and the least a label and a typed entry take (see app.tcss)."""
+
 CODE_LANGUAGE = "python"
 """Code fields are highlighted with tree-sitter's Python grammar (a small, declared dependency)."""
 
 
-class StepperInput(Input):
-    """A number field: type it, or nudge it with left/right (shift for ten steps)."""
+class KeysInOrder:
+    """Mixin for editors (before the Textual class in the bases): applies every key in the order it arrives, even when a burst of keys is queued at once.
+
+    Textual hands a printable key to the focused widget, which inserts it at once,
+    but a bound key (backspace, end, ctrl+u, tab ...) travels up the DOM first,
+    one message queue per ancestor, and its action runs only when it reaches the
+    App. Keys queued behind it in the widget are handled meanwhile, so a burst
+    ``backspace 4 5`` on ``3,3`` gave ``3,34``. Here the binding a key would reach
+    runs right away, in this widget's own queue, so order is kept. A key that was
+    queued here before an earlier one moved focus away is passed on to the widget
+    that has focus now, as the learner meant it.
+
+    (A plain class, not a Widget: Textual stamps ``can_focus`` on every Widget
+    subclass, which would shadow the editor's own.)
+    """
+
+    async def _on_key(self: Any, event: events.Key) -> None:
+        focused = self.app.focused  # the active screen's: a burst may have opened another screen
+        if focused is not self:
+            if focused is not None and self in focused.ancestors:
+                return  # bubbling up from a focused part of this widget (a pick-list's menu): the usual route
+            event.prevent_default()
+            event.stop()
+            # To what has focus now; with nothing focused, to a screen opened meanwhile (never to this
+            # one, where a letter meant as text could act as an app key).
+            target = focused if focused is not None else self.app.screen
+            if target is not self.screen:
+                target.post_message(events.Key(event.key, event.character))
+            return
+        if event.is_printable and self.takes_text(event):
+            return  # the editor's own handler inserts it
+        active = self.screen.active_bindings.get(event.key)
+        if active is None or not active.enabled or active.binding.priority:
+            return  # unbound keys bubble as usual; priority ones never get here
+        event.prevent_default()
+        event.stop()
+        await self.app.run_action(active.binding.action, active.node)
+
+    def takes_text(self: Any, event: events.Key) -> bool:
+        """Whether a printable key is typed as text here (rather than looked up as a binding)."""
+        return True
+
+
+class FieldInput(KeysInOrder, Input):
+    """A one-line field: focus puts the cursor at the end and selects nothing, so editing part works.
+
+    (Textual's default selects the whole value on focus: one backspace then wiped it.)
+    """
+
+    HELP = (
+        "Keys: **left/right** and **home/end** move the cursor (it starts at the end), **backspace** deletes "
+        "one character, **ctrl+u** clears to the start; **tab** goes to the next field."
+    )
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(select_on_focus=False, **kwargs)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.cursor_position = len(self.value)
+
+
+class FieldSelect(KeysInOrder, Select):
+    """A pick-list field whose keys apply in order too (tab then a digit lands in the next field)."""
+
+
+class CodeEditor(KeysInOrder, TextArea):
+    """A code field that edits like a code editor.
+
+    tab indents (it does not leave), enter keeps the line's indentation and
+    deepens it after a ``:``, every printable key is text (so c, q and ? never
+    reach the app), and escape, shown in the footer, leaves for the sidebar.
+    """
+
+    BINDINGS = [Binding("escape", "app.focus_lessons", "leave editor", key_display="esc")]
+
+    HELP = (
+        "Keys: **tab** indents, **enter** keeps the indentation (one level deeper after a `:`), "
+        "**ctrl+z** undoes, **f2** shows the code as a script, **escape** leaves the editor."
+    )
+
+    INDENT = "    "
+
+    def __init__(self, text: str, **kwargs) -> None:
+        super().__init__(
+            text, language=CODE_LANGUAGE, soft_wrap=False, show_line_numbers=True, tab_behavior="indent", **kwargs
+        )
+
+    def takes_text(self, event: events.Key) -> bool:
+        return event.key in ("enter", "tab") or super().takes_text(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.key != "enter" or self.read_only or self.app.focused is not self:
+            return
+        event.prevent_default()
+        event.stop()
+        start, end = sorted(self.selection)
+        row, column = start
+        before = self.document[row][:column]
+        indent = before[: len(before) - len(before.lstrip())]
+        if before.split("#")[0].rstrip().endswith(":"):
+            indent += self.INDENT
+        self.replace("\n" + indent, start, end)
+
+
+class StepperInput(FieldInput):
+    """A number field: type it, or nudge it with up/down (shift for ten steps); left/right move the cursor."""
+
+    HELP = FieldInput.HELP + " **up/down** nudge the number by one step, **shift+up/down** by ten."
 
     BINDINGS = [
-        Binding("left", "nudge(-1)", "smaller", show=False),
-        Binding("right", "nudge(1)", "larger", show=False),
-        Binding("shift+left", "nudge(-10)", "much smaller", show=False),
-        Binding("shift+right", "nudge(10)", "much larger", show=False),
+        Binding("up", "nudge(1)", "larger", show=False),
+        Binding("down", "nudge(-1)", "smaller", show=False),
+        Binding("shift+up", "nudge(10)", "much larger", show=False),
+        Binding("shift+down", "nudge(-10)", "much smaller", show=False),
     ]
 
     def __init__(self, step: float, **kwargs) -> None:
@@ -64,7 +176,7 @@ class FieldRow(Vertical):
         with Horizontal(classes="field-line"):
             yield Label(spec.label, classes="field-label", markup=False)
             if spec.choices:
-                yield Select(
+                yield FieldSelect(
                     [(choice, choice) for choice in spec.choices],
                     value=self._value if self._value in spec.choices else spec.default,
                     allow_blank=False,
@@ -72,13 +184,11 @@ class FieldRow(Vertical):
                     id=editor_id,
                 )
             elif spec.multiline:
-                yield TextArea(
-                    self._value, language=CODE_LANGUAGE, soft_wrap=False, show_line_numbers=True, id=editor_id
-                )
+                yield CodeEditor(self._value, id=editor_id)
             elif spec.step is not None:
                 yield StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
             else:
-                yield Input(value=self._value, compact=True, id=editor_id)
+                yield FieldInput(value=self._value, compact=True, id=editor_id)
         yield Static("", classes="field-error", markup=False)
 
     @property
@@ -172,6 +282,19 @@ class FieldsForm(Vertical):
 
     def on_mount(self) -> None:
         self._show_starts()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """One column of fields when two would cut a pick-list's value (a 60-column window)."""
+        self.set_class(event.size.width < 2 * self._column_width() + COLUMN_GUTTER, "-single")
+
+    def _column_width(self) -> int:
+        """Cells the widest field needs: its label, then its longest choice and arrow (or a short entry)."""
+        widths = [
+            max(len(spec.label), LABEL_MIN) + 1 + (max(map(len, spec.choices)) + 3 if spec.choices else ENTRY_MIN)
+            for spec in self._fields
+            if not spec.multiline
+        ]
+        return max(widths, default=0)
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         self._show_starts()

@@ -70,7 +70,8 @@ class LessonPane(VerticalScroll):
         self.restored = False
         """True from ``restore`` until the learner edits a field."""
         for action in lesson.actions:
-            self._bindings.bind(action.key, f"lesson_action('{action.name}')", action.description)
+            # Not in the footer: the buttons show these keys, and the footer has no room for them at 80x24.
+            self._bindings.bind(action.key, f"lesson_action('{action.name}')", action.description, show=False)
 
     def compose(self) -> ComposeResult:
         lesson = self.lesson

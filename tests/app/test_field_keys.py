@@ -1,0 +1,200 @@
+"""Editing a field as a learner does: keys apply in the order they arrive, even in one burst (SSH);
+focus leaves the cursor at the end with nothing selected; left/right move the cursor everywhere,
+and up/down nudge number fields."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.widgets import Input
+
+from tests.conftest import SIZE, settle
+from tests.screen import open_lesson
+
+CHARACTERS = {",": "comma", ".": "full_stop", "-": "minus", " ": "space"}
+
+
+def _key(name: str) -> events.Key:
+    """The event the terminal driver makes for ``name`` (a character is its own name)."""
+    if len(name) == 1:
+        return events.Key(CHARACTERS.get(name, name), name)
+    return events.Key(name, None)
+
+
+async def _burst(pilot, *keys: str) -> None:
+    """Keys as they come over a laggy link: all in one read, queued before any is handled."""
+    for name in keys:
+        pilot.app.post_message(_key(name))
+    await settle(pilot)
+
+
+async def _focus(pilot, pane, name: str) -> Input:
+    editor = pane.form.row(name).editor
+    editor.focus()
+    await pilot.pause(0.1)
+    return editor
+
+
+async def test_a_burst_of_backspace_and_digits_applies_in_order(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        editor.cursor_position = len(editor.value)
+        for _ in range(5):  # it went wrong about one time in two before the fix
+            editor.value = "3,3"
+            editor.cursor_position = 3
+            await settle(pilot)
+            await _burst(pilot, "backspace", "4", "5")
+            assert editor.value == "3,45"
+
+
+async def test_end_then_ctrl_u_then_text_in_the_next_burst_keeps_the_text(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        for _ in range(5):
+            await _burst(pilot, "home", "end", "ctrl+u")
+            await _burst(pilot, "2", ",", "5")
+            assert editor.value == "2,5"
+            assert pane.form.values()["shape"] == "2,5"
+
+
+async def test_tab_then_text_in_one_burst_types_into_the_next_field(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        seed = pane.form.row("seed").editor
+        await _burst(pilot, "shift+tab", "tab", "end")
+        assert app.focused is editor
+        before = editor.value
+        pane.form.row("dtype").editor.focus()
+        await pilot.pause(0.1)
+        await _burst(pilot, "tab", "9")
+        assert app.focused is seed
+        assert seed.value.endswith("9") and editor.value == before
+
+
+async def test_focus_puts_the_cursor_at_the_end_and_selects_nothing(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        assert editor.selection.is_empty and editor.cursor_position == len(editor.value)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert editor.value == "3,"  # one character gone, not the whole value
+        await pilot.press("4")
+        await settle(pilot)
+        assert editor.value == "3,4"
+        assert not pane.form.row("shape").has_class("-invalid")
+
+
+async def test_left_right_move_the_cursor_in_a_number_field_and_up_down_nudge_it(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "4")
+        row = next(r for r in pane.form.rows() if r.spec.step is not None)
+        editor = await _focus(pilot, pane, row.spec.name)
+        editor.value = "2.5"
+        editor.cursor_position = 3
+        await pilot.press("left", "left", "backspace", "1")
+        await settle(pilot)
+        assert editor.value == "1.5"  # left moved the cursor; the value did not change under it
+        await pilot.press("up")
+        await settle(pilot)
+        assert float(editor.value) == 1.5 + row.spec.step
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert float(editor.value) == round(1.5 - row.spec.step, 10)
+        await pilot.press("shift+up")
+        await settle(pilot)
+        assert float(editor.value) == round(1.5 + 9 * row.spec.step, 10)
+
+
+def _tmux(socket: str, *args: str) -> str:
+    return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, timeout=10).stdout
+
+
+def _shape_shown(socket: str, expected: str) -> str:
+    """The shape field as the terminal shows it, once it reads ``expected`` (or after 10 s, whatever it reads)."""
+    for _ in range(100):
+        screen = _tmux(socket, "capture-pane", "-p")
+        found = re.search(r"▕ shape (\S*)", screen)
+        if found and found.group(1) == expected:
+            break
+        time.sleep(0.1)
+    assert found, screen
+    return found.group(1)
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux to send keys in one write, as a terminal does")
+def test_a_real_terminal_burst_applies_in_order(tmp_path) -> None:
+    """tmux writes each send-keys command's keys to the app in one write, as a laggy SSH link delivers them."""
+    socket = f"tensor-tutor-test-{os.getpid()}"
+    app = Path(sys.executable).with_name("tensor-tutor")
+    command = f"XDG_STATE_HOME={shlex.quote(str(tmp_path))} {shlex.quote(str(app))}"
+    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "80", "-y", "24", command], check=True, timeout=10)
+    try:
+        _tmux(socket, "set", "-s", "escape-time", "0")
+        for _ in range(300):
+            if "1 Tensors" in _tmux(socket, "capture-pane", "-p"):
+                break
+            time.sleep(0.1)
+        _tmux(socket, "send-keys", "1", "Enter")
+        assert _shape_shown(socket, "3,3") == "3,3"
+        time.sleep(2)  # the sidebar hands focus to the field a moment after enter (DESIGN section 7)
+        for _ in range(5):
+            _tmux(socket, "send-keys", "End", "C-u")
+            _tmux(socket, "send-keys", "3", ",", "3")
+            assert _shape_shown(socket, "3,3") == "3,3"
+            _tmux(socket, "send-keys", "BSpace", "4", "5")
+            assert _shape_shown(socket, "3,45") == "3,45"
+    finally:
+        _tmux(socket, "kill-server")
+
+
+async def test_a_number_fields_help_says_how_its_keys_edit_it(app) -> None:
+    from textual.widgets import Markdown
+
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "4")
+        row = next(r for r in pane.form.rows() if r.spec.step is not None)
+        await _focus(pilot, pane, row.spec.name)
+        await pilot.press("f1")
+        await pilot.pause(0.3)
+        shown = " ".join(m.source for m in app.screen.query(Markdown))
+    assert "up/down" in shown and "left/right" in shown and "move the cursor" in shown
+
+
+async def test_a_key_queued_behind_f2_goes_to_the_code_screen_not_the_field(app) -> None:
+    from tui.screens.code import CodeScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        editor = await _focus(pilot, pane, "shape")
+        before = editor.value
+        await _burst(pilot, "f2", "escape")
+        assert not isinstance(app.screen, CodeScreen)  # escape reached the code screen and closed it
+        assert editor.value == before
+
+
+async def test_a_lone_surrogate_in_lesson_2s_operand_field_is_a_message_under_it(app) -> None:
+    from textual.widgets import Static
+
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "2")
+        editor = await _focus(pilot, pane, "left")
+        editor.insert_text_at_cursor("\ud800")  # as a broken paste would leave it
+        await settle(pilot)
+        row = pane.form.row("left")
+        message = str(row.query_one(".field-error", Static).content)
+        assert row.has_class("-invalid") and "broken character" in message, message
+        assert app.is_running
+        app.store.save()  # and the value it remembered saves without UnicodeEncodeError

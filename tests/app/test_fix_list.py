@@ -1,0 +1,44 @@
+"""A fix's shape says whose shape it is: the rewritten statement's result (z), not the reshape."""
+
+from __future__ import annotations
+
+import torch
+
+from tests.conftest import SIZE, settle
+from tests.screen import open_lesson
+from tui.widgets.blocks import FixList
+
+
+def _prompts(pane) -> list[str]:
+    fixes = next(f for f in pane.query(FixList) if f.display)
+    return [str(fixes.get_option_at_index(i).prompt) for i in range(fixes.option_count)]
+
+
+async def test_lesson_5s_fixes_give_the_shape_of_z(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "5")
+        prompts = _prompts(pane)
+    z = torch.randn(1, 10) @ torch.randn(10, 1) + torch.randn(1, 1)
+    assert prompts and all(f"-> z {tuple(z.shape)}" in p for p in prompts), prompts
+    assert any(p.strip("> ").startswith("w1.reshape(10, 1) -> z (1, 1)") for p in prompts), prompts
+
+
+async def test_a_fix_on_a_non_contiguous_w1_names_w_whose_shape_it_gives(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "5")
+        pane.set_values({"memory": "non-contiguous", "fix": "view"})
+        await settle(pilot)
+        prompts = _prompts(pane)
+    assert prompts and all("-> w (10, 1)" in p for p in prompts), prompts
+
+
+async def test_the_playgrounds_fixes_name_the_statements_result(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.show_lesson("playground", enter=True)
+        await settle(pilot)
+        pane = app.current_pane
+        pane.put_code("x = torch.ones(2, 3)\ny = torch.ones(2, 3)\nz = x @ y\n")
+        await settle(pilot)
+        prompts = _prompts(pane)
+    assert any(p.strip("> ").startswith("y.reshape(3, 2) -> z (2, 2)") for p in prompts), prompts
