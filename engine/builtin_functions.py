@@ -68,7 +68,7 @@ class Builtins:
         """Walk an iterable step by step so time and length limits apply."""
         if isinstance(iterable, (list, tuple, range, str)):
             sizing.check_length(len(iterable))
-            self.interpreter.account(len(iterable) * SLOT_BYTES)
+            self.interpreter.account(len(iterable) * SLOT_BYTES, python=True)
             return list(iterable)
         items: list[object] = []
         for item in iterable:
@@ -76,7 +76,7 @@ class Builtins:
             items.append(item)
             if len(items) > MAX_SEQUENCE:
                 sizing.check_length(len(items))
-        self.interpreter.account(len(items) * SLOT_BYTES)
+        self.interpreter.account(len(items) * SLOT_BYTES, python=True)
         return items
 
     def list(self, iterable: Iterable[object] = ()) -> list[object]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from torch import nn
 
-from engine.limits import MAX_SECONDS
+from engine import limits
 
 if TYPE_CHECKING:
     from engine.interpreter import Interpreter
@@ -40,7 +40,7 @@ class Closure:
             return interpreter.call_closure(self, args, kwargs)
         with RUN_LOCK:  # called after its run ended (net(x) from lesson code): a fresh budget
             interpreter.active = True
-            interpreter.restart_clock(MAX_SECONDS)
+            interpreter.restart_clock(limits.MAX_SECONDS)
             try:
                 return interpreter.call_closure(self, args, kwargs)
             finally:

@@ -18,16 +18,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine import sizing
+from engine import limits, sizing
 from engine.builtin_functions import Builtins, render_text
+from engine.memory import Budget
 from engine.callables import Bound, Closure, InterpretedModule, Method, build_module_class
 from engine.limits import (
     MAX_CALL_DEPTH,
     MAX_PRINTED_CHARS,
     MAX_PRINTED_LINES,
-    MAX_SECONDS,
+    MAX_RUN_BYTES,
     MAX_SEQUENCE,
-    MAX_TOTAL_BYTES,
     NUMBER_BYTES,
     SLOT_BYTES,
     LimitExceeded,
@@ -162,8 +162,8 @@ class Interpreter:
         self.namespace = namespace
         self.on_print = on_print
         self.builtins = Builtins(self)
-        self.deadline = time.perf_counter() + MAX_SECONDS
-        self.seconds = MAX_SECONDS
+        self.seconds = limits.MAX_SECONDS
+        self.deadline = time.perf_counter() + self.seconds
         self.depth = 0
         self.statement: ast.stmt | None = None
         self.failure: Failure | None = None
@@ -171,7 +171,7 @@ class Interpreter:
         self.watch: tuple[int, int] | None = None
         self.error_statement: ast.stmt | None = None
         self.active = False
-        self.created = 0
+        self.budget = Budget(MAX_RUN_BYTES)
         self.printed_lines = 0
         self.printed_chars = 0
 
@@ -196,13 +196,9 @@ class Interpreter:
         check(self.printed_chars, MAX_PRINTED_CHARS, "the number of printed characters")
         self.on_print(text, self.statement)
 
-    def account(self, size: int) -> None:
-        """Add ``size`` bytes to what this run has created, so a loop cannot fill memory between time checks."""
-        self.created += size
-        if self.created > MAX_TOTAL_BYTES:
-            raise LimitExceeded(
-                f"the memory this run has created is {self.created:,} bytes; the limit is {MAX_TOTAL_BYTES:,} bytes"
-            )
+    def account(self, size: int, python: bool = False) -> None:
+        """Count ``size`` new bytes against what this run may hold (``python``: lists, numbers, text)."""
+        self.budget.add(size, python)
 
     # -- statements
 
@@ -618,7 +614,7 @@ class Interpreter:
                 for arg in args:
                     sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
         if name == "tolist":  # one Python number per element, counted before they are made
-            self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES)
+            self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES, python=True)
         bound = getattr(owner, name)
         return self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
 
@@ -674,9 +670,9 @@ class Interpreter:
         elif isinstance(value, np.ndarray):
             self.account(value.nbytes)
         elif isinstance(value, str):
-            self.account(len(value))
+            self.account(len(value), python=True)
         elif isinstance(value, (list, tuple)):
-            self.account(len(value) * SLOT_BYTES)
+            self.account(len(value) * SLOT_BYTES, python=True)
         return value
 
     def call_closure(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
@@ -867,7 +863,7 @@ class Interpreter:
                 sizing.check_length(len(items))
 
         self.comprehension(node.generators, produce)
-        self.account(len(items) * NUMBER_BYTES)
+        self.account(len(items) * NUMBER_BYTES, python=True)
         return items
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[object]:

@@ -27,6 +27,8 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
+from engine.meta import mirror
+from engine import meta
 from engine.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Builtin, Refused, is_dtype_like
 
 MATMUL_NAMES = frozenset("matmul mm bmm dot mv linear @".split())
@@ -71,59 +73,22 @@ def _check_meta(result: object) -> None:
 # ---------------------------------------------------------------- meta copies
 
 
-_NUMPY_TO_TORCH = {
-    np.dtype(name): getattr(torch, name)
-    for name in "float16 float32 float64 int8 int16 int32 int64 uint8 bool complex64 complex128".split()
-}
-
-
-def mirror(value: object) -> object:
-    """A meta tensor with the shape, strides and dtype of a tensor or array; others unchanged."""
-    if isinstance(value, torch.Tensor):
-        if value.is_meta:
-            return value
-        return torch.empty_strided(tuple(value.shape), value.stride(), dtype=value.dtype, device="meta")
-    if isinstance(value, np.ndarray):
-        dtype = _NUMPY_TO_TORCH.get(value.dtype, torch.float32)
-        return torch.empty(value.shape, dtype=dtype, device="meta")
-    if isinstance(value, (list, tuple)) and any(
-        isinstance(item, (torch.Tensor, np.ndarray)) for item in value
-    ):
-        return type(value)(mirror(item) for item in value)
-    return value
-
-
-def _mirror_operand(value: object) -> object:
-    """Like mirror, and a list or tuple beside a tensor becomes a meta tensor of its shape."""
+def _operand(value: object) -> object:
+    """A list or tuple beside a tensor as a meta tensor of its shape; other values unchanged."""
     if isinstance(value, (list, tuple)) and not isinstance(value, torch.Size):
         count_data(value)
         try:
             return torch.empty(np.shape(value), device="meta")
         except (ValueError, TypeError, RuntimeError):
             return value
-    return mirror(value)
+    return value
 
 
-def _first_tensor(values: Iterable[object]) -> torch.Tensor | None:
-    for value in values:
-        if isinstance(value, torch.Tensor):
-            return value
-    return None
-
-
-def _run_on_meta(fn: Callable[..., object], args: Sequence[object], kwargs: dict) -> object:
-    """The result on meta, or None when meta cannot tell (the real call will then speak)."""
-    try:
-        return fn(*args, **kwargs)
-    except Exception:  # meta's words differ from the CPU's: the real call reports the error
-        return None
-
-
-def _check_work(name: str, meta_args: Sequence[object], result: object) -> None:
+def _check_work(name: str, args: Sequence[object], result: object) -> None:
     if name not in MATMUL_NAMES or not isinstance(result, torch.Tensor):
         return
-    first = _first_tensor(meta_args)
-    if first is None or first.dim() == 0:
+    first = next((a for a in args if isinstance(a, (torch.Tensor, np.ndarray))), None)
+    if first is None or first.ndim == 0:
         return
     work = max(result.numel(), 1) * first.shape[-1]
     check(work, MAX_WORK, f"the number of multiply-adds {name} needs")
@@ -169,15 +134,12 @@ def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
     if short in ("split", "chunk"):
         _check_pieces(short, args[0] if args else None, args[1:], kwargs)
     if allowed.rule == "create":
-        result = _run_on_meta(allowed.fn, args, {**kwargs, "device": "meta"})
+        result = meta.run(allowed.name, allowed.fn, args, {**kwargs, "device": "meta"})
     elif allowed.rule == "random":
-        result = _run_on_meta(_empty_like_random, [short, *args], kwargs)
+        result = meta.run(allowed.name, _empty_like_random, [short, *args], kwargs)
     else:
-        meta_args = [mirror(a) for a in args]
-        result = _run_on_meta(
-            allowed.fn, meta_args, {k: mirror(v) for k, v in kwargs.items()}
-        )
-        _check_work(short, meta_args, result)
+        result = meta.run(allowed.name, allowed.fn, args, kwargs)
+        _check_work(short, args, result)
     _check_meta(result)
 
 
@@ -205,14 +167,16 @@ def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object]
                 raise Refused(f"to({arg!r}) is not available here: tensor-tutor runs on the CPU")
     if name in ("split", "chunk"):
         _check_pieces(name, tensor, args, kwargs)
-    meta_self = mirror(tensor)
-    meta_args = [mirror(a) for a in args]
-    method = getattr(meta_self, name)
-    result = _run_on_meta(method, meta_args, {k: mirror(v) for k, v in kwargs.items()})
-    _check_work(name, [meta_self, *meta_args], result)
+    result = meta.run(("method", name), _method(name), [tensor, *args], kwargs)
+    _check_work(name, [tensor, *args], result)
     _check_meta(result)
     if name in ("resize_", "resize_as_"):
         _check_resize_keeps_memory(tensor, result)
+
+
+def _method(name: str) -> Callable[..., object]:
+    """Call tensor method ``name`` on its first argument (a meta mirror of the tensor)."""
+    return lambda tensor, *args, **kwargs: getattr(tensor, name)(*args, **kwargs)
 
 
 def _check_resize_keeps_memory(tensor: object, result: object) -> None:
@@ -249,18 +213,13 @@ def before_module_call(module: nn.Module, args: Sequence[object]) -> None:
     if isinstance(module, nn.Linear):
         if not args or not isinstance(args[0], torch.Tensor):
             return
-        meta_x = mirror(args[0])
-        result = _run_on_meta(
-            functional.linear,
-            [meta_x, mirror(module.weight), None if module.bias is None else mirror(module.bias)],
-            {},
-        )
-        _check_work("matmul", [meta_x], result)
+        result = meta.run("F.linear", functional.linear, [args[0], module.weight, module.bias], {})
+        _check_work("matmul", args, result)
         _check_meta(result)
     elif isinstance(module, (nn.MSELoss, nn.L1Loss)):
         _check_broadcast(args)
     elif not isinstance(module, nn.Sequential) and next(module.parameters(), None) is None:
-        _check_meta(_run_on_meta(module, [mirror(a) for a in args], {}))
+        _check_meta(meta.run(None, module, args, {}))
 
 
 def check_module(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None:
@@ -496,9 +455,12 @@ _MATMUL_OPERATOR = operator.matmul
 def before_operator(op: Callable[[object, object], object], left: object, right: object) -> None:
     """Check a binary operator's result size: tensors on meta, arrays by shapes, Python by length/bits."""
     if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
-        meta_left, meta_right = _mirror_operand(left), _mirror_operand(right)
-        result = _run_on_meta(op, [meta_left, meta_right], {})
-        _check_work("@" if op is _MATMUL_OPERATOR else "", [meta_left, meta_right], result)
+        if op is not _MATMUL_OPERATOR and _is_scalar_or_tensor(left) and _is_scalar_or_tensor(right):
+            _check_broadcast_result(left, right)  # element-wise: the result has the broadcast shape
+            return
+        operands = [_operand(left), _operand(right)]
+        result = meta.run(("operator", op.__name__), op, operands, {})
+        _check_work("@" if op is _MATMUL_OPERATOR else "", operands, result)
         _check_meta(result)
     elif isinstance(left, (np.ndarray, np.generic)) or isinstance(right, (np.ndarray, np.generic)):
         check_numpy_arguments([left, right], {})
@@ -508,6 +470,32 @@ def before_operator(op: Callable[[object, object], object], left: object, right:
             check(count, MAX_ELEMENTS, "the number of elements the result would have")
     else:
         _before_python_operator(op, left, right)
+
+
+def _is_scalar_or_tensor(value: object) -> bool:
+    return isinstance(value, (torch.Tensor, int, float, complex))
+
+
+def _check_broadcast_result(left: object, right: object) -> None:
+    shapes = [v.shape for v in (left, right) if isinstance(v, torch.Tensor)]
+    shape = shapes[0] if len(shapes) == 1 or shapes[0] == shapes[1] else _broadcast(*shapes)
+    if shape is None:
+        return  # the real operation fails with the CPU's own words, before allocating
+    check(math.prod(shape), MAX_ELEMENTS, "the number of elements the result would have")
+    check(len(shape), MAX_DIMS, "the number of dimensions the result would have")
+
+
+def _broadcast(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...] | None:
+    """The broadcast of two shapes, or None when they do not broadcast (torch's own is slow Python)."""
+    if len(a) < len(b):
+        a, b = b, a
+    b = (1,) * (len(a) - len(b)) + tuple(b)
+    shape = []
+    for x, y in zip(a, b):
+        if x != y and x != 1 and y != 1:
+            return None
+        shape.append(y if x == 1 else x)
+    return tuple(shape)
 
 
 def _is_int(value: object) -> bool:
@@ -706,7 +694,7 @@ def before_index(container: torch.Tensor | np.ndarray, index: object) -> None:
     parts = index if isinstance(index, tuple) else (index,)
     if any(getattr(part, "dtype", None) in (torch.bool, np.bool_) for part in parts):
         return
-    result = _run_on_meta(operator.getitem, [mirror(container), _mirror_index(index)], {})
+    result = meta.run("[]", operator.getitem, [container, _mirror_index(index)], {})
     if result is None:
         total = sum(_size(part) for part in parts if isinstance(part, (torch.Tensor, np.ndarray, list)))
         check(total * max(_size(container), 1), MAX_ELEMENTS, "the number of elements this indexing could select")

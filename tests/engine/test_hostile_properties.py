@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.evaluation import Evaluation, evaluate
-from engine.limits import MAX_SECONDS
+from tests.engine.test_hostile import MAX_SECONDS, short_run_limit  # noqa: F401 (the fixture)
 
 QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
