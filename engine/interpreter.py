@@ -17,11 +17,20 @@ from typing import Any, Callable, Iterator
 import numpy as np
 import torch
 from torch import nn
+from torch.autograd.function import FunctionCtx
 
 from engine import limits, sizing
 from engine.builtin_functions import Builtins, render_text
 from engine.memory import Budget
-from engine.callables import Bound, Closure, InterpretedModule, Method, build_module_class
+from engine.callables import (
+    Bound,
+    Closure,
+    InterpretedFunction,
+    InterpretedModule,
+    Method,
+    build_function_class,
+    build_module_class,
+)
 from engine.limits import (
     MAX_CALL_DEPTH,
     MAX_PRINTED_CHARS,
@@ -36,6 +45,7 @@ from engine.limits import (
 from engine.whitelist import (
     ARRAY_ATTRIBUTES,
     ARRAY_METHODS,
+    DICT_METHODS,
     LIBRARIES,
     LIST_METHODS,
     MODULE_ATTRIBUTES,
@@ -50,7 +60,7 @@ from engine.whitelist import (
     Refused,
     refuse,
 )
-from engine import whitelist
+from engine import whitelist, whitelist_nn, whitelist_python
 
 BINARY_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -340,19 +350,33 @@ class Interpreter:
 
     def stmt_Import(self, stmt: ast.Import) -> None:
         for alias in stmt.names:
-            bound = whitelist.IMPORTS.get((alias.name, alias.asname))
-            if bound is None:
-                raise Refused(f"import {alias.name} is not available here: {whitelist.IMPORT_HELP}")
-            self.frame.locals.pop(bound, None)
+            module = whitelist.MODULES.get(alias.name)
+            if module is None:
+                raise whitelist.import_refusal(alias.name)
+            if alias.asname is None:  # `import torch.nn` binds torch
+                top = alias.name.split(".")[0]
+                self.bind_import(top, whitelist.MODULES[top])
+            else:
+                self.bind_import(alias.asname, module)
 
     def stmt_ImportFrom(self, stmt: ast.ImportFrom) -> None:
+        module = whitelist.MODULES.get(stmt.module or "")
+        if module is None or stmt.level:
+            raise whitelist.import_refusal(stmt.module or ".")
         for alias in stmt.names:
-            bound = whitelist.FROM_IMPORTS.get((stmt.module or "", alias.name))
-            if bound is None or alias.asname not in (None, bound) or stmt.level:
-                raise Refused(
-                    f"from {stmt.module} import {alias.name} is not available here: {whitelist.IMPORT_HELP}"
-                )
-            self.frame.locals.pop(bound, None)
+            if alias.name not in module.members:
+                if alias.name == "*":
+                    raise Refused(f"from {stmt.module} import * is not available here: import the names you use")
+                raise whitelist.import_refusal(f"{stmt.module}.{alias.name}")
+            self.bind_import(alias.asname or alias.name, module.members[alias.name])
+
+    def bind_import(self, name: str, value: object) -> None:
+        """Bind an imported name; a library that is always bound under that name is left as it is."""
+        _check_name(name)
+        if LIBRARIES.get(name) is value:
+            self.frame.locals.pop(name, None)
+        else:
+            self.frame.locals[name] = value
 
     def stmt_With(self, stmt: ast.With) -> None:
         if len(stmt.items) != 1 or stmt.items[0].optional_vars is not None:
@@ -368,8 +392,10 @@ class Interpreter:
     def stmt_FunctionDef(self, stmt: ast.FunctionDef) -> None:
         self.frame.locals[stmt.name] = self.make_closure(stmt, stmt.name)
 
-    def make_closure(self, node: ast.FunctionDef | ast.Lambda, name: str, is_method: bool = False) -> Closure:
-        if isinstance(node, ast.FunctionDef) and node.decorator_list:
+    def make_closure(
+        self, node: ast.FunctionDef | ast.Lambda, name: str, is_method: bool = False, static: bool = False
+    ) -> Closure:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list and not static:
             raise refuse("decorators")
         arguments = node.args
         if arguments.vararg or arguments.kwarg or arguments.posonlyargs:
@@ -387,22 +413,38 @@ class Interpreter:
 
     def stmt_ClassDef(self, stmt: ast.ClassDef) -> None:
         _check_name(stmt.name)
-        form = "class Name(nn.Module) whose body defines __init__ and forward"
+        form = (
+            "class Name(nn.Module) whose body defines __init__ and forward, or "
+            "class Name(torch.autograd.Function) with @staticmethod forward and backward"
+        )
         if len(stmt.bases) != 1 or stmt.keywords or stmt.decorator_list:
             raise Refused(f"this class form is not available here: only {form}")
-        if self.value_of(stmt.bases[0]) is not nn.Module:
+        base = self.value_of(stmt.bases[0])
+        if base is not nn.Module and base is not torch.autograd.Function:
             raise Refused(f"this base class is not available here: only {form}")
+        is_function = base is torch.autograd.Function
         methods: dict[str, Closure] = {}
         for item in stmt.body:
             if isinstance(item, ast.FunctionDef):
-                methods[item.name] = self.make_closure(item, item.name, is_method=True)
+                static = _is_static(item)
+                if static and not is_function:
+                    raise Refused("@staticmethod is available here only in a class based on torch.autograd.Function")
+                if is_function and not static:
+                    raise Refused(f"methods of an autograd Function are @staticmethod here, like PyTorch's: {item.name}")
+                methods[item.name] = self.make_closure(item, item.name, is_method=not is_function, static=static)
             elif isinstance(item, ast.Pass) or (
                 isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
             ):
                 continue
             else:
                 raise Refused(f"only method definitions are available inside a class here: {form}")
-        self.frame.locals[stmt.name] = build_module_class(stmt.name, methods)
+        if is_function:
+            missing = [name for name in ("forward", "backward") if name not in methods]
+            if missing:
+                raise Refused(f"an autograd Function here defines forward and backward; this one has no {missing[0]}")
+            self.frame.locals[stmt.name] = build_function_class(stmt.name, methods)
+        else:
+            self.frame.locals[stmt.name] = build_module_class(stmt.name, methods)
 
     # -- assignment
 
@@ -444,18 +486,22 @@ class Interpreter:
         return []
 
     def set_item(self, container: object, index: object, value: object, node: ast.AST) -> None:
-        if not isinstance(container, (torch.Tensor, np.ndarray, list)):
+        if not isinstance(container, (torch.Tensor, np.ndarray, list, dict)):
             raise TypeError(f"'{type(container).__name__}' object does not support item assignment")
         if isinstance(container, np.ndarray):
             sizing.check_numpy_arguments([value], {})
+        if isinstance(container, dict):
+            _check_key(index)
         self.invoke(node, "[]=", operator.setitem, [container, index, value], {})
-        if isinstance(container, list):
+        if isinstance(container, (list, dict)):
             sizing.check_length(len(container))
 
     def set_attribute(self, owner: object, name: str, value: object) -> None:
         _check_name(name)
         if isinstance(owner, InterpretedModule):
             setattr(owner, name, value)
+        elif isinstance(owner, FunctionCtx) and not _has_attribute(owner, name):
+            setattr(owner, name, value)  # ctx.constant = c in an autograd Function's forward
         elif isinstance(owner, torch.Tensor) and name in TENSOR_SETTABLE:
             self.invoke(None, f".{name}=", setattr, [owner, name, value], {})
         else:
@@ -489,7 +535,7 @@ class Interpreter:
         if name in self.builtins.table:
             return self.builtins.table[name]
         if name in REFUSED_BUILTINS:
-            raise refuse(name)
+            raise whitelist.refuse_builtin(name)
         raise NameError(f"name '{name}' is not defined")
 
     def expr_Attribute(self, node: ast.Attribute) -> object:
@@ -502,6 +548,8 @@ class Interpreter:
                 return owner.members[name]
             if owner.module is not None and name not in vars(owner.module):
                 raise AttributeError(f"module '{owner.name}' has no attribute '{name}'")
+            if owner.name == "torch" and name in whitelist.TORCH_ELSEWHERE:
+                raise Refused(whitelist.TORCH_ELSEWHERE[name])
             raise refuse(f"{owner.name}.{name}")
         if isinstance(owner, torch.Tensor):
             if name in TENSOR_ATTRIBUTES:
@@ -526,6 +574,24 @@ class Interpreter:
             return Method(owner, name)
         elif isinstance(owner, torch.Size) and name in SIZE_METHODS:
             return Method(owner, name)
+        elif isinstance(owner, dict) and name in DICT_METHODS:
+            return Method(owner, name)
+        elif isinstance(owner, torch.optim.Optimizer):
+            if name in whitelist_nn.OPTIMIZER_ATTRIBUTES:
+                return getattr(owner, name)
+            if name in whitelist_nn.OPTIMIZER_METHODS:
+                return Method(owner, name)
+        elif isinstance(owner, torch.optim.lr_scheduler.LRScheduler) and name in whitelist_nn.SCHEDULER_METHODS:
+            return Method(owner, name)
+        elif isinstance(owner, FunctionCtx):
+            if name in ("save_for_backward", "mark_non_differentiable", "mark_dirty"):
+                return Method(owner, name)
+            if name in ("saved_tensors", "needs_input_grad") or name in vars(owner):
+                return getattr(owner, name)
+        elif isinstance(owner, type) and issubclass(owner, InterpretedFunction) and name == "apply":
+            return Method(owner, name)
+        elif isinstance(owner, torch.device) and name in ("type", "index"):
+            return getattr(owner, name)
         elif isinstance(owner, tuple) and name in ("count", "index"):
             return Method(owner, name)
         elif isinstance(owner, complex) and name in ("real", "imag"):
@@ -592,9 +658,12 @@ class Interpreter:
     def call_library(self, node: ast.AST | None, function: Allowed, args: list[object], kwargs: dict[str, object]) -> object:
         if function.rule == "module":
             sizing.check_module(function, args, kwargs)
-        elif function.name.startswith("np."):
+            layer = self.invoke(node, function.name, function.fn, args, kwargs)
+            self.account(sizing.module_bytes(layer))  # type: ignore[arg-type]
+            return layer
+        if function.name.startswith("np."):
             sizing.before_numpy(function, args, kwargs)
-        else:
+        elif function.rule != "python":  # math works on single numbers
             sizing.before_torch(function, args, kwargs)
         return self.checked(self.invoke(node, function.name, function.fn, args, kwargs))
 
@@ -607,6 +676,10 @@ class Interpreter:
         elif isinstance(owner, nn.Module):
             if name == "forward":
                 return self.call_module(node, owner, args, kwargs)
+            if name in ("to", "cuda"):
+                sizing.check_move(name, args, kwargs)
+        elif isinstance(owner, str):
+            whitelist_python.before_str_method(owner, name, args, kwargs)
         elif isinstance(owner, (list, tuple)):
             if name in ("append", "insert"):
                 sizing.check_length(len(owner) + 1)
@@ -738,7 +811,11 @@ class Interpreter:
         value = self.value_of(node.operand)
         if isinstance(node.op, ast.Not):
             return not self.truth(value)
-        return self.checked(self.invoke(node, type(node.op).__name__, UNARY_OPERATORS[type(node.op)], [value], {}))
+        return self.unary(node, type(node.op).__name__, UNARY_OPERATORS[type(node.op)], value)
+
+    def unary(self, node: ast.AST | None, name: str, op: Callable[[Any], Any], value: object) -> object:
+        """-x, ~x and abs(x): the result has the operand's size, and is counted like any new value."""
+        return self.checked(self.invoke(node, name, op, [value], {}))
 
     def truth(self, value: object) -> bool:
         return bool(self.invoke(None, "bool", bool, [value], {}))
@@ -775,6 +852,8 @@ class Interpreter:
         """``item in container``, whose comparisons Python makes itself: sized first."""
         if isinstance(container, (torch.Tensor, np.ndarray)):
             sizing.before_operator(operator.eq, container, item)  # tensor.__contains__ broadcasts
+        elif isinstance(container, dict):
+            _check_key(item)
         elif not isinstance(container, (str, range, torch.Size)):
             if not isinstance(container, (list, tuple)):
                 container = self.builtins.materialize(self.iterate(container))
@@ -783,6 +862,24 @@ class Interpreter:
 
     def expr_IfExp(self, node: ast.IfExp) -> object:
         return self.value_of(node.body if self.truth(self.value_of(node.test)) else node.orelse)
+
+    def expr_Dict(self, node: ast.Dict) -> dict[object, object]:
+        result: dict[object, object] = {}
+        for key_node, value_node in zip(node.keys, node.values):
+            if key_node is None:
+                result.update(self.dict_value(self.value_of(value_node)))
+                continue
+            key = self.value_of(key_node)
+            _check_key(key)
+            result[key] = self.value_of(value_node)
+        sizing.check_length(len(result))
+        self.account(len(result) * 2 * SLOT_BYTES, python=True)
+        return result
+
+    def dict_value(self, value: object) -> dict[object, object]:
+        if not isinstance(value, dict):
+            raise TypeError(f"'{type(value).__name__}' object is not a mapping")
+        return value
 
     def expr_List(self, node: ast.List) -> list[object]:
         return self.sequence(node.elts)
@@ -819,6 +916,8 @@ class Interpreter:
             sizing.before_index(container, index)
         elif isinstance(container, nn.Sequential):
             pass
+        elif isinstance(container, dict):
+            _check_key(index)
         elif not isinstance(container, (list, tuple, str, range, torch.Size)):
             if not _has_attribute(container, "__getitem__"):
                 raise TypeError(f"'{type(container).__name__}' object is not subscriptable")
@@ -826,7 +925,7 @@ class Interpreter:
         return self.checked(self.invoke(node, "[]", operator.getitem, [container, index], {}, target=container))
 
     def iterate(self, value: object) -> Iterator[object]:
-        if isinstance(value, (list, tuple, str, range, torch.Size, torch.Tensor, np.ndarray, enumerate, zip, reversed, nn.Sequential)):
+        if isinstance(value, (list, tuple, str, range, torch.Size, torch.Tensor, np.ndarray, enumerate, zip, reversed, nn.Sequential, dict, _DICT_VIEWS)):
             return iter(value)
         if _is_generator(value):
             return value  # type: ignore[return-value]
@@ -893,8 +992,8 @@ class Interpreter:
 REFUSED_BUILTINS = frozenset(
     (
         "open eval exec compile input getattr setattr delattr hasattr globals locals vars dir "
-        "help exit quit super breakpoint memoryview object id hash iter next map filter format "
-        "chr ord bytes bytearray dict set frozenset classmethod staticmethod property"
+        "help exit quit super breakpoint memoryview object id hash iter map filter format "
+        "chr ord bytes bytearray set frozenset classmethod staticmethod property"
     ).split()
 )
 """Builtins that exist in Python but not here: named in a refusal rather than a NameError."""
@@ -902,8 +1001,29 @@ REFUSED_BUILTINS = frozenset(
 _PLAIN_OPERATORS = {IN_PLACE_OPERATORS[k]: BINARY_OPERATORS[k] for k in BINARY_OPERATORS}
 
 
+_DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+
+
 def _is_generator(value: object) -> bool:
-    return type(value).__name__ in ("generator", "list_iterator", "tuple_iterator")
+    return type(value).__name__ in ("generator", "list_iterator", "tuple_iterator", "range_iterator", "dict_keyiterator")
+
+
+_KEY_TYPES = (str, int, float, bool, type(None))
+
+
+def _check_key(key: object) -> None:
+    """Dict keys are plain values here (text, numbers, tuples of them): hashing them runs no library code."""
+    if isinstance(key, tuple):
+        for part in key:
+            _check_key(part)
+    elif not isinstance(key, _KEY_TYPES):
+        raise Refused(f"{_type_word(key)} as a dict key is not available here: use text or numbers as keys")
+
+
+def _is_static(node: ast.FunctionDef) -> bool:
+    """True for a def decorated with exactly @staticmethod."""
+    decorators = node.decorator_list
+    return len(decorators) == 1 and isinstance(decorators[0], ast.Name) and decorators[0].id == "staticmethod"
 
 
 def _is_super_init(func: ast.expr) -> bool:

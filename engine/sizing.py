@@ -29,6 +29,7 @@ from engine.limits import (
 )
 from engine.meta import mirror
 from engine import meta
+from engine.whitelist_nn import NO_GPU, no_device
 from engine.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Builtin, Refused, is_dtype_like
 
 MATMUL_NAMES = frozenset("matmul mm bmm dot mv linear @".split())
@@ -98,11 +99,26 @@ def _check_work(name: str, args: Sequence[object], result: object) -> None:
 
 
 def _check_device(kwargs: dict) -> None:
-    if "out" in kwargs:
-        raise Refused("out= is not available here: assign the result to a name instead")
+    """A device= that is not the CPU fails as it would on a machine without that device."""
     device = kwargs.get("device")
-    if device is not None and str(device) != "cpu":
-        raise Refused(f"device={device!r} is not available here: tensor-tutor runs on the CPU")
+    if device is not None:
+        error = no_device(device)
+        if error is not None:
+            raise error
+    out = kwargs.get("out")
+    if out is not None and not isinstance(out, (torch.Tensor, np.ndarray, tuple)):
+        raise TypeError(f"out= must be a tensor or an array, not {type(out).__name__}")
+
+
+def check_move(name: str, args: Sequence[object], kwargs: dict) -> None:
+    """x.to(device) and x.cuda(), on a tensor or a layer: only the CPU is here."""
+    if name == "cuda":
+        raise AssertionError(NO_GPU)
+    for value in [*args, kwargs.get("device")]:
+        if isinstance(value, (str, torch.device)):
+            error = no_device(value)
+            if error is not None:
+                raise error
 
 
 BROADCAST_INSIDE = frozenset("allclose isclose mse_loss l1_loss binary_cross_entropy".split())
@@ -126,6 +142,9 @@ def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
         _check_broadcast([*args, *kwargs.values()])
     if allowed.rule == "bounded":
         return
+    if allowed.rule == "one_hot":
+        _check_one_hot(args, kwargs)
+        return
     if allowed.rule == "data":
         if args:
             count_data(args[0], text_allowed=False)
@@ -141,6 +160,17 @@ def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
         result = meta.run(allowed.name, allowed.fn, args, kwargs)
         _check_work(short, args, result)
     _check_meta(result)
+
+
+def _check_one_hot(args: Sequence[object], kwargs: dict) -> None:
+    """F.one_hot makes (elements of its input) x (classes) numbers; without num_classes, classes = max + 1."""
+    tensor = args[0] if args else kwargs.get("tensor")
+    if not isinstance(tensor, torch.Tensor) or tensor.dtype != torch.int64 or tensor.numel() == 0:
+        return  # torch refuses it in its own words
+    classes = _as_int(_arg(args, kwargs, 1, "num_classes", -1))
+    if classes is None or classes < 0:
+        classes = int(tensor.max()) + 1
+    check(tensor.numel() * classes, MAX_ELEMENTS, "the number of elements F.one_hot would make")
 
 
 def _empty_like_random(name: str, *args: object, **kwargs: object) -> torch.Tensor:
@@ -161,10 +191,8 @@ def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object]
         _check_broadcast([tensor, *args, *kwargs.values()])
     if name in TENSOR_METHODS_BOUNDED:
         return
-    if name == "to":
-        for arg in args:
-            if isinstance(arg, (str, torch.device)) and str(arg) != "cpu":
-                raise Refused(f"to({arg!r}) is not available here: tensor-tutor runs on the CPU")
+    if name in ("to", "cuda"):
+        check_move(name, args, kwargs)
     if name in ("split", "chunk"):
         _check_pieces(name, tensor, args, kwargs)
     result = meta.run(("method", name), _method(name), [tensor, *args], kwargs)
@@ -209,29 +237,63 @@ def _check_pieces(name: str, tensor: object, args: Sequence[object], kwargs: dic
 
 
 def before_module_call(module: nn.Module, args: Sequence[object]) -> None:
-    """Check a built-in layer's output size and work before it runs on real input."""
+    """Check a built-in layer's output size and work before it runs on real input.
+
+    The layer runs on meta copies of its parameters and buffers
+    (``torch.func.functional_call``); the answer is remembered per layer
+    configuration, so a training loop pays for it once.
+    """
+    if isinstance(module, nn.Sequential):
+        return  # each layer is checked as it runs
+    if isinstance(module, (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss, nn.BCELoss)):
+        _check_broadcast(args)
     if isinstance(module, nn.Linear):
         if not args or not isinstance(args[0], torch.Tensor):
             return
         result = meta.run("F.linear", functional.linear, [args[0], module.weight, module.bias], {})
         _check_work("matmul", args, result)
-        _check_meta(result)
-    elif isinstance(module, (nn.MSELoss, nn.L1Loss)):
-        _check_broadcast(args)
-    elif not isinstance(module, nn.Sequential) and next(module.parameters(), None) is None:
-        _check_meta(meta.run(None, module, args, {}))
+    else:
+        shapes = tuple(tuple(t.shape) for t in [*module.parameters(), *module.buffers()])
+        key = ("layer", type(module), module.extra_repr(), module.training, shapes)
+        result = meta.run(key, _on_meta(module), list(args), {})
+    _check_meta(result)
+
+
+def _on_meta(module: nn.Module) -> Callable[..., object]:
+    """Run ``module`` with meta copies of its own tensors in place of them."""
+
+    def call(*args: object) -> object:
+        tensors = {name: mirror(t) for name, t in [*module.named_parameters(), *module.named_buffers()]}
+        return torch.func.functional_call(module, tensors, args)
+
+    return call
 
 
 def check_module(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None:
-    """Check the parameters an nn layer would allocate before building it."""
+    """Check the parameters an nn layer would allocate before building it: build it on meta first.
+
+    Its sizes are normalised (``meta.plain``): nn.Linear(True, 10 ** 9) or a 0-d
+    tensor as a size are read as the numbers torch would read.
+    """
     _check_device(kwargs)
-    if allowed.fn is nn.Linear:
-        sizes = list(args[:2]) + [kwargs.get(k) for k in ("in_features", "out_features")]
-        numbers = [n for n in (_as_int(s) for s in sizes) if n is not None]
-        if len(numbers) >= 2:
-            n_in, n_out = numbers[:2]
-            if n_in >= 0 and n_out >= 0:
-                check(n_in * n_out + n_out, MAX_ELEMENTS, "the number of parameters of this nn.Linear")
+    try:
+        layer = allowed.fn(*[meta.plain(a) for a in args], **{k: meta.plain(v) for k, v in kwargs.items()}, device="meta")
+    except TypeError as exc:
+        if "device" not in str(exc):
+            return  # the real call reports the learner's mistake in torch's words
+        return  # a layer without parameters (ReLU, Flatten, the losses): nothing to size
+    except Exception:
+        return
+    total = 0
+    for tensor in [*layer.parameters(), *layer.buffers()]:
+        check(tensor.numel(), MAX_ELEMENTS, f"the number of elements of one parameter of this {allowed.name}")
+        total += tensor.numel()
+    check(total, MAX_ELEMENTS * 4, f"the number of parameters of this {allowed.name}")
+
+
+def module_bytes(module: nn.Module) -> int:
+    """What a newly built layer's parameters and buffers take."""
+    return sum(t.numel() * t.element_size() for t in [*module.parameters(), *module.buffers()])
 
 
 # ---------------------------------------------------------------- numpy
@@ -255,8 +317,9 @@ def check_numpy_arguments(args: Sequence[object], kwargs: dict) -> None:
                 f"{getattr(value, '__name__', value)} is not available as a dtype here: "
                 "tensor-tutor works with numeric arrays (float, int, bool, complex)"
             )
-    if "out" in kwargs:
-        raise Refused("out= is not available here: assign the result to a name instead")
+    out = kwargs.get("out")
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out= must be an array, not {type(out).__name__}")
 
 
 def _size(value: object) -> int:
