@@ -182,6 +182,7 @@ class Interpreter:
         self.error_statement: ast.stmt | None = None
         self.active = False
         self.budget = Budget(MAX_RUN_BYTES)
+        self.graph_leaves: list[torch.Tensor] = []
         self.printed_lines = 0
         self.printed_chars = 0
 
@@ -678,6 +679,10 @@ class Interpreter:
                 return self.call_module(node, owner, args, kwargs)
             if name in ("to", "cuda"):
                 sizing.check_move(name, args, kwargs)
+            if name in ("to", "float", "double", "half"):  # may make new parameters, of another dtype
+                result = self.invoke(node, f".{name}", getattr(owner, name), args, kwargs, target=owner)
+                self.account(sizing.module_bytes(owner))
+                return result
         elif isinstance(owner, str):
             whitelist_python.before_str_method(owner, name, args, kwargs)
         elif isinstance(owner, (list, tuple)):
@@ -686,10 +691,49 @@ class Interpreter:
             elif name in ("index", "count", "remove"):
                 for arg in args:
                     sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
+            elif name == "sort" and isinstance(owner, list):  # sorted's comparisons are timed and sized
+                owner[:] = self.builtins.sorted(owner, *args, **kwargs)  # type: ignore[arg-type]
+                return None
+            elif name == "extend":
+                sizing.check_length(len(owner) + len(self.builtins.materialize(self.iterate(args[0]))) if args else 0)
         if name == "tolist":  # one Python number per element, counted before they are made
             self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES, python=True)
-        bound = getattr(owner, name)
-        return self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
+        bound = getattr(owner, whitelist.METHOD_ALIASES.get(name, name) if isinstance(owner, torch.Tensor) else name)
+        result = self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
+        if name == "backward" and isinstance(owner, torch.Tensor):
+            self.after_backward(owner, kwargs)
+        elif name == "step" and isinstance(owner, torch.optim.Optimizer):
+            self.budget.measure()  # the first step makes the optimizer's state (Adam: two tensors per parameter)
+        return result
+
+    def after_backward(self, output: torch.Tensor, kwargs: dict[str, object]) -> None:
+        """Count the gradients backward made, and remember leaves whose gradient keeps a graph.
+
+        ``backward(create_graph=True)`` gives each leaf a gradient whose graph refers back
+        to the leaf: a cycle through C++ that Python's collector cannot free. Those
+        gradients are detached when the run ends (``release_graphs``).
+        """
+        self.budget.measure()
+        if not kwargs.get("create_graph") or output.grad_fn is None:
+            return
+        seen: set[int] = set()
+        stack = [output.grad_fn]
+        while stack:
+            function = stack.pop()
+            if function is None or id(function) in seen:
+                continue
+            seen.add(id(function))
+            variable = getattr(function, "variable", None)
+            if isinstance(variable, torch.Tensor):
+                self.graph_leaves.append(variable)
+            stack.extend(next_function for next_function, _ in function.next_functions)
+
+    def release_graphs(self) -> None:
+        """Detach gradients that keep a graph (see ``after_backward``), so nothing outlives the run."""
+        for leaf in self.graph_leaves:
+            if leaf.grad is not None and leaf.grad.grad_fn is not None:
+                leaf.grad = leaf.grad.detach()
+        self.graph_leaves.clear()
 
     def call_module(self, node: ast.AST | None, module: nn.Module, args: list[object], kwargs: dict[str, object]) -> object:
         if isinstance(module, nn.Sequential) and not kwargs and len(args) == 1:

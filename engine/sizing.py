@@ -150,6 +150,8 @@ def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
             count_data(args[0], text_allowed=False)
         return
     short = allowed.name.rsplit(".", 1)[-1]
+    if short == "norm":
+        _check_matrix_norm(args[0] if args else None, args[1:], kwargs)
     if short in ("split", "chunk"):
         _check_pieces(short, args[0] if args else None, args[1:], kwargs)
     if allowed.rule == "create":
@@ -195,10 +197,14 @@ def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object]
         check_move(name, args, kwargs)
     if name in ("split", "chunk"):
         _check_pieces(name, tensor, args, kwargs)
+    if name == "norm":
+        _check_matrix_norm(tensor, args, kwargs)
     result = meta.run(("method", name), _method(name), [tensor, *args], kwargs)
     _check_work(name, [tensor, *args], result)
     _check_meta(result)
     if name in ("resize_", "resize_as_"):
+        if result is None:
+            raise Refused(f"{name} takes whole numbers as sizes here, like w.resize_(10, 1)")
         _check_resize_keeps_memory(tensor, result)
 
 
@@ -223,16 +229,29 @@ def _check_resize_keeps_memory(tensor: object, result: object) -> None:
         )
 
 
+def _check_matrix_norm(tensor: object, args: Sequence[object], kwargs: dict) -> None:
+    """The nuclear and spectral norms take a singular value decomposition: m * n * min(m, n) work."""
+    p = _arg(args, kwargs, 0, "p", "fro")
+    dim = _arg(args, kwargs, 1, "dim")
+    if not isinstance(tensor, torch.Tensor) or tensor.dim() < 2:
+        return
+    if p == "nuc" or (p in (2, -2) and isinstance(dim, (tuple, list)) and len(dim) == 2):
+        m, n = tensor.shape[-2], tensor.shape[-1]
+        work = math.prod(tensor.shape[:-2]) * m * n * min(m, n)
+        check(work, MAX_WORK, "the work of this matrix norm (a singular value decomposition)")
+
+
 def _check_pieces(name: str, tensor: object, args: Sequence[object], kwargs: dict) -> None:
-    if not isinstance(tensor, torch.Tensor) or not args or not isinstance(args[0], int):
+    size = _as_int(args[0]) if args else None
+    if not isinstance(tensor, torch.Tensor) or size is None:
         return
     if name == "chunk":
-        pieces = args[0]
+        pieces = size
     else:
-        dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
-        if not isinstance(dim, int) or not -tensor.dim() <= dim < max(tensor.dim(), 1) or args[0] <= 0:
+        dim = _as_int(args[1] if len(args) > 1 else kwargs.get("dim", 0))
+        if dim is None or not -tensor.dim() <= dim < max(tensor.dim(), 1) or size <= 0:
             return
-        pieces = math.ceil(tensor.shape[dim] / args[0]) if tensor.dim() else 1
+        pieces = math.ceil(tensor.shape[dim] / size) if tensor.dim() else 1
     check(pieces, MAX_PIECES, f"the number of pieces {name} would return")
 
 
@@ -320,6 +339,28 @@ def check_numpy_arguments(args: Sequence[object], kwargs: dict) -> None:
     out = kwargs.get("out")
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out= must be an array, not {type(out).__name__}")
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, (list, tuple)):
+            count_data(value, text_allowed=False, weigh=_numpy_leaf)
+
+
+_INT64 = 2**63
+
+
+def _numpy_leaf(item: object) -> int:
+    """A value inside a list given to NumPy: numbers fit 64 bits, and no dtypes (a tuple or list of
+    dtypes makes a structured or sub-array dtype, many times the elements asked for)."""
+    if isinstance(item, int) and not -_INT64 <= item < _INT64:
+        raise Refused(
+            "whole numbers beyond 64 bits are not available in NumPy arrays here: NumPy would compute "
+            "with Python's big integers, one by one; use floats, such as 1e30"
+        )
+    if isinstance(item, (type, np.dtype, str)):
+        raise Refused(
+            f"a dtype given as a tuple or list ({getattr(item, '__name__', item)} inside one) is not available "
+            "here: give one dtype, such as np.float64"
+        )
+    return _leaf_count(item, text_allowed=False)
 
 
 def _size(value: object) -> int:
@@ -335,6 +376,8 @@ def _size(value: object) -> int:
 def _shape(value: object) -> tuple[int, ...]:
     if isinstance(value, (torch.Tensor, np.ndarray, np.generic)):
         return tuple(value.shape)
+    if isinstance(value, range):
+        return (len(value),)
     if isinstance(value, (list, tuple)):
         count_data(value)
         return tuple(np.shape(value))
@@ -342,9 +385,7 @@ def _shape(value: object) -> tuple[int, ...]:
 
 
 def _as_int(value: object) -> int | None:
-    """The whole number NumPy would read from ``value`` (ints, NumPy ints, 0-d int tensors), or None."""
-    if isinstance(value, bool):
-        return None
+    """The whole number a size argument stands for (ints, bools, NumPy ints, 0-d int tensors), or None."""
     try:
         return operator.index(value)  # type: ignore[arg-type]
     except (TypeError, RuntimeError, ValueError):
@@ -444,13 +485,16 @@ def _numpy_count(rule: str, args: Sequence[object], kwargs: dict, name: str) -> 
         return _arange_count(args, kwargs)
     if rule == "linspace":
         num = _shape_count(_arg(args, kwargs, 2, "num", 50))
-        ends = max(_size(_arg(args, kwargs, 0, "start")), _size(_arg(args, kwargs, 1, "stop")))
+        try:
+            ends = math.prod(np.broadcast_shapes(_shape(_arg(args, kwargs, 0, "start")), _shape(_arg(args, kwargs, 1, "stop"))))
+        except ValueError:
+            return None
         return None if num is None else num * ends
     if rule == "diag":
         if not args or len(_shape(args[0])) != 1:
             return None
         offset = _arg(args, kwargs, 1, "k", 0)
-        side = _shape(args[0])[0] + (abs(offset) if isinstance(offset, int) else 0)
+        side = _shape(args[0])[0] + abs(_as_int(offset) or 0)
         return side * side
     if rule == "data":
         if not args:
@@ -633,29 +677,40 @@ def check_format_spec(spec: str) -> None:
 # ---------------------------------------------------------------- Python data
 
 
-def count_data(value: object, what: str = "the number of values", text_allowed: bool = True) -> int:
-    """Count the values in nested lists and tuples, stopping at the limit.
+def count_data(
+    value: object,
+    what: str = "the number of values",
+    text_allowed: bool = True,
+    weigh: Callable[[object], int] | None = None,
+    limit: int = MAX_ELEMENTS,
+) -> int:
+    """Count the values in nested lists, tuples and dicts, stopping at ``limit``.
 
     A shared sublist is counted each time it appears, since that is what
     printing, converting or comparing it costs, but it is walked only once
     (``[[0] * 1000] * 1000`` costs two short walks, not a million steps). Text
     counts one per character; a list that contains itself is refused.
+    ``weigh`` gives each value that is not a container its cost (default: its elements).
     """
-    if not isinstance(value, (list, tuple)):
-        return _leaf_count(value, text_allowed)
+
+    def leaf(item: object) -> int:
+        return weigh(item) if weigh is not None else _leaf_count(item, text_allowed)
+
+    if not isinstance(value, _CONTAINERS):
+        count = leaf(value)
+        check(count, limit, what)
+        return count
     memo: dict[int, int] = {}
     open_lists: set[int] = set()
-    stack: list[tuple[list | tuple, bool]] = [(value, False)]
+    stack: list[tuple[list | tuple | dict, bool]] = [(value, False)]
     while stack:
         node, children_done = stack.pop()
         key = id(node)
         if children_done:
-            total = sum(
-                memo[id(c)] if isinstance(c, (list, tuple)) else _leaf_count(c, text_allowed) for c in node
-            )
+            total = sum(memo[id(c)] if isinstance(c, _CONTAINERS) else leaf(c) for c in _children(node))
             memo[key] = max(total, 1)
             open_lists.discard(key)
-            check(memo[key], MAX_ELEMENTS, what)
+            check(memo[key], limit, what)
             continue
         if key in memo:
             continue
@@ -663,14 +718,55 @@ def count_data(value: object, what: str = "the number of values", text_allowed: 
             raise Refused("a list that contains itself is not available here")
         open_lists.add(key)
         stack.append((node, True))
-        for child in node:
-            if isinstance(child, (list, tuple)):
+        for child in _children(node):
+            if isinstance(child, _CONTAINERS):
                 if id(child) in open_lists:
                     raise Refused("a list that contains itself is not available here")
                 if id(child) not in memo:
                     stack.append((child, False))
         check(len(memo) + len(stack), 2 * MAX_ELEMENTS, "the number of nested lists")
     return memo[id(value)]
+
+
+_CONTAINERS = (list, tuple, dict)
+
+
+def _children(node: list | tuple | dict) -> Iterable[object]:
+    return [*node.keys(), *node.values()] if isinstance(node, dict) else node
+
+
+MAX_RENDER_COST = 100_000
+"""Most work showing one value may take: a number printed counts 1, each tensor or array 20 more.
+
+torch prints about 100,000 numbers a second here: a list of 4,000 losses shows, a list
+of 30,000 tensors or an 8-D tensor of 390,625 printed numbers is refused before it is made."""
+
+_TENSOR_RENDER_COST = 20
+
+
+def printed_numbers(value: torch.Tensor | np.ndarray) -> int:
+    """How many numbers torch or NumPy prints for ``value``: all of them up to 1,000, else 3 at each end per dimension."""
+    size = value.numel() if isinstance(value, torch.Tensor) else value.size
+    if size <= 1000:
+        return size
+    return math.prod(min(s, 6) for s in value.shape)
+
+
+def _render_cost(item: object) -> int:
+    if isinstance(item, (torch.Tensor, np.ndarray)):
+        return _TENSOR_RENDER_COST + printed_numbers(item)
+    if isinstance(item, str):
+        return max(len(item) // 8, 1)
+    if isinstance(item, range):
+        return len(item)
+    return 1
+
+
+def check_render_cost(value: object) -> None:
+    """Refuse to make the text of a value that would take too long to print (checked before str() runs)."""
+    count_data(value, "the cost of showing this value", weigh=_render_cost, limit=MAX_RENDER_COST)
+    if isinstance(value, nn.Module):
+        check(sum(1 for _ in value.modules()), 1_000, "the number of layers to show")
 
 
 def _leaf_count(item: object, text_allowed: bool) -> int:

@@ -276,6 +276,8 @@ TENSOR_METHODS_META = frozenset(
     ).split()
 )
 TENSOR_METHODS = TENSOR_METHODS_BOUNDED | TENSOR_METHODS_META
+METHOD_ALIASES = {"new_empty": "new_zeros"}
+"""Tensor methods run as another: new_empty's memory would be whatever was there, different every run."""
 
 ARRAY_ATTRIBUTES = frozenset("shape dtype T ndim size itemsize nbytes flags strides base".split())
 ARRAY_METHODS = frozenset(
