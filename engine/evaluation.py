@@ -23,7 +23,7 @@ from torch import nn
 
 from engine.builtin_functions import render_text
 from engine.callables import RUN_LOCK
-from engine.doctor import Prescription, Trial, prescribe
+from engine.doctor import Prescription, Trial, explain, explain_warning, prescribe
 from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone
 from engine.limits import (
     MAX_FIX_SECONDS,
@@ -117,7 +117,7 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
     with RUN_LOCK, _no_collection(), _seeded(seed), display_width(), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         evaluation = _run(source, tree_or_problem, seed)
-        notes = tuple(dict.fromkeys(str(w.message) for w in caught))
+        notes = tuple(dict.fromkeys(explain_warning(str(w.message)) for w in caught))
     if notes:
         evaluation = Evaluation(evaluation.outputs, evaluation.error, evaluation.namespace, notes)
     return evaluation
@@ -266,7 +266,7 @@ def _problem(exc: Exception, interpreter: Interpreter, statement: ast.stmt, posi
         kind=_kind(exc),
         line=failing.lineno,
         source=positions.text(failing),
-        explanation=prescription.explanation,
+        explanation=prescription.explanation or explain(str(exc)),
         fixes=tuple(
             Fix(code=c.code, note=c.note, shape=shape, label=c.label) for c, shape in prescription.fixes
         ),
