@@ -355,7 +355,7 @@ def _numpy_leaf(item: object) -> int:
             "whole numbers beyond 64 bits are not available in NumPy arrays here: NumPy would compute "
             "with Python's big integers, one by one; use floats, such as 1e30"
         )
-    if isinstance(item, (type, np.dtype, str)):
+    if isinstance(item, (type, np.dtype)):
         raise Refused(
             f"a dtype given as a tuple or list ({getattr(item, '__name__', item)} inside one) is not available "
             "here: give one dtype, such as np.float64"
@@ -735,13 +735,15 @@ def _children(node: list | tuple | dict) -> Iterable[object]:
     return [*node.keys(), *node.values()] if isinstance(node, dict) else node
 
 
-MAX_RENDER_COST = 100_000
-"""Most work showing one value may take: a number printed counts 1, each tensor or array 20 more.
+MAX_RENDER_COST = 10_000_000
+"""Most work showing one value may take (about half a second), in units of one Python number.
 
-torch prints about 100,000 numbers a second here: a list of 4,000 losses shows, a list
-of 30,000 tensors or an 8-D tensor of 390,625 printed numbers is refused before it is made."""
+A number printed by torch or NumPy costs 200 (they print about 100,000 a second here),
+each tensor or array 1,000 more. A list of 4,000 losses shows; a list of 30,000 tensors,
+or an 8-D tensor whose text holds 390,625 numbers, is refused before its text is made."""
 
-_TENSOR_RENDER_COST = 20
+_TENSOR_RENDER_COST = 1_000
+_PRINTED_NUMBER_COST = 200
 
 
 def printed_numbers(value: torch.Tensor | np.ndarray) -> int:
@@ -754,7 +756,7 @@ def printed_numbers(value: torch.Tensor | np.ndarray) -> int:
 
 def _render_cost(item: object) -> int:
     if isinstance(item, (torch.Tensor, np.ndarray)):
-        return _TENSOR_RENDER_COST + printed_numbers(item)
+        return _TENSOR_RENDER_COST + _PRINTED_NUMBER_COST * printed_numbers(item)
     if isinstance(item, str):
         return max(len(item) // 8, 1)
     if isinstance(item, range):
