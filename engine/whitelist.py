@@ -7,6 +7,8 @@ what tensor-tutor does run.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 
@@ -63,14 +65,22 @@ TORCH: dict[str, object] = {
     **_TORCH_CONSTANTS,
 }
 
+EMPTY_NOTE = (
+    "torch.empty gives zeros here. In PyTorch its numbers are whatever the memory held, different "
+    "from run to run; fill it (zero_(), fill_(), or assign into it) before reading it."
+)
+
+
 def _empty(*args: object, **kwargs: object) -> torch.Tensor:
     """torch.empty filled with zeros: PyTorch leaves its memory as it was, so its numbers differ from run
-    to run, and the same code must always show the same screen here."""
+    to run, and the same code must always show the same screen here. A note says so."""
+    warnings.warn(EMPTY_NOTE, stacklevel=2)
     return torch.zeros(*args, **kwargs)  # type: ignore[arg-type]
 
 
 def _empty_like(*args: object, **kwargs: object) -> torch.Tensor:
     """torch.empty_like filled with zeros, for the reason ``_empty`` gives."""
+    warnings.warn(EMPTY_NOTE, stacklevel=2)
     return torch.zeros_like(*args, **kwargs)  # type: ignore[arg-type]
 
 

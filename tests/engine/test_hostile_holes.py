@@ -138,6 +138,7 @@ def test_empty_tensors_are_zero_filled_so_every_run_shows_the_same() -> None:
         "tensor([[0., 0.],\n        [0., 0.],\n        [0., 0.]])",
         "tensor([0., 0., 0., 0.])",
     ]
+    assert any("torch.empty gives zeros here" in note for note in evaluation.warnings)
 
 
 def test_create_graph_leaves_nothing_alive_after_the_run() -> None:
