@@ -1009,6 +1009,20 @@ class Interpreter:
         self.account(len(items) * NUMBER_BYTES, python=True)
         return items
 
+    def expr_DictComp(self, node: ast.DictComp) -> dict[object, object]:
+        result: dict[object, object] = {}
+
+        def produce() -> None:
+            key = self.value_of(node.key)
+            _check_key(key)
+            result[key] = self.value_of(node.value)
+            if len(result) > MAX_SEQUENCE:
+                sizing.check_length(len(result))
+
+        self.comprehension(node.generators, produce)
+        self.account(len(result) * 2 * NUMBER_BYTES, python=True)
+        return result
+
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[object]:
         return iter(self.expr_ListComp(node))  # type: ignore[arg-type]
 
@@ -1081,7 +1095,7 @@ def _is_super_init(func: ast.expr) -> bool:
 
 
 def _check_name(name: str, allow_init: bool = False) -> None:
-    if name.startswith("_") and not (allow_init and name == "__init__"):
+    if name.startswith("_") and name != "_" and not (allow_init and name == "__init__"):
         raise Refused(
             f"names starting with an underscore ({name}) are not available here: {whitelist.ALLOWED_SUMMARY}"
         )

@@ -111,8 +111,8 @@ def _check_device(kwargs: dict) -> None:
 
 
 def check_move(name: str, args: Sequence[object], kwargs: dict) -> None:
-    """x.to(device) and x.cuda(), on a tensor or a layer: only the CPU is here."""
-    if name == "cuda":
+    """x.to(device), x.cuda() and x.type('torch.cuda.FloatTensor'), on a tensor or a layer: only the CPU is here."""
+    if name == "cuda" or (name == "type" and any(isinstance(a, str) and "cuda" in a for a in args)):
         raise AssertionError(NO_GPU)
     for value in [*args, kwargs.get("device")]:
         if isinstance(value, (str, torch.device)):
@@ -193,7 +193,7 @@ def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object]
         _check_broadcast([tensor, *args, *kwargs.values()])
     if name in TENSOR_METHODS_BOUNDED:
         return
-    if name in ("to", "cuda"):
+    if name in ("to", "cuda", "type"):
         check_move(name, args, kwargs)
     if name in ("split", "chunk"):
         _check_pieces(name, tensor, args, kwargs)

@@ -281,7 +281,7 @@ TENSOR_METHODS_META = frozenset(
         "ceil clamp sign matmul mm bmm dot mv outer add sub mul div add_ sub_ mul_ div_ pow_ "
         "expand expand_as repeat chunk split narrow flip eq ne lt le gt ge sort argsort topk "
         "square maximum minimum copy_ clamp_ abs_ exp_ tril triu diag trace "
-        "masked_fill new_ones new_zeros new_full new_empty new_tensor cpu cuda log_softmax tan "
+        "masked_fill new_ones new_zeros new_full new_empty new_tensor cpu cuda type log_softmax tan "
         "sub_ log1p mean_ isnan"
     ).split()
 )
@@ -302,7 +302,7 @@ ARRAY_METHOD_RULES = {"dot": "dot"}
 MODULE_METHODS = frozenset(
     (
         "parameters named_parameters children named_children modules forward train eval "
-        "zero_grad requires_grad_ float double extra_repr to cpu cuda"
+        "zero_grad requires_grad_ float double extra_repr to cpu cuda state_dict"
     ).split()
 )
 MODULE_ATTRIBUTES = frozenset(
