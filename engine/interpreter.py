@@ -543,6 +543,8 @@ class Interpreter:
         return self.attribute(self.value_of(node.value), node.attr)
 
     def attribute(self, owner: object, name: str) -> object:
+        if name == "__version__" and isinstance(owner, Library) and owner.module in (torch, np):
+            return str(owner.module.__version__)  # print(torch.__version__) opens many tutorials
         _check_name(name)
         if isinstance(owner, Library):
             if name in owner.members:

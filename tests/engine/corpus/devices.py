@@ -1,6 +1,8 @@
+import numpy as np
 import torch
 from torch import nn
 
+print(torch.__version__, np.__version__)
 print(torch.cuda.is_available(), torch.cuda.device_count())
 device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 print(device, device.type)
