@@ -696,8 +696,11 @@ class Interpreter:
             elif name == "sort" and isinstance(owner, list):  # sorted's comparisons are timed and sized
                 owner[:] = self.builtins.sorted(owner, *args, **kwargs)  # type: ignore[arg-type]
                 return None
-            elif name == "extend":
-                sizing.check_length(len(owner) + len(self.builtins.materialize(self.iterate(args[0]))) if args else 0)
+            elif name == "extend" and isinstance(owner, list) and len(args) == 1 and not kwargs:
+                items = self.builtins.materialize(self.iterate(args[0]))  # walked once: a generator is used up
+                sizing.check_length(len(owner) + len(items))
+                owner.extend(items)
+                return None
         if name == "tolist":  # one Python number per element, counted before they are made
             self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES, python=True)
         bound = getattr(owner, whitelist.METHOD_ALIASES.get(name, name) if isinstance(owner, torch.Tensor) else name)

@@ -385,3 +385,11 @@ def test_files_datasets_and_downloads_stay_refused_with_what_to_do_instead() -> 
 def test_three_argument_type_builds_no_class() -> None:
     evaluation = evaluate("type('A', (), {})")
     assert evaluation.error.kind == "TypeError"
+
+
+def test_refusals_say_only_true_things_about_what_is_available() -> None:
+    assert evaluate("opt = torch.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)\nopt.zero_grad()").ok
+    message = assert_refused("torch.linalg", "Refused").error.message
+    assert message == f"torch.linalg is not available here: {ALLOWED_WORDS}"
+    assert "torch.*" not in message and "np.*" not in message
+    assert "press F1" in assert_refused("help(torch.optim)", "Refused").error.message
