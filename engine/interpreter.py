@@ -687,6 +687,9 @@ class Interpreter:
                 return result
         elif isinstance(owner, str):
             whitelist_python.before_str_method(owner, name, args, kwargs)
+            if name == "format":  # each value becomes text, as print would make it
+                for value in [*args, *kwargs.values()]:
+                    sizing.check_render_cost(value)
         elif isinstance(owner, (list, tuple)):
             if name in ("append", "insert"):
                 sizing.check_length(len(owner) + 1)

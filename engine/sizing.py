@@ -35,6 +35,9 @@ from engine.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Bui
 MATMUL_NAMES = frozenset("matmul mm bmm dot mv linear @".split())
 """Operations whose work is (result elements) x (inner dimension), bounded by MAX_WORK."""
 
+WINDOW_NAMES = frozenset("conv1d conv2d max_pool1d max_pool2d avg_pool1d avg_pool2d".split())
+"""Operations that visit a window of the input for each output element: (output) x (window) work."""
+
 MAX_PIECES = 10_000
 """Most tensors one split or chunk may return."""
 
@@ -86,6 +89,9 @@ def _operand(value: object) -> object:
 
 
 def _check_work(name: str, args: Sequence[object], result: object) -> None:
+    if name in WINDOW_NAMES:
+        _check_window_work(name, args, result)
+        return
     if name not in MATMUL_NAMES or not isinstance(result, torch.Tensor):
         return
     first = next((a for a in args if isinstance(a, (torch.Tensor, np.ndarray))), None)
@@ -93,6 +99,33 @@ def _check_work(name: str, args: Sequence[object], result: object) -> None:
         return
     work = max(result.numel(), 1) * first.shape[-1]
     check(work, MAX_WORK, f"the number of multiply-adds {name} needs")
+
+
+def _check_window_work(name: str, args: Sequence[object], result: object, window: int | None = None) -> None:
+    """Convolutions multiply-add (in channels x kernel) numbers per output element; pooling reads its kernel."""
+    if not isinstance(result, torch.Tensor):
+        return
+    if window is None:
+        second = args[1] if len(args) > 1 else None
+        if name.startswith("conv") and isinstance(second, torch.Tensor) and second.dim() >= 2:
+            window = math.prod(second.shape[1:])
+        elif not name.startswith("conv"):
+            kernel = meta.plain(second)
+            sizes = kernel if isinstance(kernel, (tuple, list)) else (kernel,) * (2 if name.endswith("2d") else 1)
+            window = math.prod(s for s in sizes if isinstance(s, int)) if sizes else 1
+    if window:
+        check(max(result.numel(), 1) * window, MAX_WORK, f"the number of operations {name} needs")
+
+
+def _layer_window(module: nn.Module) -> tuple[str, int] | None:
+    """The window work per output element of a convolution or pooling layer."""
+    if isinstance(module, (nn.Conv1d, nn.Conv2d)):
+        return "conv", math.prod(module.weight.shape[1:])
+    if isinstance(module, (nn.MaxPool1d, nn.MaxPool2d, nn.AvgPool1d, nn.AvgPool2d)):
+        size = module.kernel_size
+        dims = 2 if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)) else 1
+        return "pooling", math.prod(size if isinstance(size, tuple) else (size,) * dims)
+    return None
 
 
 # ---------------------------------------------------------------- torch
@@ -275,6 +308,9 @@ def before_module_call(module: nn.Module, args: Sequence[object]) -> None:
         shapes = tuple(tuple(t.shape) for t in [*module.parameters(), *module.buffers()])
         key = ("layer", type(module), module.extra_repr(), module.training, shapes)
         result = meta.run(key, _on_meta(module), list(args), {})
+        window = _layer_window(module)
+        if window is not None:
+            _check_window_work(window[0], args, result, window[1])
     _check_meta(result)
 
 
@@ -630,6 +666,7 @@ def _before_python_operator(op: Callable[[object, object], object], left: object
     elif op is operator.mod and isinstance(left, str):
         check_percent_format(left)
         count_data(right, "the number of values to format")
+        check_render_cost(right)
     elif op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
         if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
             check_hidden_comparison(left, right)

@@ -17,7 +17,7 @@ from torch import nn, optim
 from engine.whitelist_base import Allowed, Library, functions
 
 NN_MODULES = (
-    "Linear Bilinear Conv1d Conv2d MaxPool1d MaxPool2d AvgPool1d AvgPool2d AdaptiveAvgPool2d "
+    "Linear Conv1d Conv2d MaxPool1d MaxPool2d AvgPool1d AvgPool2d AdaptiveAvgPool2d "
     "Flatten Unflatten Identity Sequential ModuleList Dropout Dropout2d BatchNorm1d BatchNorm2d LayerNorm "
     "Embedding ReLU ReLU6 LeakyReLU ELU GELU SiLU Sigmoid Tanh Softmax LogSoftmax Softplus "
     "MSELoss L1Loss SmoothL1Loss HuberLoss CrossEntropyLoss NLLLoss BCELoss BCEWithLogitsLoss"

@@ -169,3 +169,20 @@ def test_single_statements_are_bounded_in_time(source: str) -> None:
     evaluation = evaluate(source)
     assert evaluation.error is not None and evaluation.error.kind in ("LimitExceeded", "Refused"), source
     assert time.perf_counter() - started < MAX_SECONDS + 0.6
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "F.conv2d(torch.ones(1, 100, 100, 100), torch.ones(100, 100, 10, 10))",
+        "nn.Conv2d(100, 100, 10)(torch.ones(1, 100, 100, 100))",
+        "F.max_pool2d(torch.ones(1, 1, 1000, 1000), 300, stride=1)",
+        "nn.AvgPool2d(300, stride=1)(torch.ones(1, 1, 1000, 1000))",
+        "'{}'.format([torch.ones(1)] * 30000)",
+        "'%s' % ([torch.ones(1)] * 30000,)",
+    ],
+)
+def test_one_library_call_is_bounded_in_work_before_it_runs(source: str) -> None:
+    started = time.perf_counter()
+    assert_refused(source, "LimitExceeded", "limit")
+    assert time.perf_counter() - started < 1.0
