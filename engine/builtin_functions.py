@@ -235,7 +235,7 @@ def render_text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple, dict)):
-        sizing.count_data(value, "the number of values to show")
+        sizing.count_data(value, "the number of values to show", weigh=sizing.shown_count)
     sizing.check_render_cost(value)
     if isinstance(value, type):
         module = "__main__" if issubclass(value, InterpretedModule) else value.__module__

@@ -791,6 +791,13 @@ def printed_numbers(value: torch.Tensor | np.ndarray) -> int:
     return math.prod(min(s, 6) for s in value.shape)
 
 
+def shown_count(item: object) -> int:
+    """How many values showing ``item`` writes: a tensor's or array's printed numbers, text's characters."""
+    if isinstance(item, (torch.Tensor, np.ndarray)):
+        return printed_numbers(item)
+    return _leaf_count(item, text_allowed=True)
+
+
 def _render_cost(item: object) -> int:
     if isinstance(item, (torch.Tensor, np.ndarray)):
         return _TENSOR_RENDER_COST + _PRINTED_NUMBER_COST * printed_numbers(item)

@@ -40,6 +40,8 @@ class Allowed:
     rule: str = "meta"
 
     def __repr__(self) -> str:
+        if isinstance(self.fn, type):  # print(nn.Linear) shows the class, as Python does
+            return f"<class '{self.fn.__module__}.{self.fn.__qualname__}'>"
         return f"<function {self.name}>"
 
 
