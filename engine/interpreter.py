@@ -17,15 +17,12 @@ from typing import Any, Callable, Iterator
 import numpy as np
 import torch
 from torch import nn
-from torch.autograd.function import FunctionCtx
 
-from engine import limits, sizing
+from engine import limits, sizing, whitelist
 from engine.builtin_functions import Builtins, render_text
-from engine.memory import Budget
 from engine.callables import (
     Bound,
     Closure,
-    InterpretedFunction,
     InterpretedModule,
     Method,
     build_function_class,
@@ -42,25 +39,9 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
-from engine.whitelist import (
-    ARRAY_ATTRIBUTES,
-    ARRAY_METHODS,
-    DICT_METHODS,
-    LIBRARIES,
-    LIST_METHODS,
-    MODULE_ATTRIBUTES,
-    MODULE_METHODS,
-    SIZE_METHODS,
-    STR_METHODS,
-    TENSOR_ATTRIBUTES,
-    TENSOR_METHODS,
-    Allowed,
-    Builtin,
-    Library,
-    Refused,
-    refuse,
-)
-from engine import whitelist, whitelist_nn, whitelist_python
+from engine.members import Members, check_name, has_attribute, type_word
+from engine.memory import Budget
+from engine.whitelist import LIBRARIES, Allowed, Builtin, Refused, refuse
 
 BINARY_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -112,9 +93,6 @@ UNARY_OPERATORS: dict[type, Callable[[Any], Any]] = {
     ast.Invert: operator.invert,
 }
 
-TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
-"""Tensor attributes the code may assign (x.requires_grad = True, x.grad = None)."""
-
 
 class _Break(Exception):
     pass
@@ -165,7 +143,7 @@ class Frame:
     in_function: bool = False
 
 
-class Interpreter:
+class Interpreter(Members):
     """Runs statements of the subset against a namespace, under a time budget."""
 
     def __init__(self, namespace: dict[str, object], on_print: Callable[[str, ast.stmt | None], None]) -> None:
@@ -373,7 +351,7 @@ class Interpreter:
 
     def bind_import(self, name: str, value: object) -> None:
         """Bind an imported name; a library that is always bound under that name is left as it is."""
-        _check_name(name)
+        check_name(name)
         if LIBRARIES.get(name) is value:
             self.frame.locals.pop(name, None)
         else:
@@ -401,9 +379,9 @@ class Interpreter:
         arguments = node.args
         if arguments.vararg or arguments.kwarg or arguments.posonlyargs:
             raise refuse("*args, **kwargs and positional-only parameters")
-        _check_name(name, allow_init=is_method)
+        check_name(name, allow_init=is_method)
         for arg in arguments.args + arguments.kwonlyargs:
-            _check_name(arg.arg)
+            check_name(arg.arg)
         defaults = tuple(self.value_of(d) for d in arguments.defaults)
         kw_defaults = {
             arg.arg: self.value_of(default)
@@ -413,7 +391,7 @@ class Interpreter:
         return Closure(name, node, defaults, kw_defaults, self.frame.globals, self, is_method)
 
     def stmt_ClassDef(self, stmt: ast.ClassDef) -> None:
-        _check_name(stmt.name)
+        check_name(stmt.name)
         form = (
             "class Name(nn.Module) whose body defines __init__ and forward, or "
             "class Name(torch.autograd.Function) with @staticmethod forward and backward"
@@ -451,7 +429,7 @@ class Interpreter:
 
     def assign(self, target: ast.expr, value: object) -> list[tuple[str | None, object]]:
         if isinstance(target, ast.Name):
-            _check_name(target.id)
+            check_name(target.id)
             self.frame.locals[target.id] = value
             return [(target.id, value)]
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -497,16 +475,6 @@ class Interpreter:
         if isinstance(container, (list, dict)):
             sizing.check_length(len(container))
 
-    def set_attribute(self, owner: object, name: str, value: object) -> None:
-        _check_name(name)
-        if isinstance(owner, InterpretedModule):
-            setattr(owner, name, value)
-        elif isinstance(owner, FunctionCtx) and not _has_attribute(owner, name):
-            setattr(owner, name, value)  # ctx.constant = c in an autograd Function's forward
-        elif isinstance(owner, torch.Tensor) and name in TENSOR_SETTABLE:
-            self.invoke(None, f".{name}=", setattr, [owner, name, value], {})
-        else:
-            raise refuse(f"assigning to .{name} of {_type_word(owner)}")
 
     # -- expressions
 
@@ -525,7 +493,7 @@ class Interpreter:
         return self.lookup(node.id)
 
     def lookup(self, name: str) -> object:
-        _check_name(name)
+        check_name(name)
         frame = self.frame
         if name in frame.locals:
             return frame.locals[name]
@@ -542,84 +510,6 @@ class Interpreter:
     def expr_Attribute(self, node: ast.Attribute) -> object:
         return self.attribute(self.value_of(node.value), node.attr)
 
-    def attribute(self, owner: object, name: str) -> object:
-        if name == "__version__" and isinstance(owner, Library) and owner.module in (torch, np):
-            return str(owner.module.__version__)  # print(torch.__version__) opens many tutorials
-        _check_name(name)
-        if isinstance(owner, Library):
-            if name in owner.members:
-                return owner.members[name]
-            if owner.module is not None and name not in vars(owner.module):
-                raise AttributeError(f"module '{owner.name}' has no attribute '{name}'")
-            if owner.name == "torch" and name in whitelist.TORCH_ELSEWHERE:
-                raise Refused(whitelist.TORCH_ELSEWHERE[name])
-            raise refuse(f"{owner.name}.{name}")
-        if isinstance(owner, torch.Tensor):
-            if name in TENSOR_ATTRIBUTES:
-                return getattr(owner, name)
-            if name in TENSOR_METHODS:
-                return Method(owner, name)
-        elif isinstance(owner, np.ndarray):
-            if name in ARRAY_ATTRIBUTES:
-                return getattr(owner, name)
-            if name in ARRAY_METHODS:
-                return Method(owner, name)
-        elif isinstance(owner, np.generic):
-            if name in ("dtype", "shape", "ndim", "real", "imag"):
-                return getattr(owner, name)
-            if name in ("item", "astype"):
-                return Method(owner, name)
-        elif isinstance(owner, nn.Module):
-            return self.module_attribute(owner, name)
-        elif isinstance(owner, list) and name in LIST_METHODS:
-            return Method(owner, name)
-        elif isinstance(owner, str) and name in STR_METHODS:
-            return Method(owner, name)
-        elif isinstance(owner, torch.Size) and name in SIZE_METHODS:
-            return Method(owner, name)
-        elif isinstance(owner, dict) and name in DICT_METHODS:
-            return Method(owner, name)
-        elif isinstance(owner, torch.optim.Optimizer):
-            if name in whitelist_nn.OPTIMIZER_ATTRIBUTES:
-                return getattr(owner, name)
-            if name in whitelist_nn.OPTIMIZER_METHODS:
-                return Method(owner, name)
-        elif isinstance(owner, torch.optim.lr_scheduler.LRScheduler) and name in whitelist_nn.SCHEDULER_METHODS:
-            return Method(owner, name)
-        elif isinstance(owner, FunctionCtx):
-            if name in ("save_for_backward", "mark_non_differentiable", "mark_dirty"):
-                return Method(owner, name)
-            if name in ("saved_tensors", "needs_input_grad") or name in vars(owner):
-                return getattr(owner, name)
-        elif isinstance(owner, type) and issubclass(owner, InterpretedFunction) and name == "apply":
-            return Method(owner, name)
-        elif isinstance(owner, torch.device) and name in ("type", "index"):
-            return getattr(owner, name)
-        elif isinstance(owner, tuple) and name in ("count", "index"):
-            return Method(owner, name)
-        elif isinstance(owner, complex) and name in ("real", "imag"):
-            return getattr(owner, name)
-        if _has_attribute(owner, name):
-            raise refuse(f".{name} on {_type_word(owner)}")
-        raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{name}'")
-
-    def module_attribute(self, module: nn.Module, name: str) -> object:
-        if isinstance(module, InterpretedModule):
-            methods = type(module)._user_methods
-            if name in methods:
-                return Bound(methods[name], module)
-            if name in module.__dict__:
-                return module.__dict__[name]
-            for table in (module._modules, module._parameters, module._buffers):
-                if name in table:
-                    return table[name]
-        if name in MODULE_METHODS:
-            return Method(module, name)
-        if name in MODULE_ATTRIBUTES and hasattr(module, name):
-            return getattr(module, name)
-        if isinstance(module, InterpretedModule) or not _has_attribute(module, name):
-            raise AttributeError(f"'{type(module).__name__}' object has no attribute '{name}'")
-        raise refuse(f".{name} on an nn layer")
 
     def expr_Call(self, node: ast.Call) -> object:
         if _is_super_init(node.func):
@@ -635,7 +525,7 @@ class Interpreter:
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise refuse("**keyword unpacking")
-            _check_name(keyword.arg)
+            check_name(keyword.arg)
             kwargs[keyword.arg] = self.value_of(keyword.value)
         return self.call_value(node, function, args, kwargs)
 
@@ -656,7 +546,7 @@ class Interpreter:
             return self.checked(self.invoke(node, f"np.{function.__name__}", function, args, kwargs))
         if isinstance(function, Builtin) or id(function) in self.builtins.plain_ids:
             return function(*args, **kwargs)
-        raise refuse(f"calling {_type_word(function)}")
+        raise refuse(f"calling {type_word(function)}")
 
     def call_library(self, node: ast.AST | None, function: Allowed, args: list[object], kwargs: dict[str, object]) -> object:
         if function.rule == "module":
@@ -670,78 +560,6 @@ class Interpreter:
             sizing.before_torch(function, args, kwargs)
         return self.checked(self.invoke(node, function.name, function.fn, args, kwargs))
 
-    def call_method(self, node: ast.AST | None, method: Method, args: list[object], kwargs: dict[str, object]) -> object:
-        owner, name = method.owner, method.name
-        if isinstance(owner, torch.Tensor):
-            sizing.before_tensor_method(owner, name, args, kwargs)
-        elif isinstance(owner, (np.ndarray, np.generic)):
-            sizing.before_array_method(owner, name, args, kwargs)  # type: ignore[arg-type]
-        elif isinstance(owner, nn.Module):
-            if name == "forward":
-                return self.call_module(node, owner, args, kwargs)
-            if name in ("to", "cuda"):
-                sizing.check_move(name, args, kwargs)
-            if name in ("to", "float", "double", "half"):  # may make new parameters, of another dtype
-                result = self.invoke(node, f".{name}", getattr(owner, name), args, kwargs, target=owner)
-                self.account(sizing.module_bytes(owner))
-                return result
-        elif isinstance(owner, str):
-            whitelist_python.before_str_method(owner, name, args, kwargs)
-            if name == "format":  # each value becomes text, as print would make it
-                for value in [*args, *kwargs.values()]:
-                    sizing.check_render_cost(value)
-        elif isinstance(owner, (list, tuple)):
-            if name in ("append", "insert"):
-                sizing.check_length(len(owner) + 1)
-            elif name in ("index", "count", "remove"):
-                for arg in args:
-                    sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
-            elif name == "sort" and isinstance(owner, list):  # sorted's comparisons are timed and sized
-                owner[:] = self.builtins.sorted(owner, *args, **kwargs)  # type: ignore[arg-type]
-                return None
-            elif name == "extend" and isinstance(owner, list) and len(args) == 1 and not kwargs:
-                items = self.builtins.materialize(self.iterate(args[0]))  # walked once: a generator is used up
-                sizing.check_length(len(owner) + len(items))
-                owner.extend(items)
-                return None
-        if name == "tolist":  # one Python number per element, counted before they are made
-            self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES, python=True)
-        bound = getattr(owner, whitelist.METHOD_ALIASES.get(name, name) if isinstance(owner, torch.Tensor) else name)
-        result = self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
-        if name == "backward" and isinstance(owner, torch.Tensor):
-            self.after_backward(owner, kwargs)
-        elif name == "step" and isinstance(owner, torch.optim.Optimizer):
-            self.budget.measure()  # the first step makes the optimizer's state (Adam: two tensors per parameter)
-        return result
-
-    def after_backward(self, output: torch.Tensor, kwargs: dict[str, object]) -> None:
-        """Count the gradients backward made, and remember leaves whose gradient keeps a graph.
-
-        ``backward(create_graph=True)`` gives each leaf a gradient whose graph refers back
-        to the leaf: a cycle through C++ that Python's collector cannot free. Those
-        gradients are detached when the run ends (``release_graphs``).
-        """
-        self.budget.measure()
-        if not kwargs.get("create_graph") or output.grad_fn is None:
-            return
-        seen: set[int] = set()
-        stack = [output.grad_fn]
-        while stack:
-            function = stack.pop()
-            if function is None or id(function) in seen:
-                continue
-            seen.add(id(function))
-            variable = getattr(function, "variable", None)
-            if isinstance(variable, torch.Tensor):
-                self.graph_leaves.append(variable)
-            stack.extend(next_function for next_function, _ in function.next_functions)
-
-    def release_graphs(self) -> None:
-        """Detach gradients that keep a graph (see ``after_backward``), so nothing outlives the run."""
-        for leaf in self.graph_leaves:
-            if leaf.grad is not None and leaf.grad.grad_fn is not None:
-                leaf.grad = leaf.grad.detach()
-        self.graph_leaves.clear()
 
     def call_module(self, node: ast.AST | None, module: nn.Module, args: list[object], kwargs: dict[str, object]) -> object:
         if isinstance(module, nn.Sequential) and not kwargs and len(args) == 1:
@@ -971,9 +789,9 @@ class Interpreter:
         elif isinstance(container, dict):
             _check_key(index)
         elif not isinstance(container, (list, tuple, str, range, torch.Size)):
-            if not _has_attribute(container, "__getitem__"):
+            if not has_attribute(container, "__getitem__"):
                 raise TypeError(f"'{type(container).__name__}' object is not subscriptable")
-            raise refuse(f"indexing {_type_word(container)}")
+            raise refuse(f"indexing {type_word(container)}")
         return self.checked(self.invoke(node, "[]", operator.getitem, [container, index], {}, target=container))
 
     def iterate(self, value: object) -> Iterator[object]:
@@ -1083,7 +901,7 @@ def _check_key(key: object) -> None:
         for part in key:
             _check_key(part)
     elif not isinstance(key, _KEY_TYPES):
-        raise Refused(f"{_type_word(key)} as a dict key is not available here: use text or numbers as keys")
+        raise Refused(f"{type_word(key)} as a dict key is not available here: use text or numbers as keys")
 
 
 def _is_static(node: ast.FunctionDef) -> bool:
@@ -1100,27 +918,6 @@ def _is_super_init(func: ast.expr) -> bool:
         and isinstance(func.value.func, ast.Name)
         and func.value.func.id == "super"
     )
-
-
-def _check_name(name: str, allow_init: bool = False) -> None:
-    if name.startswith("_") and name != "_" and not (allow_init and name == "__init__"):
-        raise Refused(
-            f"names starting with an underscore ({name}) are not available here: {whitelist.ALLOWED_SUMMARY}"
-        )
-
-
-def _has_attribute(owner: object, name: str) -> bool:
-    try:
-        return hasattr(type(owner), name)
-    except Exception:
-        return False
-
-
-def _type_word(value: object) -> str:
-    if isinstance(value, type):
-        return f"the class {value.__name__}"
-    name = type(value).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _statement_word(stmt: ast.stmt) -> str:
