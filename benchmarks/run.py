@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 import tempfile  # noqa: E402
 
-from benchmarks import findings, latency, startup  # noqa: E402
+from benchmarks import findings, latency, playground, startup  # noqa: E402
 from benchmarks.report import Table, environment, fmt, median, p95, ratio, verdict  # noqa: E402
 
 FIRST_PAINT_RATIO = 1.5
@@ -160,6 +160,15 @@ def memory_table(times: startup.StartupTimes, memory: startup.MemoryFigures) -> 
     return Table("Memory", ["Process", "Peak RSS", "vs import torch", "Target", "Result"], rows, note)
 
 
+def training_table(times: playground.TrainingTimes) -> Table:
+    header = ["Program", "Playground (evaluator)", "Plain Python", "Ratio", "Interpreter limit", "Result"]
+    note = (
+        f"Medians of {len(next(iter(times.evaluator.values())))} runs each, the same programs as the corpus test. "
+        "The interpreter's own limit (engine.limits.MAX_SECONDS) must let them finish; the worker holds the hard line."
+    )
+    return Table("Training loop in the Playground", header, playground.rows(times), note)
+
+
 def write_results(
     path: Path, header: list[str], tables: list[Table], notes: list[str], seconds: float, argv: list[str]
 ) -> None:
@@ -190,10 +199,12 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as state_dir:
         results, chart = latency.measure(args.edits, args.warmup, state_dir)
     engine = latency.engine_only(args.edits)
+    print(f"Training loop: {args.rounds} runs of each polynomial fit, in the Playground and in plain Python")
+    training = playground.measure(args.rounds)
     seconds = time.perf_counter() - began
     header = environment(load_before, os.getloadavg())
     tables = [startup_table(times), keystroke_table(results, engine, args.edits), chart_table(chart, args.edits),
-              memory_table(times, memory)]
+              memory_table(times, memory), training_table(training)]
     print()
     print("\n".join(header))
     for table in tables:

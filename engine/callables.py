@@ -11,9 +11,10 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+import torch
 from torch import nn
 
-from engine.limits import MAX_SECONDS
+from engine import limits
 
 if TYPE_CHECKING:
     from engine.interpreter import Interpreter
@@ -40,7 +41,7 @@ class Closure:
             return interpreter.call_closure(self, args, kwargs)
         with RUN_LOCK:  # called after its run ended (net(x) from lesson code): a fresh budget
             interpreter.active = True
-            interpreter.restart_clock(MAX_SECONDS)
+            interpreter.restart_clock(limits.MAX_SECONDS)
             try:
                 return interpreter.call_closure(self, args, kwargs)
             finally:
@@ -95,6 +96,28 @@ def build_module_class(name: str, methods: dict[str, Closure]) -> type:
     for method_name, closure in methods.items():
         namespace[method_name] = as_method(closure)
     return type(name, (InterpretedModule,), namespace)
+
+
+class InterpretedFunction(torch.autograd.Function):
+    """Base of every ``class Name(torch.autograd.Function)`` the code defines."""
+
+
+def build_function_class(name: str, methods: dict[str, Closure]) -> type:
+    """A real autograd Function whose static forward and backward interpret the learner's defs.
+
+    torch calls backward itself, during ``loss.backward()``, on the thread that
+    called it; the closure then runs under the interpreter's checks like any call.
+    """
+
+    def as_static(closure: Closure) -> staticmethod:
+        def method(*args: object, **kwargs: object) -> object:
+            return closure(*args, **kwargs)
+
+        method.__name__ = closure.name
+        return staticmethod(method)
+
+    namespace: dict[str, object] = {method_name: as_static(closure) for method_name, closure in methods.items()}
+    return type(name, (InterpretedFunction,), namespace)
 
 
 # Python's own messages ("'Closure' object is not iterable") should name what the learner wrote.

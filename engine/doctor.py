@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -21,6 +22,7 @@ from torch import nn
 
 from engine.interpreter import Failure
 from engine.positions import Positions
+from engine.whitelist_nn import NO_GPU
 
 MAX_FIXES = 4
 """Most fixes shown for one problem: the first ones that work, in order of preference."""
@@ -190,7 +192,162 @@ class _Case:
             return self.matmul()
         if "must match the size of tensor" in message or "could not be broadcast together" in message:
             return self.broadcast()
-        return "", []
+        return self.beginner_errors()
+
+    # -- the errors a first training loop meets
+
+    def beginner_errors(self) -> tuple[str, list[Candidate]]:
+        message = self.message
+        if "not implemented for '" in message or "could not infer output dtype" in message:
+            return self.integer_dtype()
+        if "expected target dtype to be Long" in message:
+            return self.class_index_dtype()
+        if "0D or 1D target tensor expected" in message:
+            return self.class_index_shape()
+        if re.search(r"Target -?\d+ is out of bounds", message):
+            return self.class_index_range()
+        if "Found dtype Long but expected Float" in message or "can't be cast to the desired output type Long" in message:
+            return self.float_target()
+        if "all elements of input should be between 0 and 1" in message:
+            return self.probabilities_expected()
+        if "a leaf Variable that requires grad is being used in an in-place operation" in message:
+            return self.in_place_on_leaf()
+        if "backward through the graph a second time" in message:
+            return (
+                "backward() frees the graph it went through, to save memory, so a second backward through the "
+                "same graph has nothing to use. Compute the loss again before each backward (in a training "
+                "loop: inside the loop), or pass retain_graph=True to the first backward if you need both.",
+                [],
+            )
+        match = re.search(r"Dimension out of range \(expected to be in range of \[(-?\d+), (-?\d+)\], but got (-?\d+)\)", message)
+        if match:
+            return self.dim_out_of_range(*(int(g) for g in match.groups()))
+        return explain(message), []
+
+    def target(self) -> tuple[object, ast.AST | None]:
+        """A loss's target (its second operand) and its node."""
+        if len(self.values) < 2:
+            return None, None
+        return self.values[1], self.nodes[1] if len(self.nodes) > 1 else None
+
+    def with_method(self, index: int, method: str, note: str) -> Candidate | None:
+        if index >= len(self.nodes) or self.nodes[index] is None:
+            return None
+        return self.candidate(index, f"{self.rewriter.operand(self.nodes[index])}.{method}", note)  # type: ignore[arg-type]
+
+    def integer_dtype(self) -> tuple[str, list[Candidate]]:
+        x = self.values[0] if self.values else None
+        dtype = _dtype_words(x.dtype) if isinstance(x, torch.Tensor) else ""
+        name = self.failure.op.lstrip(".")
+        explanation = (
+            f"{name} works on floating-point numbers only, and {'its input is ' + dtype if dtype else 'the dtype asked for is whole numbers'}. "
+            f"{LONG_WORDS} Make the numbers floating point: .float() on a tensor, or dtype=torch.float32 "
+            "(for random whole numbers, torch.randint(low, high, size) is the function)."
+        )
+        candidates: list[Candidate] = []
+        node = self.node
+        if isinstance(node, ast.Call):
+            for keyword in node.keywords:
+                if keyword.arg == "dtype":
+                    text = self.rewriter.replace_within(node, keyword.value, "torch.float32")
+                    candidates.append(Candidate(text, self.rewriter.replace(node, text), "the same call, making float32 numbers"))
+            if self.failure.op.startswith(".") and isinstance(node.func, ast.Attribute):
+                owner = self.rewriter.operand(node.func.value)
+                text = f"{owner}.float().{node.func.attr}" + self.rewriter.text(node)[len(self.rewriter.text(node.func)):]
+                candidates.append(Candidate(text, self.rewriter.replace(node, text), "converts to float32 first, then the same call"))
+            elif node.args and isinstance(x, torch.Tensor):
+                found = self.with_method(0, "float()", "a float32 copy of the input")
+                candidates.extend([found] if found else [])
+        return explanation, candidates
+
+    def class_index_dtype(self) -> tuple[str, list[Candidate]]:
+        logits, _ = (self.values[0] if self.values else None), None
+        target, _ = self.target()
+        shape = _shape_text(tuple(logits.shape)) if isinstance(logits, torch.Tensor) else "the input's"
+        dtype = _dtype_words(target.dtype) if isinstance(target, torch.Tensor) else "not int64"
+        explanation = (
+            f"The target is {dtype}. CrossEntropyLoss and NLLLoss read a target of class indices, one whole "
+            f"number per sample, of dtype int64 (PyTorch calls it 'Long'). If the target holds class numbers, "
+            f"convert it with .long(); a floating-point target must instead hold a probability for each class, "
+            f"in the input's shape {shape}."
+        )
+        found = self.with_method(1, "long()", "the class numbers as int64 indices")
+        return explanation, [found] if found else []
+
+    def class_index_shape(self) -> tuple[str, list[Candidate]]:
+        target, _ = self.target()
+        shape = _shape_text(tuple(target.shape)) if isinstance(target, torch.Tensor) else "not 1-D"
+        explanation = (
+            f"The target is {shape}: class indices are one number per sample, a 1-D tensor of shape (N,). "
+            "A column of indices, shape (N, 1), needs its second dimension removed."
+        )
+        candidates = [c for c in (self.with_method(1, "squeeze(1)", "drops the dimension of size 1"),
+                                  self.with_method(1, "view(-1)", "the same indices as one row")) if c]
+        return explanation, candidates
+
+    def class_index_range(self) -> tuple[str, list[Candidate]]:
+        logits = self.values[0] if self.values else None
+        classes = logits.shape[-1] if isinstance(logits, torch.Tensor) and logits.dim() else None
+        span = f"0 to {classes - 1}" if classes else "0 to (classes - 1)"
+        explanation = (
+            f"A class index must name one of the input's classes: the input has "
+            f"{classes if classes else 'as many'} scores per sample, so indices run from {span}. "
+            "Check the target's numbers, or give the last layer one output per class."
+        )
+        return explanation, []
+
+    def float_target(self) -> tuple[str, list[Candidate]]:
+        target, _ = self.target()
+        dtype = _dtype_words(target.dtype) if isinstance(target, torch.Tensor) else "whole numbers"
+        explanation = (
+            f"The target is {dtype}: whole numbers ('Long' is PyTorch's name for int64). This loss compares the target with "
+            "floating-point predictions, so the target must be floating point too: convert it with .float()."
+        )
+        found = self.with_method(1, "float()", "the target as float32")
+        return explanation, [found] if found else []
+
+    def probabilities_expected(self) -> tuple[str, list[Candidate]]:
+        explanation = (
+            "BCELoss takes probabilities, numbers from 0 to 1, and these predictions go outside that range. "
+            "Pass raw scores through torch.sigmoid first, or use nn.BCEWithLogitsLoss on the raw scores "
+            "(it applies the sigmoid itself, more accurately)."
+        )
+        if not self.nodes or self.nodes[0] is None:
+            return explanation, []
+        wrapped = self.candidate(0, f"torch.sigmoid({self.rewriter.text(self.nodes[0])})", "probabilities from raw scores")  # type: ignore[arg-type]
+        return explanation, [wrapped]
+
+    def in_place_on_leaf(self) -> tuple[str, list[Candidate]]:
+        explanation = (
+            "This changes, in place, a tensor you made with requires_grad=True (a leaf of the graph). Autograd "
+            "would lose track of how it was used, so PyTorch refuses. Update parameters inside "
+            "`with torch.no_grad():`, as a training step does, or make a new tensor (w = w - lr * w.grad)."
+        )
+        statement = self.failure.statement
+        if statement is None:
+            return explanation, []
+        indent = " " * (statement.col_offset + 4)
+        code = "with torch.no_grad():\n" + indent + self.rewriter.code.replace("\n", "\n    ")
+        return explanation, [Candidate("with torch.no_grad():", code, "the same update, not tracked by autograd")]
+
+    def dim_out_of_range(self, low: int, high: int, got: int) -> tuple[str, list[Candidate]]:
+        x = self.values[0] if self.values else None
+        name = self.failure.op.lstrip(".")
+        dims = f"{self.name(0, 'the tensor')} has {_count(x.dim(), 'dimension')} ({_shape_text(tuple(x.shape))}), so " if isinstance(x, torch.Tensor) else ""
+        explanation = (
+            f"{dims}{name} takes a dim from {low} to {high} (negative numbers count from the end: -1 is the last); "
+            f"{got} is past the end. Dimensions are numbered from 0."
+        )
+        candidates: list[Candidate] = []
+        node = self.node
+        if isinstance(node, ast.Call):
+            dim_nodes = [k.value for k in node.keywords if k.arg == "dim"] + [
+                a for a in node.args if isinstance(a, ast.Constant) and a.value == got
+            ]
+            for dim_node in dim_nodes[:1]:
+                text = self.rewriter.replace_within(node, dim_node, str(high))
+                candidates.append(Candidate(text, self.rewriter.replace(node, text), f"dim {high}, the last one it takes"))
+        return explanation, candidates
 
     # -- matrix products
 
@@ -508,6 +665,53 @@ class _Case:
             Candidate(summed, self.rewriter.replace(node, summed), "gradients of the sum of the elements"),
             Candidate(seeded, self.rewriter.replace(node, seeded), "the same gradients, given explicitly"),
         ]
+
+
+LONG_WORDS = (
+    "PyTorch calls int64 'Long' (torch.long), int32 'Int', float32 'Float' and float64 'Double'. "
+    "Whole-number tensors, such as torch.tensor([1, 2]), are Long."
+)
+
+_DTYPE_WORDS = {torch.int64: "int64 ('Long')", torch.int32: "int32 ('Int')", torch.float32: "float32 ('Float')",
+                torch.float64: "float64 ('Double')", torch.uint8: "uint8 ('Byte')", torch.bool: "bool"}
+
+
+def _dtype_words(dtype: torch.dtype) -> str:
+    return _DTYPE_WORDS.get(dtype, str(dtype).replace("torch.", ""))
+
+
+def explain(message: str) -> str:
+    """Plain words for a library message that needs no operands to explain (the GPU, dtype jargon)."""
+    if NO_GPU in message or "not linked with support for" in message:
+        return (
+            "There is no GPU here: tensor-tutor runs everything on the CPU, as PyTorch does on a machine "
+            "without one. torch.cuda.is_available() is False, so the usual line "
+            "device = 'cuda' if torch.cuda.is_available() else 'cpu' picks the CPU; use .to(device) or 'cpu'."
+        )
+    if "not implemented for 'Long'" in message or "Got: Long" in message:
+        return f"{LONG_WORDS} This operation needs floating-point numbers: convert with .float() first."
+    return ""
+
+
+_TRIGGERED = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
+
+
+def explain_warning(text: str) -> str:
+    """A warning's text without PyTorch's build paths, with a plain sentence where beginners need one."""
+    text = _TRIGGERED.sub("", text).strip()
+    if "is not a leaf Tensor is being accessed" in text:
+        text += (
+            " In plain words: only tensors you made with requires_grad=True (leaves) keep .grad; "
+            "this one was computed from them, so its .grad stays None. Read the leaf's .grad, "
+            "or call .retain_grad() on this tensor before backward()."
+        )
+    elif "Using a target size" in text and "different to the input size" in text:
+        text += (
+            " In plain words: the loss broadcast the two shapes against each other and averaged over "
+            "every pair, which is rarely meant. Make the shapes equal, for example with target.view(-1, 1) "
+            "or output.squeeze(1)."
+        )
+    return text
 
 
 _CAST_METHODS = {

@@ -9,6 +9,7 @@ process's random state as it found it. When a statement fails, the shape doctor
 from __future__ import annotations
 
 import ast
+import gc
 import time
 import warnings
 from contextlib import contextmanager
@@ -22,7 +23,7 @@ from torch import nn
 
 from engine.builtin_functions import render_text
 from engine.callables import RUN_LOCK
-from engine.doctor import Prescription, Trial, prescribe
+from engine.doctor import Prescription, Trial, explain, explain_warning, prescribe
 from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone
 from engine.limits import (
     MAX_FIX_SECONDS,
@@ -115,10 +116,10 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
     tree_or_problem = _parse(source)
     if isinstance(tree_or_problem, Problem):
         return _refused(tree_or_problem)
-    with RUN_LOCK, _seeded(seed), display_width(), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
+    with RUN_LOCK, _no_collection(), _seeded(seed), display_width(), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         evaluation = _run(source, tree_or_problem, seed)
-        notes = tuple(dict.fromkeys(str(w.message) for w in caught))
+        notes = tuple(dict.fromkeys(explain_warning(str(w.message)) for w in caught))
     if notes:
         evaluation = Evaluation(evaluation.outputs, evaluation.error, evaluation.namespace, notes)
     return evaluation
@@ -144,6 +145,24 @@ def apply_fix(source: str, problem: Problem, fix: Fix) -> str:
 
 def _refused(problem: Problem) -> Evaluation:
     return Evaluation((), problem, MappingProxyType({}))
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Hold Python's cycle collector during a run.
+
+    The run's memory is measured as the heap's growth since it started
+    (``engine.memory``); an earlier run's garbage freed half-way through would
+    hide that much of this run's. Memory freed by reference counting still
+    returns at once.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -228,6 +247,7 @@ def _run(source: str, tree: ast.Module, seed: int) -> Evaluation:
                 return Evaluation(tuple(outputs), problem, MappingProxyType(dict(namespace)))
     finally:
         interpreter.active = False
+        interpreter.release_graphs()
     return Evaluation(tuple(outputs), None, MappingProxyType(dict(namespace)))
 
 
@@ -248,7 +268,7 @@ def _problem(exc: Exception, interpreter: Interpreter, statement: ast.stmt, posi
         kind=_kind(exc),
         line=failing.lineno,
         source=positions.text(failing),
-        explanation=prescription.explanation,
+        explanation=prescription.explanation or explain(str(exc)),
         fixes=tuple(
             Fix(code=c.code, note=c.note, shape=shape, label=c.label, target=_bound_name(failing))
             for c, shape in prescription.fixes
@@ -298,6 +318,8 @@ def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: 
                 return Trial(True, done.value)
             except Exception:
                 return Trial(False)
+            finally:
+                interpreter.release_graphs()
         return Trial(False)
 
     return trial

@@ -18,39 +18,30 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine import sizing
+from engine import limits, sizing, whitelist
 from engine.builtin_functions import Builtins, render_text
-from engine.callables import Bound, Closure, InterpretedModule, Method, build_module_class
+from engine.callables import (
+    Bound,
+    Closure,
+    InterpretedModule,
+    Method,
+    build_function_class,
+    build_module_class,
+)
 from engine.limits import (
     MAX_CALL_DEPTH,
     MAX_PRINTED_CHARS,
     MAX_PRINTED_LINES,
-    MAX_SECONDS,
+    MAX_RUN_BYTES,
     MAX_SEQUENCE,
-    MAX_TOTAL_BYTES,
     NUMBER_BYTES,
     SLOT_BYTES,
     LimitExceeded,
     check,
 )
-from engine.whitelist import (
-    ARRAY_ATTRIBUTES,
-    ARRAY_METHODS,
-    LIBRARIES,
-    LIST_METHODS,
-    MODULE_ATTRIBUTES,
-    MODULE_METHODS,
-    SIZE_METHODS,
-    STR_METHODS,
-    TENSOR_ATTRIBUTES,
-    TENSOR_METHODS,
-    Allowed,
-    Builtin,
-    Library,
-    Refused,
-    refuse,
-)
-from engine import whitelist
+from engine.members import Members, check_name, has_attribute, type_word
+from engine.memory import Budget
+from engine.whitelist import LIBRARIES, Allowed, Builtin, Refused, refuse
 
 BINARY_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -102,9 +93,6 @@ UNARY_OPERATORS: dict[type, Callable[[Any], Any]] = {
     ast.Invert: operator.invert,
 }
 
-TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
-"""Tensor attributes the code may assign (x.requires_grad = True, x.grad = None)."""
-
 
 class _Break(Exception):
     pass
@@ -155,15 +143,15 @@ class Frame:
     in_function: bool = False
 
 
-class Interpreter:
+class Interpreter(Members):
     """Runs statements of the subset against a namespace, under a time budget."""
 
     def __init__(self, namespace: dict[str, object], on_print: Callable[[str, ast.stmt | None], None]) -> None:
         self.namespace = namespace
         self.on_print = on_print
         self.builtins = Builtins(self)
-        self.deadline = time.perf_counter() + MAX_SECONDS
-        self.seconds = MAX_SECONDS
+        self.seconds = limits.MAX_SECONDS
+        self.deadline = time.perf_counter() + self.seconds
         self.depth = 0
         self.statement: ast.stmt | None = None
         self.failure: Failure | None = None
@@ -171,7 +159,8 @@ class Interpreter:
         self.watch: tuple[int, int] | None = None
         self.error_statement: ast.stmt | None = None
         self.active = False
-        self.created = 0
+        self.budget = Budget(MAX_RUN_BYTES)
+        self.graph_leaves: list[torch.Tensor] = []
         self.printed_lines = 0
         self.printed_chars = 0
 
@@ -196,13 +185,9 @@ class Interpreter:
         check(self.printed_chars, MAX_PRINTED_CHARS, "the number of printed characters")
         self.on_print(text, self.statement)
 
-    def account(self, size: int) -> None:
-        """Add ``size`` bytes to what this run has created, so a loop cannot fill memory between time checks."""
-        self.created += size
-        if self.created > MAX_TOTAL_BYTES:
-            raise LimitExceeded(
-                f"the memory this run has created is {self.created:,} bytes; the limit is {MAX_TOTAL_BYTES:,} bytes"
-            )
+    def account(self, size: int, python: bool = False) -> None:
+        """Count ``size`` new bytes against what this run may hold (``python``: lists, numbers, text)."""
+        self.budget.add(size, python)
 
     # -- statements
 
@@ -344,19 +329,33 @@ class Interpreter:
 
     def stmt_Import(self, stmt: ast.Import) -> None:
         for alias in stmt.names:
-            bound = whitelist.IMPORTS.get((alias.name, alias.asname))
-            if bound is None:
-                raise Refused(f"import {alias.name} is not available here: {whitelist.IMPORT_HELP}")
-            self.frame.locals.pop(bound, None)
+            module = whitelist.MODULES.get(alias.name)
+            if module is None:
+                raise whitelist.import_refusal(alias.name)
+            if alias.asname is None:  # `import torch.nn` binds torch
+                top = alias.name.split(".")[0]
+                self.bind_import(top, whitelist.MODULES[top])
+            else:
+                self.bind_import(alias.asname, module)
 
     def stmt_ImportFrom(self, stmt: ast.ImportFrom) -> None:
+        module = whitelist.MODULES.get(stmt.module or "")
+        if module is None or stmt.level:
+            raise whitelist.import_refusal(stmt.module or ".")
         for alias in stmt.names:
-            bound = whitelist.FROM_IMPORTS.get((stmt.module or "", alias.name))
-            if bound is None or alias.asname not in (None, bound) or stmt.level:
-                raise Refused(
-                    f"from {stmt.module} import {alias.name} is not available here: {whitelist.IMPORT_HELP}"
-                )
-            self.frame.locals.pop(bound, None)
+            if alias.name not in module.members:
+                if alias.name == "*":
+                    raise Refused(f"from {stmt.module} import * is not available here: import the names you use")
+                raise whitelist.import_refusal(f"{stmt.module}.{alias.name}")
+            self.bind_import(alias.asname or alias.name, module.members[alias.name])
+
+    def bind_import(self, name: str, value: object) -> None:
+        """Bind an imported name; a library that is always bound under that name is left as it is."""
+        check_name(name)
+        if LIBRARIES.get(name) is value:
+            self.frame.locals.pop(name, None)
+        else:
+            self.frame.locals[name] = value
 
     def stmt_With(self, stmt: ast.With) -> None:
         if len(stmt.items) != 1 or stmt.items[0].optional_vars is not None:
@@ -372,15 +371,17 @@ class Interpreter:
     def stmt_FunctionDef(self, stmt: ast.FunctionDef) -> None:
         self.frame.locals[stmt.name] = self.make_closure(stmt, stmt.name)
 
-    def make_closure(self, node: ast.FunctionDef | ast.Lambda, name: str, is_method: bool = False) -> Closure:
-        if isinstance(node, ast.FunctionDef) and node.decorator_list:
+    def make_closure(
+        self, node: ast.FunctionDef | ast.Lambda, name: str, is_method: bool = False, static: bool = False
+    ) -> Closure:
+        if isinstance(node, ast.FunctionDef) and node.decorator_list and not static:
             raise refuse("decorators")
         arguments = node.args
         if arguments.vararg or arguments.kwarg or arguments.posonlyargs:
             raise refuse("*args, **kwargs and positional-only parameters")
-        _check_name(name, allow_init=is_method)
+        check_name(name, allow_init=is_method)
         for arg in arguments.args + arguments.kwonlyargs:
-            _check_name(arg.arg)
+            check_name(arg.arg)
         defaults = tuple(self.value_of(d) for d in arguments.defaults)
         kw_defaults = {
             arg.arg: self.value_of(default)
@@ -390,29 +391,45 @@ class Interpreter:
         return Closure(name, node, defaults, kw_defaults, self.frame.globals, self, is_method)
 
     def stmt_ClassDef(self, stmt: ast.ClassDef) -> None:
-        _check_name(stmt.name)
-        form = "class Name(nn.Module) whose body defines __init__ and forward"
+        check_name(stmt.name)
+        form = (
+            "class Name(nn.Module) whose body defines __init__ and forward, or "
+            "class Name(torch.autograd.Function) with @staticmethod forward and backward"
+        )
         if len(stmt.bases) != 1 or stmt.keywords or stmt.decorator_list:
             raise Refused(f"this class form is not available here: only {form}")
-        if self.value_of(stmt.bases[0]) is not nn.Module:
+        base = self.value_of(stmt.bases[0])
+        if base is not nn.Module and base is not torch.autograd.Function:
             raise Refused(f"this base class is not available here: only {form}")
+        is_function = base is torch.autograd.Function
         methods: dict[str, Closure] = {}
         for item in stmt.body:
             if isinstance(item, ast.FunctionDef):
-                methods[item.name] = self.make_closure(item, item.name, is_method=True)
+                static = _is_static(item)
+                if static and not is_function:
+                    raise Refused("@staticmethod is available here only in a class based on torch.autograd.Function")
+                if is_function and not static:
+                    raise Refused(f"methods of an autograd Function are @staticmethod here, like PyTorch's: {item.name}")
+                methods[item.name] = self.make_closure(item, item.name, is_method=not is_function, static=static)
             elif isinstance(item, ast.Pass) or (
                 isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
             ):
                 continue
             else:
                 raise Refused(f"only method definitions are available inside a class here: {form}")
-        self.frame.locals[stmt.name] = build_module_class(stmt.name, methods)
+        if is_function:
+            missing = [name for name in ("forward", "backward") if name not in methods]
+            if missing:
+                raise Refused(f"an autograd Function here defines forward and backward; this one has no {missing[0]}")
+            self.frame.locals[stmt.name] = build_function_class(stmt.name, methods)
+        else:
+            self.frame.locals[stmt.name] = build_module_class(stmt.name, methods)
 
     # -- assignment
 
     def assign(self, target: ast.expr, value: object) -> list[tuple[str | None, object]]:
         if isinstance(target, ast.Name):
-            _check_name(target.id)
+            check_name(target.id)
             self.frame.locals[target.id] = value
             return [(target.id, value)]
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -448,22 +465,16 @@ class Interpreter:
         return []
 
     def set_item(self, container: object, index: object, value: object, node: ast.AST) -> None:
-        if not isinstance(container, (torch.Tensor, np.ndarray, list)):
+        if not isinstance(container, (torch.Tensor, np.ndarray, list, dict)):
             raise TypeError(f"'{type(container).__name__}' object does not support item assignment")
         if isinstance(container, np.ndarray):
             sizing.check_numpy_arguments([value], {})
+        if isinstance(container, dict):
+            _check_key(index)
         self.invoke(node, "[]=", operator.setitem, [container, index, value], {})
-        if isinstance(container, list):
+        if isinstance(container, (list, dict)):
             sizing.check_length(len(container))
 
-    def set_attribute(self, owner: object, name: str, value: object) -> None:
-        _check_name(name)
-        if isinstance(owner, InterpretedModule):
-            setattr(owner, name, value)
-        elif isinstance(owner, torch.Tensor) and name in TENSOR_SETTABLE:
-            self.invoke(None, f".{name}=", setattr, [owner, name, value], {})
-        else:
-            raise refuse(f"assigning to .{name} of {_type_word(owner)}")
 
     # -- expressions
 
@@ -482,7 +493,7 @@ class Interpreter:
         return self.lookup(node.id)
 
     def lookup(self, name: str) -> object:
-        _check_name(name)
+        check_name(name)
         frame = self.frame
         if name in frame.locals:
             return frame.locals[name]
@@ -493,68 +504,12 @@ class Interpreter:
         if name in self.builtins.table:
             return self.builtins.table[name]
         if name in REFUSED_BUILTINS:
-            raise refuse(name)
+            raise whitelist.refuse_builtin(name)
         raise NameError(f"name '{name}' is not defined")
 
     def expr_Attribute(self, node: ast.Attribute) -> object:
         return self.attribute(self.value_of(node.value), node.attr)
 
-    def attribute(self, owner: object, name: str) -> object:
-        _check_name(name)
-        if isinstance(owner, Library):
-            if name in owner.members:
-                return owner.members[name]
-            if owner.module is not None and name not in vars(owner.module):
-                raise AttributeError(f"module '{owner.name}' has no attribute '{name}'")
-            raise refuse(f"{owner.name}.{name}")
-        if isinstance(owner, torch.Tensor):
-            if name in TENSOR_ATTRIBUTES:
-                return getattr(owner, name)
-            if name in TENSOR_METHODS:
-                return Method(owner, name)
-        elif isinstance(owner, np.ndarray):
-            if name in ARRAY_ATTRIBUTES:
-                return getattr(owner, name)
-            if name in ARRAY_METHODS:
-                return Method(owner, name)
-        elif isinstance(owner, np.generic):
-            if name in ("dtype", "shape", "ndim", "real", "imag"):
-                return getattr(owner, name)
-            if name in ("item", "astype"):
-                return Method(owner, name)
-        elif isinstance(owner, nn.Module):
-            return self.module_attribute(owner, name)
-        elif isinstance(owner, list) and name in LIST_METHODS:
-            return Method(owner, name)
-        elif isinstance(owner, str) and name in STR_METHODS:
-            return Method(owner, name)
-        elif isinstance(owner, torch.Size) and name in SIZE_METHODS:
-            return Method(owner, name)
-        elif isinstance(owner, tuple) and name in ("count", "index"):
-            return Method(owner, name)
-        elif isinstance(owner, complex) and name in ("real", "imag"):
-            return getattr(owner, name)
-        if _has_attribute(owner, name):
-            raise refuse(f".{name} on {_type_word(owner)}")
-        raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{name}'")
-
-    def module_attribute(self, module: nn.Module, name: str) -> object:
-        if isinstance(module, InterpretedModule):
-            methods = type(module)._user_methods
-            if name in methods:
-                return Bound(methods[name], module)
-            if name in module.__dict__:
-                return module.__dict__[name]
-            for table in (module._modules, module._parameters, module._buffers):
-                if name in table:
-                    return table[name]
-        if name in MODULE_METHODS:
-            return Method(module, name)
-        if name in MODULE_ATTRIBUTES and hasattr(module, name):
-            return getattr(module, name)
-        if isinstance(module, InterpretedModule) or not _has_attribute(module, name):
-            raise AttributeError(f"'{type(module).__name__}' object has no attribute '{name}'")
-        raise refuse(f".{name} on an nn layer")
 
     def expr_Call(self, node: ast.Call) -> object:
         if _is_super_init(node.func):
@@ -570,7 +525,7 @@ class Interpreter:
         for keyword in node.keywords:
             if keyword.arg is None:
                 raise refuse("**keyword unpacking")
-            _check_name(keyword.arg)
+            check_name(keyword.arg)
             kwargs[keyword.arg] = self.value_of(keyword.value)
         return self.call_value(node, function, args, kwargs)
 
@@ -591,36 +546,20 @@ class Interpreter:
             return self.checked(self.invoke(node, f"np.{function.__name__}", function, args, kwargs))
         if isinstance(function, Builtin) or id(function) in self.builtins.plain_ids:
             return function(*args, **kwargs)
-        raise refuse(f"calling {_type_word(function)}")
+        raise refuse(f"calling {type_word(function)}")
 
     def call_library(self, node: ast.AST | None, function: Allowed, args: list[object], kwargs: dict[str, object]) -> object:
         if function.rule == "module":
             sizing.check_module(function, args, kwargs)
-        elif function.name.startswith("np."):
+            layer = self.invoke(node, function.name, function.fn, args, kwargs)
+            self.account(sizing.module_bytes(layer))  # type: ignore[arg-type]
+            return layer
+        if function.name.startswith("np."):
             sizing.before_numpy(function, args, kwargs)
-        else:
+        elif function.rule != "python":  # math works on single numbers
             sizing.before_torch(function, args, kwargs)
         return self.checked(self.invoke(node, function.name, function.fn, args, kwargs))
 
-    def call_method(self, node: ast.AST | None, method: Method, args: list[object], kwargs: dict[str, object]) -> object:
-        owner, name = method.owner, method.name
-        if isinstance(owner, torch.Tensor):
-            sizing.before_tensor_method(owner, name, args, kwargs)
-        elif isinstance(owner, (np.ndarray, np.generic)):
-            sizing.before_array_method(owner, name, args, kwargs)  # type: ignore[arg-type]
-        elif isinstance(owner, nn.Module):
-            if name == "forward":
-                return self.call_module(node, owner, args, kwargs)
-        elif isinstance(owner, (list, tuple)):
-            if name in ("append", "insert"):
-                sizing.check_length(len(owner) + 1)
-            elif name in ("index", "count", "remove"):
-                for arg in args:
-                    sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
-        if name == "tolist":  # one Python number per element, counted before they are made
-            self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES)
-        bound = getattr(owner, name)
-        return self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
 
     def call_module(self, node: ast.AST | None, module: nn.Module, args: list[object], kwargs: dict[str, object]) -> object:
         if isinstance(module, nn.Sequential) and not kwargs and len(args) == 1:
@@ -674,9 +613,9 @@ class Interpreter:
         elif isinstance(value, np.ndarray):
             self.account(value.nbytes)
         elif isinstance(value, str):
-            self.account(len(value))
+            self.account(len(value), python=True)
         elif isinstance(value, (list, tuple)):
-            self.account(len(value) * SLOT_BYTES)
+            self.account(len(value) * SLOT_BYTES, python=True)
         return value
 
     def call_closure(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
@@ -742,7 +681,11 @@ class Interpreter:
         value = self.value_of(node.operand)
         if isinstance(node.op, ast.Not):
             return not self.truth(value)
-        return self.checked(self.invoke(node, type(node.op).__name__, UNARY_OPERATORS[type(node.op)], [value], {}))
+        return self.unary(node, type(node.op).__name__, UNARY_OPERATORS[type(node.op)], value)
+
+    def unary(self, node: ast.AST | None, name: str, op: Callable[[Any], Any], value: object) -> object:
+        """-x, ~x and abs(x): the result has the operand's size, and is counted like any new value."""
+        return self.checked(self.invoke(node, name, op, [value], {}))
 
     def truth(self, value: object) -> bool:
         return bool(self.invoke(None, "bool", bool, [value], {}))
@@ -779,6 +722,8 @@ class Interpreter:
         """``item in container``, whose comparisons Python makes itself: sized first."""
         if isinstance(container, (torch.Tensor, np.ndarray)):
             sizing.before_operator(operator.eq, container, item)  # tensor.__contains__ broadcasts
+        elif isinstance(container, dict):
+            _check_key(item)
         elif not isinstance(container, (str, range, torch.Size)):
             if not isinstance(container, (list, tuple)):
                 container = self.builtins.materialize(self.iterate(container))
@@ -787,6 +732,24 @@ class Interpreter:
 
     def expr_IfExp(self, node: ast.IfExp) -> object:
         return self.value_of(node.body if self.truth(self.value_of(node.test)) else node.orelse)
+
+    def expr_Dict(self, node: ast.Dict) -> dict[object, object]:
+        result: dict[object, object] = {}
+        for key_node, value_node in zip(node.keys, node.values):
+            if key_node is None:
+                result.update(self.dict_value(self.value_of(value_node)))
+                continue
+            key = self.value_of(key_node)
+            _check_key(key)
+            result[key] = self.value_of(value_node)
+        sizing.check_length(len(result))
+        self.account(len(result) * 2 * SLOT_BYTES, python=True)
+        return result
+
+    def dict_value(self, value: object) -> dict[object, object]:
+        if not isinstance(value, dict):
+            raise TypeError(f"'{type(value).__name__}' object is not a mapping")
+        return value
 
     def expr_List(self, node: ast.List) -> list[object]:
         return self.sequence(node.elts)
@@ -823,14 +786,16 @@ class Interpreter:
             sizing.before_index(container, index)
         elif isinstance(container, nn.Sequential):
             pass
+        elif isinstance(container, dict):
+            _check_key(index)
         elif not isinstance(container, (list, tuple, str, range, torch.Size)):
-            if not _has_attribute(container, "__getitem__"):
+            if not has_attribute(container, "__getitem__"):
                 raise TypeError(f"'{type(container).__name__}' object is not subscriptable")
-            raise refuse(f"indexing {_type_word(container)}")
+            raise refuse(f"indexing {type_word(container)}")
         return self.checked(self.invoke(node, "[]", operator.getitem, [container, index], {}, target=container))
 
     def iterate(self, value: object) -> Iterator[object]:
-        if isinstance(value, (list, tuple, str, range, torch.Size, torch.Tensor, np.ndarray, enumerate, zip, reversed, nn.Sequential)):
+        if isinstance(value, (list, tuple, str, range, torch.Size, torch.Tensor, np.ndarray, enumerate, zip, reversed, nn.Sequential, dict, _DICT_VIEWS)):
             return iter(value)
         if _is_generator(value):
             return value  # type: ignore[return-value]
@@ -867,8 +832,22 @@ class Interpreter:
                 sizing.check_length(len(items))
 
         self.comprehension(node.generators, produce)
-        self.account(len(items) * NUMBER_BYTES)
+        self.account(len(items) * NUMBER_BYTES, python=True)
         return items
+
+    def expr_DictComp(self, node: ast.DictComp) -> dict[object, object]:
+        result: dict[object, object] = {}
+
+        def produce() -> None:
+            key = self.value_of(node.key)
+            _check_key(key)
+            result[key] = self.value_of(node.value)
+            if len(result) > MAX_SEQUENCE:
+                sizing.check_length(len(result))
+
+        self.comprehension(node.generators, produce)
+        self.account(len(result) * 2 * NUMBER_BYTES, python=True)
+        return result
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[object]:
         return iter(self.expr_ListComp(node))  # type: ignore[arg-type]
@@ -897,8 +876,8 @@ class Interpreter:
 REFUSED_BUILTINS = frozenset(
     (
         "open eval exec compile input getattr setattr delattr hasattr globals locals vars dir "
-        "help exit quit super breakpoint memoryview object id hash iter next map filter format "
-        "chr ord bytes bytearray dict set frozenset classmethod staticmethod property"
+        "help exit quit super breakpoint memoryview object id hash iter map filter format "
+        "chr ord bytes bytearray set frozenset classmethod staticmethod property"
     ).split()
 )
 """Builtins that exist in Python but not here: named in a refusal rather than a NameError."""
@@ -906,8 +885,29 @@ REFUSED_BUILTINS = frozenset(
 _PLAIN_OPERATORS = {IN_PLACE_OPERATORS[k]: BINARY_OPERATORS[k] for k in BINARY_OPERATORS}
 
 
+_DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
+
+
 def _is_generator(value: object) -> bool:
-    return type(value).__name__ in ("generator", "list_iterator", "tuple_iterator")
+    return type(value).__name__ in ("generator", "list_iterator", "tuple_iterator", "range_iterator", "dict_keyiterator")
+
+
+_KEY_TYPES = (str, int, float, bool, type(None))
+
+
+def _check_key(key: object) -> None:
+    """Dict keys are plain values here (text, numbers, tuples of them): hashing them runs no library code."""
+    if isinstance(key, tuple):
+        for part in key:
+            _check_key(part)
+    elif not isinstance(key, _KEY_TYPES):
+        raise Refused(f"{type_word(key)} as a dict key is not available here: use text or numbers as keys")
+
+
+def _is_static(node: ast.FunctionDef) -> bool:
+    """True for a def decorated with exactly @staticmethod."""
+    decorators = node.decorator_list
+    return len(decorators) == 1 and isinstance(decorators[0], ast.Name) and decorators[0].id == "staticmethod"
 
 
 def _is_super_init(func: ast.expr) -> bool:
@@ -918,27 +918,6 @@ def _is_super_init(func: ast.expr) -> bool:
         and isinstance(func.value.func, ast.Name)
         and func.value.func.id == "super"
     )
-
-
-def _check_name(name: str, allow_init: bool = False) -> None:
-    if name.startswith("_") and not (allow_init and name == "__init__"):
-        raise Refused(
-            f"names starting with an underscore ({name}) are not available here: {whitelist.ALLOWED_SUMMARY}"
-        )
-
-
-def _has_attribute(owner: object, name: str) -> bool:
-    try:
-        return hasattr(type(owner), name)
-    except Exception:
-        return False
-
-
-def _type_word(value: object) -> str:
-    if isinstance(value, type):
-        return f"the class {value.__name__}"
-    name = type(value).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _statement_word(stmt: ast.stmt) -> str:

@@ -28,8 +28,10 @@ MAX_SEQUENCE = 100_000
 MAX_WORK = 50_000_000
 """Most multiply-adds one matrix product may need (368x368 by 368x368); float16 NumPy runs ~0.2 s."""
 
-MAX_TOTAL_BYTES = 200_000_000
-"""Most memory the values one run creates may take in all, counted as they are made (freed ones too)."""
+MAX_RUN_BYTES = 200_000_000
+"""Most memory one run may hold at a time: tensors, arrays, gradients, parameters and the lists it keeps.
+
+What the run has made and dropped does not count (``engine.memory``)."""
 
 SLOT_BYTES = 8
 """What one list or tuple slot costs, for the budget above (its item was counted when made)."""
@@ -43,8 +45,14 @@ MAX_PRINTED_LINES = 1_000
 MAX_PRINTED_CHARS = 1_000_000
 """Most characters one run may print in all."""
 
-MAX_SECONDS = 1.0
-"""Total run time of one evaluation, checked between steps."""
+MAX_SECONDS = 10.0
+"""The interpreter's own limit on one evaluation's run time, checked between steps and inside long builtins.
+
+Long enough for a small training loop of a few thousand steps (a 2000-step
+polynomial fit takes about half a second here). It is the first line only: the
+worker process that runs evaluations holds the hard wall-clock limit from
+outside, which also stops a single library call that runs long. The
+interpreter reads it when a run starts, so a test may shorten it."""
 
 MAX_FIX_SECONDS = 0.3
 """Time the shape doctor may spend, after a failed run, trying candidate fixes."""

@@ -27,10 +27,16 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
+from engine.meta import mirror
+from engine import meta
+from engine.whitelist_nn import NO_GPU, no_device
 from engine.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Builtin, Refused, is_dtype_like
 
 MATMUL_NAMES = frozenset("matmul mm bmm dot mv linear @".split())
 """Operations whose work is (result elements) x (inner dimension), bounded by MAX_WORK."""
+
+WINDOW_NAMES = frozenset("conv1d conv2d max_pool1d max_pool2d avg_pool1d avg_pool2d".split())
+"""Operations that visit a window of the input for each output element: (output) x (window) work."""
 
 MAX_PIECES = 10_000
 """Most tensors one split or chunk may return."""
@@ -71,73 +77,81 @@ def _check_meta(result: object) -> None:
 # ---------------------------------------------------------------- meta copies
 
 
-_NUMPY_TO_TORCH = {
-    np.dtype(name): getattr(torch, name)
-    for name in "float16 float32 float64 int8 int16 int32 int64 uint8 bool complex64 complex128".split()
-}
-
-
-def mirror(value: object) -> object:
-    """A meta tensor with the shape, strides and dtype of a tensor or array; others unchanged."""
-    if isinstance(value, torch.Tensor):
-        if value.is_meta:
-            return value
-        return torch.empty_strided(tuple(value.shape), value.stride(), dtype=value.dtype, device="meta")
-    if isinstance(value, np.ndarray):
-        dtype = _NUMPY_TO_TORCH.get(value.dtype, torch.float32)
-        return torch.empty(value.shape, dtype=dtype, device="meta")
-    if isinstance(value, (list, tuple)) and any(
-        isinstance(item, (torch.Tensor, np.ndarray)) for item in value
-    ):
-        return type(value)(mirror(item) for item in value)
-    return value
-
-
-def _mirror_operand(value: object) -> object:
-    """Like mirror, and a list or tuple beside a tensor becomes a meta tensor of its shape."""
+def _operand(value: object) -> object:
+    """A list or tuple beside a tensor as a meta tensor of its shape; other values unchanged."""
     if isinstance(value, (list, tuple)) and not isinstance(value, torch.Size):
         count_data(value)
         try:
             return torch.empty(np.shape(value), device="meta")
         except (ValueError, TypeError, RuntimeError):
             return value
-    return mirror(value)
+    return value
 
 
-def _first_tensor(values: Iterable[object]) -> torch.Tensor | None:
-    for value in values:
-        if isinstance(value, torch.Tensor):
-            return value
-    return None
-
-
-def _run_on_meta(fn: Callable[..., object], args: Sequence[object], kwargs: dict) -> object:
-    """The result on meta, or None when meta cannot tell (the real call will then speak)."""
-    try:
-        return fn(*args, **kwargs)
-    except Exception:  # meta's words differ from the CPU's: the real call reports the error
-        return None
-
-
-def _check_work(name: str, meta_args: Sequence[object], result: object) -> None:
+def _check_work(name: str, args: Sequence[object], result: object) -> None:
+    if name in WINDOW_NAMES:
+        _check_window_work(name, args, result)
+        return
     if name not in MATMUL_NAMES or not isinstance(result, torch.Tensor):
         return
-    first = _first_tensor(meta_args)
-    if first is None or first.dim() == 0:
+    first = next((a for a in args if isinstance(a, (torch.Tensor, np.ndarray))), None)
+    if first is None or first.ndim == 0:
         return
     work = max(result.numel(), 1) * first.shape[-1]
     check(work, MAX_WORK, f"the number of multiply-adds {name} needs")
+
+
+def _check_window_work(name: str, args: Sequence[object], result: object, window: int | None = None) -> None:
+    """Convolutions multiply-add (in channels x kernel) numbers per output element; pooling reads its kernel."""
+    if not isinstance(result, torch.Tensor):
+        return
+    if window is None:
+        second = args[1] if len(args) > 1 else None
+        if name.startswith("conv") and isinstance(second, torch.Tensor) and second.dim() >= 2:
+            window = math.prod(second.shape[1:])
+        elif not name.startswith("conv"):
+            kernel = meta.plain(second)
+            sizes = kernel if isinstance(kernel, (tuple, list)) else (kernel,) * (2 if name.endswith("2d") else 1)
+            window = math.prod(s for s in sizes if isinstance(s, int)) if sizes else 1
+    if window:
+        check(max(result.numel(), 1) * window, MAX_WORK, f"the number of operations {name} needs")
+
+
+def _layer_window(module: nn.Module) -> tuple[str, int] | None:
+    """The window work per output element of a convolution or pooling layer."""
+    if isinstance(module, (nn.Conv1d, nn.Conv2d)):
+        return "conv", math.prod(module.weight.shape[1:])
+    if isinstance(module, (nn.MaxPool1d, nn.MaxPool2d, nn.AvgPool1d, nn.AvgPool2d)):
+        size = module.kernel_size
+        dims = 2 if isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)) else 1
+        return "pooling", math.prod(size if isinstance(size, tuple) else (size,) * dims)
+    return None
 
 
 # ---------------------------------------------------------------- torch
 
 
 def _check_device(kwargs: dict) -> None:
-    if "out" in kwargs:
-        raise Refused("out= is not available here: assign the result to a name instead")
+    """A device= that is not the CPU fails as it would on a machine without that device."""
     device = kwargs.get("device")
-    if device is not None and str(device) != "cpu":
-        raise Refused(f"device={device!r} is not available here: tensor-tutor runs on the CPU")
+    if device is not None:
+        error = no_device(device)
+        if error is not None:
+            raise error
+    out = kwargs.get("out")
+    if out is not None and not isinstance(out, (torch.Tensor, np.ndarray, tuple)):
+        raise TypeError(f"out= must be a tensor or an array, not {type(out).__name__}")
+
+
+def check_move(name: str, args: Sequence[object], kwargs: dict) -> None:
+    """x.to(device), x.cuda() and x.type('torch.cuda.FloatTensor'), on a tensor or a layer: only the CPU is here."""
+    if name == "cuda" or (name == "type" and any(isinstance(a, str) and "cuda" in a for a in args)):
+        raise AssertionError(NO_GPU)
+    for value in [*args, kwargs.get("device")]:
+        if isinstance(value, (str, torch.device)):
+            error = no_device(value)
+            if error is not None:
+                raise error
 
 
 BROADCAST_INSIDE = frozenset("allclose isclose mse_loss l1_loss binary_cross_entropy".split())
@@ -161,24 +175,37 @@ def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
         _check_broadcast([*args, *kwargs.values()])
     if allowed.rule == "bounded":
         return
+    if allowed.rule == "one_hot":
+        _check_one_hot(args, kwargs)
+        return
     if allowed.rule == "data":
         if args:
             count_data(args[0], text_allowed=False)
         return
     short = allowed.name.rsplit(".", 1)[-1]
+    if short == "norm":
+        _check_matrix_norm(args[0] if args else None, args[1:], kwargs)
     if short in ("split", "chunk"):
         _check_pieces(short, args[0] if args else None, args[1:], kwargs)
     if allowed.rule == "create":
-        result = _run_on_meta(allowed.fn, args, {**kwargs, "device": "meta"})
+        result = meta.run(allowed.name, allowed.fn, args, {**kwargs, "device": "meta"})
     elif allowed.rule == "random":
-        result = _run_on_meta(_empty_like_random, [short, *args], kwargs)
+        result = meta.run(allowed.name, _empty_like_random, [short, *args], kwargs)
     else:
-        meta_args = [mirror(a) for a in args]
-        result = _run_on_meta(
-            allowed.fn, meta_args, {k: mirror(v) for k, v in kwargs.items()}
-        )
-        _check_work(short, meta_args, result)
+        result = meta.run(allowed.name, allowed.fn, args, kwargs)
+        _check_work(short, args, result)
     _check_meta(result)
+
+
+def _check_one_hot(args: Sequence[object], kwargs: dict) -> None:
+    """F.one_hot makes (elements of its input) x (classes) numbers; without num_classes, classes = max + 1."""
+    tensor = args[0] if args else kwargs.get("tensor")
+    if not isinstance(tensor, torch.Tensor) or tensor.dtype != torch.int64 or tensor.numel() == 0:
+        return  # torch refuses it in its own words
+    classes = _as_int(_arg(args, kwargs, 1, "num_classes", -1))
+    if classes is None or classes < 0:
+        classes = int(tensor.max()) + 1
+    check(tensor.numel() * classes, MAX_ELEMENTS, "the number of elements F.one_hot would make")
 
 
 def _empty_like_random(name: str, *args: object, **kwargs: object) -> torch.Tensor:
@@ -199,20 +226,24 @@ def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object]
         _check_broadcast([tensor, *args, *kwargs.values()])
     if name in TENSOR_METHODS_BOUNDED:
         return
-    if name == "to":
-        for arg in args:
-            if isinstance(arg, (str, torch.device)) and str(arg) != "cpu":
-                raise Refused(f"to({arg!r}) is not available here: tensor-tutor runs on the CPU")
+    if name in ("to", "cuda", "type"):
+        check_move(name, args, kwargs)
     if name in ("split", "chunk"):
         _check_pieces(name, tensor, args, kwargs)
-    meta_self = mirror(tensor)
-    meta_args = [mirror(a) for a in args]
-    method = getattr(meta_self, name)
-    result = _run_on_meta(method, meta_args, {k: mirror(v) for k, v in kwargs.items()})
-    _check_work(name, [meta_self, *meta_args], result)
+    if name == "norm":
+        _check_matrix_norm(tensor, args, kwargs)
+    result = meta.run(("method", name), _method(name), [tensor, *args], kwargs)
+    _check_work(name, [tensor, *args], result)
     _check_meta(result)
     if name in ("resize_", "resize_as_"):
+        if result is None:
+            raise Refused(f"{name} takes whole numbers as sizes here, like w.resize_(10, 1)")
         _check_resize_keeps_memory(tensor, result)
+
+
+def _method(name: str) -> Callable[..., object]:
+    """Call tensor method ``name`` on its first argument (a meta mirror of the tensor)."""
+    return lambda tensor, *args, **kwargs: getattr(tensor, name)(*args, **kwargs)
 
 
 def _check_resize_keeps_memory(tensor: object, result: object) -> None:
@@ -231,48 +262,93 @@ def _check_resize_keeps_memory(tensor: object, result: object) -> None:
         )
 
 
+def _check_matrix_norm(tensor: object, args: Sequence[object], kwargs: dict) -> None:
+    """The nuclear and spectral norms take a singular value decomposition: m * n * min(m, n) work."""
+    p = _arg(args, kwargs, 0, "p", "fro")
+    dim = _arg(args, kwargs, 1, "dim")
+    if not isinstance(tensor, torch.Tensor) or tensor.dim() < 2:
+        return
+    if p == "nuc" or (p in (2, -2) and isinstance(dim, (tuple, list)) and len(dim) == 2):
+        m, n = tensor.shape[-2], tensor.shape[-1]
+        work = math.prod(tensor.shape[:-2]) * m * n * min(m, n)
+        check(work, MAX_WORK, "the work of this matrix norm (a singular value decomposition)")
+
+
 def _check_pieces(name: str, tensor: object, args: Sequence[object], kwargs: dict) -> None:
-    if not isinstance(tensor, torch.Tensor) or not args or not isinstance(args[0], int):
+    size = _as_int(args[0]) if args else None
+    if not isinstance(tensor, torch.Tensor) or size is None:
         return
     if name == "chunk":
-        pieces = args[0]
+        pieces = size
     else:
-        dim = args[1] if len(args) > 1 else kwargs.get("dim", 0)
-        if not isinstance(dim, int) or not -tensor.dim() <= dim < max(tensor.dim(), 1) or args[0] <= 0:
+        dim = _as_int(args[1] if len(args) > 1 else kwargs.get("dim", 0))
+        if dim is None or not -tensor.dim() <= dim < max(tensor.dim(), 1) or size <= 0:
             return
-        pieces = math.ceil(tensor.shape[dim] / args[0]) if tensor.dim() else 1
+        pieces = math.ceil(tensor.shape[dim] / size) if tensor.dim() else 1
     check(pieces, MAX_PIECES, f"the number of pieces {name} would return")
 
 
 def before_module_call(module: nn.Module, args: Sequence[object]) -> None:
-    """Check a built-in layer's output size and work before it runs on real input."""
+    """Check a built-in layer's output size and work before it runs on real input.
+
+    The layer runs on meta copies of its parameters and buffers
+    (``torch.func.functional_call``); the answer is remembered per layer
+    configuration, so a training loop pays for it once.
+    """
+    if isinstance(module, nn.Sequential):
+        return  # each layer is checked as it runs
+    if isinstance(module, (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss, nn.BCELoss)):
+        _check_broadcast(args)
     if isinstance(module, nn.Linear):
         if not args or not isinstance(args[0], torch.Tensor):
             return
-        meta_x = mirror(args[0])
-        result = _run_on_meta(
-            functional.linear,
-            [meta_x, mirror(module.weight), None if module.bias is None else mirror(module.bias)],
-            {},
-        )
-        _check_work("matmul", [meta_x], result)
-        _check_meta(result)
-    elif isinstance(module, (nn.MSELoss, nn.L1Loss)):
-        _check_broadcast(args)
-    elif not isinstance(module, nn.Sequential) and next(module.parameters(), None) is None:
-        _check_meta(_run_on_meta(module, [mirror(a) for a in args], {}))
+        result = meta.run("F.linear", functional.linear, [args[0], module.weight, module.bias], {})
+        _check_work("matmul", args, result)
+    else:
+        shapes = tuple(tuple(t.shape) for t in [*module.parameters(), *module.buffers()])
+        key = ("layer", type(module), module.extra_repr(), module.training, shapes)
+        result = meta.run(key, _on_meta(module), list(args), {})
+        window = _layer_window(module)
+        if window is not None:
+            _check_window_work(window[0], args, result, window[1])
+    _check_meta(result)
+
+
+def _on_meta(module: nn.Module) -> Callable[..., object]:
+    """Run ``module`` with meta copies of its own tensors in place of them."""
+
+    def call(*args: object) -> object:
+        tensors = {name: mirror(t) for name, t in [*module.named_parameters(), *module.named_buffers()]}
+        return torch.func.functional_call(module, tensors, args)
+
+    return call
 
 
 def check_module(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None:
-    """Check the parameters an nn layer would allocate before building it."""
+    """Check the parameters an nn layer would allocate before building it: build it on meta first.
+
+    Its sizes are normalised (``meta.plain``): nn.Linear(True, 10 ** 9) or a 0-d
+    tensor as a size are read as the numbers torch would read.
+    """
     _check_device(kwargs)
-    if allowed.fn is nn.Linear:
-        sizes = list(args[:2]) + [kwargs.get(k) for k in ("in_features", "out_features")]
-        numbers = [n for n in (_as_int(s) for s in sizes) if n is not None]
-        if len(numbers) >= 2:
-            n_in, n_out = numbers[:2]
-            if n_in >= 0 and n_out >= 0:
-                check(n_in * n_out + n_out, MAX_ELEMENTS, "the number of parameters of this nn.Linear")
+    try:
+        layer = allowed.fn(*[meta.plain(a) for a in args], **{k: meta.plain(v) for k, v in kwargs.items()}, device="meta")
+    except TypeError as exc:
+        if "device" not in str(exc):
+            return  # the real call reports the learner's mistake in torch's words
+        return  # a layer without parameters (ReLU, Flatten, the losses): nothing to size
+    except Exception:
+        return
+    total = 0
+    for tensor in [*layer.parameters(), *layer.buffers()]:
+        check(tensor.numel(), MAX_ELEMENTS, f"the number of elements of one parameter of this {allowed.name}")
+        total += tensor.numel()
+    check(total, MAX_ELEMENTS * 4, f"the number of parameters of this {allowed.name}")
+
+
+def module_bytes(module: nn.Module) -> int:
+    """What a newly built layer's parameters and buffers take."""
+    return sum(t.numel() * t.element_size() for t in [*module.parameters(), *module.buffers()])
 
 
 # ---------------------------------------------------------------- numpy
@@ -296,8 +372,31 @@ def check_numpy_arguments(args: Sequence[object], kwargs: dict) -> None:
                 f"{getattr(value, '__name__', value)} is not available as a dtype here: "
                 "tensor-tutor works with numeric arrays (float, int, bool, complex)"
             )
-    if "out" in kwargs:
-        raise Refused("out= is not available here: assign the result to a name instead")
+    out = kwargs.get("out")
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out= must be an array, not {type(out).__name__}")
+    for value in [*args, *kwargs.values()]:
+        if isinstance(value, (list, tuple)):
+            count_data(value, text_allowed=False, weigh=_numpy_leaf)
+
+
+_INT64 = 2**63
+
+
+def _numpy_leaf(item: object) -> int:
+    """A value inside a list given to NumPy: numbers fit 64 bits, and no dtypes (a tuple or list of
+    dtypes makes a structured or sub-array dtype, many times the elements asked for)."""
+    if isinstance(item, int) and not -_INT64 <= item < _INT64:
+        raise Refused(
+            "whole numbers beyond 64 bits are not available in NumPy arrays here: NumPy would compute "
+            "with Python's big integers, one by one; use floats, such as 1e30"
+        )
+    if isinstance(item, (type, np.dtype)):
+        raise Refused(
+            f"a dtype given as a tuple or list ({getattr(item, '__name__', item)} inside one) is not available "
+            "here: give one dtype, such as np.float64"
+        )
+    return _leaf_count(item, text_allowed=False)
 
 
 def _size(value: object) -> int:
@@ -313,6 +412,8 @@ def _size(value: object) -> int:
 def _shape(value: object) -> tuple[int, ...]:
     if isinstance(value, (torch.Tensor, np.ndarray, np.generic)):
         return tuple(value.shape)
+    if isinstance(value, range):
+        return (len(value),)
     if isinstance(value, (list, tuple)):
         count_data(value)
         return tuple(np.shape(value))
@@ -320,9 +421,7 @@ def _shape(value: object) -> tuple[int, ...]:
 
 
 def _as_int(value: object) -> int | None:
-    """The whole number NumPy would read from ``value`` (ints, NumPy ints, 0-d int tensors), or None."""
-    if isinstance(value, bool):
-        return None
+    """The whole number a size argument stands for (ints, bools, NumPy ints, 0-d int tensors), or None."""
     try:
         return operator.index(value)  # type: ignore[arg-type]
     except (TypeError, RuntimeError, ValueError):
@@ -422,13 +521,16 @@ def _numpy_count(rule: str, args: Sequence[object], kwargs: dict, name: str) -> 
         return _arange_count(args, kwargs)
     if rule == "linspace":
         num = _shape_count(_arg(args, kwargs, 2, "num", 50))
-        ends = max(_size(_arg(args, kwargs, 0, "start")), _size(_arg(args, kwargs, 1, "stop")))
+        try:
+            ends = math.prod(np.broadcast_shapes(_shape(_arg(args, kwargs, 0, "start")), _shape(_arg(args, kwargs, 1, "stop"))))
+        except ValueError:
+            return None
         return None if num is None else num * ends
     if rule == "diag":
         if not args or len(_shape(args[0])) != 1:
             return None
         offset = _arg(args, kwargs, 1, "k", 0)
-        side = _shape(args[0])[0] + (abs(offset) if isinstance(offset, int) else 0)
+        side = _shape(args[0])[0] + abs(_as_int(offset) or 0)
         return side * side
     if rule == "data":
         if not args:
@@ -496,9 +598,12 @@ _MATMUL_OPERATOR = operator.matmul
 def before_operator(op: Callable[[object, object], object], left: object, right: object) -> None:
     """Check a binary operator's result size: tensors on meta, arrays by shapes, Python by length/bits."""
     if isinstance(left, torch.Tensor) or isinstance(right, torch.Tensor):
-        meta_left, meta_right = _mirror_operand(left), _mirror_operand(right)
-        result = _run_on_meta(op, [meta_left, meta_right], {})
-        _check_work("@" if op is _MATMUL_OPERATOR else "", [meta_left, meta_right], result)
+        if op is not _MATMUL_OPERATOR and _is_scalar_or_tensor(left) and _is_scalar_or_tensor(right):
+            _check_broadcast_result(left, right)  # element-wise: the result has the broadcast shape
+            return
+        operands = [_operand(left), _operand(right)]
+        result = meta.run(("operator", op.__name__), op, operands, {})
+        _check_work("@" if op is _MATMUL_OPERATOR else "", operands, result)
         _check_meta(result)
     elif isinstance(left, (np.ndarray, np.generic)) or isinstance(right, (np.ndarray, np.generic)):
         check_numpy_arguments([left, right], {})
@@ -508,6 +613,32 @@ def before_operator(op: Callable[[object, object], object], left: object, right:
             check(count, MAX_ELEMENTS, "the number of elements the result would have")
     else:
         _before_python_operator(op, left, right)
+
+
+def _is_scalar_or_tensor(value: object) -> bool:
+    return isinstance(value, (torch.Tensor, int, float, complex))
+
+
+def _check_broadcast_result(left: object, right: object) -> None:
+    shapes = [v.shape for v in (left, right) if isinstance(v, torch.Tensor)]
+    shape = shapes[0] if len(shapes) == 1 or shapes[0] == shapes[1] else _broadcast(*shapes)
+    if shape is None:
+        return  # the real operation fails with the CPU's own words, before allocating
+    check(math.prod(shape), MAX_ELEMENTS, "the number of elements the result would have")
+    check(len(shape), MAX_DIMS, "the number of dimensions the result would have")
+
+
+def _broadcast(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...] | None:
+    """The broadcast of two shapes, or None when they do not broadcast (torch's own is slow Python)."""
+    if len(a) < len(b):
+        a, b = b, a
+    b = (1,) * (len(a) - len(b)) + tuple(b)
+    shape = []
+    for x, y in zip(a, b):
+        if x != y and x != 1 and y != 1:
+            return None
+        shape.append(y if x == 1 else x)
+    return tuple(shape)
 
 
 def _is_int(value: object) -> bool:
@@ -535,6 +666,7 @@ def _before_python_operator(op: Callable[[object, object], object], left: object
     elif op is operator.mod and isinstance(left, str):
         check_percent_format(left)
         count_data(right, "the number of values to format")
+        check_render_cost(right)
     elif op in (operator.eq, operator.ne, operator.lt, operator.le, operator.gt, operator.ge):
         if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
             check_hidden_comparison(left, right)
@@ -582,29 +714,40 @@ def check_format_spec(spec: str) -> None:
 # ---------------------------------------------------------------- Python data
 
 
-def count_data(value: object, what: str = "the number of values", text_allowed: bool = True) -> int:
-    """Count the values in nested lists and tuples, stopping at the limit.
+def count_data(
+    value: object,
+    what: str = "the number of values",
+    text_allowed: bool = True,
+    weigh: Callable[[object], int] | None = None,
+    limit: int = MAX_ELEMENTS,
+) -> int:
+    """Count the values in nested lists, tuples and dicts, stopping at ``limit``.
 
     A shared sublist is counted each time it appears, since that is what
     printing, converting or comparing it costs, but it is walked only once
     (``[[0] * 1000] * 1000`` costs two short walks, not a million steps). Text
     counts one per character; a list that contains itself is refused.
+    ``weigh`` gives each value that is not a container its cost (default: its elements).
     """
-    if not isinstance(value, (list, tuple)):
-        return _leaf_count(value, text_allowed)
+
+    def leaf(item: object) -> int:
+        return weigh(item) if weigh is not None else _leaf_count(item, text_allowed)
+
+    if not isinstance(value, _CONTAINERS):
+        count = leaf(value)
+        check(count, limit, what)
+        return count
     memo: dict[int, int] = {}
     open_lists: set[int] = set()
-    stack: list[tuple[list | tuple, bool]] = [(value, False)]
+    stack: list[tuple[list | tuple | dict, bool]] = [(value, False)]
     while stack:
         node, children_done = stack.pop()
         key = id(node)
         if children_done:
-            total = sum(
-                memo[id(c)] if isinstance(c, (list, tuple)) else _leaf_count(c, text_allowed) for c in node
-            )
+            total = sum(memo[id(c)] if isinstance(c, _CONTAINERS) else leaf(c) for c in _children(node))
             memo[key] = max(total, 1)
             open_lists.discard(key)
-            check(memo[key], MAX_ELEMENTS, what)
+            check(memo[key], limit, what)
             continue
         if key in memo:
             continue
@@ -612,14 +755,64 @@ def count_data(value: object, what: str = "the number of values", text_allowed: 
             raise Refused("a list that contains itself is not available here")
         open_lists.add(key)
         stack.append((node, True))
-        for child in node:
-            if isinstance(child, (list, tuple)):
+        for child in _children(node):
+            if isinstance(child, _CONTAINERS):
                 if id(child) in open_lists:
                     raise Refused("a list that contains itself is not available here")
                 if id(child) not in memo:
                     stack.append((child, False))
         check(len(memo) + len(stack), 2 * MAX_ELEMENTS, "the number of nested lists")
     return memo[id(value)]
+
+
+_CONTAINERS = (list, tuple, dict)
+
+
+def _children(node: list | tuple | dict) -> Iterable[object]:
+    return [*node.keys(), *node.values()] if isinstance(node, dict) else node
+
+
+MAX_RENDER_COST = 10_000_000
+"""Most work showing one value may take (about half a second), in units of one Python number.
+
+A number printed by torch or NumPy costs 200 (they print about 100,000 a second here),
+each tensor or array 1,000 more. A list of 4,000 losses shows; a list of 30,000 tensors,
+or an 8-D tensor whose text holds 390,625 numbers, is refused before its text is made."""
+
+_TENSOR_RENDER_COST = 1_000
+_PRINTED_NUMBER_COST = 200
+
+
+def printed_numbers(value: torch.Tensor | np.ndarray) -> int:
+    """How many numbers torch or NumPy prints for ``value``: all of them up to 1,000, else 3 at each end per dimension."""
+    size = value.numel() if isinstance(value, torch.Tensor) else value.size
+    if size <= 1000:
+        return size
+    return math.prod(min(s, 6) for s in value.shape)
+
+
+def shown_count(item: object) -> int:
+    """How many values showing ``item`` writes: a tensor's or array's printed numbers, text's characters."""
+    if isinstance(item, (torch.Tensor, np.ndarray)):
+        return printed_numbers(item)
+    return _leaf_count(item, text_allowed=True)
+
+
+def _render_cost(item: object) -> int:
+    if isinstance(item, (torch.Tensor, np.ndarray)):
+        return _TENSOR_RENDER_COST + _PRINTED_NUMBER_COST * printed_numbers(item)
+    if isinstance(item, str):
+        return max(len(item) // 8, 1)
+    if isinstance(item, range):
+        return len(item)
+    return 1
+
+
+def check_render_cost(value: object) -> None:
+    """Refuse to make the text of a value that would take too long to print (checked before str() runs)."""
+    count_data(value, "the cost of showing this value", weigh=_render_cost, limit=MAX_RENDER_COST)
+    if isinstance(value, nn.Module):
+        check(sum(1 for _ in value.modules()), 1_000, "the number of layers to show")
 
 
 def _leaf_count(item: object, text_allowed: bool) -> int:
@@ -706,7 +899,7 @@ def before_index(container: torch.Tensor | np.ndarray, index: object) -> None:
     parts = index if isinstance(index, tuple) else (index,)
     if any(getattr(part, "dtype", None) in (torch.bool, np.bool_) for part in parts):
         return
-    result = _run_on_meta(operator.getitem, [mirror(container), _mirror_index(index)], {})
+    result = meta.run("[]", operator.getitem, [container, _mirror_index(index)], {})
     if result is None:
         total = sum(_size(part) for part in parts if isinstance(part, (torch.Tensor, np.ndarray, list)))
         check(total * max(_size(container), 1), MAX_ELEMENTS, "the number of elements this indexing could select")

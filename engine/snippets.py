@@ -81,4 +81,21 @@ net(x)
 net[0].weight.shape
 """,
     ),
+    Snippet(
+        "A training loop with torch.optim",
+        """\
+x = torch.linspace(-1, 1, 100).unsqueeze(1)
+y = 3 * x + 0.5
+model = nn.Linear(1, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+loss_fn = nn.MSELoss()
+for step in range(200):
+    optimizer.zero_grad()
+    loss = loss_fn(model(x), y)
+    loss.backward()
+    optimizer.step()
+print(f"loss {loss.item():.6f}")
+print(model.weight.item(), model.bias.item())
+""",
+    ),
 )

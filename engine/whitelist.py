@@ -7,89 +7,18 @@ what tensor-tutor does run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+import warnings
 
 import numpy as np
 import torch
-import torch.nn.functional as functional
-from torch import nn
 
-ALLOWED_SUMMARY = "tensor-tutor runs a safe subset of PyTorch and NumPy (torch.*, np.*, tensor methods)"
-
-
-class Refused(Exception):
-    """The code used something outside the safe subset; the message says what and what is allowed."""
-
-
-def refuse(what: str) -> Refused:
-    """A refusal for ``what`` in the project's standard words."""
-    return Refused(f"{what} is not available here: {ALLOWED_SUMMARY}")
-
-
-@dataclass(frozen=True)
-class Allowed:
-    """A library function the code may call. ``rule`` says how its result size is known in advance.
-
-    It is deliberately not callable: library code handed one (as a sort key, say)
-    cannot run it past the interpreter's checks.
-
-    Rules: "meta" runs it on meta copies of its tensor arguments first; "create" runs it with
-    device="meta" first; "data" counts the nested data of its first argument; "bounded" means
-    the result is never larger than its inputs; numpy rules are looked up in ``sizing``.
-    """
-
-    name: str
-    fn: Callable[..., object]
-    rule: str = "meta"
-
-    def __repr__(self) -> str:
-        return f"<function {self.name}>"
-
-
-@dataclass(frozen=True, eq=False)
-class Builtin:
-    """A Python builtin as the subset offers it: our bounded version under the usual name.
-
-    ``as_type`` is the type it stands for in ``isinstance`` (``list`` for our list()).
-    """
-
-    name: str
-    fn: Callable[..., object]
-    as_type: type | None = None
-
-    def __call__(self, *args: object, **kwargs: object) -> object:
-        try:
-            return self.fn(*args, **kwargs)
-        except TypeError as exc:  # "Builtins.sum() takes ..." -> "sum() takes ..."
-            message = str(exc)
-            if message.startswith("Builtins."):
-                raise TypeError(message[len("Builtins."):]) from None
-            raise
-
-    def __repr__(self) -> str:
-        return f"<built-in function {self.name}>"
-
-
-@dataclass(frozen=True)
-class Library:
-    """A module name as the code sees it (torch, np, nn, F): only listed members resolve."""
-
-    name: str
-    members: dict[str, object]
-    module: object = None
-
-    def __repr__(self) -> str:
-        return f"<module {self.name}>"
-
+from engine.whitelist_base import ALLOWED_SUMMARY, Allowed, Builtin, Library, Refused, functions, refuse
+from engine import whitelist_nn, whitelist_python
+from engine.whitelist_nn import F, NN
 
 def _seed_torch(seed: int) -> None:
     """torch.manual_seed without its Generator result, whose text changes from run to run."""
     torch.manual_seed(seed)
-
-
-def _functions(prefix: str, owner: object, names: str, rule: str) -> dict[str, Allowed]:
-    return {name: Allowed(f"{prefix}.{name}", getattr(owner, name), rule) for name in names.split()}
 
 
 _TORCH_DTYPES = {
@@ -122,10 +51,10 @@ TORCH_BOUNDED = (
 )
 
 TORCH: dict[str, object] = {
-    **_functions("torch", torch, TORCH_CREATE, "create"),
-    **_functions("torch", torch, TORCH_RANDOM, "random"),
-    **_functions("torch", torch, TORCH_META, "meta"),
-    **_functions("torch", torch, TORCH_BOUNDED, "bounded"),
+    **functions("torch", torch, TORCH_CREATE, "create"),
+    **functions("torch", torch, TORCH_RANDOM, "random"),
+    **functions("torch", torch, TORCH_META, "meta"),
+    **functions("torch", torch, TORCH_BOUNDED, "bounded"),
     "tensor": Allowed("torch.tensor", torch.tensor, "data"),
     "as_tensor": Allowed("torch.as_tensor", torch.as_tensor, "data"),
     "manual_seed": Allowed("torch.manual_seed", _seed_torch, "bounded"),
@@ -136,33 +65,32 @@ TORCH: dict[str, object] = {
     **_TORCH_CONSTANTS,
 }
 
-F = Library(
-    "torch.nn.functional",
-    module=functional,
-    members={
-        **_functions(
-            "F",
-            functional,
-            "relu sigmoid tanh softmax log_softmax linear mse_loss l1_loss cross_entropy "
-            "leaky_relu gelu silu binary_cross_entropy normalize",
-            "meta",
-        ),
-    },
+EMPTY_NOTE = (
+    "torch.empty gives zeros here. In PyTorch its numbers are whatever the memory held, different "
+    "from run to run; fill it (zero_(), fill_(), or assign into it) before reading it."
 )
 
-NN_MODULES = "Linear Sigmoid ReLU Tanh Softmax LogSoftmax LeakyReLU GELU Identity Flatten Sequential MSELoss L1Loss CrossEntropyLoss"
-"""nn classes the code may build; their sizes are checked in ``sizing.check_module``."""
 
-NN = Library(
-    "torch.nn",
-    module=nn,
-    members={
-        **{name: Allowed(f"nn.{name}", getattr(nn, name), "module") for name in NN_MODULES.split()},
-        "Parameter": Allowed("nn.Parameter", nn.Parameter, "bounded"),
-        "Module": nn.Module,
-        "functional": F,
-    },
-)
+def _empty(*args: object, **kwargs: object) -> torch.Tensor:
+    """torch.empty filled with zeros: PyTorch leaves its memory as it was, so its numbers differ from run
+    to run, and the same code must always show the same screen here. A note says so."""
+    warnings.warn(EMPTY_NOTE, stacklevel=2)
+    return torch.zeros(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def _empty_like(*args: object, **kwargs: object) -> torch.Tensor:
+    """torch.empty_like filled with zeros, for the reason ``_empty`` gives."""
+    warnings.warn(EMPTY_NOTE, stacklevel=2)
+    return torch.zeros_like(*args, **kwargs)  # type: ignore[arg-type]
+
+
+TORCH["empty"] = Allowed("torch.empty", _empty, "create")
+TORCH["empty_like"] = Allowed("torch.empty_like", _empty_like, "meta")
+TORCH["device"] = Allowed("torch.device", whitelist_nn.device, "bounded")
+TORCH["cuda"] = whitelist_nn.CUDA
+TORCH["backends"] = whitelist_nn.BACKENDS
+TORCH["optim"] = whitelist_nn.OPTIM
+TORCH["autograd"] = Library("torch.autograd", {"Function": torch.autograd.Function}, torch.autograd)
 TORCH["nn"] = NN
 TORCH["Tensor"] = torch.Tensor
 TORCH["random"] = Library("torch.random", {"manual_seed": TORCH["manual_seed"]}, torch.random)
@@ -252,30 +180,90 @@ Allowed.__module__ = "builtins"
 Library.__name__ = Library.__qualname__ = "module"
 Library.__module__ = "builtins"
 
-LIBRARIES = {"torch": TORCH_LIBRARY, "np": NP_LIBRARY, "numpy": NP_LIBRARY, "nn": NN, "F": F}
+LIBRARIES = {
+    "torch": TORCH_LIBRARY,
+    "np": NP_LIBRARY,
+    "numpy": NP_LIBRARY,
+    "nn": NN,
+    "F": F,
+    "optim": whitelist_nn.OPTIM,
+    "math": whitelist_python.MATH,
+}
 """Names always bound, whether or not the code imports them."""
 
-IMPORTS = {
-    ("torch", None): "torch",
-    ("numpy", "np"): "np",
-    ("numpy", None): "numpy",
-    ("torch.nn", "nn"): "nn",
-    ("torch.nn.functional", "F"): "F",
+MODULES = {
+    "torch": TORCH_LIBRARY,
+    "numpy": NP_LIBRARY,
+    "torch.nn": NN,
+    "torch.nn.functional": F,
+    "torch.optim": whitelist_nn.OPTIM,
+    "torch.optim.lr_scheduler": whitelist_nn.LR_SCHEDULER,
+    "torch.autograd": TORCH["autograd"],
+    "math": whitelist_python.MATH,
 }
-"""Accepted ``import module as alias`` forms, mapped to the name they bind."""
+"""Modules ``import`` and ``from ... import`` accept, as the code sees them."""
 
-FROM_IMPORTS = {("torch", "nn"): "nn", ("torch.nn", "functional"): "F"}
-"""Accepted ``from module import name`` forms (the alias, if any, must be the listed name)."""
+MODULES_ELSEWHERE = {
+    "torchvision": "torchvision (its datasets download files) is not available here: make image-shaped tensors "
+    "instead, such as torch.rand(64, 1, 28, 28) for a batch of 28x28 images",
+    "torch.utils": "torch.utils.data (datasets and DataLoader) is not available here: slice your tensors into "
+    "batches instead, for example x[i:i + 64] in a for loop over range(0, len(x), 64)",
+    "torchaudio": "torchaudio is not available here: make tensors of samples with torch.randn instead",
+    "torchtext": "torchtext is not available here: make tensors of token ids with torch.randint instead",
+    "matplotlib": "matplotlib is not available here: print the numbers, or see a lesson's charts",
+    "random": "Python's random module is not available here: use torch.rand, torch.randint or np.random",
+}
+"""Modules beginners import that stay out of reach, with what to do instead."""
+
+
+BUILTINS_ELSEWHERE = {
+    "open": "open is not available here: the Playground cannot read or write files; "
+    "write the data into the code as a list or a tensor",
+    "input": "input is not available here: set a variable to the value instead",
+    "help": "help is not available here: press F1 for help on the Playground, or print a value to see it",
+    "dir": "dir is not available here: print a value, or its .shape and .dtype, to see what it holds",
+    "iter": "iter is not available here: loop over the value with for, or use next(model.parameters())",
+    "map": "map is not available here: write a list comprehension, [f(x) for x in items]",
+    "filter": "filter is not available here: write a list comprehension, [x for x in items if test(x)]",
+    "format": "format is not available here: use an f-string, f'{x:.3f}', or '{:.3f}'.format(x)",
+    "set": "set is not available here: use a list, or a dict with the items as keys",
+}
+"""Builtins beginners reach for that are refused, with the allowed way to do the same."""
+
+
+def refuse_builtin(name: str) -> Refused:
+    """The refusal for builtin ``name``, with the allowed way where there is one."""
+    return Refused(BUILTINS_ELSEWHERE[name]) if name in BUILTINS_ELSEWHERE else refuse(name)
+
+
+TORCH_ELSEWHERE = {
+    "save": "torch.save is not available here: the Playground cannot write files; keep the tensor in a variable",
+    "load": "torch.load is not available here: the Playground cannot read files; make the tensor in the code",
+    "hub": "torch.hub (it downloads models) is not available here: build the model with torch.nn layers",
+    "utils": MODULES_ELSEWHERE["torch.utils"],
+    "set_default_device": "torch.set_default_device is not available here: tensor-tutor runs on the CPU already",
+    "compile": "torch.compile is not available here: call the model directly",
+}
+"""torch members beginners meet that stay refused, with what to do instead."""
+
+
+def import_refusal(module: str) -> Refused:
+    """The refusal for importing ``module``: what to do instead where there is a way, else what is importable."""
+    top = module.split(".")[0]
+    for name in (module, ".".join(module.split(".")[:2]), top):
+        if name in MODULES_ELSEWHERE:
+            return Refused(MODULES_ELSEWHERE[name])
+    return Refused(f"import {module} is not available here: {IMPORT_HELP}")
+
 
 IMPORT_HELP = (
-    "only `import torch`, `import numpy as np`, `import torch.nn as nn`, "
-    "`import torch.nn.functional as F` and `from torch import nn` are accepted "
-    "(torch, np, nn and F are always available)"
+    "the modules available are torch (with torch.nn, torch.nn.functional and torch.optim), numpy and math; "
+    "files, the network and processes are out of reach"
 )
 
 # Tensor members. Methods whose result may be larger than the tensor are checked on meta first.
 TENSOR_ATTRIBUTES = frozenset(
-    "shape dtype T mT H grad requires_grad is_leaf grad_fn data ndim device layout".split()
+    "shape dtype T mT H grad requires_grad is_leaf grad_fn data ndim device layout is_cuda".split()
 )
 TENSOR_METHODS_BOUNDED = frozenset(
     (
@@ -293,10 +281,13 @@ TENSOR_METHODS_META = frozenset(
         "ceil clamp sign matmul mm bmm dot mv outer add sub mul div add_ sub_ mul_ div_ pow_ "
         "expand expand_as repeat chunk split narrow flip eq ne lt le gt ge sort argsort topk "
         "square maximum minimum copy_ clamp_ abs_ exp_ tril triu diag trace "
-        "masked_fill"
+        "masked_fill new_ones new_zeros new_full new_empty new_tensor cpu cuda type log_softmax tan "
+        "sub_ log1p mean_ isnan"
     ).split()
 )
 TENSOR_METHODS = TENSOR_METHODS_BOUNDED | TENSOR_METHODS_META
+METHOD_ALIASES = {"new_empty": "new_zeros"}
+"""Tensor methods run as another: new_empty's memory would be whatever was there, different every run."""
 
 ARRAY_ATTRIBUTES = frozenset("shape dtype T ndim size itemsize nbytes flags strides base".split())
 ARRAY_METHODS = frozenset(
@@ -311,15 +302,20 @@ ARRAY_METHOD_RULES = {"dot": "dot"}
 MODULE_METHODS = frozenset(
     (
         "parameters named_parameters children named_children modules forward train eval "
-        "zero_grad requires_grad_ float double extra_repr"
+        "zero_grad requires_grad_ float double extra_repr to cpu cuda state_dict"
     ).split()
 )
 MODULE_ATTRIBUTES = frozenset(
-    "weight bias in_features out_features training negative_slope dim start_dim end_dim".split()
+    (
+        "weight bias in_features out_features training negative_slope dim start_dim end_dim "
+        "in_channels out_channels kernel_size stride padding num_features running_mean running_var "
+        "num_embeddings embedding_dim p eps momentum reduction"
+    ).split()
 )
 
-LIST_METHODS = frozenset("append pop index count copy reverse insert clear remove".split())
-STR_METHODS = frozenset("upper lower strip split startswith endswith title".split())
+LIST_METHODS = frozenset("append pop index count copy reverse insert clear remove extend sort".split())
+DICT_METHODS = frozenset("keys values items get copy pop update setdefault".split())
+STR_METHODS = whitelist_python.STR_METHODS
 SIZE_METHODS = frozenset("numel index count".split())
 
 

@@ -366,3 +366,15 @@ def test_learner_text_never_prints_python_syntax_warnings() -> None:
         quiet = evaluate("x = 1if True else 2")  # valid, but Python warns "invalid decimal literal"
     assert quiet.ok and quiet.namespace["x"] == 1
     assert not [w for w in caught if issubclass(w.category, SyntaxWarning)]
+
+
+def test_python_idioms_of_training_code_behave_as_in_python() -> None:
+    source = (
+        "a = [1]\na.extend(x * 2 for x in range(3))\nb = [3, 1, 2]\nb.sort(reverse=True)\n"
+        "groups = [{'lr': 0.1}, {'lr': 0.01}]\nfor g in groups:\n    g['lr'] *= 0.5\n"
+        "counts = {c: 0 for c in 'abc'}\ncounts['a'] += 2\n_, top = max((v, k) for k, v in counts.items())\n"
+        "print(a, b, [g['lr'] for g in groups], counts, top, 'b' in counts, divmod(7, 2), pow(2, 5))"
+    )
+    evaluation = evaluate(source)
+    assert evaluation.ok, evaluation.error
+    assert evaluation.outputs[-1].text == "[1, 0, 2, 4] [3, 2, 1] [0.05, 0.005] {'a': 2, 'b': 0, 'c': 0} a True (3, 1) 32"

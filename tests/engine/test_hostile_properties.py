@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.evaluation import Evaluation, evaluate
-from engine.limits import MAX_SECONDS
+from tests.engine.test_hostile import MAX_SECONDS, short_run_limit  # noqa: F401 (the fixture)
 
 QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -18,20 +18,26 @@ KNOWN_KINDS_OF_REFUSAL = {"Refused", "LimitExceeded", "SyntaxError"}
 
 NAMES = st.sampled_from(
     ["x", "y", "w", "net", "torch", "np", "nn", "F", "print", "len", "range", "sum", "list", "type",
-     "open", "eval", "__class__", "_x", "self", "super", "Net"]
+     "open", "eval", "__class__", "_x", "self", "super", "Net", "math", "optim", "opt", "d", "ctx", "_",
+     "abs", "reversed", "next", "dict", "pow", "any"]
 )
 ATTRIBUTES = st.sampled_from(
     ["shape", "T", "reshape", "view", "sum", "randn", "ones", "zeros", "matmul", "mm", "numpy", "grad",
      "requires_grad", "item", "backward", "resize_", "append", "Linear", "relu", "sigmoid", "random",
      "expand", "repeat", "parameters", "weight", "dtype", "float32", "__class__", "__dict__", "_modules",
-     "load", "save", "storage", "fn"]
+     "load", "save", "storage", "fn", "optim", "SGD", "Adam", "step", "zero_grad", "param_groups", "format",
+     "join", "cuda", "to", "apply", "state_dict", "items", "keys", "Function", "save_for_backward", "empty",
+     "new_ones", "new_empty", "type", "device", "Conv2d", "Embedding", "one_hot", "sqrt", "pi", "__version__"]
 )
 NUMBERS = st.one_of(
     st.integers(-3, 40),
     st.sampled_from([10**6, 10**9, 2**70, -(10**12)]),
     st.floats(allow_nan=True, allow_infinity=True, width=32).map(repr),
 )
-TEXTS = st.sampled_from(["'a'", "'float32'", "'U9999999'", "'cuda'", "'%s'", "'x' * 3", "f'{1:>99}'"])
+TEXTS = st.sampled_from(
+    ["'a'", "'float32'", "'U9999999'", "'cuda'", "'%s'", "'x' * 3", "f'{1:>99}'", "'{0.__class__}'", "'{}{}'",
+     "{'lr': 0.1}", "{1: x}"]
+)
 BINARY = st.sampled_from(["+", "-", "*", "/", "//", "%", "**", "@", "<<", "&", "==", "<", "in", "is", "and", "or"])
 
 
@@ -99,7 +105,10 @@ def compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 PROGRAMS = st.lists(compound(compound(SIMPLE_STATEMENTS)), min_size=1, max_size=6).map("\n".join)
-PRELUDE = "x = torch.ones(2, 3)\ny = np.ones((3, 2))\nw = torch.randn(3, requires_grad=True)\nnet = nn.Linear(3, 2)\n"
+PRELUDE = (
+    "x = torch.ones(2, 3)\ny = np.ones((3, 2))\nw = torch.randn(3, requires_grad=True)\nnet = nn.Linear(3, 2)\n"
+    "opt = torch.optim.SGD(net.parameters(), lr=0.1)\nd = {'a': 1}\n"
+)
 
 
 def check_evaluation(source: str) -> Evaluation:
@@ -138,7 +147,7 @@ def test_random_punctuation_never_raises(source: str) -> None:
 def test_random_programs_never_raise_or_hang(program: str) -> None:
     evaluation = check_evaluation(PRELUDE + program)
     if evaluation.outputs:  # the program parsed and ran: the prelude's names show first
-        assert [o.name for o in evaluation.outputs[:4]] == ["x", "y", "w", "net"]
+        assert [o.name for o in evaluation.outputs[:6]] == ["x", "y", "w", "net", "opt", "d"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

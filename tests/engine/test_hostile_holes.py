@@ -1,0 +1,188 @@
+"""The interpreter's holes closed at the root: sizes normalised, dtypes validated, rendering bounded,
+every allocation counted against what a run holds, no uninitialised memory, nothing outliving a run.
+
+Each test is one category; each source here ran past its limit before (reaching 1-2 GB, or seconds).
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+import weakref
+
+import pytest
+
+from engine.evaluation import evaluate
+from tests.engine.test_hostile import MAX_SECONDS, assert_refused, short_run_limit  # noqa: F401 (the fixture)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "torch.ones(1000).repeat(torch.tensor(22000))",
+        "torch.diag(torch.ones(10), torch.tensor(22000))",
+        "torch.ones(10).diag(np.int64(22000))",
+        "torch.zeros(torch.tensor(10 ** 4), torch.tensor(10 ** 4))",
+        "nn.Linear(True, 250000000)",
+        "nn.Linear(torch.tensor(100000), 100000)",
+        "nn.Embedding(torch.tensor(10 ** 6), 1000)",
+        "nn.Conv2d(1000, 1000, 100)",
+        "np.ones((10 ** 5, 1)) * range(10 ** 5)",
+        "np.linspace(np.zeros((1000, 1)), np.ones((1, 1000)), 50)",
+        "np.diag(np.ones(10), torch.tensor(10 ** 5))",
+        "torch.ones(10 ** 6).split(torch.tensor(1))",
+        "torch.ones(100, 10 ** 4).chunk(np.int64(10 ** 5))",
+        "F.one_hot(torch.tensor([10 ** 6] * 1000))",
+    ],
+)
+def test_every_size_is_read_as_torch_reads_it_before_it_is_checked(source: str) -> None:
+    assert_refused(source, "LimitExceeded", "limit")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "np.zeros(1000, dtype=(np.float64, (1000, 1000)))",
+        "np.ones(10, (np.float64, (1000, 1000)))",
+        "np.zeros(3, dtype=[('a', 'f8'), ('b', 'f8')])",
+        "np.ones(3).astype((np.float64, (1000, 1000)))",
+        "np.array([1.0], dtype=[np.float64])",
+    ],
+)
+def test_a_dtype_is_one_dtype_whatever_form_it_comes_in(source: str) -> None:
+    assert_refused(source, "Refused", "not available")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "np.dot([10 ** 300] * 1000, [10 ** 300] * 1000)",
+        "np.prod([2 ** 64] * 1000)",
+        "np.power([10 ** 100] * 100, 50)",
+        "a = [[0] * 1000] * 1000\nnp.sum([a] * 1000)",
+        "a = [[0] * 1000] * 1000\nnp.exp([a] * 1000)",
+    ],
+)
+def test_lists_given_to_numpy_are_sized_and_hold_64_bit_numbers(source: str) -> None:
+    evaluation = assert_refused(source, evaluate(source).error.kind)
+    assert evaluation.error.kind in ("Refused", "LimitExceeded")
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("[torch.ones(1)] * 30000", "the cost of showing this value"),
+        ("x = [torch.ones(1)] * 30000\nprint(x)", "the cost of showing this value"),
+        ("x = [torch.ones(1)] * 30000\ns = str(x)", "the cost of showing this value"),
+        ("x = [[torch.ones(3)] * 100] * 300\nf'{x}'", "the cost of showing this value"),
+        ("torch.ones(*[5] * 8)", "the cost of showing this value"),
+        ("np.ones([5] * 8)", "the cost of showing this value"),
+        ("x = {'a': [torch.ones(1)] * 30000}\nprint(x)", "the cost of showing this value"),
+    ],
+)
+def test_the_cost_of_showing_a_value_is_bounded_before_its_text_is_made(source: str, words: str) -> None:
+    assert_refused(source, "LimitExceeded", words)
+
+
+def test_showing_a_list_of_losses_from_a_training_loop_is_fine() -> None:
+    evaluation = evaluate("losses = []\nfor i in range(2000):\n    losses.append(torch.tensor(i / 10))\nlen(losses)\nprint(losses[:3])")
+    assert evaluation.ok and evaluation.outputs[-1].text == "[tensor(0.), tensor(0.1000), tensor(0.2000)]"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = torch.ones(1000, 1000, dtype=torch.float64)\nkeep = []\nfor i in range(30):\n    keep.append(abs(x))",
+        "x = torch.ones(10 ** 6, dtype=torch.float64)\nkeep = []\nfor i in range(30):\n    keep.append(reversed(x))",
+        "keep = []\nfor i in range(30):\n    keep.append(nn.Linear(1000, 1000).double())",
+        (
+            "leaves = []\nfor i in range(13):\n    leaves.append(torch.ones(10 ** 6, dtype=torch.float64, requires_grad=True))\n"
+            "total = sum(leaf.sum() for leaf in leaves)\ntotal.backward()\nx = 1"
+        ),
+        (
+            "params = []\nfor i in range(9):\n    params.append(nn.Parameter(torch.ones(10 ** 6, dtype=torch.float64)))\n"
+            "opt = torch.optim.Adam(params)\nsum(p.sum() for p in params).backward()\nopt.step()\nx = 1"
+        ),
+    ],
+)
+def test_every_allocation_counts_against_what_the_run_holds(source: str) -> None:
+    assert_refused(source, "LimitExceeded", "the memory this run holds")
+
+
+def test_memory_made_and_dropped_does_not_count() -> None:
+    source = "for i in range(16):\n    x = torch.ones(1000, 1000, dtype=torch.float64)\n    y = x * 2"
+    evaluation = evaluate(source)
+    assert evaluation.ok, evaluation.error  # 256 MB made in all, 32 MB held at a time
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = torch.ones(2)\nx.resize_(torch.tensor(100000))",
+        "x = torch.ones(2)\nx.resize_(np.int64(100000))",
+        "x = torch.ones(2)\nx.resize_([torch.tensor(100), 100])",
+        "x = torch.ones(2)\nx.resize_((True, 1000))",
+    ],
+)
+def test_resize_never_shows_uninitialised_memory_whatever_its_sizes(source: str) -> None:
+    evaluation = evaluate(source)
+    assert evaluation.error is not None and evaluation.error.kind == "Refused", evaluation.error
+    assert evaluation.namespace["x"].shape == (2,)
+
+
+def test_empty_tensors_are_zero_filled_so_every_run_shows_the_same() -> None:
+    evaluation = evaluate("a = torch.empty(3, 2)\nb = torch.empty_like(a)\nc = a.new_empty(4)")
+    assert evaluation.ok
+    assert [o.text for o in evaluation.outputs] == [
+        "tensor([[0., 0.],\n        [0., 0.],\n        [0., 0.]])",
+        "tensor([[0., 0.],\n        [0., 0.],\n        [0., 0.]])",
+        "tensor([0., 0., 0., 0.])",
+    ]
+    assert any("torch.empty gives zeros here" in note for note in evaluation.warnings)
+
+
+def test_create_graph_leaves_nothing_alive_after_the_run() -> None:
+    evaluation = evaluate(
+        "for i in range(3):\n    x = torch.ones(1000, requires_grad=True)\n    y = (x * x * x).sum()\n"
+        "    y.backward(create_graph=True)\ng = x.grad"
+    )
+    assert evaluation.ok
+    assert evaluation.namespace["x"].grad.tolist() == [3.0] * 1000
+    alive = weakref.ref(evaluation.namespace["x"])
+    del evaluation
+    gc.collect()
+    assert alive() is None
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "sorted(torch.randn(30000))",
+        "x = list(torch.randn(30000))\nx.sort()",
+        "l = [torch.ones(1)] * 30000\nany(t > 1 for t in l)",
+        "torch.norm(torch.ones(1000, 1000), p='nuc')",
+        "torch.ones(1000, 1000).norm(p=2, dim=(0, 1))",
+    ],
+)
+def test_single_statements_are_bounded_in_time(source: str) -> None:
+    started = time.perf_counter()
+    evaluation = evaluate(source)
+    assert evaluation.error is not None and evaluation.error.kind in ("LimitExceeded", "Refused"), source
+    assert time.perf_counter() - started < MAX_SECONDS + 0.6
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "F.conv2d(torch.ones(1, 100, 100, 100), torch.ones(100, 100, 10, 10))",
+        "nn.Conv2d(100, 100, 10)(torch.ones(1, 100, 100, 100))",
+        "F.max_pool2d(torch.ones(1, 1, 1000, 1000), 300, stride=1)",
+        "nn.AvgPool2d(300, stride=1)(torch.ones(1, 1, 1000, 1000))",
+        "'{}'.format([torch.ones(1)] * 30000)",
+        "'%s' % ([torch.ones(1)] * 30000,)",
+    ],
+)
+def test_one_library_call_is_bounded_in_work_before_it_runs(source: str) -> None:
+    started = time.perf_counter()
+    assert_refused(source, "LimitExceeded", "limit")
+    assert time.perf_counter() - started < 1.0
