@@ -272,12 +272,11 @@ class Client:
 
     def _ended(self, worker: Worker) -> RunFailed:
         if worker.stopped is RunTimedOut:
-            return RunTimedOut(f"This took longer than {self.time_limit:g} s, so it was stopped. "
-                               "Change something to try again.")
+            return RunTimedOut(f"This run took longer than {self.time_limit:g} s, so it was stopped.")
         if worker.stopped is RunStopped:
-            return RunStopped("Stopped. Change something to run it again.")
+            return RunStopped("You stopped this run.")
         return WorkerDied("The engine's worker process ended during this run (out of memory, or killed); "
-                          "a fresh one has taken over: change something to try again.")
+                          "a fresh one has taken over.")
 
 
 def _grown(worker: Worker, reply: dict[str, object]) -> bool:
