@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -92,6 +93,10 @@ class Worker:
     layers: dict[str, str] = field(default_factory=dict)
     stopped: type[RunFailed] | None = None
     """Set when this side killed it, and why."""
+
+    def alive(self) -> bool:
+        """False once the process has ended (its pidfd turns readable)."""
+        return not select.select([self.handle], [], [], 0)[0]
 
     def kill(self) -> None:
         try:
@@ -219,6 +224,8 @@ class Client:
             return self._current()
 
     def _current(self) -> Worker:
+        if self._worker is not None and not self._worker.alive():
+            self._drop_worker()  # it ended between calls (the OOM killer, a kill from outside)
         if self._worker is None:
             self._worker = self._fork()
         return self._worker
