@@ -235,6 +235,11 @@ class Client:
             self._worker.close()
             self._worker = None
 
+    def worker_pid(self) -> int | None:
+        """The process id of the worker running a call now, if any."""
+        running = self._running
+        return None if running is None else running.pid
+
     def stop(self) -> bool:
         """Kill the run in progress, from any thread; False if none was running."""
         running = self._running

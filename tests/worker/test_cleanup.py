@@ -1,0 +1,98 @@
+"""No engine process outlives the app: quitting, or the terminal hanging up, ends the zygote and its workers.
+
+The real app runs in tmux, as a learner's would in a terminal. This process is
+made a child subreaper for the test, so whatever the app leaves behind comes
+to it and can be counted (and reaped) instead of vanishing into PID 1.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+PR_SET_CHILD_SUBREAPER = 36
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt install tmux)")
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """Every process: its parent and its command line."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            command = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        found[int(entry)] = (int(stat.rsplit(")", 1)[1].split()[1]), command)
+    return found
+
+
+def _descendants(root: int) -> dict[int, str]:
+    processes = _processes()
+    found, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        for child, (parent, command) in processes.items():
+            if parent == pid and child not in found:
+                found[child] = command
+                todo.append(child)
+    return found
+
+
+def _engine_processes(tmux: list[str]) -> dict[int, str]:
+    pane = int(subprocess.run([*tmux, "display", "-p", "#{pane_pid}"], capture_output=True, text=True).stdout)
+    return {pid: command for pid, command in {pane: "app", **_descendants(pane)}.items()}
+
+
+def _gone(pid: int) -> bool:
+    """True once ``pid`` has ended and been reaped (a zombie still counts as left behind)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)  # reap it if it came to this process
+    except ChildProcessError:
+        pass
+    return not Path(f"/proc/{pid}").exists()
+
+
+@pytest.mark.parametrize("ending", ["quit", "hangup"])
+def test_no_engine_process_outlives_the_app(tmp_path, ending: str) -> None:
+    libc = ctypes.CDLL(None)
+    libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    tmux = ["tmux", "-L", f"tensor-tutor-test-{os.getpid()}-{ending}"]
+    app = str(Path(sys.executable).with_name("tensor-tutor"))
+    environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm-256color"}
+    try:
+        subprocess.run([*tmux, "new-session", "-d", "-x", "80", "-y", "24", app], env=environment, check=True)
+        subprocess.run([*tmux, "set", "-s", "escape-time", "0"], check=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            screen = subprocess.run([*tmux, "capture-pane", "-p"], capture_output=True, text=True).stdout
+            engine = _engine_processes(tmux)
+            zygotes = [pid for pid, command in engine.items() if "engine.worker.zygote" in command]
+            workers = [pid for pid in zygotes for pid in _descendants(pid)]
+            if "ready" in screen and zygotes and workers:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"the app did not get ready: {screen!r} {engine}")
+        if ending == "quit":
+            subprocess.run([*tmux, "send-keys", "q"], check=True)
+        else:
+            subprocess.run([*tmux, "kill-server"], check=True)  # the terminal goes away: SIGHUP
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not all(_gone(pid) for pid in engine):
+            time.sleep(0.1)
+        left = {pid: command for pid, command in engine.items() if not _gone(pid)}
+        assert left == {}, f"left behind after {ending}: {left}"
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
