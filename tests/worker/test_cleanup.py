@@ -1,4 +1,4 @@
-"""No engine process outlives the app: quitting, or the terminal hanging up, ends the zygote and its workers.
+"""No engine process outlives the app: quitting, the terminal hanging up, or a kill ends the zygote and its workers.
 
 The real app runs in tmux, as a learner's would in a terminal. This process is
 made a child subreaper for the test, so whatever the app leaves behind comes
@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -51,7 +52,7 @@ def _descendants(root: int) -> dict[int, str]:
 
 def _engine_processes(tmux: list[str]) -> dict[int, str]:
     pane = int(subprocess.run([*tmux, "display", "-p", "#{pane_pid}"], capture_output=True, text=True).stdout)
-    return {pid: command for pid, command in {pane: "app", **_descendants(pane)}.items()}
+    return {pane: "the app's terminal process", **_descendants(pane)}
 
 
 def _gone(pid: int) -> bool:
@@ -63,7 +64,7 @@ def _gone(pid: int) -> bool:
     return not Path(f"/proc/{pid}").exists()
 
 
-@pytest.mark.parametrize("ending", ["quit", "hangup"])
+@pytest.mark.parametrize("ending", ["quit", "hangup", "killed"])
 def test_no_engine_process_outlives_the_app(tmp_path, ending: str) -> None:
     libc = ctypes.CDLL(None)
     libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -86,6 +87,8 @@ def test_no_engine_process_outlives_the_app(tmp_path, ending: str) -> None:
             pytest.fail(f"the app did not get ready: {screen!r} {engine}")
         if ending == "quit":
             subprocess.run([*tmux, "send-keys", "q"], check=True)
+        elif ending == "killed":  # no atexit, no signal handler: only the kernel closing its sockets
+            os.kill(_processes()[zygotes[0]][0], signal.SIGKILL)  # the zygote's parent: the app
         else:
             subprocess.run([*tmux, "kill-server"], check=True)  # the terminal goes away: SIGHUP
         deadline = time.monotonic() + 15
