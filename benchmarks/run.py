@@ -1,4 +1,4 @@
-"""tensor-tutor's benchmarks: start-up, keystroke-to-result, chart redraw and memory.
+"""tensor-tutor's benchmarks: start-up, keystroke-to-result, chart redraw, memory and the worker process.
 
 Every figure is printed beside the baseline that bounds it, measured in the
 same run so the machine's noise falls on both. The table is printed and written
@@ -20,13 +20,15 @@ if str(ROOT) not in sys.path:
 
 import tempfile  # noqa: E402
 
-from benchmarks import findings, latency, startup  # noqa: E402
+from benchmarks import findings, latency, startup, worker  # noqa: E402
 from benchmarks.report import Table, environment, fmt, median, p95, ratio, verdict  # noqa: E402
 
 FIRST_PAINT_RATIO = 1.5
 KEYSTROKE_P95_MS = 50.0
 CHART_P95_MS = 30.0
 RSS_RATIO = 1.5
+ROUND_TRIP_P95_MS = 2.0
+REPLACE_P95_MS = 100.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -35,11 +37,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--edits", type=int, default=50, help="timed edits per lesson, and chart moves")
     parser.add_argument("--warmup", type=int, default=2, help="untimed edits before the timed ones")
     parser.add_argument("--memory-runs", type=int, default=1, help="app runs that visit every lesson")
+    parser.add_argument("--calls", type=int, default=200, help="paired engine calls, in the worker and in process")
+    parser.add_argument("--kills", type=int, default=20, help="workers killed and replaced")
     parser.add_argument("--quick", action="store_true", help="2 rounds and 10 edits: to try the script out")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args(argv)
     if args.quick:
-        args.rounds, args.edits, args.warmup = 2, 10, 2
+        args.rounds, args.edits, args.warmup, args.calls, args.kills = 2, 10, 2, 30, 5
     return args
 
 
@@ -151,13 +155,58 @@ def memory_table(times: startup.StartupTimes, memory: startup.MemoryFigures) -> 
         (f'python -c "{startup.META}"', median(times.meta_rss_mb)),
         (f'python -c "{startup.ENGINE}"', median(times.engine_rss_mb)),
     ]
-    rows = [[name, fmt(rss, " MiB"), fmt(ratio(rss, torch_rss), "x", 2), "-", "-"] for name, rss in baselines]
-    rows.append([f"tensor-tutor after lessons {', '.join(memory.visited) or '-'}", fmt(app, " MiB"),
-                 fmt(app_ratio, "x", 2), f"<= {RSS_RATIO}x", verdict(None if app != app else app_ratio <= RSS_RATIO)])
-    note = "Peak resident set size (ru_maxrss of that process alone, from wait4); medians over the runs."
+    rows = [[name, fmt(rss, " MiB"), "-", fmt(ratio(rss, torch_rss), "x", 2), "-", "-"] for name, rss in baselines]
+    lessons = ", ".join(memory.visited) or "-"
+    tree = median([sum(parts) for parts in zip(memory.app_pss_mb, memory.zygote_pss_mb, memory.worker_pss_mb)])
+    tree_ratio = ratio(tree, torch_rss)
+    rows += [
+        [f"tensor-tutor app process, after lessons {lessons}", fmt(app, " MiB"), fmt(median(memory.app_pss_mb), " MiB"),
+         fmt(app_ratio, "x", 2), f"<= {RSS_RATIO}x", verdict(None if app != app else app_ratio <= RSS_RATIO)],
+        ["its engine zygote (torch imported and warm)", fmt(median(memory.zygote_rss_mb), " MiB"),
+         fmt(median(memory.zygote_pss_mb), " MiB"), "-", "-", "-"],
+        [f"its worker, after lessons {lessons} (private: {fmt(median(memory.worker_private_mb), ' MiB')})",
+         fmt(median(memory.worker_rss_mb), " MiB"), fmt(median(memory.worker_pss_mb), " MiB"), "-", "-", "-"],
+        ["app + zygote + worker (sum of PSS)", "-", fmt(tree, " MiB"), fmt(tree_ratio, "x", 2), f"<= {RSS_RATIO}x",
+         verdict(None if tree != tree else tree_ratio <= RSS_RATIO)],
+    ]
+    note = (
+        "Baselines: peak resident set size (ru_maxrss from wait4). The app: its own peak RSS (VmHWM) and PSS, "
+        "read from /proc after every lesson was shown, with its zygote's and worker's current RSS and PSS "
+        "(PSS splits the pages the worker shares with the zygote, copy-on-write, between them); medians over the runs."
+    )
     if memory.failures:
         note += " Failed runs: " + "; ".join(memory.failures) + "."
-    return Table("Memory", ["Process", "Peak RSS", "vs import torch", "Target", "Result"], rows, note)
+    return Table("Memory", ["Process", "Peak RSS / RSS", "PSS", "vs import torch", "Target", "Result"], rows, note)
+
+
+def worker_table(times: worker.WorkerTimes) -> Table:
+    def overhead_row(name: str, remote: list[float], local: list[float], overhead: list[float]) -> list[str]:
+        worst = p95(overhead)
+        return [name, _pair(remote, " ms", 2), "the same call in process", _pair(local, " ms", 2),
+                _pair(overhead, " ms", 2), f"p95 < {ROUND_TRIP_P95_MS:g} ms",
+                verdict(None if worst != worst else worst < ROUND_TRIP_P95_MS)]
+
+    replaced = [a - b for a, b in zip(times.replaced_call, times.ordinary_call)]
+    worst_replace = p95(replaced)
+    rows = [
+        overhead_row(f"evaluate({worker.SOURCE!r})", times.evaluate_worker, times.evaluate_local, times.evaluate_overhead),
+        overhead_row(f"lesson {worker.LESSON!r} compute, defaults", times.lesson_worker, times.lesson_local,
+                     times.lesson_overhead),
+        ["The call after a worker was killed", _pair(times.replaced_call, " ms", 1), "an ordinary call",
+         _pair(times.ordinary_call, " ms", 1), _pair(replaced, " ms", 1), f"p95 < {REPLACE_P95_MS:g} ms",
+         verdict(None if worst_replace != worst_replace else worst_replace < REPLACE_P95_MS)],
+        ["Fork a worker (fork, lock down, hello)", _pair(times.fork, " ms", 1), "-", "-", "-", "-", "-"],
+        ["Start the zygote (import and warm torch)", fmt(times.zygote_start_s, " s", 2), "-", "-", "-", "-", "-"],
+    ]
+    layers = ", ".join(f"{name} {state.split(':')[0]}" for name, state in times.layers.items())
+    note = (
+        f"Milliseconds, median / p95 over {len(times.evaluate_worker)} calls of each kind, the worker's call and the "
+        f"in-process one alternating (one thread on both sides); Difference: call by call. Replacement: "
+        f"{len(times.replaced_call)} workers killed (SIGKILL), each followed by a call that has to get a fresh one; "
+        f"its difference is to an ordinary call just before. Worker limits in force: {layers}."
+    )
+    header = ["Measure", "Worker", "Baseline", "Baseline", "Difference", "Target", "Result"]
+    return Table("Worker process", header, rows, note)
 
 
 def write_results(
@@ -190,10 +239,12 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as state_dir:
         results, chart = latency.measure(args.edits, args.warmup, state_dir)
     engine = latency.engine_only(args.edits)
+    print(f"Worker: {args.calls} paired calls, {args.kills} killed workers")
+    worker_times = worker.measure(args.calls, args.kills)
     seconds = time.perf_counter() - began
     header = environment(load_before, os.getloadavg())
     tables = [startup_table(times), keystroke_table(results, engine, args.edits), chart_table(chart, args.edits),
-              memory_table(times, memory)]
+              memory_table(times, memory), worker_table(worker_times)]
     print()
     print("\n".join(header))
     for table in tables:

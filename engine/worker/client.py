@@ -230,6 +230,11 @@ class Client:
             self._worker = self._fork()
         return self._worker
 
+    def recycle(self) -> None:
+        """Replace the worker before the next call, so nothing of the runs so far survives (a new session)."""
+        with self._lock:
+            self._drop_worker()
+
     def _drop_worker(self) -> None:
         if self._worker is not None:
             self._worker.close()
