@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -55,3 +56,40 @@ def test_a_process_that_calls_evaluate_never_imports_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout
     assert out.split("\n")[:2] == ["tensor([3., 3.])", "False False"]
+
+
+APP_RUN = """
+import asyncio, sys
+from tui.app import TensorTutorApp
+from engine.catalog import LESSONS
+
+async def main():
+    app = TensorTutorApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for lesson in LESSONS:
+            app.show_lesson(lesson.id)
+            for _ in range(400):
+                await pilot.pause(0.05)
+                if app.current_pane.result is not None:
+                    break
+            print(lesson.id, app.current_pane.result is not None)
+        await pilot.press("c")  # the code screen builds its script in the worker too
+        for _ in range(400):
+            await pilot.pause(0.05)
+            if getattr(app.screen, "script", None):
+                break
+        print("script", bool(getattr(app.screen, "script", None)))
+    print("torch", "torch" in sys.modules, "numpy", "numpy" in sys.modules)
+
+asyncio.run(main())
+"""
+
+
+def test_the_app_shows_every_lesson_and_a_script_without_importing_torch(tmp_path) -> None:
+    environment = {**os.environ, "XDG_STATE_HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", APP_RUN], capture_output=True, text=True, timeout=240, env=environment)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.split("\n")
+    assert [line for line in lines if line.endswith(" True")][: len(LESSONS)] == [f"{l.id} True" for l in LESSONS]
+    assert "script True" in lines
+    assert "torch False numpy False" in lines
