@@ -101,8 +101,8 @@ class Worker:
     def kill(self) -> None:
         try:
             signal.pidfd_send_signal(self.handle, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        except OSError:
+            pass  # it has ended already
 
     def close(self) -> None:
         self.kill()
@@ -125,6 +125,8 @@ class Client:
         self._running: Worker | None = None
         self._lock = threading.Lock()
         """Held by the call in progress (and by starting and closing)."""
+        self._guard = threading.Lock()
+        """Held briefly while the running worker is set, killed from another thread, or closed."""
 
     # Starting and stopping
 
@@ -236,9 +238,10 @@ class Client:
             self._drop_worker()
 
     def _drop_worker(self) -> None:
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
+        with self._guard:
+            if self._worker is not None:
+                self._worker.close()
+                self._worker = None
 
     def worker_pid(self) -> int | None:
         """The process id of the worker running a call now, if any."""
@@ -247,12 +250,13 @@ class Client:
 
     def stop(self) -> bool:
         """Kill the run in progress, from any thread; False if none was running."""
-        running = self._running
-        if running is None:
-            return False
-        running.stopped = RunStopped
-        running.kill()
-        return True
+        with self._guard:
+            running = self._running
+            if running is None:
+                return False
+            running.stopped = RunStopped
+            running.kill()
+            return True
 
     # Calls
 
@@ -261,11 +265,13 @@ class Client:
         request = {"call": name, "arguments": codec.encode(arguments)}
         with self._lock:
             worker = self._current()
-            self._running = worker
+            with self._guard:
+                self._running = worker
             try:
                 reply = self._exchange(worker, request)
             finally:
-                self._running = None
+                with self._guard:
+                    self._running = None
             if _grown(worker, reply):
                 self._drop_worker()
         return _outcome(reply)
