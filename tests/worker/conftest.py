@@ -8,11 +8,17 @@ from typing import Iterator
 
 import pytest
 
-from engine.worker.client import Client
+from engine.worker.client import Client, shared
 
 ROOT = Path(__file__).resolve().parents[2]
 
 HOSTILE_TIME_LIMIT = 1.0
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _engine_started() -> None:
+    """Start the session's shared engine before any test times a call (its first start imports torch)."""
+    shared().start()
 
 
 @pytest.fixture(scope="session")
