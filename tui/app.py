@@ -22,7 +22,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from engine.catalog import LESSONS, lesson_by_id
 from engine.lesson import Field, Lesson
-from engine.worker.client import Client, EngineUnavailable, shared
+from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui.errors import ErrorHandler
 from tui.screens.code import CodeScreen
 from tui.screens.too_small import guard_size
@@ -88,7 +88,14 @@ class TensorTutorApp(App[None]):
     @work(thread=True, exclusive=True, group="engine")
     def _load_engine(self) -> None:
         try:
-            versions = self.engine.start()
+            try:
+                versions = self.engine.start()
+            except EngineRefused as refused:  # the class's server is full or gone: this app has its own
+                self.call_from_thread(
+                    self.notify, f"{refused}.\nStarting an engine of this app's own instead.", severity="warning", timeout=10
+                )
+                self.engine = Client()
+                versions = self.engine.start()
         except (EngineUnavailable, OSError) as error:  # a broken install is reported, not a crash
             self.call_from_thread(self._engine_failed, error)
             return
@@ -107,7 +114,8 @@ class TensorTutorApp(App[None]):
 
     def _engine_loaded(self, version: str) -> None:
         self.torch_version = version
-        self.sub_title = f"PyTorch {version.split('+')[0]} ready"
+        served = " (served)" if self.engine.server is not None else ""
+        self.sub_title = f"PyTorch {version.split('+')[0]} ready{served}"
         for pane in self.query(LessonPane):
             pane.start()
 

@@ -13,6 +13,12 @@ ended it (``RunFailed`` and its kinds). From outside the worker it enforces:
 - cleanup: ``close`` ends the zygote, and with it every worker; if the app dies
   without closing, the kernel closes the control socket and the zygote ends itself.
 
+With ``server`` (a socket of ``tensor-tutor serve``) the client starts no
+zygote: each worker is a connection to the server, which forks it from its own
+warm zygote, and killing a worker is closing its connection (the server kills
+it). ``shared()`` uses a server named by ``TENSOR_TUTOR_ENGINE``, or one
+listening on the default socket; an empty ``TENSOR_TUTOR_ENGINE`` means none.
+
 It is safe to call from several threads; calls take turns. ``stop`` (from any
 thread) kills the run in progress. This module never imports torch.
 """
@@ -56,6 +62,10 @@ class EngineUnavailable(Exception):
     """The zygote could not start (torch missing or broken): no call can run."""
 
 
+class EngineRefused(EngineUnavailable):
+    """The engine server would not take this app (full, or gone)."""
+
+
 class RunFailed(Exception):
     """A call did not produce a result; the message says why in words a learner can act on."""
 
@@ -87,7 +97,8 @@ class Worker:
     """One forked worker: its channel, a pidfd to kill it by, and its warm size."""
 
     channel: socket.socket
-    handle: int
+    handle: int | None
+    """A pidfd of the worker's process; None for a served worker (closing the channel ends it)."""
     pid: int
     warm_rss: int
     layers: dict[str, str] = field(default_factory=dict)
@@ -95,28 +106,38 @@ class Worker:
     """Set when this side killed it, and why."""
 
     def alive(self) -> bool:
-        """False once the process has ended (its pidfd turns readable)."""
-        return not select.select([self.handle], [], [], 0)[0]
+        """False once the process has ended (its pidfd turns readable) or its channel has closed."""
+        if self.handle is not None:
+            return not select.select([self.handle], [], [], 0)[0]
+        poller = select.poll()
+        poller.register(self.channel, select.POLLRDHUP)
+        return not poller.poll(0)
 
     def kill(self) -> None:
         try:
-            signal.pidfd_send_signal(self.handle, signal.SIGKILL)
+            if self.handle is not None:
+                signal.pidfd_send_signal(self.handle, signal.SIGKILL)
+            else:
+                self.channel.shutdown(socket.SHUT_RDWR)  # the server kills it when its end closes
         except OSError:
             pass  # it has ended already
 
     def close(self) -> None:
         self.kill()
         self.channel.close()
-        os.close(self.handle)
+        if self.handle is not None:
+            os.close(self.handle)
 
 
 class Client:
     """Runs engine calls in a worker process forked from a zygote this client starts."""
 
     def __init__(self, *, time_limit: float = TIME_LIMIT, module: str = ZYGOTE_MODULE,
-                 environment: dict[str, str] | None = None) -> None:
+                 environment: dict[str, str] | None = None, server: str | None = None) -> None:
         self.time_limit = time_limit
         self.module = module
+        self.server = server
+        """The socket of a ``tensor-tutor serve`` to get workers from, instead of a zygote of our own."""
         self.environment = environment
         self.versions: dict[str, str] = {}
         self._zygote: subprocess.Popen[bytes] | None = None
@@ -133,7 +154,10 @@ class Client:
     def start(self) -> dict[str, str]:
         """Start the zygote if it is not running; the versions it reports (``torch``, ``numpy``)."""
         with self._lock:
-            self._ensure_zygote()
+            if self.server is not None:
+                self._current()  # a served worker says the versions in its hello
+            else:
+                self._ensure_zygote()
             return self.versions
 
     def _ensure_zygote(self) -> None:
@@ -189,8 +213,40 @@ class Client:
 
     # Workers
 
+    def _connect(self) -> Worker:
+        """A new worker from the engine server: a new connection to it."""
+        assert self.server is not None
+        channel = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            channel.settimeout(FORK_LIMIT)
+            channel.connect(self.server)
+            hello = protocol.receive(channel, time.monotonic() + FORK_LIMIT)
+        except (OSError, EOFError, protocol.ProtocolError, protocol.Timeout) as error:
+            channel.close()
+            raise EngineRefused(f"the engine server at {self.server} did not answer ({error or 'it closed'})") from None
+        if isinstance(hello, dict) and "refused" in hello:
+            channel.close()
+            raise EngineRefused(f"the engine server refused: {hello['refused']}")
+        return self._greeted(Worker(channel, None, 0, 0), hello)
+
+    def _greeted(self, worker: Worker, hello: object) -> Worker:
+        """``worker`` with what its hello says (pid, warm size, limits, versions)."""
+        try:
+            details = hello["hello"]  # type: ignore[index]
+            worker.pid = int(details["pid"])
+            worker.warm_rss = int(details["rss"])
+            worker.layers = {str(k): str(v) for k, v in details["layers"].items()}
+            if details.get("versions"):
+                self.versions = {str(k): str(v) for k, v in details["versions"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            worker.close()
+            raise EngineUnavailable("a new worker did not start") from None
+        return worker
+
     def _fork(self) -> Worker:
-        """A new worker from the zygote (restarted first if it has gone)."""
+        """A new worker from the zygote (restarted first if it has gone), or from the server."""
+        if self.server is not None:
+            return self._connect()
         for attempt in (1, 2):
             self._ensure_zygote()
             assert self._control is not None
@@ -208,16 +264,13 @@ class Client:
                     os.close(fd)
                 raise EngineUnavailable("the engine process could not start a worker")
             channel = socket.socket(fileno=fds[0])
-            worker = Worker(channel, fds[1], int(message["worker"]["pid"]), 0)
+            worker = Worker(channel, fds[1], 0, 0)
             try:
                 hello = protocol.receive(channel, time.monotonic() + FORK_LIMIT)
-                details = hello["hello"]  # type: ignore[index]
-                worker.warm_rss = int(details["rss"])
-                worker.layers = dict(details["layers"])
-            except (EOFError, OSError, protocol.ProtocolError, protocol.Timeout, KeyError, TypeError, ValueError):
+            except (EOFError, OSError, protocol.ProtocolError, protocol.Timeout):
                 worker.close()
                 raise EngineUnavailable("a new worker did not start") from None
-            return worker
+            return self._greeted(worker, hello)
         raise AssertionError("unreachable")
 
     def worker(self) -> Worker:
@@ -335,6 +388,17 @@ def shared() -> Client:
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = Client()
+            _shared = Client(server=server_socket())
             atexit.register(_shared.close)
         return _shared
+
+
+def server_socket() -> str | None:
+    """The engine server to use: ``TENSOR_TUTOR_ENGINE`` if set (empty: none), else the default socket if it exists."""
+    named = os.environ.get("TENSOR_TUTOR_ENGINE")
+    if named is not None:
+        return named or None
+    from engine.worker.server import default_socket
+
+    path = default_socket()
+    return str(path) if path.exists() else None

@@ -72,12 +72,12 @@ def resident() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def lock_down() -> dict[str, str]:
+def lock_down(memory_headroom: int = MEMORY_HEADROOM) -> dict[str, str]:
     """Apply every layer to this process, for good; returns each layer and "on" or why it is off."""
     layers: dict[str, str] = {}
     layers["directory"] = _empty_directory()
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # an over-size write fails instead of killing
-    limit = address_space() + MEMORY_HEADROOM
+    limit = address_space() + memory_headroom
     for name, resource_id, value in (
         ("address space", resource.RLIMIT_AS, limit),
         ("cpu time", resource.RLIMIT_CPU, CPU_SECONDS),

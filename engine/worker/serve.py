@@ -20,15 +20,21 @@ from engine.worker import codec, limits, protocol
 MAX_FAILURE_CHARS = 2_000
 
 
-def serve(channel: socket.socket, calls: Mapping[str, Callable[..., object]]) -> None:
-    """Run as a worker on ``channel``: never returns to the caller's own work (the zygote's loop)."""
+def serve(
+    channel: socket.socket,
+    calls: Mapping[str, Callable[..., object]],
+    memory_headroom: int = limits.MEMORY_HEADROOM,
+    versions: Mapping[str, str] | None = None,
+) -> None:
+    """Run as a worker on ``channel`` until it closes; the caller then exits (it is a fork of a zygote)."""
     limits.die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's keys belong to the app
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     _one_thread()
     warm = limits.resident()
-    layers = limits.lock_down()
-    protocol.send(channel, {"hello": {"pid": os.getpid(), "rss": warm, "layers": layers}})
+    layers = limits.lock_down(memory_headroom)
+    hello = {"pid": os.getpid(), "rss": warm, "layers": layers, "versions": dict(versions or {})}
+    protocol.send(channel, {"hello": hello})
     while True:
         try:
             request = protocol.receive(channel)

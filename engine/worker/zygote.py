@@ -71,12 +71,12 @@ def main(calls: Mapping[str, Callable[..., object]] | None = None) -> int:
         except (EOFError, OSError, protocol.ProtocolError):
             return 0
         if request == {"fork": {}}:
-            _fork(control, calls)
+            _fork(control, calls, versions)
         else:
             protocol.send_control(control, {"failed": "unknown request"})
 
 
-def _fork(control: socket.socket, calls: Mapping[str, Callable[..., object]]) -> None:
+def _fork(control: socket.socket, calls: Mapping[str, Callable[..., object]], versions: dict[str, str]) -> None:
     """Fork a worker and hand its channel and a handle on the process (pidfd) to the client."""
     ours, theirs = socket.socketpair()
     pid = os.fork()
@@ -84,7 +84,7 @@ def _fork(control: socket.socket, calls: Mapping[str, Callable[..., object]]) ->
         try:
             control.close()
             ours.close()
-            serve(theirs, calls)
+            serve(theirs, calls, versions=versions)
         finally:
             os._exit(0)
     theirs.close()

@@ -1,6 +1,7 @@
 """A zygote for tests only: the real zygote and lockdown, plus calls that act as if the interpreter were broken.
 
-Started by the tests as ``python -m tests.worker.hostile_zygote``; the app's
+Started by the tests as ``python -m tests.worker.hostile_zygote`` (or with
+``serve SOCKET MAX_LEARNERS``, as an engine server with these calls); the app's
 zygote (``engine.worker.zygote``) has none of these calls, so nothing a learner
 types can reach them. Each attack reports what happened as text, from inside
 the locked-down worker.
@@ -89,4 +90,10 @@ HOSTILE_CALLS = {
 }
 
 if __name__ == "__main__":
+    if sys.argv[1] == "serve":
+        from pathlib import Path
+
+        from engine.worker.server import Server
+
+        sys.exit(Server(Path(sys.argv[2]), max_learners=int(sys.argv[3]), calls=HOSTILE_CALLS).run())
     sys.exit(zygote.main(HOSTILE_CALLS))
