@@ -192,6 +192,8 @@ def worker_table(times: worker.WorkerTimes) -> Table:
         overhead_row(f"evaluate({worker.SOURCE!r})", times.evaluate_worker, times.evaluate_local, times.evaluate_overhead),
         overhead_row(f"lesson {worker.LESSON!r} compute, defaults", times.lesson_worker, times.lesson_local,
                      times.lesson_overhead),
+        ["CPU per evaluate call (worker + app)", fmt(times.cpu_worker_side, " ms", 2), "CPU in process",
+         fmt(times.cpu_local, " ms", 2), fmt(times.cpu_worker_side - times.cpu_local, " ms", 2), "-", "-"],
         ["The call after a worker was killed", _pair(times.replaced_call, " ms", 1), "an ordinary call",
          _pair(times.ordinary_call, " ms", 1), _pair(replaced, " ms", 1), f"p95 < {REPLACE_P95_MS:g} ms",
          verdict(None if worst_replace != worst_replace else worst_replace < REPLACE_P95_MS)],
@@ -203,7 +205,9 @@ def worker_table(times: worker.WorkerTimes) -> Table:
         f"Milliseconds, median / p95 over {len(times.evaluate_worker)} calls of each kind, the worker's call and the "
         f"in-process one alternating (one thread on both sides); Difference: call by call. Replacement: "
         f"{len(times.replaced_call)} workers killed (SIGKILL), each followed by a call that has to get a fresh one; "
-        f"its difference is to an ordinary call just before. Worker limits in force: {layers}."
+        f"its difference is to an ordinary call just before. CPU: averaged over {len(times.evaluate_worker)} calls "
+        f"made one after another (the worker's from /proc, the app's own), beside the same calls in process. "
+        f"Worker limits in force: {layers}."
     )
     header = ["Measure", "Worker", "Baseline", "Baseline", "Difference", "Target", "Result"]
     return Table("Worker process", header, rows, note)
@@ -255,6 +259,7 @@ def main(argv: list[str] | None = None) -> None:
         *findings.keystrokes(results, engine, KEYSTROKE_P95_MS),
         *findings.chart(chart, CHART_P95_MS, KEYSTROKE_P95_MS),
         *findings.memory(times, memory, RSS_RATIO),
+        *findings.round_trip(worker_times, ROUND_TRIP_P95_MS, load_before, os.getloadavg()),
     ]
     for note in notes:
         print("\n- " + note.replace("**", ""))

@@ -7,6 +7,7 @@ ordinary call to a live worker.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -31,6 +32,10 @@ class WorkerTimes:
     replaced_call: list[float] = field(default_factory=list)
     """A call right after its worker was killed: replacing it included."""
     ordinary_call: list[float] = field(default_factory=list)
+    cpu_worker_side: float = float("nan")
+    """CPU milliseconds per evaluate call, worker and app together (the load on the machine does not stretch it)."""
+    cpu_local: float = float("nan")
+    """CPU milliseconds per evaluate call in process."""
     fork: list[float] = field(default_factory=list)
     """Forking a worker from the zygote until it has locked itself down and said hello."""
     zygote_start_s: float = float("nan")
@@ -41,6 +46,13 @@ def _ms(action: Callable[[], object]) -> float:
     started = time.perf_counter()
     action()
     return (time.perf_counter() - started) * 1000
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of ``pid`` so far (clock-tick resolution: summed over many calls)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def measure(calls: int, kills: int, progress: Callable[[str], None] = print) -> WorkerTimes:
@@ -74,6 +86,16 @@ def measure(calls: int, kills: int, progress: Callable[[str], None] = print) -> 
             times.lesson_local.append(local)
             times.lesson_overhead.append(remote - local)
         progress(f"  {calls} paired calls done")
+        worker_pid = client.worker().pid
+        worker_cpu, app_cpu = _cpu_seconds(worker_pid), time.process_time()
+        for _ in range(calls):
+            client.call("evaluate", source=SOURCE)
+        spent = _cpu_seconds(worker_pid) - worker_cpu + time.process_time() - app_cpu
+        times.cpu_worker_side = spent / calls * 1000
+        local_cpu = time.process_time()
+        for _ in range(calls):
+            evaluate(SOURCE)
+        times.cpu_local = (time.process_time() - local_cpu) / calls * 1000
         for _ in range(kills):
             times.ordinary_call.append(_ms(lambda: client.call("evaluate", source=SOURCE)))
             worker = client.worker()
