@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 import tempfile  # noqa: E402
 
-from benchmarks import findings, latency, startup, worker  # noqa: E402
+from benchmarks import findings, latency, serving, startup, worker  # noqa: E402
 from benchmarks.report import Table, environment, fmt, median, p95, ratio, verdict  # noqa: E402
 
 FIRST_PAINT_RATIO = 1.5
@@ -29,6 +29,9 @@ CHART_P95_MS = 30.0
 RSS_RATIO = 1.5
 ROUND_TRIP_P95_MS = 2.0
 REPLACE_P95_MS = 100.0
+SERVED_OUTPUT_S = 0.5
+PER_LEARNER_MB = 120.0
+SERVED_EDIT_P95_MS = 250.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -39,11 +42,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--memory-runs", type=int, default=1, help="app runs that visit every lesson")
     parser.add_argument("--calls", type=int, default=200, help="paired engine calls, in the worker and in process")
     parser.add_argument("--kills", type=int, default=20, help="workers killed and replaced")
+    parser.add_argument("--learners", default="1,10,30", help="class sizes served at once, for memory per learner")
+    parser.add_argument("--edit-learners", type=int, default=20, help="served learners editing once a second")
+    parser.add_argument("--serve-seconds", type=float, default=60, help="how long they edit")
     parser.add_argument("--quick", action="store_true", help="2 rounds and 10 edits: to try the script out")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.edits, args.warmup, args.calls, args.kills = 2, 10, 2, 30, 5
+        args.learners, args.edit_learners, args.serve_seconds = "1,3", 4, 5
     return args
 
 
@@ -213,6 +220,34 @@ def worker_table(times: worker.WorkerTimes) -> Table:
     return Table("Worker process", header, rows, note)
 
 
+def serving_table(figures: serving.ServingFigures) -> Table:
+    served, own = median(figures.served_output), median(figures.own_output)
+    per_learner = figures.per_learner_mb()
+    worst = p95(figures.edit_latency_ms)
+    classes = ", ".join(f"{n}: {fmt(mb, ' MiB')}" for n, mb in sorted(figures.tree_pss_mb.items()))
+    rows = [
+        ["Lesson 1's tensor on screen, served", fmt(served, " s", 2), "the app with an engine of its own",
+         fmt(own, " s", 2), f"< {SERVED_OUTPUT_S:g} s", verdict(None if served != served else served < SERVED_OUTPUT_S)],
+        ["Memory per additional learner (PSS: app + worker)", fmt(per_learner, " MiB"), f"whole tree: {classes}", "-",
+         f"<= {PER_LEARNER_MB:g} MiB", verdict(None if per_learner != per_learner else per_learner <= PER_LEARNER_MB)],
+        [f"{figures.edit_learners} learners, an edit a second each: engine answer", _pair(figures.edit_latency_ms, " ms", 1),
+         f"errors {figures.edit_errors}, workers left after {figures.workers_left}", "-", f"p95 < {SERVED_EDIT_P95_MS:g} ms",
+         verdict(None if worst != worst else worst < SERVED_EDIT_P95_MS and figures.edit_errors == 0
+                 and figures.workers_left == 0)],
+    ]
+    note = (
+        "One `tensor-tutor serve` for every row. Start-up: medians of runs in an 80x24 pseudo-terminal, served "
+        "(--engine) and not, alternating. Memory: that many apps served at once, each showing lesson 1, then the "
+        "PSS of the server, its workers and the apps; per learner is the growth from the smallest class to the "
+        "largest. Editing: clients without a screen (one worker each, as an app has) computing lesson 1 with a new "
+        "seed once a second; the time is the engine's answer, without Textual's drawing (see the keystroke table)."
+    )
+    if figures.failures:
+        note += " Failures: " + "; ".join(figures.failures) + "."
+    header = ["Measure", "Served", "Baseline", "Baseline", "Target", "Result"]
+    return Table("Serving a class (tensor-tutor serve)", header, rows, note)
+
+
 def write_results(
     path: Path, header: list[str], tables: list[Table], notes: list[str], seconds: float, argv: list[str]
 ) -> None:
@@ -245,10 +280,13 @@ def main(argv: list[str] | None = None) -> None:
     engine = latency.engine_only(args.edits)
     print(f"Worker: {args.calls} paired calls, {args.kills} killed workers")
     worker_times = worker.measure(args.calls, args.kills)
+    counts = tuple(int(n) for n in args.learners.split(","))
+    print(f"Serving: classes of {args.learners}; {args.edit_learners} learners editing for {args.serve_seconds:g} s")
+    served = serving.measure(counts, min(args.rounds, 3), args.edit_learners, args.serve_seconds)
     seconds = time.perf_counter() - began
     header = environment(load_before, os.getloadavg())
     tables = [startup_table(times), keystroke_table(results, engine, args.edits), chart_table(chart, args.edits),
-              memory_table(times, memory), worker_table(worker_times)]
+              memory_table(times, memory), worker_table(worker_times), serving_table(served)]
     print()
     print("\n".join(header))
     for table in tables:
