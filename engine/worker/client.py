@@ -140,6 +140,8 @@ class Client:
         """The socket of a ``tensor-tutor serve`` to get workers from, instead of a zygote of our own."""
         self.environment = environment
         self.versions: dict[str, str] = {}
+        """What the engine runs, e.g. ``{"torch": "2.13.0+cpu", "numpy": ...}``."""
+        self.zygote_pid: int | None = None
         self._zygote: subprocess.Popen[bytes] | None = None
         self._control: socket.socket | None = None
         self._worker: Worker | None = None
@@ -190,7 +192,12 @@ class Client:
             self._end_zygote()
             reason = message.get("failed") if isinstance(message, dict) else None
             raise EngineUnavailable(str(reason or "the engine process sent no ready message"))
-        self.versions = {str(k): str(v) for k, v in message["ready"].items()}
+        try:
+            self.versions = {str(k): str(v) for k, v in message["ready"]["versions"].items()}
+            self.zygote_pid = int(message["ready"]["pid"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self._end_zygote()
+            raise EngineUnavailable("the engine process sent a malformed ready message") from None
 
     def close(self) -> None:
         """End the worker and the zygote; waits for the zygote so no zombie is left."""

@@ -64,7 +64,7 @@ def main(calls: Mapping[str, Callable[..., object]] | None = None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.collect()
     gc.freeze()
-    protocol.send_control(control, {"ready": {**versions, "pid": os.getpid()}})
+    protocol.send_control(control, {"ready": {"versions": versions, "pid": os.getpid()}})
     while True:
         try:
             request, _ = protocol.receive_control(control)
