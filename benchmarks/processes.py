@@ -36,15 +36,31 @@ def memory(pid: int) -> Memory | None:
     return Memory(kib.get("Rss", 0) / 1024, kib.get("Pss", 0) / 1024, private / 1024, kib.get("VmHWM", 0) / 1024)
 
 
-def children(pid: int) -> list[int]:
-    """The processes whose parent is ``pid``."""
-    found = []
+def parents() -> dict[int, int]:
+    """Every running process and its parent."""
+    found = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = Path(f"/proc/{entry}/stat").read_text()
             except OSError:
                 continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
+            found[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    return found
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    return [child for child, parent in parents().items() if parent == pid]
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes below ``pid``: its children, theirs, and so on."""
+    tree = parents()
+    found, todo = [], [pid]
+    while todo:
+        above = todo.pop()
+        below = [child for child, parent in tree.items() if parent == above]
+        found += below
+        todo += below
     return found

@@ -18,36 +18,22 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.processes import descendants, parents
+
 PR_SET_CHILD_SUBREAPER = 36
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt install tmux)")
 
 
-def _processes() -> dict[int, tuple[int, str]]:
-    """Every process: its parent and its command line."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            command = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        found[int(entry)] = (int(stat.rsplit(")", 1)[1].split()[1]), command)
-    return found
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _descendants(root: int) -> dict[int, str]:
-    processes = _processes()
-    found, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        for child, (parent, command) in processes.items():
-            if parent == pid and child not in found:
-                found[child] = command
-                todo.append(child)
-    return found
+    return {pid: _command(pid) for pid in descendants(root)}
 
 
 def _engine_processes(tmux: list[str]) -> dict[int, str]:
@@ -88,7 +74,7 @@ def test_no_engine_process_outlives_the_app(tmp_path, ending: str) -> None:
         if ending == "quit":
             subprocess.run([*tmux, "send-keys", "q"], check=True)
         elif ending == "killed":  # no atexit, no signal handler: only the kernel closing its sockets
-            os.kill(_processes()[zygotes[0]][0], signal.SIGKILL)  # the zygote's parent: the app
+            os.kill(parents()[zygotes[0]], signal.SIGKILL)  # the zygote's parent: the app
         else:
             subprocess.run([*tmux, "kill-server"], check=True)  # the terminal goes away: SIGHUP
         deadline = time.monotonic() + 15

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.processes import MIB, descendants, memory
 from engine.worker.client import Client, RunTimedOut, WorkerDied
 from tests.worker.conftest import HOSTILE_TIME_LIMIT
 
@@ -141,24 +142,5 @@ def test_stop_kills_the_run_in_progress(hostile: Client) -> None:
 
 def tree_memory(root: int) -> int:
     """Proportional set size (PSS) of ``root`` and its descendants, in bytes: shared pages counted once."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            children.setdefault(parent, []).append(int(entry))
-    total, todo = 0, [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        try:
-            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
-        except OSError:
-            continue
-        for line in rollup.splitlines():
-            if line.startswith("Pss:"):
-                total += int(line.split()[1]) * 1024
-    return total
+    figures = [memory(pid) for pid in [root, *descendants(root)]]
+    return int(sum(figure.pss for figure in figures if figure is not None) * MIB)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import signal
 
+import pytest
+
 from engine.worker.client import Client
 from tests.conftest import SIZE, settle
 from tests.worker.hostile_zygote import SLEEP_MARKER
@@ -36,10 +38,15 @@ async def _next_edit_works(pilot, pane: PlaygroundPane) -> None:
     assert not pane.running_note.display
 
 
-async def test_a_worker_killed_mid_run_is_reported_and_the_next_edit_works(tmp_path, monkeypatch, hostile: Client) -> None:
+@pytest.fixture
+def app(tmp_path, monkeypatch, hostile: Client) -> TensorTutorApp:
+    """The app on the test-only engine, whose Playground sleeps on code starting with SLEEP_MARKER."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return TensorTutorApp(engine=hostile)
+
+
+async def test_a_worker_killed_mid_run_is_reported_and_the_next_edit_works(app, monkeypatch, hostile: Client) -> None:
     monkeypatch.setattr(hostile, "time_limit", 20.0)
-    app = TensorTutorApp(engine=hostile)
     async with app.run_test(size=SIZE) as pilot:
         pane = await _start_sleeping_run(pilot, app)
         os.kill(hostile.worker_pid(), signal.SIGKILL)  # as the OOM killer would
@@ -48,10 +55,8 @@ async def test_a_worker_killed_mid_run_is_reported_and_the_next_edit_works(tmp_p
         await _next_edit_works(pilot, pane)
 
 
-async def test_ctrl_t_stops_a_long_run(tmp_path, monkeypatch, hostile: Client) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+async def test_ctrl_t_stops_a_long_run(app, monkeypatch, hostile: Client) -> None:
     monkeypatch.setattr(hostile, "time_limit", 20.0)
-    app = TensorTutorApp(engine=hostile)
     async with app.run_test(size=SIZE) as pilot:
         pane = await _start_sleeping_run(pilot, app)
         await pilot.press("ctrl+t")
@@ -60,9 +65,7 @@ async def test_ctrl_t_stops_a_long_run(tmp_path, monkeypatch, hostile: Client) -
         await _next_edit_works(pilot, pane)
 
 
-async def test_a_run_past_the_time_limit_says_how_long_it_may_take(tmp_path, monkeypatch, hostile: Client) -> None:
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    app = TensorTutorApp(engine=hostile)
+async def test_a_run_past_the_time_limit_says_how_long_it_may_take(app, hostile: Client) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await _start_sleeping_run(pilot, app)
         await settle(pilot)
