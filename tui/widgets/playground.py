@@ -77,7 +77,7 @@ STOP_KEY = "ctrl+t"
 class PlaygroundPane(LessonPane):
     """The Playground: free code, its results as it is typed, and starter snippets above it."""
 
-    BINDINGS = [Binding(STOP_KEY, "stop_run", "stop the run")]
+    BINDINGS = [Binding(STOP_KEY, "stop_run", "stop the run", show=False)]  # the running note shows it
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
