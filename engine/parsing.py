@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import threading
 import warnings
 
 from engine.errors import InputError
@@ -21,13 +22,19 @@ MAX_FIELD_CHARS = 2_000
 _SHAPE_SEPARATORS = re.compile(r"\s*[,x×*]\s*|\s+")
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 def parse_python(text: str, mode: str = "exec") -> ast.AST:
     """``ast.parse`` for text a learner typed, without Python's SyntaxWarnings.
 
     Warnings such as "invalid decimal literal" would land on the terminal the app
     draws on; a real mistake still raises SyntaxError, which callers explain.
+    One parse at a time: CPython 3.11's parser is not safe to run in two threads
+    at once ("AST constructor recursion depth mismatch"), and neither is
+    ``catch_warnings``.
     """
-    with warnings.catch_warnings():
+    with _PARSE_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         return ast.parse(text, mode=mode)
 

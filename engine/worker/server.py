@@ -190,11 +190,15 @@ class Server:
         self.log(f"learner {number} connected: worker {pid} ({len(self.learners)} of {self.max_learners})")
 
     def _become_worker(self, listener: socket.socket, connection: socket.socket) -> None:
-        """In the fork: keep only this learner's connection, then serve it."""
+        """In the fork: keep only this learner's connection (not the log, nor another's), then serve it."""
         listener.close()
         for other in self.learners.values():
             other.connection.close()
             os.close(other.handle)
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(quiet, fd)
+        os.close(quiet)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         assert self.calls is not None
         serve(connection, self.calls, self.memory_per_learner, self.versions)
