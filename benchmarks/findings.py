@@ -7,7 +7,9 @@ explains itself without going stale: a target that is met gets no paragraph.
 
 from __future__ import annotations
 
-from benchmarks import latency, startup
+import os
+
+from benchmarks import latency, startup, worker
 from benchmarks.report import fmt, median, p95, ratio
 
 FRAME_MS = 1000 / 60
@@ -82,4 +84,19 @@ def memory(times: startup.StartupTimes, figures: startup.MemoryFigures, limit: f
         f"device, which the engine uses to size every result before it is made, imports torch._dynamo and sympy: "
         f"{fmt(meta, ' MiB')}, already {fmt(ratio(meta, torch_rss), 'x', 2)} import torch. The app after every "
         f"lesson is {fmt(ratio(app, meta), 'x', 2)} that floor (Textual, plotext, seven lessons' widgets and results)."
+    ]
+
+
+def round_trip(times: worker.WorkerTimes, limit_ms: float, load_before: tuple[float, ...], load_after: tuple[float, ...]) -> list[str]:
+    worst = p95(times.evaluate_overhead)
+    if not worst > limit_ms:
+        return []
+    cores = os.cpu_count() or 1
+    return [
+        f"**Round trip** (p95 {fmt(worst, ' ms', 1)} over the same call in process, median "
+        f"{fmt(median(times.evaluate_overhead), ' ms', 2)}): the extra CPU a call costs, worker and app together, is "
+        f"{fmt(times.cpu_worker_side - times.cpu_local, ' ms', 2)} (JSON both ways, the socket, the memory report); "
+        f"the rest is waiting to be scheduled. A call wakes another process and then this one again; with a load "
+        f"average of {load_before[0]:.1f} to {load_after[0]:.1f} on {cores} cores, each wake-up can wait for a core "
+        "to come free, which the in-process call never does."
     ]

@@ -1,4 +1,4 @@
-"""tensor-tutor's benchmarks: start-up, keystroke-to-result, chart redraw and memory.
+"""tensor-tutor's benchmarks: start-up, keystroke-to-result, chart redraw, memory and the worker process.
 
 Every figure is printed beside the baseline that bounds it, measured in the
 same run so the machine's noise falls on both. The table is printed and written
@@ -20,13 +20,18 @@ if str(ROOT) not in sys.path:
 
 import tempfile  # noqa: E402
 
-from benchmarks import findings, latency, playground, startup  # noqa: E402
+from benchmarks import findings, latency, playground, serving, startup, worker  # noqa: E402
 from benchmarks.report import Table, environment, fmt, median, p95, ratio, verdict  # noqa: E402
 
 FIRST_PAINT_RATIO = 1.5
 KEYSTROKE_P95_MS = 50.0
 CHART_P95_MS = 30.0
 RSS_RATIO = 1.5
+ROUND_TRIP_P95_MS = 2.0
+REPLACE_P95_MS = 100.0
+SERVED_OUTPUT_S = 0.5
+PER_LEARNER_MB = 120.0
+SERVED_EDIT_P95_MS = 250.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -35,11 +40,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--edits", type=int, default=50, help="timed edits per lesson, and chart moves")
     parser.add_argument("--warmup", type=int, default=2, help="untimed edits before the timed ones")
     parser.add_argument("--memory-runs", type=int, default=1, help="app runs that visit every lesson")
+    parser.add_argument("--calls", type=int, default=200, help="paired engine calls, in the worker and in process")
+    parser.add_argument("--kills", type=int, default=20, help="workers killed and replaced")
+    parser.add_argument("--learners", default="1,10,30", help="class sizes served at once, for memory per learner")
+    parser.add_argument("--edit-learners", type=int, default=20, help="served learners editing once a second")
+    parser.add_argument("--serve-seconds", type=float, default=60, help="how long they edit")
     parser.add_argument("--quick", action="store_true", help="2 rounds and 10 edits: to try the script out")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args(argv)
     if args.quick:
-        args.rounds, args.edits, args.warmup = 2, 10, 2
+        args.rounds, args.edits, args.warmup, args.calls, args.kills = 2, 10, 2, 30, 5
+        args.learners, args.edit_learners, args.serve_seconds = "1,3", 4, 5
     return args
 
 
@@ -151,13 +162,90 @@ def memory_table(times: startup.StartupTimes, memory: startup.MemoryFigures) -> 
         (f'python -c "{startup.META}"', median(times.meta_rss_mb)),
         (f'python -c "{startup.ENGINE}"', median(times.engine_rss_mb)),
     ]
-    rows = [[name, fmt(rss, " MiB"), fmt(ratio(rss, torch_rss), "x", 2), "-", "-"] for name, rss in baselines]
-    rows.append([f"tensor-tutor after lessons {', '.join(memory.visited) or '-'}", fmt(app, " MiB"),
-                 fmt(app_ratio, "x", 2), f"<= {RSS_RATIO}x", verdict(None if app != app else app_ratio <= RSS_RATIO)])
-    note = "Peak resident set size (ru_maxrss of that process alone, from wait4); medians over the runs."
+    rows = [[name, fmt(rss, " MiB"), "-", fmt(ratio(rss, torch_rss), "x", 2), "-", "-"] for name, rss in baselines]
+    lessons = ", ".join(memory.visited) or "-"
+    tree = median([sum(parts) for parts in zip(memory.app_pss_mb, memory.zygote_pss_mb, memory.worker_pss_mb)])
+    tree_ratio = ratio(tree, torch_rss)
+    rows += [
+        [f"tensor-tutor app process, after lessons {lessons}", fmt(app, " MiB"), fmt(median(memory.app_pss_mb), " MiB"),
+         fmt(app_ratio, "x", 2), f"<= {RSS_RATIO}x", verdict(None if app != app else app_ratio <= RSS_RATIO)],
+        ["its engine zygote (torch imported and warm)", fmt(median(memory.zygote_rss_mb), " MiB"),
+         fmt(median(memory.zygote_pss_mb), " MiB"), "-", "-", "-"],
+        [f"its worker, after lessons {lessons} (private: {fmt(median(memory.worker_private_mb), ' MiB')})",
+         fmt(median(memory.worker_rss_mb), " MiB"), fmt(median(memory.worker_pss_mb), " MiB"), "-", "-", "-"],
+        ["app + zygote + worker (sum of PSS)", "-", fmt(tree, " MiB"), fmt(tree_ratio, "x", 2), f"<= {RSS_RATIO}x",
+         verdict(None if tree != tree else tree_ratio <= RSS_RATIO)],
+    ]
+    note = (
+        "Baselines: peak resident set size (ru_maxrss from wait4). The app: its own peak RSS (VmHWM) and PSS, "
+        "read from /proc after every lesson was shown, with its zygote's and worker's current RSS and PSS "
+        "(PSS splits the pages the worker shares with the zygote, copy-on-write, between them); medians over the runs."
+    )
     if memory.failures:
         note += " Failed runs: " + "; ".join(memory.failures) + "."
-    return Table("Memory", ["Process", "Peak RSS", "vs import torch", "Target", "Result"], rows, note)
+    return Table("Memory", ["Process", "Peak RSS / RSS", "PSS", "vs import torch", "Target", "Result"], rows, note)
+
+
+def worker_table(times: worker.WorkerTimes) -> Table:
+    def overhead_row(name: str, remote: list[float], local: list[float], overhead: list[float]) -> list[str]:
+        worst = p95(overhead)
+        return [name, _pair(remote, " ms", 2), "the same call in process", _pair(local, " ms", 2),
+                _pair(overhead, " ms", 2), f"p95 < {ROUND_TRIP_P95_MS:g} ms",
+                verdict(None if worst != worst else worst < ROUND_TRIP_P95_MS)]
+
+    replaced = [a - b for a, b in zip(times.replaced_call, times.ordinary_call)]
+    worst_replace = p95(replaced)
+    rows = [
+        overhead_row(f"evaluate({worker.SOURCE!r})", times.evaluate_worker, times.evaluate_local, times.evaluate_overhead),
+        overhead_row(f"lesson {worker.LESSON!r} compute, defaults", times.lesson_worker, times.lesson_local,
+                     times.lesson_overhead),
+        ["CPU per evaluate call (worker + app)", fmt(times.cpu_worker_side, " ms", 2), "CPU in process",
+         fmt(times.cpu_local, " ms", 2), fmt(times.cpu_worker_side - times.cpu_local, " ms", 2), "-", "-"],
+        ["The call after a worker was killed", _pair(times.replaced_call, " ms", 1), "an ordinary call",
+         _pair(times.ordinary_call, " ms", 1), _pair(replaced, " ms", 1), f"p95 < {REPLACE_P95_MS:g} ms",
+         verdict(None if worst_replace != worst_replace else worst_replace < REPLACE_P95_MS)],
+        ["Fork a worker (fork, lock down, hello)", _pair(times.fork, " ms", 1), "-", "-", "-", "-", "-"],
+        ["Start the zygote (import and warm torch)", fmt(times.zygote_start_s, " s", 2), "-", "-", "-", "-", "-"],
+    ]
+    layers = ", ".join(f"{name} {state.split(':')[0]}" for name, state in times.layers.items())
+    note = (
+        f"Milliseconds, median / p95 over {len(times.evaluate_worker)} calls of each kind, the worker's call and the "
+        f"in-process one alternating (one thread on both sides); Difference: call by call. Replacement: "
+        f"{len(times.replaced_call)} workers killed (SIGKILL), each followed by a call that has to get a fresh one; "
+        f"its difference is to an ordinary call just before. CPU: averaged over {len(times.evaluate_worker)} calls "
+        f"made one after another (the worker's from /proc, the app's own), beside the same calls in process. "
+        f"Worker limits in force: {layers}."
+    )
+    header = ["Measure", "Worker", "Baseline", "Baseline", "Difference", "Target", "Result"]
+    return Table("Worker process", header, rows, note)
+
+
+def serving_table(figures: serving.ServingFigures) -> Table:
+    served, own = median(figures.served_output), median(figures.own_output)
+    per_learner = figures.per_learner_mb()
+    worst = p95(figures.edit_latency_ms)
+    classes = ", ".join(f"{n}: {fmt(mb, ' MiB')}" for n, mb in sorted(figures.tree_pss_mb.items()))
+    rows = [
+        ["Lesson 1's tensor on screen, served", fmt(served, " s", 2), "the app with an engine of its own",
+         fmt(own, " s", 2), f"< {SERVED_OUTPUT_S:g} s", verdict(None if served != served else served < SERVED_OUTPUT_S)],
+        ["Memory per additional learner (PSS: app + worker)", fmt(per_learner, " MiB"), f"whole tree: {classes}", "-",
+         f"<= {PER_LEARNER_MB:g} MiB", verdict(None if per_learner != per_learner else per_learner <= PER_LEARNER_MB)],
+        [f"{figures.edit_learners} learners, an edit a second each: engine answer", _pair(figures.edit_latency_ms, " ms", 1),
+         f"errors {figures.edit_errors}, workers left after {figures.workers_left}", "-", f"p95 < {SERVED_EDIT_P95_MS:g} ms",
+         verdict(None if worst != worst else worst < SERVED_EDIT_P95_MS and figures.edit_errors == 0
+                 and figures.workers_left == 0)],
+    ]
+    note = (
+        "One `tensor-tutor serve` for every row. Start-up: medians of runs in an 80x24 pseudo-terminal, served "
+        "(--engine) and not, alternating. Memory: that many apps served at once, each showing lesson 1, then the "
+        "PSS of the server, its workers and the apps; per learner is the growth from the smallest class to the "
+        "largest. Editing: clients without a screen (one worker each, as an app has) computing lesson 1 with a new "
+        "seed once a second; the time is the engine's answer, without Textual's drawing (see the keystroke table)."
+    )
+    if figures.failures:
+        note += " Failures: " + "; ".join(figures.failures) + "."
+    header = ["Measure", "Served", "Baseline", "Baseline", "Target", "Result"]
+    return Table("Serving a class (tensor-tutor serve)", header, rows, note)
 
 
 def training_table(times: playground.TrainingTimes) -> Table:
@@ -199,12 +287,17 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as state_dir:
         results, chart = latency.measure(args.edits, args.warmup, state_dir)
     engine = latency.engine_only(args.edits)
+    print(f"Worker: {args.calls} paired calls, {args.kills} killed workers")
+    worker_times = worker.measure(args.calls, args.kills)
+    counts = tuple(int(n) for n in args.learners.split(","))
+    print(f"Serving: classes of {args.learners}; {args.edit_learners} learners editing for {args.serve_seconds:g} s")
+    served = serving.measure(counts, min(args.rounds, 3), args.edit_learners, args.serve_seconds)
     print(f"Training loop: {args.rounds} runs of each polynomial fit, in the Playground and in plain Python")
     training = playground.measure(args.rounds)
     seconds = time.perf_counter() - began
     header = environment(load_before, os.getloadavg())
     tables = [startup_table(times), keystroke_table(results, engine, args.edits), chart_table(chart, args.edits),
-              memory_table(times, memory), training_table(training)]
+              memory_table(times, memory), worker_table(worker_times), serving_table(served), training_table(training)]
     print()
     print("\n".join(header))
     for table in tables:
@@ -215,6 +308,7 @@ def main(argv: list[str] | None = None) -> None:
         *findings.keystrokes(results, engine, KEYSTROKE_P95_MS),
         *findings.chart(chart, CHART_P95_MS, KEYSTROKE_P95_MS),
         *findings.memory(times, memory, RSS_RATIO),
+        *findings.round_trip(worker_times, ROUND_TRIP_P95_MS, load_before, os.getloadavg()),
     ]
     for note in notes:
         print("\n- " + note.replace("**", ""))

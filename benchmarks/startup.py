@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from benchmarks.processes import children, memory
 from benchmarks.terminal import PtySession, ScreenModel
 from engine.catalog import LESSONS
 
@@ -30,7 +31,7 @@ LIBRARIES = "import torch, numpy, textual.app, textual_plotext, plotext"
 META = "import torch; torch.empty(1, device='meta') + 1"
 """torch and its first meta-device operation, which imports torch._dynamo and sympy: the floor of meta sizing."""
 ENGINE = "import engine.evaluation"
-"""What the app's loading worker imports: torch, NumPy, and what the engine's meta-device sizing pulls in."""
+"""What the engine's zygote imports: torch, NumPy, and what the engine's meta-device sizing pulls in."""
 
 
 @dataclass
@@ -64,11 +65,40 @@ class StartupTimes:
 
 @dataclass
 class MemoryFigures:
-    """Peak RSS (MiB) of the app after every lesson was shown and computed, one entry per run."""
+    """Memory (MiB) after every lesson was shown and computed, one entry per run.
+
+    The app's peak RSS is its own (VmHWM): ``wait4``'s figure would include the
+    zygote it waited for at exit.
+    """
 
     app_rss_mb: list[float] = field(default_factory=list)
+    app_pss_mb: list[float] = field(default_factory=list)
+    zygote_rss_mb: list[float] = field(default_factory=list)
+    zygote_pss_mb: list[float] = field(default_factory=list)
+    worker_rss_mb: list[float] = field(default_factory=list)
+    worker_pss_mb: list[float] = field(default_factory=list)
+    worker_private_mb: list[float] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+
+
+def _engine_memory(app_pid: int, figures: MemoryFigures) -> None:
+    """The app's own memory and its zygote's and worker's, read from /proc while it runs."""
+    app = memory(app_pid)
+    zygotes = children(app_pid)
+    zygote = memory(zygotes[0]) if zygotes else None
+    workers = children(zygotes[0]) if zygotes else []
+    worker = memory(workers[0]) if workers else None
+    if app is None or zygote is None or worker is None:
+        figures.failures.append("the app, its zygote or its worker was not found")
+        return
+    figures.app_rss_mb.append(app.peak_rss)
+    figures.app_pss_mb.append(app.pss)
+    figures.zygote_rss_mb.append(zygote.rss)
+    figures.zygote_pss_mb.append(zygote.pss)
+    figures.worker_rss_mb.append(worker.rss)
+    figures.worker_pss_mb.append(worker.pss)
+    figures.worker_private_mb.append(worker.private)
 
 
 def sidebar_titles() -> list[str]:
@@ -227,8 +257,8 @@ def measure_memory(runs: int, progress: Callable[[str], None] = print) -> Memory
                 if session.wait_for(_pane_shows(lesson.number, lesson.title), 20) is not None:
                     visited.append(str(lesson.number))
                 session.wait_quiet(0.5, 20)  # computed and drawn (charts included)
-            finished = session.finish(b"q")  # the sidebar still has focus: q quits
-        figures.app_rss_mb.append(finished.max_rss_mb)
+            _engine_memory(session.process.pid, figures)
+            session.finish(b"q")  # the sidebar still has focus: q quits
         figures.visited = visited
-        progress(f"  memory run: lessons {', '.join(visited)} visited, peak {finished.max_rss_mb:.0f} MiB")
+        progress(f"  memory run: lessons {', '.join(visited)} visited")
     return figures

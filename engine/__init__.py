@@ -1,49 +1,72 @@
 """tensor-tutor's engine: every tensor, number and error the app shows comes from here.
 
-The engine never imports textual. Importing this package is cheap: names that
-need torch (``evaluate``, ``derivative`` ...) are loaded on first use, so the app
-can read ``LESSONS`` and parse fields before PyTorch has loaded.
+The engine never imports textual, and this package never imports torch: the
+calls that run learner-influenced input (``compute``, ``evaluate``,
+``apply_fix``, ``derivative``, ``curve``) run in a locked-down worker process
+(``engine.worker``) and return the same plain data. The in-process versions,
+which the worker runs, stay in ``engine.evaluation``, ``engine.calculus`` and
+``Lesson.compute``.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from typing import Mapping, cast
 
 from engine.blocks import LessonResult
 from engine.catalog import LESSONS, lesson_by_id
 from engine.errors import InputError
 from engine.lesson import Action, Field, Lesson
+from engine.outcomes import Curve, Evaluation, Fix, Output, Problem
 from engine.parsing import parse_shape, parse_values
-
-_LAZY = {
-    "evaluate": "engine.evaluation",
-    "apply_fix": "engine.evaluation",
-    "Evaluation": "engine.evaluation",
-    "Output": "engine.evaluation",
-    "Problem": "engine.evaluation",
-    "Fix": "engine.evaluation",
-    "derivative": "engine.calculus",
-    "curve": "engine.calculus",
-}
+from engine.worker.client import RunFailed, shared
 
 
-def __getattr__(name: str) -> Any:
-    """Load torch-backed names on first use (PEP 562)."""
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'engine' has no attribute {name!r}")
+def compute(lesson_id: str, values: Mapping[str, str], **arguments: object) -> LessonResult:
+    """Lesson ``lesson_id``'s result for ``values``; raises ``InputError`` for bad input."""
+    return cast(LessonResult, shared().call("lesson", lesson=lesson_id, values=dict(values), **arguments))
+
+
+def evaluate(source: str, *, seed: int = 0) -> Evaluation:
+    """Run ``source`` in the safe subset from ``seed`` (``namespace`` stays in the worker: it is empty)."""
+    if not isinstance(source, str):
+        source = None  # type: ignore[assignment] - only text crosses; the worker refuses it in words
+    return cast(Evaluation, shared().call("evaluate", source=source, seed=seed))
+
+
+def apply_fix(source: str, problem: Problem, fix: Fix) -> str:
+    """``source`` with the failing statement replaced by ``fix.code``."""
+    return cast(str, shared().call("apply_fix", source=source, problem=problem, fix=fix))
+
+
+def derivative(expression: str, x: float, *, label: str = "f(x)") -> float:
+    """d/dx of ``expression`` at ``x``, by autograd."""
+    return cast(float, shared().call("derivative", expression=expression, x=x, label=label))
+
+
+def curve(expression: str, lo: float, hi: float, points: int = 201, *, label: str = "f(x)") -> Curve:
+    """``expression`` and its slope sampled at ``points`` points from ``lo`` to ``hi``."""
+    return cast(Curve, shared().call("curve", expression=expression, lo=lo, hi=hi, points=points, label=label))
 
 
 __all__ = [
     "LESSONS",
     "Action",
+    "Curve",
+    "Evaluation",
     "Field",
+    "Fix",
     "InputError",
     "Lesson",
     "LessonResult",
+    "Output",
+    "Problem",
+    "RunFailed",
+    "apply_fix",
+    "compute",
+    "curve",
+    "derivative",
+    "evaluate",
     "lesson_by_id",
     "parse_shape",
     "parse_values",
-    *_LAZY,
 ]

@@ -15,13 +15,14 @@ from __future__ import annotations
 import ast
 import builtins
 import math
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
 import torch
 
 from engine.errors import InputError
 from engine.evaluation import Evaluation, evaluate
 from engine.number_text import format_number
+from engine.outcomes import Curve
 from engine.parsing import parse_python
 from engine.whitelist import LIBRARIES
 
@@ -33,14 +34,6 @@ MAX_POINTS = 2_001
 
 _PROBES = 3
 """How many points of a curve are recomputed one at a time to check the function acts element-wise."""
-
-
-class Curve(NamedTuple):
-    """A function sampled over a range: ``None`` marks where it (or its slope) is undefined."""
-
-    xs: tuple[float, ...]
-    ys: tuple[float | None, ...]
-    slopes: tuple[float | None, ...]
 
 
 def check_expression(text: str, what: str = "f(x)") -> str:

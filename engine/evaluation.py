@@ -13,9 +13,8 @@ import gc
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
@@ -33,74 +32,13 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
+from engine.outcomes import Evaluation, Fix, Output, Problem
 from engine.parsing import parse_python
 from engine.positions import Positions
 from engine.printing import display_width
 from engine.whitelist import Refused
 
 MAX_SEED = 2**32 - 1
-
-
-@dataclass(frozen=True)
-class Output:
-    """One shown result: a bound name, or an expression's value, or printed text."""
-
-    line: int
-    source: str
-    name: str | None
-    text: str
-    kind: str
-    shape: tuple[int, ...] | None
-    dtype: str | None
-    requires_grad: bool | None
-    grad_fn: str | None
-
-
-@dataclass(frozen=True)
-class Fix:
-    """A rewrite of the failing statement that has been run and works."""
-
-    code: str
-    note: str
-    shape: tuple[int, ...] | None
-    label: str
-    target: str = ""
-    """The name the rewritten statement binds, whose shape ``shape`` is ("" for a bare expression)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a statement failed: the library's words, plain words, and fixes that work.
-
-    ``span`` holds the failing statement's character offsets in the source, so a
-    fix can replace exactly that statement (``apply_fix``).
-    """
-
-    message: str
-    kind: str
-    line: int
-    source: str
-    explanation: str
-    fixes: tuple[Fix, ...]
-    span: tuple[int, int] | None = None
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Everything one run produced: outputs up to the first error, the error, the final names.
-
-    ``warnings`` holds the text of any warning torch or NumPy raised, which would
-    otherwise be written to the terminal behind the app.
-    """
-
-    outputs: tuple[Output, ...]
-    error: Problem | None
-    namespace: Mapping[str, object]
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
 
 
 MAX_MESSAGE_CHARS = 2_000

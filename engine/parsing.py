@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import threading
 import warnings
 
 from engine.errors import InputError
@@ -53,18 +54,24 @@ def check_text(text: str, what: str, field: str | None = None) -> None:
         raise InputError(f"{what} holds {broken[1]}.", field)
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 def parse_python(text: str, mode: str = "exec") -> ast.AST:
     """``ast.parse`` for text a learner typed, without Python's SyntaxWarnings.
 
     Warnings such as "invalid decimal literal" would land on the terminal the app
     draws on; a real mistake still raises SyntaxError, which callers explain.
+    One parse at a time: CPython 3.11's parser is not safe to run in two threads
+    at once ("AST constructor recursion depth mismatch"), and neither is
+    ``catch_warnings``.
     """
     broken = broken_character(text)
     if broken is not None:  # ast.parse would raise a bare UnicodeEncodeError
         error = SyntaxError(f"the code holds {broken[1]}")
         error.lineno = broken[0]
         raise error
-    with warnings.catch_warnings():
+    with _PARSE_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         return ast.parse(text, mode=mode)
 

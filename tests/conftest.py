@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from textual.worker import WorkerCancelled
 
@@ -9,6 +11,8 @@ from tui.app import TensorTutorApp
 from tui.widgets.lesson_pane import DEBOUNCE_SECONDS
 
 SIZE = (80, 24)
+
+os.environ.setdefault("TENSOR_TUTOR_ENGINE", "")  # an engine of the tests' own, never a server running here
 
 
 @pytest.fixture

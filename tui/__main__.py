@@ -41,10 +41,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="tensor-tutor",
         description="Learn PyTorch basics by poking at real tensors in your terminal.",
+        epilog="tensor-tutor serve --help: one warm engine for every learner on a server (docs/classroom.md).",
     )
     parser.add_argument("--version", action=_ShowVersion, help="show program's version number and exit")
     parser.add_argument(
         "--no-mouse", action="store_true", help="do not capture the mouse (lighter over slow SSH links)"
+    )
+    parser.add_argument(
+        "--engine", metavar="SOCKET",
+        help="use the engine server (tensor-tutor serve) listening on SOCKET; default: $TENSOR_TUTOR_ENGINE, "
+        "or the default socket if a server listens there, else an engine of this app's own",
     )
     parser.add_argument(
         "--reset", action="store_true", help="forget the saved lesson and field values, then start fresh"
@@ -73,8 +79,13 @@ def _save_before_dying(store: "StateStore") -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Start the app; exit non-zero if it crashed."""
-    args = parse_args(argv)
+    """Start the app (or, as ``tensor-tutor serve``, the engine server); exit non-zero if it crashed."""
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["serve"]:
+        from engine.worker.server import main as serve
+
+        sys.exit(serve(arguments[1:]))
+    args = parse_args(arguments)
     from tui.state import StateStore
 
     store = StateStore()
@@ -88,7 +99,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     from tui.app import TensorTutorApp
 
-    app = TensorTutorApp(store)
+    engine = None
+    if args.engine:
+        from engine.worker.client import Client
+
+        engine = Client(server=args.engine)
+    app = TensorTutorApp(store, engine=engine)
     _save_before_dying(store)
     app.run(mouse=not args.no_mouse)
     sys.exit(app.return_code or 0)

@@ -1,8 +1,9 @@
 """The tensor-tutor app: a sidebar of lessons and one pane per lesson.
 
-PyTorch takes a second or more to import, so the app paints first and imports
-the engine's torch-backed modules in a thread worker; the panes compute once it
-is ready. This module must not import torch.
+The app never imports torch: every lesson computes in a worker process
+(``engine.worker``). The app paints first, then starts the worker's zygote in a
+thread worker (importing torch there takes a second or more); the panes compute
+once it is ready.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Static
 from engine.catalog import LESSONS, lesson_by_id
 from engine.lesson import Field, Lesson
 from tui import glyphs
+from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui.errors import ErrorHandler
 from tui.screens.code import CodeScreen
 from tui.screens.too_small import guard_size
@@ -51,8 +53,10 @@ class TensorTutorApp(App[None]):
     SAVE_DELAY = 0.5
     """Seconds of quiet before field edits are written to the state file."""
 
-    def __init__(self, store: StateStore | None = None) -> None:
+    def __init__(self, store: StateStore | None = None, engine: Client | None = None) -> None:
         super().__init__()
+        self.engine = engine or shared()
+        """Runs every computation, in a worker process."""
         self.torch_version: str | None = None
         self.store = store or StateStore()
         self.store.load()
@@ -94,17 +98,23 @@ class TensorTutorApp(App[None]):
     @work(thread=True, exclusive=True, group="engine")
     def _load_engine(self) -> None:
         try:
-            import engine.evaluation  # noqa: F401 - imports torch and NumPy
-            import torch
-        except Exception as error:  # noqa: BLE001 - a broken install is reported, not a crash
+            try:
+                versions = self.engine.start()
+            except EngineRefused as refused:  # the class's server is full or gone: this app has its own
+                self.call_from_thread(
+                    self.notify, f"{refused}.\nStarting an engine of this app's own instead.", severity="warning", timeout=10
+                )
+                self.engine = Client()
+                versions = self.engine.start()
+        except (EngineUnavailable, OSError) as error:  # a broken install is reported, not a crash
             self.call_from_thread(self._engine_failed, error)
             return
-        self.call_from_thread(self._engine_loaded, torch.__version__)
+        self.call_from_thread(self._engine_loaded, versions["torch"])
 
     def _engine_failed(self, error: Exception) -> None:
         self.sub_title = "PyTorch failed to load"
         self.notify(
-            f"{type(error).__name__}: {error}\nCheck the install (make run sets one up).",
+            f"{error}\nCheck the install (make run sets one up).",
             title="PyTorch could not be loaded",
             severity="error",
             timeout=30,
@@ -114,7 +124,8 @@ class TensorTutorApp(App[None]):
 
     def _engine_loaded(self, version: str) -> None:
         self.torch_version = version
-        self.sub_title = f"PyTorch {version.split('+')[0]} ready"
+        served = " (served)" if self.engine.server is not None else ""
+        self.sub_title = f"PyTorch {version.split('+')[0]} ready{served}"
         for pane in self.query(LessonPane):
             pane.start()
 

@@ -26,6 +26,7 @@ from textual.worker import WorkerFailed, active_worker
 
 from engine.blocks import LessonResult
 from engine.lesson import Lesson
+from engine.worker.client import EngineError, RunFailed
 from tui.widgets.fields import FieldRow
 from tui.widgets.results import ResultView
 
@@ -43,10 +44,16 @@ def describe(error: BaseException, lesson: Lesson | None = None) -> str:
     """One readable line for ``error``: what failed, in words a learner can pass on."""
     if isinstance(error, WorkerFailed):
         error = error.error
-    if isinstance(error, ModuleNotFoundError) and lesson is not None and error.name == lesson.module:
+    kind = type(error).__name__
+    module = error.name if isinstance(error, ModuleNotFoundError) else None
+    if isinstance(error, EngineError):  # raised in the worker: its own type's name
+        kind, module = error.kind, error.module
+    if kind == "ModuleNotFoundError" and lesson is not None and module == lesson.module:
         return f"This lesson is not available in this version: its engine module {lesson.module} is missing."
     detail = " ".join(str(error).split())
-    text = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+    if isinstance(error, RunFailed) and not isinstance(error, EngineError):
+        kind = ""  # a time limit, a stop, a worker's end: the message says it in words
+    text = f"{kind}: {detail}" if kind and detail else kind or detail
     if len(text) > MAX_MESSAGE_CHARS:
         text = text[: MAX_MESSAGE_CHARS - 1] + "…"
     return text

@@ -142,12 +142,16 @@ async def test_a_failing_lessons_script_says_where_it_stops(app) -> None:
 
 
 async def test_a_script_that_cannot_be_built_is_a_message_not_a_crash(app, monkeypatch) -> None:
-    import engine.export
+    from engine.worker.client import EngineError
 
-    def broken(result, title=""):
-        raise ValueError("no script today")
+    real_call = app.engine.call
 
-    monkeypatch.setattr(engine.export, "export_result", broken)
+    def broken(name, **arguments):
+        if name == "export_result":
+            raise EngineError("ValueError", "no script today")  # as the worker reports it
+        return real_call(name, **arguments)
+
+    monkeypatch.setattr(app.engine, "call", broken)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("c")

@@ -11,6 +11,7 @@ from textual.widgets import Input, TextArea
 
 from engine import LESSONS
 from engine.lesson import Lesson
+from engine.worker.client import EngineError
 from tests.conftest import SIZE, settle
 from tui.errors import describe
 from tui.state import FILE_NAME
@@ -49,19 +50,19 @@ async def test_a_failing_computation_keeps_the_last_good_output(app, monkeypatch
         pane = app.current_pane
         good = pane.result
         assert good is not None and _notice(pane) == ""
-        real_compute = Lesson.compute
+        real_call = app.engine.call
 
-        def failing(self, values):
-            raise RuntimeError("the engine broke\nover two lines")
+        def failing(name, **arguments):
+            raise EngineError("RuntimeError", "the engine broke\nover two lines")  # as the worker reports it
 
-        monkeypatch.setattr(Lesson, "compute", failing)
+        monkeypatch.setattr(app.engine, "call", failing)
         await _edit(pilot, pane)
         assert app.current_pane is pane  # nothing to rebuild: the pane is whole
         assert "✗ Something went wrong: RuntimeError: the engine broke over two lines" in _notice(pane)
         assert pane.result is good and pane.results.has_class("-stale")
         assert app.errors.log == [f"{LESSON.title}: RuntimeError: the engine broke over two lines"]
 
-        monkeypatch.setattr(Lesson, "compute", real_compute)
+        monkeypatch.setattr(app.engine, "call", real_call)
         await _edit(pilot, pane, "\b")
         await pilot.press("backspace")
         await settle(pilot)

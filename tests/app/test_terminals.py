@@ -17,6 +17,7 @@ from textual.widgets import Input
 
 from engine import LESSONS, InputError
 from engine.lesson import Lesson
+from engine.worker.client import EngineError
 from tests.conftest import SIZE, settle
 from tests.screen import frame as _frame
 from tui.app import TensorTutorApp
@@ -170,14 +171,14 @@ async def test_no_color_is_monochrome_and_errors_read_as_words(tmp_path, monkeyp
 async def test_an_unexpected_failure_is_marked_in_words(app, monkeypatch) -> None:
     lesson = LESSONS[0]
 
-    def broken(self, values):
-        if self.id == lesson.id:
-            raise ZeroDivisionError("division by zero")
+    def broken(name, **arguments):
+        if arguments.get("lesson") == lesson.id:
+            raise EngineError("ZeroDivisionError", "division by zero")  # as the worker reports it
         raise InputError("unused")
 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(Lesson, "compute", broken)
+        monkeypatch.setattr(app.engine, "call", broken)
         app.current_pane.recompute()
         await settle(pilot)
         shown = _words_in(_frame(app)[0], app.current_pane.region)

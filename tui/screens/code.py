@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 
 from engine.blocks import LessonResult
 from engine.lesson import Lesson
+from tui.errors import describe
 
 PLAYGROUND = "playground"
 
@@ -113,13 +114,14 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
     @work(thread=True, exclusive=True, group="export")
     def _build(self) -> None:
-        from engine.export import export_result, playground_code, script_directory, shown_source
+        from engine.export import script_directory, shown_source
 
         lesson = self.lesson
         title = f"tensor-tutor, lesson {lesson.number} ({lesson.title}), with your values"
+        engine = self.app.engine  # the script's values are computed again, in the worker
         try:
-            script = export_result(self.result, title)
-            code = playground_code(shown_source(self.result))
+            script = engine.call("export_result", result=self.result, title=title)
+            code = engine.call("playground_code", source=shown_source(self.result))
             directory = self.directory or script_directory()
         except Exception as error:  # noqa: BLE001 - a failure to build the script is shown, never a crash
             self.app.call_from_thread(self._failed, error)
@@ -128,7 +130,7 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
     def _failed(self, error: Exception) -> None:
         self.query_one("#code-text", Static).update(
-            f"The script could not be built: {type(error).__name__}: {error}\n"
+            f"The script could not be built: {describe(error)}\n"
             "The code in the lesson pane is still the code that ran."
         )
 

@@ -21,6 +21,7 @@ KEYS = """\
 | enter | apply the highlighted fix |
 | escape | back to the sidebar |
 | c, or f2 in a field | the lesson's code as a script: y copies, s saves, e opens it in the Playground |
+| ctrl+t | stop a long Playground run |
 | ctrl+p | command palette: every lesson is a command |
 | f1 or ? | this help |
 | q or ctrl+q | quit (q works outside text fields) |

@@ -1,8 +1,8 @@
 """A lesson on screen: its title and summary, its fields, and the live result.
 
 Every edit recomputes in a thread worker (exclusive per pane, after a short
-debounce), so typing never waits for PyTorch and a burst of keys yields one
-result. Bad input shows its message under the field and keeps the last good
+debounce) that asks the app's engine worker process for the result, so typing
+never waits for PyTorch and a burst of keys yields one result. Bad input shows its message under the field and keeps the last good
 output, dimmed; any other failure is reported to the app's error handler
 (``tui/errors.py``), which shows it above that output.
 """
@@ -167,7 +167,9 @@ class LessonPane(VerticalScroll):
     @work(thread=True, exclusive=True, group="compute")
     def _compute(self, values: dict[str, str]) -> None:
         try:
-            outcome: LessonResult | InputError | Exception = self.lesson.compute(values)
+            outcome: LessonResult | InputError | Exception = self.app.engine.call(
+                "lesson", lesson=self.lesson.id, values=values
+            )
         except InputError as error:
             outcome = error
         except Exception as error:  # noqa: BLE001 - any failure becomes a message, never a crash

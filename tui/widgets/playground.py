@@ -1,15 +1,19 @@
 """The Playground's pane: a lesson pane whose one field is a code editor, plus starter snippets.
 
 Snippets and fixes are typed into the editor as edits (not loaded over it), so
-ctrl+z in the editor brings back what the learner had before.
+ctrl+z in the editor brings back what the learner had before. A run that takes
+longer than ``RUNNING_NOTE_AFTER`` says so, and ctrl+t stops it (the engine
+kills its worker; the next edit gets a fresh one).
 """
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Label, Select, TextArea
+from textual.timer import Timer
+from textual.widgets import Label, Select, Static, TextArea
 
 from engine.snippets import SNIPPETS, Snippet
 from tui.widgets.blocks import FixList
@@ -64,11 +68,52 @@ yours back).
             self.post_message(self.Picked(SNIPPETS[event.value]))
 
 
+RUNNING_NOTE_AFTER = 0.5
+"""Seconds a run takes before the pane says it is running and how to stop it."""
+
+STOP_KEY = "ctrl+t"
+
+
 class PlaygroundPane(LessonPane):
     """The Playground: free code, its results as it is typed, and starter snippets above it."""
 
+    BINDINGS = [Binding(STOP_KEY, "stop_run", "stop the run", show=False)]  # the running note shows it
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._running_timer: Timer | None = None
+
     def on_mount(self) -> None:
         self.mount(SnippetPicker(), before=self.form)
+        note = Static(f"running… {STOP_KEY} stops it", classes="running", markup=False)
+        note.display = False
+        self.mount(note, before=self.results)
+
+    @property
+    def running_note(self) -> Static:
+        """The line that says a long run is going on."""
+        return self.query_one(".running", Static)
+
+    def recompute(self) -> None:
+        super().recompute()
+        if self.engine_ready:
+            if self._running_timer is not None:
+                self._running_timer.stop()
+            self._running_timer = self.set_timer(RUNNING_NOTE_AFTER, self._show_running)
+
+    def _show_running(self) -> None:
+        self.running_note.display = True
+
+    def _show(self, outcome) -> None:
+        if self._running_timer is not None:
+            self._running_timer.stop()
+        self.running_note.display = False
+        super()._show(outcome)
+
+    def action_stop_run(self) -> None:
+        """Kill the run in progress (its worker is replaced for the next one)."""
+        if not self.app.engine.stop():
+            self.app.bell()
 
     @property
     def editor(self) -> TextArea:

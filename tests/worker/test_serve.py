@@ -1,0 +1,161 @@
+"""``tensor-tutor serve``: one server, several apps, each with its own worker; failures stay with their learner."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from engine.worker.client import Client, EngineRefused, RunTimedOut
+from tests.conftest import SIZE, settle
+from tests.worker.conftest import ROOT
+from tui.app import TensorTutorApp
+
+MAX_LEARNERS = 2
+
+
+class Served:
+    """A running engine server (with the test-only calls) and its log."""
+
+    def __init__(self, path: Path, process: subprocess.Popen[str], log: Path) -> None:
+        self.path, self.process, self.log_path = path, process, log
+
+    def log(self) -> str:
+        return self.log_path.read_text()
+
+    def client(self, **options: object) -> Client:
+        return Client(server=str(self.path), **options)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[Served]:
+    where = tmp_path_factory.mktemp("serve")
+    path, log = where / "engine.sock", where / "serve.log"
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.worker.hostile_zygote", "serve", str(path), str(MAX_LEARNERS)],
+            stdout=subprocess.DEVNULL, stderr=log_file, env=environment, text=True,
+        )
+    server = Served(path, process, log)
+    deadline = time.monotonic() + 120
+    while "serving PyTorch" not in server.log():
+        assert process.poll() is None and time.monotonic() < deadline, server.log()
+        time.sleep(0.1)
+    yield server
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+    assert not path.exists()  # the socket is removed on the way out
+
+
+def _wait_for_log(server: Served, text: str, count: int = 1) -> None:
+    deadline = time.monotonic() + 5
+    while server.log().count(text) < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.log().count(text) >= count, server.log()
+
+
+def test_the_socket_is_for_the_servers_user_only(served: Served) -> None:
+    mode = stat.S_IMODE(os.stat(served.path).st_mode)
+    assert mode == 0o600
+
+
+def test_two_learners_get_their_own_workers_and_a_kill_stays_with_one(served: Served) -> None:
+    alice, bob = served.client(), served.client()
+    try:
+        assert alice.start()["torch"] == bob.start()["torch"]
+        assert alice.worker().pid != bob.worker().pid
+        assert alice.call("evaluate", source="secret = 41 + 1").outputs[0].text == "42"
+        missing = bob.call("evaluate", source="secret")  # nothing of Alice's run reaches Bob's worker
+        assert missing.error is not None and "secret" in missing.error.message
+        os.kill(alice.worker().pid, signal.SIGKILL)
+        assert bob.call("evaluate", source="y = 2 * 3").outputs[0].text == "6"
+        _wait_for_log(served, "worker ended")  # the server has closed the dead worker's connection
+        assert alice.call("evaluate", source="y = 7").outputs[0].text == "7"  # a fresh worker for Alice
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_a_run_past_the_limit_is_killed_by_the_server(served: Served) -> None:
+    learner = served.client(time_limit=1.0)
+    try:
+        learner.start()
+        pid = learner.worker().pid
+        with pytest.raises(RunTimedOut):
+            learner.call("spin")
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not Path(f"/proc/{pid}").exists()  # the server killed the spinning worker
+        assert learner.call("evaluate", source="y = 1").outputs[0].text == "1"
+    finally:
+        learner.close()
+
+
+def test_garbage_and_a_disconnect_mid_request_leave_the_server_serving(served: Served) -> None:
+    with socket.socket(socket.AF_UNIX) as garbage:
+        garbage.connect(str(served.path))
+        garbage.sendall(b"\xff\xff\xff\xffnot a frame at all")
+    with socket.socket(socket.AF_UNIX) as leaving:
+        leaving.connect(str(served.path))
+        leaving.sendall(b'\x00\x00\x00\x2b{"call":"sleep","arguments":{"seconds":30}}')
+    learner = served.client()
+    try:
+        assert learner.call("evaluate", source="y = 5").outputs[0].text == "5"
+    finally:
+        learner.close()
+    _wait_for_log(served, "disconnected", 2)
+
+
+async def test_a_full_server_refuses_politely_and_the_app_falls_back_to_its_own_engine(
+    served: Served, tmp_path, monkeypatch
+) -> None:
+    first, second = served.client(), served.client()
+    first.start()
+    second.start()
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = TensorTutorApp(engine=served.client())
+    try:
+        with pytest.raises(EngineRefused, match="full"):
+            served.client().start()
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.sub_title.endswith("ready")  # not "ready (served)": an engine of its own
+            assert app.engine.server is None and app.current_pane.result is not None
+    finally:
+        app.engine.close()
+        first.close()
+        second.close()
+    _wait_for_log(served, "refused", 2)  # this test's own client, then the app
+
+
+async def test_a_served_app_says_so_in_its_header(served: Served, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    app = TensorTutorApp(engine=served.client())
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert app.sub_title.endswith("ready (served)") and app.current_pane.result is not None
+    finally:
+        app.engine.close()
+
+
+def test_the_app_finds_a_server_by_its_variable(served: Served, monkeypatch) -> None:
+    from engine.worker.client import server_socket
+
+    monkeypatch.setenv("TENSOR_TUTOR_ENGINE", str(served.path))
+    assert server_socket() == str(served.path)
+    monkeypatch.setenv("TENSOR_TUTOR_ENGINE", "")
+    assert server_socket() is None
+    monkeypatch.delenv("TENSOR_TUTOR_ENGINE")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(served.path.parent.parent / "nothing-here"))
+    assert server_socket() is None  # no server on the default socket: an engine of its own
