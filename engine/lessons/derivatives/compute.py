@@ -16,17 +16,17 @@ from typing import Callable, Mapping, Sequence, TypeVar
 
 import torch
 
-from engine.blocks import Block, Chart, Code, Columns, Fact, LessonResult, Prose, Series, Table
-from engine.calculus import Curve, check_expression, curve, run_problem, sample
-from engine.catalog import lesson_by_id
+from engine.blocks import Block, Chart, Code, Fact, LessonResult, Series, Table
+from engine.calculus import check_expression, curve, run_problem, sample
 from engine.errors import InputError
 from engine.evaluation import Evaluation, evaluate
+from engine.i18n import _
+from engine.lesson import read
+from engine.lessons.derivatives.spec import FUNCTION_LABELS, LESSON, MAX_FUNCTIONS
 from engine.parsing import parse_choice, parse_number
 
 T = TypeVar("T")
 
-MAX_FUNCTIONS = 4
-DESCEND_CHOICES = tuple(f"f{i}" for i in range(1, MAX_FUNCTIONS + 1))
 MAX_PATH = 50
 """Most visited points the path field keeps (the oldest go first)."""
 MAX_X = 1e6
@@ -56,7 +56,6 @@ class Function:
     value: float
     slope: float | None
     depends: bool
-    curve: Curve
 
     @property
     def kind(self) -> str:
@@ -121,30 +120,28 @@ def parse_path(text: str) -> list[float]:
         raise error.for_field("path") from None
 
 
-def _field(parse: Callable[[], T], field: str) -> T:
-    """``parse()``, with any InputError it raises shown under ``field``."""
-    try:
-        return parse()
-    except InputError as error:
-        raise error.for_field(field) from None
-
-
 # ---------------------------------------------------------------- the code that runs
 
 
-def build_source(expressions: Sequence[str], x: float, depends: Sequence[bool], descend: int, lr: float) -> str:
-    """The lesson's code: one x that requires grad, then for each function backward and .grad."""
+def slopes_source(expressions: Sequence[str], x: float, depends: Sequence[bool]) -> str:
+    """One x that requires grad, then for each function: backward, read x.grad, zero it."""
     lines = [f"x = torch.tensor({float(x)!r}, requires_grad=True)"]
     for i, (expression, grad) in enumerate(zip(expressions, depends), 1):
-        lines.append(f"y{i} = {expression}")
         if grad:
-            lines += [f"y{i}.backward()", f"slope{i} = x.grad.item()", "x.grad.zero_()"]
+            lines.append(f"y{i} = {expression}; y{i}.backward(); g{i} = x.grad.item(); x.grad.zero_()")
         else:
-            lines.append(f"# y{i} does not depend on x: there is nothing to backward, its slope is 0")
-    if depends[descend - 1]:
-        lines.append(f"lr = {lr!r}")
-        lines.append(f"x_next = x.item() - lr * slope{descend}  # w = w - lr * dJ/dw")
+            lines.append(f"y{i} = {expression}  # does not depend on x: its slope is 0")
     return "\n".join(lines) + "\n"
+
+
+def descent_source(expression: str, x: float, lr: float) -> str:
+    """One gradient descent step on ``expression`` from ``x``."""
+    return (
+        f"x = torch.tensor({float(x)!r}, requires_grad=True)\n"
+        f"y = {expression}; y.backward()\n"
+        f"lr = {lr!r}\n"
+        "x_next = x.item() - lr * x.grad.item()  # w = w - lr * dJ/dw\n"
+    )
 
 
 def accumulation_source(expression: str, x: float) -> str:
@@ -152,21 +149,17 @@ def accumulation_source(expression: str, x: float) -> str:
     return (
         f"x = torch.tensor({float(x)!r}, requires_grad=True)\n"
         f"y = {expression}\n"
-        "y.backward(retain_graph=True)\n"
-        "first = x.grad.item()\n"
-        "y.backward(retain_graph=True)\n"
-        "second = x.grad.item()  # added to the first\n"
-        "x.grad.zero_()\n"
-        "y.backward()\n"
-        "zeroed = x.grad.item()\n"
+        "y.backward(retain_graph=True); first = x.grad.item()\n"
+        "y.backward(retain_graph=True); second = x.grad.item()\n"
+        "x.grad.zero_(); y.backward(); zeroed = x.grad.item()\n"
     )
 
 
 def _run(source: str, labels: Sequence[str], expressions: Sequence[str]) -> Evaluation:
     evaluation = evaluate(source)
     if evaluation.error is not None:
-        # Each function's lines bind y<i> or slope<i>: the failing line says whose it was.
-        found = re.match(r"\s*(?:y|slope)(\d+)\b", evaluation.error.source)
+        # Each function's line binds y<i>: the failing line says whose it was.
+        found = re.match(r"\s*y(\d+)\b", evaluation.error.source)
         index = int(found.group(1)) - 1 if found and int(found.group(1)) <= len(expressions) else 0
         raise run_problem(evaluation, labels[index], expressions[index]).for_field("functions")
     return evaluation
@@ -253,44 +246,8 @@ def _series(label: str, xs: Sequence[float], ys: Sequence[float | None], y_range
     return Series(label, gapped_x, gapped_y)
 
 
-def charts(functions: Sequence[Function], x: float, x_range: tuple[float, float], path_points: Sequence[tuple[float, float]]) -> Columns:
-    """f with tangents at x and the descent path; and the slopes f' with their values at x."""
-    here = [(x, f.value) for f in functions if math.isfinite(f.value)]
-    y_range = robust_range(
-        [y for f in functions for y in f.curve.ys if y is not None], [y for _, y in here + list(path_points)]
-    )
-    series = [_series(f"{f.label} = {f.expression}", f.curve.xs, f.curve.ys, y_range) for f in functions]
-    series += [Series("tangents", *_tangent(f, x, x_range)) for f in functions if _defined(f)]
-    title = f"f(x) and its tangents at x = {x:g}, where f = " + ", ".join(fmt(y) for _, y in here)
-    if path_points:
-        title += "; the other points: the descent path"
-    value_chart = Chart(
-        title=title,
-        series=tuple(series),
-        x_range=x_range,
-        y_range=y_range,
-        points=tuple(here) + tuple(path_points),
-        y_label="f(x)",
-    )
-    slopes_here = [(x, f.slope) for f in functions if _defined(f)]
-    slope_range = robust_range([s for f in functions for s in f.curve.slopes if s is not None], [s for _, s in slopes_here])
-    slope_chart = Chart(
-        title=f"f'(x), the slopes: at x = {x:g} they are " + ", ".join(fmt(s) for _, s in slopes_here),
-        series=tuple(_series(f"{f.label}'", f.curve.xs, f.curve.slopes, slope_range) for f in functions),
-        x_range=x_range,
-        y_range=slope_range,
-        points=tuple(slopes_here),
-        y_label="f'(x)",
-    )
-    return Columns((value_chart, slope_chart))
-
-
 def _defined(function: Function) -> bool:
     return function.slope is not None and math.isfinite(function.value)
-
-
-# ---------------------------------------------------------------- what the learner reads
-
 
 def slopes_table(functions: Sequence[Function], x: float) -> Table:
     """Each function's value and slope at x, and each slope against the one before it."""
@@ -324,16 +281,6 @@ def ratio_fact(functions: Sequence[Function], x: float) -> Fact | None:
     return Fact(
         f"At x = {x:g} the ratios are {first:.4g} = 2x and {second:.4g} = 1.5x: "
         "the tutorial's 4× and 3× hold only at x = 2."
-    )
-
-
-def naming_fact(functions: Sequence[Function]) -> Fact | None:
-    """x**3 is a cubic; the tutorial calls it a hyperbola."""
-    if not any(f.kind == "cubic" for f in functions):
-        return None
-    return Fact(
-        "x**3 is a cubic. The tutorial calls it a hyperbola, an easy slip: a hyperbola is a curve like "
-        "y = 1/x (add ; 1/x to the functions to see one, with its gap at 0)."
     )
 
 
@@ -395,106 +342,165 @@ def descent_fact(
 
 
 def _action_key(name: str) -> str:
-    return next(action.key for action in lesson_by_id("derivatives").actions if action.name == name)
+    return LESSON.action(name).key
 
 
-def accumulation_blocks(target: Function, x: float) -> list[Block]:
-    """The pitfall: a second backward adds to .grad; zero_ resets it."""
-    if not target.depends or target.slope is None:
-        return []
-    source = accumulation_source(target.expression, x)
-    evaluation = evaluate(source)
-    if evaluation.error is not None:
-        return []
-    names = evaluation.namespace
-    return [
-        Prose("Pitfall: calling backward twice on the same function."),
-        Code(source, title="Pitfall: .grad adds up"),
-        Fact(
-            f"Calling backward twice adds: x.grad went {fmt(names['first'])} -> {fmt(names['second'])}. "  # type: ignore[arg-type]
-            f"After x.grad.zero_() it is {fmt(names['zeroed'])} again, so zero the gradient before each step. "  # type: ignore[arg-type]
-            "Read a one-number tensor with .item(): it gives a Python float, where '%f' % t works only "
-            "for one-element tensors.",
-            tone="warning",
-        ),
-    ]
+# ---------------------------------------------------------------- the steps
 
 
-# ---------------------------------------------------------------- the lesson
+def _x(values: Mapping[str, str]) -> float:
+    return read(values, "x", parse_number, "x", -MAX_X, MAX_X)
 
 
-def _descend_index(text: str, labels: Sequence[str]) -> int:
-    """Which function (0-based) the descent follows; it must be one of those typed."""
-    label = _field(lambda: parse_choice(text, "Descend", DESCEND_CHOICES), "descend")
-    if label not in labels:
-        raise InputError(
-            f"There is no {label}: the functions field has {len(labels)}; pick one of {', '.join(labels)}.",
-            "descend",
-        )
-    return labels.index(label)
-
-
-def _functions(
-    expressions: Sequence[str], labels: Sequence[str], x: float, x_range: tuple[float, float]
-) -> tuple[list[bool], list[Curve]]:
-    """Which functions autograd can follow, and each one's curve; any failure is the functions field's."""
-    depends = _probe(expressions, labels, x)
-    curves = []
-    for label, expression in zip(labels, expressions):
-        try:
-            curves.append(curve(expression, x_range[0], x_range[1], CURVE_POINTS, label=label))
-        except InputError as error:
-            raise error.for_field("functions") from None
-    return depends, curves
-
-
-def run(values: Mapping[str, str]) -> LessonResult:
-    """Lesson 4 for the given field values."""
+def _functions(values: Mapping[str, str], x: float) -> tuple[list[Function], str]:
+    """The learner's functions with their values and slopes at x, and the code that found them."""
     expressions = parse_functions(values["functions"])
     labels = [f"f{i}" for i in range(1, len(expressions) + 1)]
-    x = _field(lambda: parse_number(values["x"], "x", -MAX_X, MAX_X), "x")
-    lo, hi = parse_range(values["range"])
-    lr = _field(lambda: parse_number(values["lr"], "Learning rate", 0, 100), "lr")
-    if lr == 0:
-        raise InputError("Learning rate must be more than 0, like 0.1.", "lr")
-    path = parse_path(values["path"])
-    x_range = (min(lo, x, *path), max(hi, x, *path))
-    depends, curves = _functions(expressions, labels, x, x_range)
-    descend = _descend_index(values["descend"], labels)
-
-    source = build_source(expressions, x, depends, descend + 1, lr)
+    depends = _probe(expressions, labels, x)
+    source = slopes_source(expressions, x, depends)
     namespace = _run(source, labels, expressions).namespace
     functions = []
-    for i, (label, expression, grad, sampled) in enumerate(zip(labels, expressions, depends, curves), 1):
+    for i, (label, expression, grad) in enumerate(zip(labels, expressions, depends), 1):
         value = namespace[f"y{i}"]
         number = float(value.detach()) if isinstance(value, torch.Tensor) else float(value)  # type: ignore[arg-type]
-        slope = namespace[f"slope{i}"] if grad else 0.0
-        defined = math.isfinite(number) and math.isfinite(slope)  # type: ignore[arg-type]
-        functions.append(Function(label, expression, number, slope if defined else None, grad, sampled))  # type: ignore[arg-type]
+        slope = float(namespace[f"g{i}"]) if grad else 0.0  # type: ignore[arg-type]
+        defined = math.isfinite(number) and math.isfinite(slope)
+        functions.append(Function(label, expression, number, slope if defined else None, grad))
+    return functions, source
 
-    target = functions[descend]
-    x_next = namespace.get("x_next")
-    if not isinstance(x_next, float) or target.slope is None or not math.isfinite(x_next) or abs(x_next) > MAX_X:
-        x_next = None
-    path_points: list[tuple[float, float]] = []
-    if path:
-        on_path = sample(target.expression, path, label=target.label)
-        path_points = [(p, y) for p, y in zip(on_path.xs, on_path.ys) if y is not None]
 
-    blocks: list[Block] = [slopes_table(functions, x)]
+def _pick(functions: Sequence[Function], values: Mapping[str, str], name: str) -> tuple[Function, str]:
+    """The function a pick-list names; past the last one typed, the last one (and a note saying so)."""
+    label = read(values, name, parse_choice, name, FUNCTION_LABELS)
+    index = int(label[1:]) - 1
+    if index < len(functions):
+        return functions[index], ""
+    chosen = functions[-1]
+    note = _("There is no {label} now: the functions field has {count}, so {chosen} is used.", label=label, count=len(functions), chosen=chosen.label)
+    return chosen, note
+
+
+def _slopes(values: Mapping[str, str]) -> LessonResult:
+    x = _x(values)
+    functions, source = _functions(values, x)
+    blocks: list[Block] = [Code(source), slopes_table(functions, x)]
     blocks += [fact for fact in (ratio_fact(functions, x),) if fact is not None]
     blocks += undefined_facts(functions, x)
-    blocks.append(charts(functions, x, x_range, path_points))
-    if (lo, hi) != x_range:
-        blocks.append(Fact(f"The charts run from {x_range[0]:g} to {x_range[1]:g} to include x and the path."))
-    before = path_points[-1][1] if path_points and path_points[-1][0] == path[-1] else None
-    blocks.append(descent_fact(target, x, lr, path, x_next, before))
-    blocks += [fact for fact in (naming_fact(functions),) if fact is not None]
-    blocks.append(Code(source, title="The code that ran"))
-    blocks += accumulation_blocks(target, x)
+    parabola = next((f.slope for f in functions if f.kind == "parabola"), None)
+    return LessonResult(tuple(blocks), source, measures={"parabola_slope": parabola, "x": x})
 
+
+def _chart_range(values: Mapping[str, str], x: float, path: Sequence[float] = ()) -> tuple[float, float]:
+    lo, hi = parse_range(values["range"])
+    return min(lo, x, *path), max(hi, x, *path)
+
+
+def function_chart(function: Function, x: float, x_range: tuple[float, float], path: Sequence[tuple[float, float]], height: int) -> Chart:
+    """One function over the range, on a y scale of its own, with its tangent at x (in its colour) and any path."""
+    sampled = curve(function.expression, x_range[0], x_range[1], CURVE_POINTS, label=function.label)
+    here = [(x, function.value)] if math.isfinite(function.value) else []
+    y_range = robust_range([y for y in sampled.ys if y is not None], [y for _, y in here + list(path)])
+    label = f"{function.label} = {function.expression}"
+    series = [_series(label, sampled.xs, sampled.ys, y_range)]
+    if _defined(function):
+        # The tangent shares the function's label: one legend entry, one colour, one marker.
+        series.append(Series(label, *_tangent(function, x, x_range)))
+    slope = fmt(function.slope) if function.slope is not None else _("undefined")
+    title = _("{label} and its tangent at x = {x}: slope {slope}", label=label, x=f"{x:g}", slope=slope)
+    return Chart(title, tuple(series), x_range, y_range, tuple(here) + tuple(path), y_label="f(x)", height=height)
+
+
+def _chart(values: Mapping[str, str]) -> LessonResult:
+    x = _x(values)
+    functions, source = _functions(values, x)
+    shown, note = _pick(functions, values, "show")
+    x_range = _chart_range(values, x)
+    blocks: list[Block] = [Code(source.splitlines()[0] + "\n" + _line_of(source, shown) + "\n")]
+    blocks.append(function_chart(shown, x, x_range, (), height=11))
+    if note:
+        blocks.append(Fact(note, tone="warning"))
+    return LessonResult(tuple(blocks), source, measures={"shown_kind": shown.kind})
+
+
+def _line_of(source: str, function: Function) -> str:
+    index = int(function.label[1:])
+    return next(line for line in source.splitlines() if line.startswith(f"y{index} ="))
+
+
+def _descent(values: Mapping[str, str]) -> LessonResult:
+    x = _x(values)
+    lr = read(values, "lr", _parse_lr)
+    path = parse_path(values["path"])
+    functions, _source = _functions(values, x)
+    target, note = _pick(functions, values, "descend")
+    source = descent_source(target.expression, x, lr)
+    x_next = None
+    if target.depends and target.slope is not None:
+        found = evaluate(source).namespace.get("x_next")
+        if isinstance(found, float) and math.isfinite(found) and abs(found) <= MAX_X:
+            x_next = found
+    points: list[tuple[float, float]] = []
+    if path:
+        on_path = sample(target.expression, path, label=target.label)
+        points = [(p, y) for p, y in zip(on_path.xs, on_path.ys) if y is not None]
+    before = points[-1][1] if points and points[-1][0] == path[-1] else None
+    x_range = _chart_range(values, x, path)
+    blocks: list[Block] = [Code(source), descent_fact(target, x, lr, path, x_next, before)]
+    if note:
+        blocks.append(Fact(note, tone="warning"))
+    blocks.append(function_chart(target, x, x_range, points, height=7))
     actions: dict[str, dict[str, str]] = {"reset": {"x": field_number(path[0]) if path else DEFAULT_X, "path": ""}}
     if x_next is not None:
         visited = [*path, x][-MAX_PATH:]
         actions["step"] = {"x": field_number(x_next), "path": ", ".join(field_number(p) for p in visited)}
-    return LessonResult(blocks=tuple(blocks), source=source, actions=actions)
+    return LessonResult(tuple(blocks), source, actions, measures={"steps": len(path)})
+
+
+def _parse_lr(text: str) -> float:
+    """A learning rate: a number more than 0 (and at most 100)."""
+    try:
+        lr = parse_number(text, _("Learning rate"))
+    except InputError:
+        raise InputError(_('Learning rate "{text}" is not a number: type one like 0.1.', text=text.strip()[:30])) from None
+    if not 0 < lr <= 100:
+        raise InputError(_("Learning rate must be more than 0 and at most 100, like 0.1; {lr} is not.", lr=f"{lr:g}"))
+    return lr
+
+
+def _pitfall(values: Mapping[str, str]) -> LessonResult:
+    x = _x(values)
+    functions, _source = _functions(values, x)
+    target, _note = _pick(functions, values, "descend")
+    if not target.depends or target.slope is None:
+        fact = Fact(_("{label} = {expression} has no slope at x here: pick another function to descend.", label=target.label, expression=target.expression), tone="warning")
+        return LessonResult((fact,), "", measures={"doubled": False, "x": x})
+    source = accumulation_source(target.expression, x)
+    evaluation = evaluate(source)
+    blocks: list[Block] = [Code(source)]
+    doubled = False
+    if evaluation.error is not None:
+        blocks.append(Fact(f"{evaluation.error.kind}: {evaluation.error.message}", tone="warning"))
+    else:
+        first, second, zeroed = (float(evaluation.namespace[n]) for n in ("first", "second", "zeroed"))  # type: ignore[arg-type]
+        doubled = math.isclose(second, 2 * first, rel_tol=1e-5, abs_tol=1e-6)
+        blocks.append(
+            Fact(
+                _(
+                    "backward twice adds: x.grad went {first} -> {second}. After x.grad.zero_() it is {zeroed} again. "
+                    "Read a one-number tensor with .item() (a Python float), not '%f' % t.",
+                    first=fmt(first),
+                    second=fmt(second),
+                    zeroed=fmt(zeroed),
+                ),
+                tone="warning",
+            )
+        )
+    return LessonResult(tuple(blocks), source, measures={"doubled": doubled, "x": x})
+
+
+_STEPS = {"slopes": _slopes, "chart": _chart, "descent": _descent, "pitfall": _pitfall}
+
+
+def run(values: Mapping[str, str], step: str) -> LessonResult:
+    """Step ``step`` of lesson 4 for the given field values."""
+    return _STEPS[step](values)

@@ -35,8 +35,8 @@ SAFE_SUBSET = (
 )
 
 
-def run(values: Mapping[str, str]) -> LessonResult:
-    """The Playground for the code in the ``code`` field."""
+def run(values: Mapping[str, str], step: str = "code") -> LessonResult:
+    """The Playground for the code in the ``code`` field (it has one step)."""
     code = values["code"]
     if not code.strip():
         return LessonResult(blocks=(Prose(EMPTY),), source="")
