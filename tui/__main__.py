@@ -47,7 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--no-mouse", action="store_true", help="do not capture the mouse (lighter over slow SSH links)"
     )
     parser.add_argument(
-        "--reset", action="store_true", help="forget the saved lesson and field values, then start fresh"
+        "--reset", action="store_true", help="forget the saved lesson, field values and progress, then start fresh"
     )
     return parser.parse_args(argv)
 

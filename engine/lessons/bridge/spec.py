@@ -36,8 +36,8 @@ FIELDS = (
 STEPS = (
     Step(
         "share",
-        _("from_numpy shares, torch.tensor copies"),
-        _("t = torch.from_numpy(a) wraps a's memory; c = torch.tensor(a) copies the numbers."),
+        _('Shared memory and copies'),
+        _("torch.from_numpy(a) wraps a's memory; torch.tensor(a) copies it."),
         ("values", "write"),
         Goal(
             _("Write into a (ctrl+n) and watch t change while c stays."),
@@ -48,8 +48,8 @@ STEPS = (
     ),
     Step(
         "dtype",
-        _("Back to NumPy, dtype kept"),
-        _("t.numpy() gives an array that shares t's memory (so a's too), and every dtype is kept on the way."),
+        _('Back to NumPy'),
+        _("t.numpy() shares t's memory, and the dtype is kept both ways."),
         ("dtype",),
         Goal(
             _("Pick another dtype, like float32 or int64, and see it kept both ways."),
@@ -59,8 +59,8 @@ STEPS = (
     ),
     Step(
         "grad",
-        _(".numpy() on a tensor that requires grad"),
-        _("w = torch.tensor(a, requires_grad=True) is tracked by autograd, and NumPy cannot track it: .numpy() refuses."),
+        _('.numpy() and requires_grad'),
+        _('NumPy cannot track gradients, so .numpy() refuses a tensor that requires grad.'),
         ("back",),
         Goal(
             _("Make it work: pick n = w.detach().numpy() (or apply the fix below)."),

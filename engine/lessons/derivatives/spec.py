@@ -43,8 +43,8 @@ FIELDS = (
 STEPS = (
     Step(
         "slopes",
-        _("Slopes by autograd"),
-        _("x requires grad; y.backward() puts dy/dx in x.grad. At x = 2 the slopes are 1, 4 and 12."),
+        _('Slopes by autograd'),
+        _('y.backward() puts dy/dx in x.grad. At x = 2 the slopes are 1, 4 and 12.'),
         ("functions", "x"),
         Goal(
             _("Move x (left/right in its field) until the parabola's slope is 6."),
@@ -54,8 +54,8 @@ STEPS = (
     ),
     Step(
         "chart",
-        _("Each function and its tangent"),
-        _("The tangent at x touches f with slope f'(x). x**3 is a cubic (the tutorial calls it a hyperbola: it is not)."),
+        _('A tangent per function'),
+        _('Each function on its own scale. x**3 is a cubic, not the hyperbola the tutorial says.'),
         ("show", "range"),
         Goal(
             _("Chart the cubic: pick f3 and see how much steeper its tangent is."),
@@ -65,8 +65,8 @@ STEPS = (
     ),
     Step(
         "descent",
-        _("Gradient descent: w = w - lr * dJ/dw"),
-        _("The tutorial's rule: step against the slope. Each ctrl+g moves x by -lr times f'(x)."),
+        _('Gradient descent'),
+        _("The tutorial's rule, w = w - lr * dJ/dw: step against the slope."),
         ("descend", "lr"),
         Goal(
             _("Take three descent steps (ctrl+g) and watch x head for the minimum."),
@@ -77,8 +77,8 @@ STEPS = (
     ),
     Step(
         "pitfall",
-        _("Pitfall: .grad adds up"),
-        _("A second backward adds to x.grad instead of replacing it: zero it before each step. Read numbers with .item()."),
+        _('Pitfall: .grad adds up'),
+        _('A second backward adds to x.grad: zero it before each step.'),
         ("x",),
         Goal(
             _("Move x away from 2 and check that the second .grad is still twice the first."),

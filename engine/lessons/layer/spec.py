@@ -46,8 +46,8 @@ FIELDS = (
 STEPS = (
     Step(
         "error",
-        _("The layer and its error"),
-        _("The tutorial makes w1 with randn_like(inputs), so w1 is (1, 10) like the input, and the product fails."),
+        _('The layer and its error'),
+        _('w1 = randn_like(inputs) is (1, 10) like the input, so the product fails.'),
         ("seed", "inputs", "weight", "bias"),
         Goal(
             _("Read why it fails, then apply a fix from the list (tab to it, enter)."),
@@ -57,8 +57,8 @@ STEPS = (
     ),
     Step(
         "fixes",
-        _("Four fixes, one y"),
-        _("reshape, view, resize_ and .T all make w1 (10, 1). Each row below ran for real."),
+        _('Four fixes, one y'),
+        _('reshape, view, resize_ and .T all make w1 (10, 1); each row ran.'),
         ("fix",),
         Goal(
             _("Make w1 fit with view: pick fix view."),
@@ -68,8 +68,8 @@ STEPS = (
     ),
     Step(
         "memory",
-        _("view, reshape and resize_ on a non-contiguous w1"),
-        _("Here w1 is the transpose of another tensor: its numbers are not stored row by row."),
+        _('A non-contiguous w1'),
+        _('Here w1 is a transpose: its numbers are not stored row by row.'),
         ("memory",),
         Goal(
             _("Set w1 memory to contiguous and see view work again, with no copy."),
@@ -79,8 +79,8 @@ STEPS = (
     ),
     Step(
         "sigmoid",
-        _("Sigmoid by hand"),
-        _("y = sigmoid(z) squeezes any z into (0, 1). By hand it is 1 / (1 + exp(-z))."),
+        _('Sigmoid by hand'),
+        _('sigmoid(z) = 1 / (1 + exp(-z)) squeezes any z into (0, 1).'),
         ("activation",),
         Goal(
             _("Switch to torch.sigmoid and check it gives the same y."),

@@ -47,8 +47,8 @@ FIELDS = (
 STEPS = (
     Step(
         "ways",
-        _("Five spellings, one product"),
-        _("A (3, 3) times B (3, 2): row i of A with column j of B. NumPy and torch spell it five ways."),
+        _('One product, five spellings'),
+        _('A (3, 3) times B (3, 2): row i of A meets column j of B.'),
         ("a", "b"),
         Goal(
             _("Change A or B (values, or a shape like 3,4 for random numbers) and check the five still agree."),
@@ -58,8 +58,8 @@ STEPS = (
     ),
     Step(
         "times",
-        _("Element by element: *"),
-        _("The tutorial multiplies by 2: the number is broadcast to every element. * between two tensors pairs their elements."),
+        _('Element by element: *'),
+        _("The tutorial's A * 2 broadcasts the number; * between two tensors pairs their elements."),
         ("times",),
         Goal(
             _("Set A * to B: a (3, 3) and a (3, 2) have no elements to pair."),
@@ -69,8 +69,8 @@ STEPS = (
     ),
     Step(
         "order",
-        _("Order matters: B @ A"),
-        _("A @ B works; B @ A asks B's 2 columns to meet A's 3 rows. Read both libraries' words, then pick a fix."),
+        _('Order matters: B @ A'),
+        _("B's 2 columns cannot meet A's 3 rows. Read both libraries' words."),
         ("op", "left", "right"),
         Goal(
             _("Apply a fix from the list (enter), or swap the sides (ctrl+r)."),
@@ -81,8 +81,8 @@ STEPS = (
     ),
     Step(
         "batch",
-        _("A batch: mm refuses, matmul broadcasts"),
-        _("A batch of A stacks copies into (2, 3, 3). torch.mm takes 2-D matrices only; torch.matmul multiplies each."),
+        _('A batch: mm or matmul'),
+        _('A batch stacks copies of A into (2, 3, 3); mm takes 2-D matrices only.'),
         ("batched", "batch"),
         Goal(
             _("Pick matmul (or @): (2, 3, 3) @ (3, 2) gives (2, 3, 2)."),

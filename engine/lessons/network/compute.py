@@ -244,7 +244,7 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
     if not all(isinstance(t, torch.Tensor) for t in (W, one, last)) or one.shape != last.shape:
         return None
     matches = torch.allclose(one, last, rtol=1e-4, atol=1e-4)
-    size = f"one {_dims(W.shape)} matrix W and one bias c"
+    size = _("one {shape} matrix W and one bias c", shape=shape_text(tuple(W.shape)))
     if len(network.layers) == 1:
         return Fact(
             "One layer is one linear map already: W is w1 and c is b1. Activations go between layers, "

@@ -36,8 +36,8 @@ FIELDS = (
 STEPS = (
     Step(
         "hand",
-        _("The network by hand"),
-        _("Three layers, each h = matmul(w.T, h) + b: 10 features in, two hidden layers of 20, 10 out."),
+        _('The network by hand'),
+        _('Each layer is h = matmul(w.T, h) + b: 10 in, two hidden layers of 20, 10 out.'),
         ("sizes", "seed"),
         Goal(
             _("Make the hidden layers wider, like 10, 30, 30, 10: h3 keeps its shape."),
@@ -47,8 +47,8 @@ STEPS = (
     ),
     Step(
         "module",
-        _("The same network as nn.Module"),
-        _("nn.Linear(in, out) holds a weight and a bias; nn.Module collects them as parameters."),
+        _('The same, as nn.Module'),
+        _('nn.Linear(in, out) holds a weight and a bias; Net collects them.'),
         ("sizes",),
         Goal(
             _("Add a hidden layer of 20 (10, 20, 20, 20, 10) and predict the new count first."),
@@ -58,8 +58,8 @@ STEPS = (
     ),
     Step(
         "table",
-        _("Layer by layer, with a failing input"),
-        _("An input of 11 features meets fc1, which takes 10. The table runs each layer and stops at the failure."),
+        _('Layer by layer'),
+        _('An input of 11 features meets fc1, which takes 10.'),
         ("input",),
         Goal(
             _("Make the input fit: apply a fix from the list, or type 1,10."),
@@ -69,8 +69,8 @@ STEPS = (
     ),
     Step(
         "activation",
-        _("What an activation changes"),
-        _("Without an activation the stack is one linear map: fold the weights into one matrix W and compare."),
+        _('What an activation changes'),
+        _('With no activation the layers fold into one matrix W and one bias c.'),
         ("activation",),
         Goal(
             _("Pick relu (or sigmoid): the stack stops being one linear map."),

@@ -28,8 +28,8 @@ FIELDS = (
 STEPS = (
     Step(
         "random",
-        _("Random tensors, seeded"),
-        _("torch.randn and np.random.randn both draw random numbers of a shape. The tutorial's text says randn; its notebook used rand."),
+        _('Random tensors'),
+        _("torch.randn beside np.random.randn. The tutorial's text says randn, its notebook rand."),
         ("random", "shape", "seed"),
         Goal(
             _("Pick rand, as the tutorial's notebook does, and see every number land in [0, 1)."),
@@ -39,8 +39,8 @@ STEPS = (
     ),
     Step(
         "fill",
-        _("zeros and ones: NumPy wants one tuple"),
-        _("torch.zeros(2, 3) takes the sizes one by one; NumPy wants them as one tuple, np.zeros((2, 3))."),
+        _('zeros and ones'),
+        _('torch takes the sizes one by one; NumPy wants them as one tuple.'),
         ("fill", "shape"),
         Goal(
             _("Give a shape of three sizes, like 2,2,2: torch still takes them loose, NumPy still refuses."),
@@ -50,8 +50,8 @@ STEPS = (
     ),
     Step(
         "eye",
-        _("eye and identity: same matrix, different dtype"),
-        _("torch has no identity(): it uses eye(). NumPy has both: identity (square only) and eye."),
+        _('eye and identity'),
+        _('torch has no identity(): it uses eye(). NumPy has identity (square only) and eye.'),
         ("size", "dtype"),
         Goal(
             _("Make torch's dtype match NumPy's: set dtype to float64."),
