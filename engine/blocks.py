@@ -57,7 +57,7 @@ class Value:
         """A one-line description: shape and dtype, then any note."""
         parts = []
         if self.shape is not None:
-            parts.append("shape " + shape_text(self.shape))
+            parts.append(shape_text(self.shape))
         if self.dtype:
             parts.append(self.dtype)
         if self.note:

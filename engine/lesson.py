@@ -48,6 +48,8 @@ class Action:
     name: str
     key: str
     description: str
+    button: str = ""
+    """A short label for the action's button ("step"), which shows its key beside it."""
 
 
 GoalCheck = Callable[[Mapping[str, str], Measures], bool]

@@ -135,6 +135,8 @@ class ColumnsBlock(Horizontal, BlockWidget):
 
 
 def _widest_line(block: Block) -> int:
+    if isinstance(block, Code):
+        return max((len(line) for line in block.source.splitlines()), default=0)
     if isinstance(block, Value):
         lines = block.text.splitlines() + [block.title + "  " + block.caption]
         return max(len(line) for line in lines)

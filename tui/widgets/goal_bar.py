@@ -26,21 +26,41 @@ class GoalBar(Horizontal):
             super().__init__()
             self.offset = offset
 
+    class Action(Message):
+        """The learner pressed a lesson action's button (the same as its key)."""
+
+        def __init__(self, name: str) -> None:
+            super().__init__()
+            self.name = name
+
+    def __init__(self, lesson: Lesson, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._lesson = lesson
+
     def compose(self) -> ComposeResult:
         yield Static("", classes="goal-text", markup=False)
+        for action in self._lesson.actions:
+            label = f"{action.key.replace('ctrl+', '^')} {action.button or action.description}"
+            yield Button(Content(label), id=f"action-{action.name}", compact=True, classes="step-move action")
         yield Button(Content(_("next >")), id="step-next", compact=True, classes="step-move")
 
     def show(self, lesson: Lesson, index: int, done: bool) -> None:
         """Show step ``index``'s goal, open or ``done``, and which way the learner can go."""
         step = lesson.steps[index]
         last = index == len(lesson.steps) - 1
+        for action in lesson.actions:
+            self.query_one(f"#action-{action.name}").display = action.name in step.actions
         self.query_one("#step-next").display = not last
         self.set_class(done, "-done")
         self.query_one(".goal-text", Static).update(goal_text(step, done, None if last else lesson.steps[index + 1]))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.Move(1))
+        name = event.button.id or ""
+        if name.startswith("action-"):
+            self.post_message(self.Action(name.removeprefix("action-")))
+        else:
+            self.post_message(self.Move(1))
 
 
 def goal_text(step: Step, done: bool, following: Step | None) -> Text:

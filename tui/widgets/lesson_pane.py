@@ -118,18 +118,9 @@ class LessonPane(VerticalScroll):
         yield Static(classes="lesson-title", markup=False)
         yield Static(classes="lesson-summary", markup=False)
         yield FieldsForm(self.lesson.fields, self._initial)
-        if self.lesson.actions:
-            with Horizontal(classes="actions"):
-                for action in self.lesson.actions:
-                    yield Button(
-                        Content(f"{action.description} ({action.key})"),
-                        id=f"action-{action.name}",
-                        compact=True,
-                        classes="action",
-                    )
         yield FailureNotice()
         yield ResultView(classes="results")
-        yield GoalBar(classes="goal-bar")
+        yield GoalBar(self.lesson, classes="goal-bar")
 
     def on_mount(self) -> None:
         self._lay_out_step()
@@ -167,10 +158,6 @@ class LessonPane(VerticalScroll):
         for row in self.form.rows():
             row.display = row.spec.name in step.fields
         self.form.set_class(len(step.fields) == 0, "-empty")
-        for action in lesson.actions:
-            self.query_one(f"#action-{action.name}").display = action.name in step.actions
-        if lesson.actions:
-            self.query_one(".actions").display = bool(step.actions)
         self.query_one(GoalBar).display = self.has_steps
         self._show_goal()
         self.scroll_home(animate=False)
@@ -200,6 +187,10 @@ class LessonPane(VerticalScroll):
     def move(self, offset: int) -> bool:
         """Go ``offset`` steps forward (or back); False at either end."""
         return self.go_to_step(self.step_index + offset)
+
+    def on_goal_bar_action(self, event: GoalBar.Action) -> None:
+        event.stop()
+        self.action_lesson_action(event.name)
 
     def on_goal_bar_move(self, event: GoalBar.Move) -> None:
         event.stop()
@@ -251,11 +242,6 @@ class LessonPane(VerticalScroll):
         """A lesson action was asked for (its key, or its button)."""
         if not self.run_action(name):
             self.app.bell()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id and event.button.id.startswith("action-"):
-            event.stop()
-            self.action_lesson_action(event.button.id.removeprefix("action-"))
 
     def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
         event.stop()

@@ -77,6 +77,6 @@ LESSON = Lesson(
     summary=_("from_numpy/.numpy() share memory; torch.tensor copies."),
     fields=FIELDS,
     module="engine.lessons.bridge.compute",
-    actions=(Action("change", "ctrl+n", _("write into a")),),
+    actions=(Action("change", "ctrl+n", _("write into a"), _("write")),),
     steps=STEPS,
 )

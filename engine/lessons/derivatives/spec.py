@@ -96,8 +96,8 @@ LESSON = Lesson(
     fields=FIELDS,
     module="engine.lessons.derivatives.compute",
     actions=(
-        Action("step", "ctrl+g", _("descent step")),
-        Action("reset", "ctrl+r", _("reset descent")),
+        Action("step", "ctrl+g", _("descent step"), _("step")),
+        Action("reset", "ctrl+r", _("reset descent"), _("reset")),
     ),
     steps=STEPS,
 )

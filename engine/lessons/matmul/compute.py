@@ -214,8 +214,16 @@ def ways_source(a: Matrix, b: Matrix) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _one_line(text: str) -> str:
-    return " ".join(part.strip() for part in text.splitlines())
+def _shown_source(source: str) -> str:
+    """The code on screen: the lines after A and B are made (step 1 shows those)."""
+    kept = [line for line in source.splitlines() if not line.startswith(("A = torch.tensor", "B = torch.tensor", "A = torch.randint", "B = torch.randint", "torch.manual_seed"))]
+    return "\n".join([_("# A and B as in step 1"), *kept]) + "\n"
+
+
+def _bare(text: str) -> str:
+    """A printed matrix on one line, without torch's ``tensor(...)`` around it."""
+    line = " ".join(part.strip() for part in text.splitlines())
+    return line.removeprefix("tensor(").removesuffix(")") if line.startswith("tensor(") else line
 
 
 def _ways(values: Mapping[str, str]) -> LessonResult:
@@ -227,15 +235,16 @@ def _ways(values: Mapping[str, str]) -> LessonResult:
     for way in WAYS:
         output = results.get(way)
         if output is not None:
-            rows.append((way, _one_line(output.text), shape_text(output.shape) if output.shape is not None else ""))
-    blocks: list[Block] = [Code(source)]
+            rows.append((way, _bare(output.text)))
+    shown = source.split("\n" + WAYS[0], 1)[0] + "\n" + _("# then each product in the table, as written") + "\n"
+    blocks: list[Block] = [Code(shown)]
     if rows:
-        blocks.append(Table((_("product"), _("result"), _("shape")), tuple(rows)))
+        blocks.append(Table((_("product"), _("result")), tuple(rows)))
     if evaluation.error is not None:
         blocks.append(problem_view(evaluation.error, expected=False))
     agree = evaluation.error is None and len(rows) == len(WAYS) and _all_close(evaluation)
     if agree:
-        blocks.append(Fact(_("All five agree. np.dot and np.matmul part ways only on 3-D input.")))
+        blocks.append(Fact(_("All five agree (np.dot and np.matmul part ways on 3-D input).")))
     return LessonResult(tuple(blocks), source, measures={"ok": evaluation.error is None, "agree": agree})
 
 
@@ -269,7 +278,7 @@ def _times(values: Mapping[str, str]) -> LessonResult:
     source = torch_source(setup)
     torch_run = evaluate(source, seed=SEED)
     twin, numpy_run, missing = _numpy_side(setup)
-    blocks: list[Block] = [Code(source)]
+    blocks: list[Block] = [Code(_shown_source(source))]
     problem = torch_run.error
     if problem is not None:
         blocks.append(problem_view(problem, _fix_choices(problem, _as_times), expected=_mismatch(problem)))
@@ -297,7 +306,7 @@ def _order(values: Mapping[str, str]) -> LessonResult:
     torch_run = evaluate(source, seed=SEED)
     # NumPy's twin of a product is np.dot here: its refusal names both shapes, like torch's.
     twin, numpy_run, _missing = _numpy_side(Setup(a, b, "mm", 0, left, right))
-    blocks: list[Block] = [Code(source)]
+    blocks: list[Block] = [Code(_shown_source(source))]
     problem = torch_run.error
     if problem is not None:
         shape_error = problem.kind == "RuntimeError" and "cannot be multiplied" in problem.message
@@ -335,7 +344,7 @@ def _batch(values: Mapping[str, str]) -> LessonResult:
     setup = Setup(a, b, op, batch, ast.Name("A", ast.Load()), ast.Name("B", ast.Load()))
     source = torch_source(setup)
     torch_run = evaluate(source, seed=SEED)
-    blocks: list[Block] = [Code(source)]
+    blocks: list[Block] = [Code(_shown_source(source))]
     problem = torch_run.error
     C = torch_run.namespace.get("C") if problem is None else None
     if problem is not None:
@@ -360,7 +369,7 @@ def _batch_hints(setup: Setup, op: str) -> list[Block]:
             facts.append(Fact(_("With the batch second, torch.mm(B.T, A) says: {message}", message=flipped.message)))
     stack = f"torch.stack([{', '.join(['B'] * setup.batch)}])"
     if evaluate(prefix + f"C = torch.bmm(A, {stack})\n", seed=SEED).error is None:
-        facts.append(Fact(_("bmm wants both sides 3-D: torch.bmm(A, {stack}) works.", stack=stack)))
+        facts.append(Fact(_("torch.bmm(A, {stack}) works: both sides 3-D.", stack=stack)))
     return facts
 
 

@@ -99,6 +99,6 @@ LESSON = Lesson(
     summary=_("Matrix products: matmul, mm, @, dot; element-wise *."),
     fields=FIELDS,
     module="engine.lessons.matmul.compute",
-    actions=(Action("swap", "ctrl+r", _("swap left and right")),),
+    actions=(Action("swap", "ctrl+r", _("swap left and right"), _("swap")),),
     steps=STEPS,
 )

@@ -30,7 +30,7 @@ def _as_tuple(shape: tuple[int, ...]) -> str:
 
 def _shown(evaluation: Evaluation) -> list[Block]:
     named = outputs_by_name(evaluation)
-    shown = [value_block(named[name], title) for name, title in (("t", "torch: t"), ("a", "NumPy: a")) if name in named]
+    shown = [value_block(named[name], title) for name, title in (("t", "t"), ("a", "a")) if name in named]
     return [Columns(tuple(shown))] if shown else []
 
 
