@@ -13,11 +13,11 @@ from typing import Iterable
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from engine.catalog import LESSONS, lesson_by_id
 from engine.i18n import _
@@ -66,6 +66,11 @@ class TensorTutorApp(App[None]):
         self.errors = ErrorHandler(self)
         self._save_timer: Timer | None = None
 
+    def watch_sub_title(self, sub_title: str) -> None:
+        """The engine's state (loading, ready, failed) under the lessons: every row above is the lesson's."""
+        for status in self.query(".engine-status").results(Static):
+            status.update(sub_title)
+
     def _first_lesson(self) -> Lesson:
         """The lesson the learner was on last time (the first one on a fresh start)."""
         return next((lesson for lesson in LESSONS if lesson.id == self.store.state.lesson), LESSONS[0])
@@ -92,11 +97,12 @@ class TensorTutorApp(App[None]):
 
     def compose(self) -> ComposeResult:
         first = self._first_lesson()
-        yield Header()
         with Horizontal(id="main"):
-            lessons = LessonList(LESSONS, self.progress(), id="lessons")
-            lessons.highlighted = LESSONS.index(first)
-            yield lessons
+            with Vertical(id="sidebar"):
+                lessons = LessonList(LESSONS, self.progress(), id="lessons")
+                lessons.highlighted = LESSONS.index(first)
+                yield lessons
+                yield Static(classes="engine-status", markup=False)
             with ContentSwitcher(id="panes", initial=f"pane-{first.id}"):
                 yield self._new_pane(first)
         yield Footer()
@@ -233,6 +239,7 @@ class TensorTutorApp(App[None]):
         """Collapse the sidebar to a strip of lesson numbers (or widen it again), so a step can use the width."""
         lessons = self.query_one(LessonList)
         lessons.collapsed = not lessons.collapsed
+        self.query_one("#sidebar").set_class(lessons.collapsed, "-collapsed")
 
     def on_lesson_pane_values_changed(self, event: LessonPane.ValuesChanged) -> None:
         if self.store.remember_values(event.lesson_id, event.values):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -39,10 +39,11 @@ class GoalBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="goal-text", markup=False)
-        for action in self._lesson.actions:
-            label = f"{action.key.replace('ctrl+', '^')} {action.button or action.description}"
-            yield Button(Content(label), id=f"action-{action.name}", compact=True, classes="step-move action")
-        yield Button(Content(_("next >")), id="step-next", compact=True, classes="step-move")
+        with Vertical(classes="step-buttons"):
+            for action in self._lesson.actions:
+                label = f"{action.key.replace('ctrl+', '^')} {action.button or action.description}"
+                yield Button(Content(label), id=f"action-{action.name}", compact=True, classes="step-move action")
+            yield Button(Content(_("next >")), id="step-next", compact=True, classes="step-move")
 
     def show(self, lesson: Lesson, index: int, done: bool) -> None:
         """Show step ``index``'s goal, open or ``done``, and which way the learner can go."""

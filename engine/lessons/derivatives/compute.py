@@ -140,7 +140,7 @@ def descent_source(expression: str, x: float, lr: float) -> str:
         f"x = torch.tensor({float(x)!r}, requires_grad=True)\n"
         f"y = {expression}; y.backward()\n"
         f"lr = {lr!r}\n"
-        "x_next = x.item() - lr * x.grad.item()  # w = w - lr * dJ/dw\n"
+        "x_next = x.item() - lr * x.grad.item()\n"
     )
 
 
@@ -312,30 +312,36 @@ def descent_fact(
 
     ``before`` is the function's value at the last point of the path, if any.
     """
-    rule = f"Gradient descent on {target.label} = {target.expression}: x = x - lr * f'(x)"
-    step_key, reset_key = (_action_key(name) for name in ("step", "reset"))
+    name = f"{target.label} = {target.expression}"
     if not target.depends:
-        return Fact(f"{rule} stays put: {target.label} is flat as autograd sees it, its slope is 0.", tone="warning")
+        return Fact(_("{name} is flat as autograd sees it: its slope is 0, so descent stays put.", name=name), tone="warning")
     if target.slope is None:
-        return Fact(f"{rule} cannot step from x = {x:g}: the slope there is undefined.", tone="warning")
+        return Fact(_("The slope of {name} at x = {x} is undefined: descent cannot step.", name=name, x=f"{x:g}"), tone="warning")
     if x_next is None:
         return Fact(
-            f"{rule} would jump past ±{MAX_X:g}: with lr = {lr:g} the steps grow instead of settling. "
-            f"{reset_key} goes back to the start; try a smaller lr.",
+            _(
+                "With lr = {lr} the steps grow past ±{limit} instead of settling: {reset} goes back, then try a smaller lr.",
+                lr=f"{lr:g}",
+                limit=f"{MAX_X:,.0f}",
+                reset=_action_key("reset"),
+            ),
             tone="warning",
         )
-    text = (
-        f"{rule} = {x:g} - {lr:g} * {fmt(target.slope)} = {x_next:.6g}. "
-        f"{step_key} takes the step, {reset_key} goes back to the start."
+    text = _(
+        "On {name}: x_next = {x} - {lr} * {slope} = {next}.",
+        name=name,
+        x=f"{x:g}",
+        lr=f"{lr:g}",
+        slope=fmt(target.slope),
+        next=f"{x_next:.6g}",
     )
     if path:
         visited = [f"{p:g}" for p in [*path, x]]
-        shown = visited if len(visited) <= 8 else ["…", *visited[-7:]]
-        text += f" Visited: {' -> '.join(shown)} ({len(path)} step{'s' * (len(path) != 1)})."
+        shown = visited if len(visited) <= 6 else ["…", *visited[-5:]]
+        text += " " + _("Visited: {points} ({count} steps).", points=" -> ".join(shown), count=len(path))
     if before is not None and math.isfinite(target.value) and target.value > before:
         return Fact(
-            text + f" {target.label} went up on the last step ({fmt(before)} -> {fmt(target.value)}): "
-            "lr is too large here, so the step overshoots the minimum.",
+            text + " " + _("{label} went up on the last step: lr is too large, so the step overshoots.", label=target.label),
             tone="warning",
         )
     return Fact(text)
@@ -415,16 +421,20 @@ def _chart(values: Mapping[str, str]) -> LessonResult:
     functions, source = _functions(values, x)
     shown, note = _pick(functions, values, "show")
     x_range = _chart_range(values, x)
-    blocks: list[Block] = [Code(source.splitlines()[0] + "\n" + _line_of(source, shown) + "\n")]
-    blocks.append(function_chart(shown, x, x_range, (), height=11))
+    code = _tangent_source(shown, x)
+    blocks: list[Block] = [Code(code), function_chart(shown, x, x_range, (), height=10)]
     if note:
         blocks.append(Fact(note, tone="warning"))
     return LessonResult(tuple(blocks), source, measures={"shown_kind": shown.kind})
 
 
-def _line_of(source: str, function: Function) -> str:
-    index = int(function.label[1:])
-    return next(line for line in source.splitlines() if line.startswith(f"y{index} ="))
+def _tangent_source(function: Function, x: float) -> str:
+    """How the chart's tangent comes from autograd: the slope at x, then the line through (x, f(x))."""
+    return (
+        f"x = torch.tensor({float(x)!r}, requires_grad=True)\n"
+        f"y = {function.expression}; y.backward(); slope = x.grad.item()\n"
+        "# tangent(t) = y + slope * (t - x)\n"
+    )
 
 
 def _descent(values: Mapping[str, str]) -> LessonResult:
@@ -448,7 +458,7 @@ def _descent(values: Mapping[str, str]) -> LessonResult:
     blocks: list[Block] = [Code(source), descent_fact(target, x, lr, path, x_next, before)]
     if note:
         blocks.append(Fact(note, tone="warning"))
-    blocks.append(function_chart(target, x, x_range, points, height=7))
+    blocks.append(function_chart(target, x, x_range, points, height=6))
     actions: dict[str, dict[str, str]] = {"reset": {"x": field_number(path[0]) if path else DEFAULT_X, "path": ""}}
     if x_next is not None:
         visited = [*path, x][-MAX_PATH:]

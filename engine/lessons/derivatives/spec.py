@@ -66,7 +66,7 @@ STEPS = (
     Step(
         "descent",
         _('Gradient descent'),
-        _("The tutorial's rule, w = w - lr * dJ/dw: step against the slope."),
+        _("The tutorial's rule: w = w - lr * dJ/dw."),
         ("descend", "lr"),
         Goal(
             _("Take three descent steps (ctrl+g) and watch x head for the minimum."),

@@ -217,18 +217,17 @@ def _memory_cell(layer: Layer, run: FixRun) -> str:
         return run.skipped
     if run.failed:
         assert run.evaluation is not None and run.evaluation.error is not None
-        error = run.evaluation.error
-        return _("refused: {message}", message=_clipped(error.message))
+        return _("refused (see below)") if run.fix == "view" else _("refused")
     if run.fix == "resize_":
         w1 = run.tensor("w1")
         after = shape_text(tuple(w1.shape)) if w1 is not None else "?"
         dropped = math.prod(layer.weight_shape) - math.prod(layer.target)
         if dropped > 0:
-            return _("changed w1 itself, in place: now {after}, {dropped} numbers lost", after=after, dropped=dropped)
-        return _("changed w1 itself, in place: w1 is now {after}", after=after)
+            return _("in place: w1 is now {after}, {dropped} lost", after=after, dropped=dropped)
+        return _("in place: w1 is now {after}", after=after)
     if run.shares_memory:
-        return _("no copy: same memory as w1")
-    return _("copied: new memory (w1 is not contiguous)")
+        return _("no copy")
+    return _("copied (w1 is not contiguous)")
 
 
 def _clipped(message: str, width: int = 40) -> str:
@@ -240,19 +239,12 @@ def _clipped(message: str, width: int = 40) -> str:
 
 
 def fixes_table(layer: Layer, runs: list[FixRun], chosen: str = "") -> Table:
-    """Each fix's z, y and what it did to memory, one row per fix (the chosen one marked)."""
+    """Each fix's y and what it did to memory, one row per fix (the chosen one marked)."""
     rows = tuple(
-        (("> " if run.fix == chosen else "  ") + run.expression, _z_cell(run), _result_cell(run), _memory_cell(layer, run))
+        (("> " if run.fix == chosen else "  ") + run.expression, _result_cell(run), _memory_cell(layer, run))
         for run in runs
     )
-    return Table(("fix", "z", "y", _("memory")), rows)
-
-
-def _z_cell(run: FixRun) -> str:
-    z = run.tensor("z")
-    if run.failed or z is None:
-        return "-"
-    return _short(str(z)) if z.numel() == 1 else shape_text(tuple(z.shape))
+    return Table(("fix", "y", _("memory")), rows)
 
 
 def formula(layer: Layer, evaluation: Evaluation) -> Block | None:
@@ -304,35 +296,27 @@ def _sigmoid_fact(layer: Layer, evaluation: Evaluation) -> Fact | None:
 
 
 def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:
+    """What the layout did to each fix: view's refusal in torch's words, then what the others did."""
     view, reshape, resize = runs["view"], runs["reshape"], runs["resize_"]
     facts: list[Block] = []
     if layer.contiguous:
         sharing = [runs[k].expression for k in FIXES[1:] if k != "resize_" and runs[k].shares_memory]
         if sharing:
-            facts.append(
-                Fact(
-                    f"w1 is contiguous (its numbers are stored row by row), so {', '.join(sharing)} reuse its "
-                    "memory: no copy. Set 'w1 memory' to non-contiguous to see view refuse."
-                )
-            )
+            facts.append(Fact(_("w1 is stored row by row, so {fixes} reuse its memory: no copy.", fixes=", ".join(sharing))))
         return facts
-    rows, cols = layer.weight_shape
-    said = [f"w1 is the transpose of a ({cols}, {rows}) tensor: its numbers are not stored row by row."]
-    if view.failed and not view.skipped:
-        said.append("view never copies, so it refuses.")
+    if view.failed and not view.skipped and view.evaluation is not None and view.evaluation.error is not None:
+        facts.append(Fact(_("view never copies, so it refuses: {message}", message=_clipped(view.evaluation.error.message, 50)), tone="warning"))
+    said = []
     if reshape.shares_memory is False:
-        said.append("reshape copies them into row order.")
+        said.append(_("reshape copied."))
     y_reshape, y_resize = reshape.tensor("y"), resize.tensor("y")
-    if y_reshape is not None and y_resize is not None and y_reshape.shape == y_resize.shape:
-        if not torch.allclose(y_reshape, y_resize):
-            said.append("resize_ ignores the layout and keeps memory order, so it gives a different y.")
-    turned = runs["transpose"].tensor("w")
-    if turned is not None and turned.is_contiguous():
-        said.append(
-            "w1.T undoes the transpose and is contiguous, so view works on it: "
-            f"w1.T.view{shape_text(layer.target)}."
-        )
-    facts.append(Fact(" ".join(said), tone="warning"))
+    if y_reshape is not None and y_resize is not None and y_reshape.shape == y_resize.shape and not torch.allclose(y_reshape, y_resize):
+        said.append(_("resize_ ignores strides and keeps memory order: another y."))
+    turned = runs["transpose"].tensor("w1")
+    if turned is not None and turned.T.is_contiguous():
+        said.append(_("w1.T is contiguous, so w1.T.view works."))
+    if said:
+        facts.append(Fact(" ".join(said)))
     return facts
 
 
@@ -381,14 +365,12 @@ def _error(values: Mapping[str, str]) -> LessonResult:
     _fit(layer, fix)
     source = build_source(layer, fix)
     evaluation = evaluate(source, seed=layer.seed)
-    blocks: list[Block] = [Code(source)]
     problem = evaluation.error
+    ran = source if problem is None else "\n".join(source.splitlines()[: problem.line]) + "\n"
+    blocks: list[Block] = [Code(ran)]
     if problem is not None:
         expected = fix == "none" and problem.kind == "RuntimeError"
         blocks.append(problem_block(problem, fix_choices(layer, problem), expected=expected))
-        same = _same_words(layer, source, problem) if fix == "none" else None
-        if same is not None:
-            blocks.append(same)
     else:
         named = outputs_by_name(evaluation)
         blocks.append(Columns(tuple(value_block(named[n]) for n in ("z", "b1", "y") if n in named)))
@@ -410,14 +392,18 @@ def _fixes(values: Mapping[str, str]) -> LessonResult:
         blocks.append(
             Fact(
                 _(
-                    "z = inputs @ w + b1 = {z} with b1 = {b1}; y = sigmoid(z) = {y}. The tutorial does not mention "
-                    "w1.T, the usual fix: it swaps rows and columns without copying.",
+                    "z = inputs @ w + b1 = {z} with b1 = {b1}; y = sigmoid(z) = {y}. w1.T, the usual fix, "
+                    "is not in the tutorial.",
                     z=f"{z.item():.4f}",  # type: ignore[union-attr]
                     b1=f"{b1.item():.4f}",  # type: ignore[union-attr]
                     y=f"{y.item():.4f}",  # type: ignore[union-attr]
                 )
             )
         )
+    broken = evaluate(build_source(layer, "none"), seed=layer.seed).error
+    same = _same_words(layer, build_source(layer, "none"), broken) if broken is not None else None
+    if same is not None:
+        blocks.append(same)
     measures = {"ok": fix != "none" and not runs[fix].failed if fix in runs else False}
     return LessonResult(tuple(blocks), source, measures=measures)
 
@@ -426,17 +412,11 @@ def _memory(values: Mapping[str, str]) -> LessonResult:
     layer = parse(values)
     runs = _runs(layer)
     source = build_source(layer, "view")
-    setup = "\n".join(line for line in source.splitlines() if not line.startswith(("w = ", "z = ", "y = "))) + "\n"
+    made = [line for line in source.splitlines() if line.startswith("w1")]
+    setup = "\n".join([_("# inputs and b1 as in step 1"), *made]) + "\n"
     blocks: list[Block] = [Code(setup), fixes_table(layer, list(runs.values()))]
     blocks += _memory_facts(layer, runs)
-    blocks.append(
-        Fact(
-            _(
-                "resize_ changes w1 itself, in place, and ignores strides; grown, its new numbers are "
-                "uninitialised memory."
-            )
-        )
-    )
+    blocks.append(Fact(_("resize_ changes w1 itself; grown, its new numbers are uninitialised memory.")))
     return LessonResult(tuple(blocks), source, measures={"view_ok": not runs["view"].failed})
 
 

@@ -47,7 +47,7 @@ STEPS = (
     Step(
         "error",
         _('The layer and its error'),
-        _('w1 = randn_like(inputs) is (1, 10) like the input, so the product fails.'),
+        _('w1 = randn_like(inputs) is (1, 10), so the product fails.'),
         ("seed", "inputs", "weight", "bias"),
         Goal(
             _("Read why it fails, then apply a fix from the list (tab to it, enter)."),

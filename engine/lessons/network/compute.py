@@ -141,11 +141,11 @@ def module_source(network: Network, run: bool = False) -> str:
     x = "x"
     for i in range(1, last + 1):
         x = f"self.fc{i}({x})" if i == last else _activated(network, f"self.fc{i}({x})")
-    lines += [f"    def forward(self, x): return {x}", "net = Net()"]
+    lines += ["    def forward(self, x):", f"        return {x}", "net = Net()"]
     if run:
         lines = [f"torch.manual_seed({network.seed})", f"inputs = torch.randn({_args(network.input)})", *lines, "y = net(inputs)"]
     else:
-        lines.append("sum(p.numel() for p in net.parameters()); net.fc1.weight.shape")
+        lines += ["sum(p.numel() for p in net.parameters())", "net.fc1.weight.shape"]
     return "\n".join(lines) + "\n"
 
 
@@ -160,7 +160,6 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
     rows: list[tuple[str, str, str, str]] = []
     h = inputs if isinstance(inputs, torch.Tensor) else None
     why_not = "not run" if h is None else ""
-    total = 0
     for i, layer in enumerate(layers, 1):
         if not isinstance(layer, nn.Linear):
             break
@@ -170,13 +169,8 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
             output, h = _step(network, layer, h, last=i == len(layers))
             why_not = "not reached"
         params = layer.weight.numel() + layer.bias.numel()
-        total += params
         rows.append((f"fc{i}", shape_text(tuple(layer.weight.shape)), output, f"{params:,}"))
-    if rows:
-        rows.append(("total", "", "", f"{total:,}"))
-    return Table(
-        ("layer", "weight shape", "output shape", "parameters"), tuple(rows), title="Layer by layer (nn.Linear)"
-    )
+    return Table((_("layer"), _("weight shape"), _("output shape"), _("parameters")), tuple(rows))
 
 
 def _step(network: Network, layer: nn.Linear, h: torch.Tensor, last: bool) -> tuple[str, torch.Tensor | None]:
@@ -189,8 +183,8 @@ def _step(network: Network, layer: nn.Linear, h: torch.Tensor, last: bool) -> tu
             out = layer(h)
             if not last and network.activation != "none":
                 out = getattr(torch, network.activation)(out)
-    except RuntimeError as error:
-        return f"✗ {error}", None
+    except RuntimeError:
+        return _("refused (see below)"), None
     return shape_text(tuple(out.shape)), out
 
 
@@ -304,15 +298,31 @@ def _table(values: Mapping[str, str]) -> LessonResult:
     network = parse(values)
     source = module_source(network, run=True)
     evaluation = evaluate(source, seed=network.seed)
-    blocks: list[Block] = [Code(source.split("class Net", 1)[0] + "y = net(inputs)\n", title=_("with the Net above"))]
-    blocks.append(layer_table(network, evaluation))
+    shown = "\n".join([_("# class Net as in step 2"), *source.split("class Net", 1)[0].splitlines()[1:], "y = net(inputs)"])
+    blocks: list[Block] = [Code(shown + "\n"), layer_table(network, evaluation)]
     if evaluation.error is not None:
-        blocks.append(_problem_view(evaluation.error, input_fixes(network, values, evaluation.error)))
+        problem = evaluation.error
+        explanation = _first_layer_words(network) if problem.kind == "RuntimeError" else None
+        blocks.append(problem_block(problem, input_fixes(network, values, problem), explanation=explanation))
     else:
         y = outputs_by_name(evaluation).get("y")
         if y is not None and y.shape is not None:
             blocks.append(Fact(_("net(inputs) has shape {shape}.", shape=shape_text(y.shape))))
     return LessonResult(tuple(blocks), source, measures={"ok": evaluation.error is None})
+
+
+def _first_layer_words(network: Network) -> str | None:
+    """Why the input does not fit, in the layer's own terms (the table above shows where)."""
+    fan_in, fan_out = network.layers[0]
+    features = network.input[-1]
+    if features == fan_in:
+        return None
+    return _(
+        "fc1 is nn.Linear({fan_in}, {fan_out}): it takes {fan_in} features, and the input has {features}.",
+        fan_in=fan_in,
+        fan_out=fan_out,
+        features=features,
+    )
 
 
 def _activation(values: Mapping[str, str]) -> LessonResult:

@@ -48,10 +48,10 @@ STEPS = (
     Step(
         "module",
         _('The same, as nn.Module'),
-        _('nn.Linear(in, out) holds a weight and a bias; Net collects them.'),
+        _('nn.Linear(in, out) holds a weight and a bias.'),
         ("sizes",),
         Goal(
-            _("Add a hidden layer of 20 (10, 20, 20, 20, 10) and predict the new count first."),
+            _("Add a hidden layer: 10, 20, 20, 20, 10. Predict the count first."),
             _("Each nn.Linear(a, b) adds a*b + b parameters: 20*20 + 20 = 420 more."),
             lambda values, m: m.get("layers") == 4 and bool(m.get("ok")),
         ),
