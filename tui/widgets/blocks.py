@@ -249,7 +249,11 @@ class TableBlock(Static, BlockWidget):
 
 
 class ChartBlock(ChartView, BlockWidget):
-    """A line chart (drawn by ``tui.widgets.chart``)."""
+    """A line chart (drawn by ``tui.widgets.chart``), its plot as many rows high as the block asks."""
+
+    def show(self, block: Chart) -> None:
+        self.plot.styles.height = block.height
+        super().show(block)
 
 
 _WIDGETS: dict[type, Callable[[Any], BlockWidget]] = {

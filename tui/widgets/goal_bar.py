@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Static
@@ -39,7 +39,7 @@ class GoalBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="goal-text", markup=False)
-        with Vertical(classes="step-buttons"):
+        with Horizontal(classes="step-buttons"):
             for action in self._lesson.actions:
                 label = f"{action.key.replace('ctrl+', '^')} {action.button or action.description}"
                 yield Button(Content(label), id=f"action-{action.name}", compact=True, classes="step-move action")

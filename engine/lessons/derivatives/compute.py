@@ -137,9 +137,8 @@ def slopes_source(expressions: Sequence[str], x: float, depends: Sequence[bool])
 def descent_source(expression: str, x: float, lr: float) -> str:
     """One gradient descent step on ``expression`` from ``x``."""
     return (
-        f"x = torch.tensor({float(x)!r}, requires_grad=True)\n"
+        f"x = torch.tensor({float(x)!r}, requires_grad=True); lr = {lr!r}\n"
         f"y = {expression}; y.backward()\n"
-        f"lr = {lr!r}\n"
         "x_next = x.item() - lr * x.grad.item()\n"
     )
 
@@ -422,7 +421,7 @@ def _chart(values: Mapping[str, str]) -> LessonResult:
     shown, note = _pick(functions, values, "show")
     x_range = _chart_range(values, x)
     code = _tangent_source(shown, x)
-    blocks: list[Block] = [Code(code), function_chart(shown, x, x_range, (), height=10)]
+    blocks: list[Block] = [Code(code), function_chart(shown, x, x_range, (), height=11)]
     if note:
         blocks.append(Fact(note, tone="warning"))
     return LessonResult(tuple(blocks), source, measures={"shown_kind": shown.kind})
@@ -458,7 +457,7 @@ def _descent(values: Mapping[str, str]) -> LessonResult:
     blocks: list[Block] = [Code(source), descent_fact(target, x, lr, path, x_next, before)]
     if note:
         blocks.append(Fact(note, tone="warning"))
-    blocks.append(function_chart(target, x, x_range, points, height=6))
+    blocks.append(function_chart(target, x, x_range, points, height=10))
     actions: dict[str, dict[str, str]] = {"reset": {"x": field_number(path[0]) if path else DEFAULT_X, "path": ""}}
     if x_next is not None:
         visited = [*path, x][-MAX_PATH:]

@@ -69,7 +69,7 @@ STEPS = (
         _("The tutorial's rule: w = w - lr * dJ/dw."),
         ("descend", "lr"),
         Goal(
-            _("Take three descent steps (ctrl+g) and watch x head for the minimum."),
+            _("Take three descent steps with ctrl+g."),
             _("Each step is smaller as the slope flattens near the minimum."),
             lambda values, m: int(m.get("steps") or 0) >= 3,
         ),

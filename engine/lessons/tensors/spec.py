@@ -30,7 +30,7 @@ STEPS = (
         "random",
         _('Random tensors'),
         _("torch.randn beside np.random.randn. The tutorial's text says randn, its notebook rand."),
-        ("random", "shape", "seed"),
+        ("shape", "random", "seed"),
         Goal(
             _("Pick rand, as the tutorial's notebook does, and see every number land in [0, 1)."),
             _("rand is uniform on [0, 1); randn is normal, so it can be negative."),
@@ -41,7 +41,7 @@ STEPS = (
         "fill",
         _('zeros and ones'),
         _('torch takes the sizes one by one; NumPy wants them as one tuple.'),
-        ("fill", "shape"),
+        ("shape", "fill"),
         Goal(
             _("Give a shape of three sizes, like 2,2,2: torch still takes them loose, NumPy still refuses."),
             _("Any number of sizes: torch takes them loose or as a tuple, NumPy only as a tuple."),
