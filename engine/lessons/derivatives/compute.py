@@ -457,7 +457,7 @@ def _descent(values: Mapping[str, str]) -> LessonResult:
     blocks: list[Block] = [Code(source), descent_fact(target, x, lr, path, x_next, before)]
     if note:
         blocks.append(Fact(note, tone="warning"))
-    blocks.append(function_chart(target, x, x_range, points, height=10))
+    blocks.append(function_chart(target, x, x_range, points, height=9))
     actions: dict[str, dict[str, str]] = {"reset": {"x": field_number(path[0]) if path else DEFAULT_X, "path": ""}}
     if x_next is not None:
         visited = [*path, x][-MAX_PATH:]

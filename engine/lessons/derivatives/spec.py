@@ -67,7 +67,7 @@ STEPS = (
         "descent",
         _('Gradient descent'),
         _("The tutorial's rule: w = w - lr * dJ/dw."),
-        ("descend", "lr"),
+        ("descend", "lr", "path"),
         Goal(
             _("Take three descent steps with ctrl+g."),
             _("Each step is smaller as the slope flattens near the minimum."),

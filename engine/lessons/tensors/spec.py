@@ -54,9 +54,9 @@ STEPS = (
         _('torch has no identity(): it uses eye(). NumPy has identity (square only) and eye.'),
         ("size", "dtype"),
         Goal(
-            _("Make torch's dtype match NumPy's: set dtype to float64."),
+            _("Make torch's eye float64, like NumPy's identity: set dtype to float64."),
             _("The same matrix now, and the same dtype: by default torch makes float32, NumPy float64."),
-            lambda values, m: bool(m.get("ok")) and m.get("torch_dtype") == m.get("numpy_dtype"),
+            lambda values, m: bool(m.get("ok")) and m.get("torch_dtype") == m.get("numpy_dtype") == "float64",
         ),
     ),
 )
