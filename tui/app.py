@@ -223,7 +223,7 @@ class TensorTutorApp(App[None]):
         if pane is not None and not pane.move(offset):
             self.bell()
 
-    def go_to_step(self, index: int) -> None:
+    def action_go_to_step(self, index: int) -> None:
         """Show step ``index`` (0-based; -1 is the last) of the lesson on screen."""
         pane = self._pane_or_none()
         if pane is not None:

@@ -199,9 +199,10 @@ class LessonPane(VerticalScroll):
 
     def focus_first_field(self) -> bool:
         """Focus the step's first field (or its first control); False if it has none."""
-        rows = [row for row in self.form.rows() if row.display]
-        if rows:
-            rows[0].editor.focus()
+        rows = {row.spec.name: row for row in self.form.rows() if row.display}
+        first = next((name for name in self.step.fields if name in rows), None)
+        if first is not None:
+            rows[first].editor.focus()
             return True
         buttons = [b for b in self.query(Button) if b.display and b.parent is not None and b.parent.display]
         if buttons:

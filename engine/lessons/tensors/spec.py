@@ -11,8 +11,8 @@ FILLS = ("zeros", "ones")
 DTYPES = ("default", "float32", "float64", "int64")
 
 FIELDS = (
-    Field("random", _("function"), "randn", _("randn draws from a normal distribution (mean 0, variance 1), rand uniformly from [0, 1)."), choices=RANDOM),
     Field("shape", _("shape"), "2,3", _("The tensor's shape: whole numbers separated by commas, like 2,3.")),
+    Field("random", _("function"), "randn", _("randn draws from a normal distribution (mean 0, variance 1), rand uniformly from [0, 1)."), choices=RANDOM),
     Field("seed", _("seed"), "0", SEED_HELP, step=1, width=6),
     Field("fill", _("function"), "zeros", _("zeros or ones: the same in both libraries, but called differently."), choices=FILLS),
     Field("size", _("size"), "3", _("The identity matrix's size: 3 for a 3x3 one, or 3,4 for 3 rows and 4 columns.")),
