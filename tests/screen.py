@@ -28,9 +28,9 @@ def shown_code(pane) -> str:
 
 
 async def open_lesson(pilot, key: str):
-    """Step into a lesson from the sidebar by its number key, and wait for its first result."""
+    """Step into a lesson from the sidebar (escape reaches it) by its number key, and wait for its first result."""
     await settle(pilot)
-    await pilot.press(key, "enter")
+    await pilot.press("escape", key, "enter")
     pane = pilot.app.current_pane
     for _ in range(100):
         await settle(pilot)
