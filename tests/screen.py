@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from tests.conftest import settle
-from tui.widgets.blocks import CodeBlock, ProblemBlock, ValueBlock
+from tui.widgets.blocks import CodeBlock, ProblemBlock, TableBlock, ValueBlock
 
 
 def shown_values(pane) -> dict[str, str]:
@@ -15,6 +15,25 @@ def shown_values(pane) -> dict[str, str]:
         title = str(block.query_one(".value-title", Static).content).split("  ")[0]
         shown[title] = str(block.query_one(".value-text", Static).content)
     return shown
+
+
+def shown_rows(pane) -> dict[str, tuple[str, ...]]:
+    """The rows of the tables on screen, by their first cell (a marker like "> " left out)."""
+    rows = {}
+    for table in pane.query(TableBlock):
+        for row in table.block.rows:
+            rows[row[0].lstrip("> ").strip()] = tuple(row[1:])
+    return rows
+
+
+async def next_step(pilot, pane, presses: int = 1):
+    """PageDown ``presses`` times, then wait for the new step's result."""
+    await pilot.press(*["pagedown"] * presses)
+    for _ in range(100):
+        await settle(pilot)
+        if pane.result is not None and pane.result.step == pane.step.id:
+            return pane
+    raise AssertionError("the step has no result")
 
 
 def problem_messages(pane) -> list[str]:

@@ -242,6 +242,7 @@ class TableBlock(Static, BlockWidget):
         self.show(block)
 
     def show(self, block: Table) -> None:
+        self.block = block
         table = RichTable(*block.headers, title=block.title or None, title_justify="left", box=None, pad_edge=False)
         for row in block.rows:
             table.add_row(*(Text(cell) for cell in row))
