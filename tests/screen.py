@@ -32,6 +32,7 @@ async def next_step(pilot, pane, presses: int = 1):
     for _ in range(100):
         await settle(pilot)
         if pane.result is not None and pane.result.step == pane.step.id:
+            await pilot.pause(0.1)  # the step's first field has focus before the next key
             return pane
     raise AssertionError("the step has no result")
 
