@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from engine import LESSONS
-from engine.lesson import Lesson
+from engine.lesson import Lesson, Step
 from tests.conftest import SIZE, settle
 from tui.errors import describe
 from tui.state import FILE_NAME
@@ -51,7 +51,7 @@ async def test_a_failing_computation_keeps_the_last_good_output(app, monkeypatch
         assert good is not None and _notice(pane) == ""
         real_compute = Lesson.compute
 
-        def failing(self, values):
+        def failing(self, values, step=None):
             raise RuntimeError("the engine broke\nover two lines")
 
         monkeypatch.setattr(Lesson, "compute", failing)
@@ -173,7 +173,7 @@ async def test_an_error_outside_the_lessons_saves_the_place_then_exits(app, tmp_
     with pytest.raises(RuntimeError, match="sidebar bug"):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("2")
+            await pilot.press("escape", "2")
             await settle(pilot)
             monkeypatch.setattr(LessonList, "action_pick", broken)
             await pilot.press("3")
@@ -184,7 +184,7 @@ async def test_an_error_outside_the_lessons_saves_the_place_then_exits(app, tmp_
 
 
 def test_describe_names_a_missing_lesson_module() -> None:
-    lesson = Lesson("x", 9, "X", "", (), "engine.lessons.not_written_yet")
+    lesson = Lesson("x", 9, "X", "", (), "engine.lessons.not_written_yet", steps=(Step("s", "heading", "prose", ()),))
     try:
         lesson.compute({})
     except ModuleNotFoundError as error:
