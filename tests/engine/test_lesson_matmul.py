@@ -95,6 +95,14 @@ def test_the_bmm_hint_works_as_written(batch: str) -> None:
     torch.bmm(torch.stack([A] * int(batch)), torch.stack([B] * copies))  # runs: the hint is true
 
 
+@pytest.mark.parametrize("text", ["two", "7", "-1"])
+def test_a_batch_hint_suggests_a_value_the_field_takes(text: str) -> None:
+    with pytest.raises(InputError) as caught:
+        _run("batch", batch=text)
+    assert caught.value.field == "batch" and "like 2" in caught.value.message and "like 7" not in caught.value.message
+    assert _run("batch", batch="2").measures["ok"] is False  # 2 is taken: mm refuses the batch, as the step shows
+
+
 def test_no_bmm_hint_without_a_batch() -> None:
     assert "torch.bmm" not in _facts(_run("batch", batch="0", batched="bmm"))
 

@@ -340,7 +340,7 @@ def _inner(evaluation: Evaluation) -> dict[str, str]:
 def _batch(values: Mapping[str, str]) -> LessonResult:
     a, b = read_matrices(values)
     op = read(values, "batched", parse_choice, _("Operation"), BATCHED)
-    batch = read(values, "batch", parse_int, _("Batch"), 0, MAX_BATCH)
+    batch = read(values, "batch", _parse_batch)
     setup = Setup(a, b, op, batch, ast.Name("A", ast.Load()), ast.Name("B", ast.Load()))
     source = torch_source(setup)
     torch_run = evaluate(source, seed=SEED)
@@ -355,6 +355,16 @@ def _batch(values: Mapping[str, str]) -> LessonResult:
     blocks += _batch_hints(setup, op)
     dims = C.dim() if isinstance(C, torch.Tensor) else 0
     return LessonResult(tuple(blocks), source, measures={"ok": problem is None, "dims": dims})
+
+
+def _parse_batch(text: str) -> int:
+    """How many copies of A to stack: a whole number from 0 to MAX_BATCH (the hint names one it accepts)."""
+    try:
+        return parse_int(text, _("Batch"), 0, MAX_BATCH)
+    except InputError:
+        raise InputError(
+            _('Batch "{text}": type a whole number from 0 to {most}, like 2.', text=text.strip()[:20], most=MAX_BATCH)
+        ) from None
 
 
 def _batch_hints(setup: Setup, op: str) -> list[Block]:
