@@ -86,10 +86,10 @@ def parse_functions(text: str) -> list[str]:
     """Up to four expressions in x separated by semicolons; empty pieces are skipped."""
     pieces = [piece.strip() for piece in text.split(";") if piece.strip()]
     if not pieces:
-        raise InputError("Type at least one function of x, like x; x**2; x**3.", "functions")
+        raise InputError(_("Type at least one function of x, like x; x**2; x**3."), "functions")
     if len(pieces) > MAX_FUNCTIONS:
         raise InputError(
-            f"{len(pieces)} functions: up to {MAX_FUNCTIONS} fit on the charts; remove one.", "functions"
+            _("{count} functions: up to {most} fit; remove one.", count=len(pieces), most=MAX_FUNCTIONS), "functions"
         )
     try:
         return [check_expression(piece, f"f{i}") for i, piece in enumerate(pieces, 1)]
@@ -101,13 +101,13 @@ def parse_range(text: str) -> tuple[float, float]:
     """Two numbers such as ``-3, 3``, ``(-3, 3)`` or ``-3..3``, the first smaller."""
     parts = [p for p in re.split(r"\s*(?:,|\.\.|\s)\s*", text.strip().strip("()[]")) if p]
     if len(parts) != 2:
-        raise InputError(f'Range "{text}": type two numbers, like -3, 3.', "range")
+        raise InputError(_('Range "{text}": type two numbers, like -3, 3.', text=text), "range")
     try:
         lo, hi = (parse_number(p, "Range", -MAX_X, MAX_X) for p in parts)
     except InputError as error:
         raise error.for_field("range") from None
     if hi - lo < 1e-6:
-        raise InputError(f"Range {lo:g}, {hi:g}: the first number must be smaller, like -3, 3.", "range")
+        raise InputError(_("Range {lo}, {hi}: the first number must be smaller, like -3, 3.", lo=f"{lo:g}", hi=f"{hi:g}"), "range")
     return lo, hi
 
 
@@ -179,7 +179,7 @@ def _probe(expressions: Sequence[str], labels: Sequence[str], x: float) -> list[
                 "functions",
             )
         if not isinstance(value, (torch.Tensor, int, float)) or isinstance(value, torch.Tensor) and value.is_complex():
-            raise InputError(f"{label} = {expression} gives a {type(value).__name__}, not a number.", "functions")
+            raise InputError(_("{label} = {expression} gives a {kind}, not a number.", label=label, expression=expression, kind=type(value).__name__), "functions")
         depends.append(isinstance(value, torch.Tensor) and value.requires_grad)
     return depends
 
@@ -253,15 +253,15 @@ def slopes_table(functions: Sequence[Function], x: float) -> Table:
     rows = []
     previous: Function | None = None
     for f in functions:
-        value = fmt(f.value) if math.isfinite(f.value) else f"undefined ({f.value:g})"
-        slope = fmt(f.slope) if _defined(f) else "undefined"
+        value = fmt(f.value) if math.isfinite(f.value) else _("undefined ({value})", value=f"{f.value:g}")
+        slope = fmt(f.slope) if _defined(f) else _("undefined")
         ratio = ""
         if previous is not None and _defined(f) and _defined(previous) and previous.slope:
-            ratio = f"{f.slope / previous.slope:.3g}× {previous.label}'s"  # type: ignore[operator]
+            ratio = _("{ratio}× {label}'s", ratio=f"{f.slope / previous.slope:.3g}", label=previous.label)  # type: ignore[operator]
         rows.append((f.label, f.expression, f.kind, value, slope, ratio))
         previous = f
     return Table(
-        headers=("", "f", "shape", f"f({x:g})", f"slope f'({x:g})", "slope vs previous"),
+        headers=("", "f", _("shape"), f"f({x:g})", _("slope f'({x})", x=f"{x:g}"), _("slope vs previous")),
         rows=tuple(rows),
     )
 
@@ -274,12 +274,20 @@ def ratio_fact(functions: Sequence[Function], x: float) -> Fact | None:
     first, second = parabola.slope / line.slope, cubic.slope / parabola.slope  # type: ignore[operator]
     if x == 2:
         return Fact(
-            f"{first:.3g}× and {second:.3g}×, as the tutorial says. But the ratios are 2x and 1.5x, "
-            "so they hold only at x = 2: move x with left/right."
+            _(
+                "{first}× and {second}×, as the tutorial says. But the ratios are 2x and 1.5x, "
+                "so they hold only at x = 2: move x with left/right.",
+                first=f"{first:.3g}",
+                second=f"{second:.3g}",
+            )
         )
     return Fact(
-        f"At x = {x:g} the ratios are {first:.4g} = 2x and {second:.4g} = 1.5x: "
-        "the tutorial's 4× and 3× hold only at x = 2."
+        _(
+            "At x = {x} the ratios are {first} = 2x and {second} = 1.5x: the tutorial's 4× and 3× hold only at x = 2.",
+            x=f"{x:g}",
+            first=f"{first:.4g}",
+            second=f"{second:.4g}",
+        )
     )
 
 
@@ -289,16 +297,26 @@ def undefined_facts(functions: Sequence[Function], x: float) -> list[Block]:
         if not math.isfinite(f.value):
             facts.append(
                 Fact(
-                    f"{f.label} = {f.expression} is {f.value:g} at x = {x:g}: the function is not defined there, "
-                    "so neither is its slope (the charts leave a gap).",
+                    _(
+                        "{label} = {expression} is {value} at x = {x}: the function is not defined there, "
+                        "so neither is its slope (the charts leave a gap).",
+                        label=f.label,
+                        expression=f.expression,
+                        value=f"{f.value:g}",
+                        x=f"{x:g}",
+                    ),
                     tone="warning",
                 )
             )
         elif not f.depends:
             facts.append(
                 Fact(
-                    f"{f.label} = {f.expression} does not depend on x as autograd sees it (a constant, a "
-                    "comparison, or detach): its slope is 0, and calling backward on it would fail."
+                    _(
+                        "{label} = {expression} does not depend on x as autograd sees it (a constant, a "
+                        "comparison, or detach): its slope is 0, and calling backward on it would fail.",
+                        label=f.label,
+                        expression=f.expression,
+                    )
                 )
             )
     return facts

@@ -292,7 +292,7 @@ def _sigmoid_fact(layer: Layer, evaluation: Evaluation) -> Fact | None:
         other, words = 1 / (1 + torch.exp(-z)), "By hand, 1 / (1 + torch.exp(-z)) gives"
     same = "the same" if torch.allclose(other, y) else "something else"
     shown = _short(str(other)) if other.numel() == 1 else "shape " + shape_text(tuple(other.shape))
-    return Fact(f"{words} {same}: {shown}. Sigmoid squeezes any z into (0, 1).")
+    return Fact(_("{words} {same}: {shown}. Sigmoid squeezes any z into (0, 1).", words=words, same=same, shown=shown))
 
 
 def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:
@@ -332,7 +332,9 @@ def _same_words(layer: Layer, source: str, problem: Problem) -> Fact | None:
         other = evaluate(source.replace(_PRODUCT, product), seed=layer.seed).error
         if other is None or other.message != problem.message:
             return None
-    return Fact(f"{' and '.join(_OTHER_PRODUCTS)} refuse with the same words: the shapes, not the function, are wrong.")
+    return Fact(
+        _("{products} refuse with the same words: the shapes, not the function, are wrong.", products=_(" and ").join(_OTHER_PRODUCTS))
+    )
 
 
 
