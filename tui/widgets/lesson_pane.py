@@ -176,6 +176,8 @@ class LessonPane(VerticalScroll):
         cached = self._results.get(self.step.id)
         if cached is not None:
             self._display(cached)
+        elif self.results.result is not None:
+            self.results.clear()
         self.post_message(self.StepShown(self.lesson.id, index))
         if self._debounce is not None:
             self._debounce.stop()
