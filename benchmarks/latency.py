@@ -368,7 +368,15 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     spec = next((f for f in lesson.fields if f.name == "x" and f.step), None) if lesson else None
     if lesson is None or spec is None:
         return None
-    chart_step = next((step for step in lesson.steps if "x" in step.fields), lesson.steps[0])
+    from engine.blocks import Chart
+
+    charted = [
+        step for step in lesson.steps
+        if spec.name in step.fields and any(isinstance(b, Chart) for b in lesson.compute(lesson.defaults(), step=step.id).blocks)
+    ]
+    if not charted:
+        return None
+    chart_step = charted[0]
     await _show(app, pilot, lesson, chart_step)
     from textual_plotext import PlotextPlot
 

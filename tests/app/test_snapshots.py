@@ -29,6 +29,7 @@ def test_lesson_step(snap_compare, fresh_state, key: str, step: int) -> None:
         await settle(pilot)
         for editor in pilot.app.query(Input):
             editor.cursor_blink = False  # the cursor shown steadily: the same frame every run
-        await pilot.pause()
+        await pilot.pause(0.5)  # a fix list grows to its options a refresh or two after the result
+        await settle(pilot)
 
     assert snap_compare(TensorTutorApp(), terminal_size=SIZE, run_before=open_step)

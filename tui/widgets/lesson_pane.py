@@ -17,8 +17,7 @@ from typing import Iterable, Mapping
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Static

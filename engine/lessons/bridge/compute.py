@@ -18,7 +18,7 @@ from engine.errors import InputError
 from engine.evaluation import Evaluation, Output, Problem, evaluate
 from engine.i18n import _
 from engine.lesson import read
-from engine.lessons.bridge.spec import BACK, DTYPES, LESSON
+from engine.lessons.bridge.spec import BACK, DTYPES
 from engine.lessons.common import problem_block, value_block
 from engine.parsing import parse_choice, parse_number, parse_values, values_shape
 

@@ -12,7 +12,7 @@ import ast
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence, TypeVar
+from typing import Mapping, Sequence
 
 import torch
 
@@ -25,7 +25,6 @@ from engine.lesson import read
 from engine.lessons.derivatives.spec import FUNCTION_LABELS, LESSON, MAX_FUNCTIONS
 from engine.parsing import parse_choice, parse_number
 
-T = TypeVar("T")
 
 MAX_PATH = 50
 """Most visited points the path field keeps (the oldest go first)."""
@@ -439,7 +438,7 @@ def _chart(values: Mapping[str, str]) -> LessonResult:
     shown, note = _pick(functions, values, "show")
     x_range = _chart_range(values, x)
     code = _tangent_source(shown, x)
-    blocks: list[Block] = [Code(code), function_chart(shown, x, x_range, (), height=11)]
+    blocks: list[Block] = [Code(code), function_chart(shown, x, x_range, (), height=10)]
     if note:
         blocks.append(Fact(note, tone="warning"))
     return LessonResult(tuple(blocks), source, measures={"shown_kind": shown.kind})

@@ -56,7 +56,7 @@ STEPS = (
         "chart",
         _('A tangent per function'),
         _('Each function on its own scale. x**3 is a cubic, not the hyperbola the tutorial says.'),
-        ("show", "range"),
+        ("show", "x", "range"),
         Goal(
             _("Chart the cubic: pick f3 and see how much steeper its tangent is."),
             _("The cubic's tangent at 2 climbs 12 for each step in x, three times the parabola's."),

@@ -16,7 +16,7 @@ from typing import Mapping
 
 import torch
 
-from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, Table, Value, shape_text
+from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, Table, shape_text
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Problem, evaluate
 from engine.i18n import _

@@ -25,7 +25,7 @@ from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.common import problem_block, value_block
 from engine.lessons.matmul.operands import NoTwin, numpy_twin, parse_operand
-from engine.lessons.matmul.spec import BATCHED, LESSON, MAX_BATCH, OPS, PRODUCTS
+from engine.lessons.matmul.spec import BATCHED, MAX_BATCH, OPS, PRODUCTS
 from engine.parsing import parse_choice, parse_int, parse_shape, parse_values, values_shape
 
 NUMPY_OPS = {"matmul": "np.matmul", "mm": "np.dot", "bmm": "np.matmul", "@": "@", "*": "np.multiply"}
