@@ -40,8 +40,9 @@ def keystrokes(results: list[latency.LessonTimes], engine: dict[str, list[float]
     for times in missed:
         lesson = times.lesson
         parts.append(
-            f"{lesson.number} {lesson.title}: p95 {fmt(p95(times.without_debounce), ' ms', 0)}, of which the engine "
-            f"alone is {fmt(p95(engine.get(lesson.id, [])), ' ms', 0)} and the process's CPU "
+            f"{lesson.number}.{lesson.steps.index(times.step) + 1} {lesson.title}: p95 "
+            f"{fmt(p95(times.without_debounce), ' ms', 0)}, of which the engine "
+            f"alone is {fmt(p95(engine.get(f'{lesson.id}/{times.step.id}', [])), ' ms', 0)} and the process's CPU "
             f"{fmt(p95(times.cpu), ' ms', 0)}"
         )
     return [

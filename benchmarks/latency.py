@@ -13,10 +13,13 @@ the changed widgets into the screen's buffer; headless, the very last step,
 turning the buffer into escape codes and writing them, is skipped: it costs
 the same for any app and is part of the first-paint figures.
 
-Each lesson is edited generically, so lessons added later are covered: in the
-first free-text field (a line input or the code editor) the last digit is
-selected and a neighbouring digit typed over it, one key per edit, toggling
-between two values that both compute (checked with ``Lesson.compute`` first).
+Every step of every lesson is edited generically, so lessons and steps added
+later are covered: in the step's first free-text field (a line input or the
+code editor) the last digit is selected and a neighbouring digit typed over it,
+one key per edit, toggling between two values that both compute (checked with
+``Lesson.compute`` first). A step whose fields are all pick-lists is timed
+from the moment its first list takes another choice (the key that picks it
+costs the same as any other).
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from textual.widgets.text_area import Selection as AreaSelection
 import tui.widgets.lesson_pane as lesson_pane_module
 from engine.catalog import LESSONS
 from engine.errors import InputError
-from engine.lesson import Lesson
+from engine.lesson import Lesson, Step
 from tui.app import TensorTutorApp
 from tui.state import StateStore
 from tui.widgets.lesson_pane import LessonPane
@@ -61,14 +64,21 @@ class Edit:
 
     field: str
     position: int
-    """Index of the character the key replaces."""
+    """Index of the character the key replaces (-1 for a pick-list's choice)."""
     values: tuple[str, str]
     keys: tuple[str, str]
     """The key that makes values[1] from values[0], and the one back."""
 
+    @property
+    def choice(self) -> bool:
+        """A pick-list edit: the list's value changes instead of a key being typed."""
+        return self.position < 0
+
     def describe(self) -> str:
         """The field and the digit toggled, in a little context: ``shape: 3,[3|4]``."""
         before, after = self.values
+        if self.choice:
+            return f"{self.field}: [{before}|{after}]"
         head = before[max(0, self.position - 8) : self.position].replace("\n", "\\n")
         tail = before[self.position + 1 : self.position + 5].replace("\n", "\\n")
         ellipsis = "…" if self.position > 8 else ""
@@ -80,6 +90,7 @@ class LessonTimes:
     """Samples for one lesson, in milliseconds."""
 
     lesson: Lesson
+    step: Step
     edit: Edit | None
     with_debounce: list[float] = _field(default_factory=list)
     without_debounce: list[float] = _field(default_factory=list)
@@ -104,10 +115,11 @@ class ChartTimes:
     missed: int = 0
 
 
-def choose_edit(lesson: Lesson) -> Edit | None:
-    """A one-key edit of the lesson's first free-text field that keeps the input valid, if there is one."""
+def choose_edit(lesson: Lesson, step: Step) -> Edit | None:
+    """A one-key edit of the step's first free-text field that keeps the input valid, else a pick-list's choice."""
     defaults = lesson.defaults()
-    for spec in lesson.fields:
+    shown = [spec for spec in lesson.fields if spec.name in step.fields]
+    for spec in shown:
         if spec.choices:
             continue
         value = defaults[spec.name]
@@ -118,14 +130,18 @@ def choose_edit(lesson: Lesson) -> Edit | None:
                 if not 0 <= other <= 9:
                     continue
                 changed = value[:position] + str(other) + value[position + 1 :]
-                if _computes(lesson, {**defaults, spec.name: changed}):
+                if _computes(lesson, step, {**defaults, spec.name: changed}):
                     return Edit(spec.name, position, (value, changed), (str(other), str(digit)))
+    for spec in shown:
+        for other in spec.choices:
+            if other != spec.default and _computes(lesson, step, {**defaults, spec.name: other}):
+                return Edit(spec.name, -1, (spec.default, other), ("", ""))
     return None
 
 
-def _computes(lesson: Lesson, values: dict[str, str]) -> bool:
+def _computes(lesson: Lesson, step: Step, values: dict[str, str]) -> bool:
     try:
-        lesson.compute(values)
+        lesson.compute(values, step=step.id)
     except InputError:
         return False
     return True
@@ -134,8 +150,8 @@ def _computes(lesson: Lesson, values: dict[str, str]) -> bool:
 class BenchApp(TensorTutorApp):
     """The app, reporting each new result and each screen refresh (times from ``time.monotonic``)."""
 
-    CSS_PATH = str(Path(inspect.getfile(TensorTutorApp)).parent / str(TensorTutorApp.CSS_PATH))
-    """Textual resolves a relative CSS_PATH beside the subclass; keep the app's own stylesheet."""
+    CSS_PATH = [str(Path(inspect.getfile(TensorTutorApp)).parent / path) for path in TensorTutorApp.CSS_PATH]
+    """Textual resolves a relative CSS_PATH beside the subclass; keep the app's own stylesheets."""
 
     def __init__(self, store: StateStore) -> None:
         super().__init__(store)
@@ -244,12 +260,15 @@ def _send_key(app: BenchApp, key: str) -> None:
     driver.send_message(event)
 
 
-async def _one_key(app: BenchApp, lesson_id: str, key: str) -> tuple[float, float, float] | None:
-    """Press ``key``: ms until the result is in the widgets, ms until it is on screen, and the
-    process's CPU ms (all threads) in between; None if no result came."""
+async def _one_key(app: BenchApp, lesson_id: str, key: str | Callable[[], None]) -> tuple[float, float, float] | None:
+    """Press ``key`` (or make the change it stands for): ms until the result is in the widgets, ms until it
+    is on screen, and the process's CPU ms (all threads) in between; None if no result came."""
     cpu = time.process_time()
     start = time.monotonic()
-    _send_key(app, key)
+    if callable(key):
+        key()
+    else:
+        _send_key(app, key)
     deadline = start + RESULT_TIMEOUT
     while True:
         try:
@@ -276,8 +295,13 @@ async def _time_edits(
     cpu: list[float] = []
     missed = 0
     for index in range(warmup + count):
-        _select(editor, edit)  # type: ignore[arg-type]
-        sample = await _one_key(app, lesson.id, edit.keys[index % 2])
+        if edit.choice:
+            value = edit.values[(index + 1) % 2]
+            key: str | Callable[[], None] = lambda value=value: setattr(editor, "value", value)  # noqa: E731
+        else:
+            _select(editor, edit)  # type: ignore[arg-type]
+            key = edit.keys[index % 2]
+        sample = await _one_key(app, lesson.id, key)
         await _drain(app)
         if index < warmup:
             continue
@@ -290,17 +314,26 @@ async def _time_edits(
             painted.append(sample[1])
             cpu.append(sample[2])
     if (warmup + count) % 2:  # leave the field as it was
-        _select(editor, edit)  # type: ignore[arg-type]
-        _send_key(app, edit.keys[1])
+        if edit.choice:
+            setattr(editor, "value", edit.values[0])
+        else:
+            _select(editor, edit)  # type: ignore[arg-type]
+            _send_key(app, edit.keys[1])
         await _drain(app, lesson_pane_module.DEBOUNCE_SECONDS + 0.05)
     return computed, painted, cpu, missed
 
 
-async def _show(app: BenchApp, pilot, lesson: Lesson) -> None:
+async def _show(app: BenchApp, pilot, lesson: Lesson, step: Step | None = None) -> None:
+    """Show ``lesson`` at ``step`` (its first by default) and wait for that step's result."""
     app.show_lesson(lesson.id)
+    wanted = step or lesson.steps[0]
     for _ in range(400):
         await pilot.pause(0.025)
-        if app.current_pane.lesson.id == lesson.id and app.current_pane.result is not None:
+        pane = app.current_pane
+        if pane.lesson.id != lesson.id:
+            continue
+        pane.go_to_step(lesson.steps.index(wanted))
+        if pane.result is not None and pane.result.step == wanted.id:
             break
     await _drain(app, lesson_pane_module.DEBOUNCE_SECONDS + 0.05)
 
@@ -335,7 +368,16 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     spec = next((f for f in lesson.fields if f.name == "x" and f.step), None) if lesson else None
     if lesson is None or spec is None:
         return None
-    await _show(app, pilot, lesson)
+    from engine.blocks import Chart
+
+    charted = [
+        step for step in lesson.steps
+        if spec.name in step.fields and any(isinstance(b, Chart) for b in lesson.compute(lesson.defaults(), step=step.id).blocks)
+    ]
+    if not charted:
+        return None
+    chart_step = charted[0]
+    await _show(app, pilot, lesson, chart_step)
     from textual_plotext import PlotextPlot
 
     from tui.widgets.chart import ChartView
@@ -369,15 +411,16 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
 
 async def _measure_lessons(app: BenchApp, pilot, count: int, warmup: int, progress: Callable[[str], None]) -> list[LessonTimes]:
     results: list[LessonTimes] = []
-    for lesson in LESSONS:
-        edit = choose_edit(lesson)
-        times = LessonTimes(lesson, edit)
+    for lesson, step in ((lesson, step) for lesson in LESSONS for step in lesson.steps):
+        edit = choose_edit(lesson, step)
+        times = LessonTimes(lesson, step, edit)
         results.append(times)
-        await _show(app, pilot, lesson)
+        await _show(app, pilot, lesson, step)
+        name = f"{lesson.number}.{lesson.steps.index(step) + 1} {lesson.title}"
         if edit is None:
-            progress(f"  {lesson.number} {lesson.title}: no one-key edit found, skipped")
+            progress(f"  {name}: no edit found, skipped")
             continue
-        progress(f"  {lesson.number} {lesson.title}: {edit.describe()}")
+        progress(f"  {name}: {edit.describe()}")
         _, times.with_debounce, _, missed = await _time_edits(app, pilot, lesson, edit, count, warmup)
         with debounce(NO_DEBOUNCE):
             times.to_widgets, times.without_debounce, times.cpu, missed_now = await _time_edits(
@@ -407,17 +450,17 @@ def measure(count: int, warmup: int, state_dir: str, progress: Callable[[str], N
 def engine_only(count: int, progress: Callable[[str], None] = print) -> dict[str, list[float]]:
     """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the same edits: the engine's share."""
     times: dict[str, list[float]] = {}
-    for lesson in LESSONS:
-        edit = choose_edit(lesson)
+    for lesson, step in ((lesson, step) for lesson in LESSONS for step in lesson.steps):
+        edit = choose_edit(lesson, step)
         if edit is None:
             continue
         values = lesson.defaults()
-        samples = times.setdefault(lesson.id, [])
+        samples = times.setdefault(f"{lesson.id}/{step.id}", [])
         for index in range(count + 1):
             values[edit.field] = edit.values[(index + 1) % 2]
             start = time.perf_counter()
-            lesson.compute(values)
+            lesson.compute(values, step=step.id)
             if index:  # the first call may import the lesson's module
                 samples.append((time.perf_counter() - start) * 1000)
-    progress(f"  engine alone: {count} computes per lesson")
+    progress(f"  engine alone: {count} computes per step")
     return times

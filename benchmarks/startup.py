@@ -25,7 +25,7 @@ SIZE = (80, 24)
 BENCHMARKS = Path(__file__).resolve().parent
 STARTUP_TIMEOUT = 60.0
 SIDEBAR_COLUMNS = 20
-_READY = re.compile(r"PyTorch \S+ ready")
+_READY = re.compile(r"PyTorch \S+\s+ready")
 LIBRARIES = "import torch, numpy, textual.app, textual_plotext, plotext"
 """The libraries the app has loaded once every lesson has been shown: the memory floor without the app."""
 META = "import torch; torch.empty(1, device='meta') + 1"
@@ -113,7 +113,10 @@ def _sidebar_visible(screen: ScreenModel) -> bool:
 
 
 def _torch_ready(screen: ScreenModel) -> bool:
-    return bool(_READY.search(screen.lines()[0]))
+    """The app says PyTorch is ready: under the lessons (the bare app, in its header)."""
+    lines = screen.lines()
+    left = " ".join(line[: SIDEBAR_COLUMNS - 2].strip() for line in lines)
+    return bool(_READY.search(lines[0]) or _READY.search(left))
 
 
 def _lesson_output(screen: ScreenModel) -> bool:

@@ -1,4 +1,4 @@
-"""Save the README's screenshot: lesson 5 at 80x24, as the app itself renders it.
+"""Save the README's screenshot: lesson 5's first step at 80x24, as the app itself renders it.
 
 Run with ``.venv/bin/python docs/make_screenshot.py``; it writes docs/screenshot.svg.
 """
@@ -21,11 +21,12 @@ async def main() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         while app.torch_version is None:
             await pilot.pause(0.1)
-        await pilot.press("5")
+        await pilot.press("escape", "5", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause(0.5)
         await app.workers.wait_for_complete()
-        app.current_pane.scroll_to(y=6, animate=False)
+        for editor in app.query("Input"):
+            editor.cursor_blink = False
         await pilot.pause(0.3)
         app.save_screenshot(str(OUT))
     print(f"wrote {OUT}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Mapping, cast
 
+from engine import limits
 from engine.blocks import LessonResult
 from engine.catalog import LESSONS, lesson_by_id
 from engine.errors import InputError
@@ -23,14 +24,23 @@ from engine.worker.client import RunFailed, shared
 
 def compute(lesson_id: str, values: Mapping[str, str], **arguments: object) -> LessonResult:
     """Lesson ``lesson_id``'s result for ``values``; raises ``InputError`` for bad input."""
-    return cast(LessonResult, shared().call("lesson", lesson=lesson_id, values=dict(values), **arguments))
+    limit = lesson_by_id(lesson_id).time_limit
+    return cast(LessonResult, shared().call("lesson", time_limit=limit, lesson=lesson_id, values=dict(values), **arguments))
 
 
 def evaluate(source: str, *, seed: int = 0) -> Evaluation:
-    """Run ``source`` in the safe subset from ``seed`` (``namespace`` stays in the worker: it is empty)."""
+    """Run ``source`` in the safe subset from ``seed`` (``namespace`` stays in the worker: it is empty).
+
+    The interpreter's limit is read here, so a caller that shortens ``limits.MAX_SECONDS`` shortens
+    the worker's too.
+    """
     if not isinstance(source, str):
         source = None  # type: ignore[assignment] - only text crosses; the worker refuses it in words
-    return cast(Evaluation, shared().call("evaluate", source=source, seed=seed))
+    seconds = limits.MAX_SECONDS
+    return cast(
+        Evaluation,
+        shared().call("evaluate", time_limit=seconds + limits.OVERRUN_SECONDS, source=source, seed=seed, seconds=seconds),
+    )
 
 
 def apply_fix(source: str, problem: Problem, fix: Fix) -> str:

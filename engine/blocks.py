@@ -10,6 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
+Measures = Mapping[str, Union[float, int, str, bool, None]]
+"""Plain numbers and words a step's result reports for its goal to check (``{"y": 0.303}``)."""
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """A shape as Python writes a tuple: ``(2, 3)``, ``(10,)``, ``()``; the one shape formatter."""
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
 
 @dataclass(frozen=True)
 class Prose:
@@ -49,7 +57,7 @@ class Value:
         """A one-line description: shape and dtype, then any note."""
         parts = []
         if self.shape is not None:
-            parts.append("shape (" + ", ".join(str(d) for d in self.shape) + ("," if len(self.shape) == 1 else "") + ")")
+            parts.append(shape_text(self.shape))
         if self.dtype:
             parts.append(self.dtype)
         if self.note:
@@ -121,6 +129,8 @@ class Chart:
     points: tuple[tuple[float, float], ...] = ()
     x_label: str = "x"
     y_label: str = ""
+    height: int = 12
+    """Rows for the plot itself (title and legend come on top), so a step can size its one chart to fit."""
 
 
 Block = Union[Prose, Fact, Code, Value, Columns, ProblemView, Table, Chart]
@@ -133,9 +143,14 @@ class LessonResult:
     ``source`` is the code that produced the numbers (one source of truth for the
     code block, the export and the Playground). ``actions`` maps an action name to
     the field values it leads to, computed with the result so the app needs no
-    engine call to apply it.
+    engine call to apply it. ``measures`` are what the step's goal checks;
+    ``goal_met`` is its verdict (None for a step without a goal), set by
+    ``Lesson.compute`` together with ``step``, the id of the step computed.
     """
 
     blocks: tuple[Block, ...]
     source: str = ""
     actions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    measures: Measures = field(default_factory=dict)
+    step: str = ""
+    goal_met: bool | None = None

@@ -24,6 +24,7 @@ from engine.builtin_functions import render_text
 from engine.callables import RUN_LOCK
 from engine.doctor import Prescription, Trial, explain, explain_warning, prescribe
 from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone
+from engine import limits
 from engine.limits import (
     MAX_FIX_SECONDS,
     MAX_NESTING,
@@ -45,18 +46,24 @@ MAX_MESSAGE_CHARS = 2_000
 """Longest error message kept; longer library messages are cut."""
 
 
-def evaluate(source: str, *, seed: int = 0) -> Evaluation:
-    """Run ``source`` in the safe subset, starting from ``seed`` and fresh names."""
+def evaluate(source: str, *, seed: int = 0, seconds: float | None = None) -> Evaluation:
+    """Run ``source`` in the safe subset, starting from ``seed`` and fresh names.
+
+    ``seconds`` is the interpreter's time limit for this run (``limits.MAX_SECONDS``
+    when None); it may only shorten that limit.
+    """
     if not isinstance(source, str):
         return _refused(Problem("source must be text", "Refused", 0, "", "", ()))
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed <= MAX_SEED:
         return _refused(Problem(f"seed must be a whole number from 0 to {MAX_SEED}", "Refused", 0, "", "", ()))
+    if seconds is not None and not (isinstance(seconds, (int, float)) and 0 < seconds <= limits.MAX_SECONDS):
+        return _refused(Problem(f"seconds must be a number from 0 to {limits.MAX_SECONDS:g}", "Refused", 0, "", "", ()))
     tree_or_problem = _parse(source)
     if isinstance(tree_or_problem, Problem):
         return _refused(tree_or_problem)
     with RUN_LOCK, _no_collection(), _seeded(seed), display_width(), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        evaluation = _run(source, tree_or_problem, seed)
+        evaluation = _run(source, tree_or_problem, seed, limits.MAX_SECONDS if seconds is None else seconds)
         notes = tuple(dict.fromkeys(explain_warning(str(w.message)) for w in caught))
     if notes:
         evaluation = Evaluation(evaluation.outputs, evaluation.error, evaluation.namespace, notes)
@@ -161,7 +168,7 @@ def _check_shape_of_tree(tree: ast.Module) -> Problem | None:
     return None
 
 
-def _run(source: str, tree: ast.Module, seed: int) -> Evaluation:
+def _run(source: str, tree: ast.Module, seed: int, seconds: float) -> Evaluation:
     positions = Positions(source)
     outputs: list[Output] = []
     namespace: dict[str, object] = {}
@@ -172,6 +179,7 @@ def _run(source: str, tree: ast.Module, seed: int) -> Evaluation:
         outputs.append(Output(line, code, None, text, "text", None, None, None, None))
 
     interpreter = Interpreter(namespace, on_print)
+    interpreter.restart_clock(seconds)
     interpreter.active = True
     try:
         for statement in tree.body:

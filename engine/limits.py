@@ -54,6 +54,12 @@ worker process that runs evaluations holds the hard wall-clock limit from
 outside, which also stops a single library call that runs long. The
 interpreter reads it when a run starts, so a test may shorten it."""
 
+OVERRUN_SECONDS = 2.0
+"""How long past the interpreter's own limit the worker process may go before it is killed from outside."""
+
+CODE_SECONDS = MAX_SECONDS + OVERRUN_SECONDS
+"""The worker's hard limit on a run of learner-written code (the Playground, ``engine.evaluate``)."""
+
 MAX_FIX_SECONDS = 0.3
 """Time the shape doctor may spend, after a failed run, trying candidate fixes."""
 

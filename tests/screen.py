@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from tests.conftest import settle
-from tui.widgets.blocks import CodeBlock, ProblemBlock, ValueBlock
+from tui.widgets.blocks import CodeBlock, ProblemBlock, TableBlock, ValueBlock
 
 
 def shown_values(pane) -> dict[str, str]:
@@ -15,6 +15,26 @@ def shown_values(pane) -> dict[str, str]:
         title = str(block.query_one(".value-title", Static).content).split("  ")[0]
         shown[title] = str(block.query_one(".value-text", Static).content)
     return shown
+
+
+def shown_rows(pane) -> dict[str, tuple[str, ...]]:
+    """The rows of the tables on screen, by their first cell (a marker like "> " left out)."""
+    rows = {}
+    for table in pane.query(TableBlock):
+        for row in table.block.rows:
+            rows[row[0].lstrip("> ").strip()] = tuple(row[1:])
+    return rows
+
+
+async def next_step(pilot, pane, presses: int = 1):
+    """PageDown ``presses`` times, then wait for the new step's result."""
+    await pilot.press(*["pagedown"] * presses)
+    for _ in range(100):
+        await settle(pilot)
+        if pane.result is not None and pane.result.step == pane.step.id:
+            await pilot.pause(0.1)  # the step's first field has focus before the next key
+            return pane
+    raise AssertionError("the step has no result")
 
 
 def problem_messages(pane) -> list[str]:
@@ -35,9 +55,9 @@ def frame(app) -> tuple[str, str]:
 
 
 async def open_lesson(pilot, key: str):
-    """Step into a lesson from the sidebar by its number key, and wait for its first result."""
+    """Step into a lesson from the sidebar (escape reaches it) by its number key, and wait for its first result."""
     await settle(pilot)
-    await pilot.press(key, "enter")
+    await pilot.press("escape", key, "enter")
     pane = pilot.app.current_pane
     for _ in range(100):
         await settle(pilot)

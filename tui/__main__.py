@@ -53,7 +53,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "or the default socket if a server listens there, else an engine of this app's own",
     )
     parser.add_argument(
-        "--reset", action="store_true", help="forget the saved lesson and field values, then start fresh"
+        "--reset", action="store_true", help="forget the saved lesson, field values and progress, then start fresh"
     )
     return parser.parse_args(argv)
 

@@ -14,14 +14,15 @@ from typing import Iterable, Sequence
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from engine.catalog import LESSONS, lesson_by_id
+from engine.i18n import _
 from engine.lesson import Field, Lesson
 from tui import glyphs
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
@@ -39,12 +40,23 @@ class TensorTutorApp(App[None]):
     """Learn PyTorch basics by editing real tensors."""
 
     TITLE = "tensor-tutor"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "steps.tcss"]
     BINDINGS = [
-        Binding("q", "quit", "quit"),
-        Binding("f1,question_mark", "help", "help"),
-        Binding("escape", "focus_lessons", "lessons"),
-        Binding("c,f2", "show_code", "code", key_display="c/f2"),
+        Binding("q", "quit", _("quit")),
+        Binding("f1,question_mark", "help", _("help")),
+        Binding("escape", "focus_lessons", _("lessons")),
+        Binding("c,f2", "show_code", _("code"), key_display="c/f2"),
+        Binding("pagedown", "move_step(1)", _("next step"), key_display="PgDn", priority=True),
+        Binding("pageup", "move_step(-1)", _("back"), key_display="PgUp", show=False, priority=True),
+        Binding("ctrl+down", "scroll_step(1)", _("scroll"), key_display="^↓", priority=True),
+        Binding("ctrl+up", "scroll_step(-1)", _("scroll up"), show=False, priority=True),
+        Binding("ctrl+b", "toggle_sidebar", _("sidebar"), key_display="^b", priority=True),
+        # Each lesson's own keys, enabled only on the steps that offer them (see check_action).
+        *(
+            Binding(action.key, f"lesson_action('{lesson.id}', '{action.name}')", action.description, priority=True)
+            for lesson in LESSONS
+            for action in lesson.actions
+        ),
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
@@ -68,28 +80,52 @@ class TensorTutorApp(App[None]):
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
         return [*super().get_line_filters(), *self._glyph_filters]
 
+    def watch_sub_title(self, sub_title: str) -> None:
+        """The engine's state (loading, ready, failed) under the lessons: every row above is the lesson's."""
+        for status in self.query(".engine-status").results(Static):
+            status.update(sub_title)
+
     def _first_lesson(self) -> Lesson:
         """The lesson the learner was on last time (the first one on a fresh start)."""
         return next((lesson for lesson in LESSONS if lesson.id == self.store.state.lesson), LESSONS[0])
 
     def _new_pane(self, lesson: Lesson) -> LessonPane:
         pane_class = PlaygroundPane if lesson.id == "playground" else LessonPane
-        return pane_class(lesson, self.store.state.values.get(lesson.id), id=f"pane-{lesson.id}")
+        state = self.store.state
+        return pane_class(
+            lesson,
+            state.values.get(lesson.id),
+            step=state.step_of(lesson.id),
+            met=state.goals_of(lesson.id),
+            id=f"pane-{lesson.id}",
+        )
+
+    def progress(self) -> dict[str, tuple[int, int]]:
+        """Each lesson with steps: goals met and steps, as the sidebar shows them."""
+        state = self.store.state
+        return {
+            lesson.id: (len(set(state.goals_of(lesson.id)) & {s.id for s in lesson.steps if s.goal}), sum(1 for s in lesson.steps if s.goal))
+            for lesson in LESSONS
+            if any(step.goal for step in lesson.steps)
+        }
 
     def compose(self) -> ComposeResult:
         first = self._first_lesson()
-        yield Header()
         with Horizontal(id="main"):
-            lessons = LessonList(LESSONS, id="lessons")
-            lessons.highlighted = LESSONS.index(first)
-            yield lessons
+            with Vertical(id="sidebar"):
+                lessons = LessonList(LESSONS, self.progress(), id="lessons")
+                lessons.highlighted = LESSONS.index(first)
+                yield lessons
+                yield Static(classes="engine-status", markup=False)
             with ContentSwitcher(id="panes", initial=f"pane-{first.id}"):
                 yield self._new_pane(first)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "loading PyTorch…"
-        self.query_one(LessonList).focus()
+        self.sub_title = _("loading PyTorch…")
+        # Typing on a fresh start edits the first field: no key on the sidebar jumps lessons or quits.
+        pane = self.current_pane
+        pane.call_later(self._focus_first_field, pane)
         self._show_notices()
         guard_size(self, self.size)
         # Start the import after the first frame so the sidebar shows at once.
@@ -146,6 +182,7 @@ class TensorTutorApp(App[None]):
                 self.call_after_refresh(pane.start)
         switcher.current = pane_id
         self.query_one(LessonList).select_lesson(lesson_id)
+        self.refresh_bindings()
         if self.store.remember_lesson(lesson_id):
             self._save_soon()
         if enter:
@@ -154,9 +191,76 @@ class TensorTutorApp(App[None]):
             pane.call_later(self._focus_first_field, pane)
 
     def _focus_first_field(self, pane: LessonPane) -> None:
-        rows = pane.form.rows()
-        if rows and pane is self.current_pane:
-            rows[0].editor.focus()
+        if pane is self.current_pane and not pane.focus_first_field():
+            self.query_one(LessonList).focus()
+
+    def on_lesson_pane_step_shown(self, event: LessonPane.StepShown) -> None:
+        if self.store.remember_step(event.lesson_id, event.index):
+            self._save_soon()
+        self.refresh_bindings()
+
+    def on_lesson_pane_goal_met(self, event: LessonPane.GoalMet) -> None:
+        if self.store.remember_goal(event.lesson_id, event.step_id):
+            self._save_soon()
+        self.query_one(LessonList).show_progress(self.progress())
+
+    def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
+        # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
+        self.call_after_refresh(self.refresh_bindings)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Lesson keys only on the steps that offer them; step keys only where there are steps."""
+        if action == "lesson_action":
+            lesson_id, name = parameters
+            pane = self._pane_or_none()
+            return pane is not None and pane.lesson.id == lesson_id and pane.can_run_action(str(name))
+        if action == "move_step":
+            pane = self._pane_or_none()
+            if pane is None or not pane.has_steps:
+                return False
+            return True
+        if action == "scroll_step":
+            pane = self._pane_or_none()
+            return pane is not None and pane.max_scroll_y > 0
+        return True
+
+    def _pane_or_none(self) -> LessonPane | None:
+        if len(self.screen_stack) > 1:
+            return None
+        try:
+            return self.current_pane
+        except Exception:  # noqa: BLE001 - while the screen is being built there is no pane yet
+            return None
+
+    def action_lesson_action(self, lesson_id: str, name: str) -> None:
+        """A lesson key, wherever focus is: the pane on screen runs it."""
+        pane = self._pane_or_none()
+        if pane is not None and pane.lesson.id == lesson_id:
+            pane.action_lesson_action(name)
+
+    def action_move_step(self, offset: int) -> None:
+        """PageDown / PageUp: the next or previous step of the lesson on screen, from anywhere."""
+        pane = self._pane_or_none()
+        if pane is not None and not pane.move(offset):
+            self.bell()
+
+    def action_go_to_step(self, index: int) -> None:
+        """Show step ``index`` (0-based; -1 is the last) of the lesson on screen."""
+        pane = self._pane_or_none()
+        if pane is not None:
+            pane.go_to_step(index % len(pane.lesson.steps))
+
+    def action_scroll_step(self, direction: int) -> None:
+        """Scroll a step taller than the screen (the footer shows the key only then)."""
+        pane = self._pane_or_none()
+        if pane is not None:
+            pane.scroll_relative(y=direction * max(1, pane.size.height - 2), animate=False)
+
+    def action_toggle_sidebar(self) -> None:
+        """Collapse the sidebar to a strip of lesson numbers (or widen it again), so a step can use the width."""
+        lessons = self.query_one(LessonList)
+        lessons.collapsed = not lessons.collapsed
+        self.query_one("#sidebar").set_class(lessons.collapsed, "-collapsed")
 
     def on_lesson_pane_values_changed(self, event: LessonPane.ValuesChanged) -> None:
         if self.store.remember_values(event.lesson_id, event.values):
@@ -197,7 +301,12 @@ class TensorTutorApp(App[None]):
         self.show_lesson(event.lesson_id, enter=event.enter)
 
     def action_focus_lessons(self) -> None:
-        self.query_one(LessonList).focus()
+        """Escape: to the sidebar, and from the sidebar back into the lesson."""
+        lessons = self.query_one(LessonList)
+        if lessons.has_focus:
+            self._focus_first_field(self.current_pane)
+        else:
+            lessons.focus()
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # Markdown is ~18 ms of imports: not before first paint
@@ -254,7 +363,7 @@ class TensorTutorApp(App[None]):
         yield from super().get_system_commands(screen)
         for lesson in LESSONS:
             yield SystemCommand(
-                f"Lesson {lesson.number}: {lesson.title}",
+                _("Lesson {number}: {title}", number=lesson.number, title=lesson.title),
                 lesson.summary,
                 partial(self.show_lesson, lesson.id, True),
             )

@@ -151,7 +151,7 @@ class ErrorHandler:
         had_focus = self.app.focused is not None and pane_of(self.app.focused) is old
         await old.remove()
         self._renewing.discard(old)
-        fresh = type(old)(old.lesson, values, id=old.id)
+        fresh = type(old)(old.lesson, values, step=old.step_index, met=old.met, id=old.id)
         fresh.display = showing
         await switcher.mount(fresh)
         engine_ready = self.app.torch_version is not None
@@ -160,5 +160,5 @@ class ErrorHandler:
         except Exception as error:  # noqa: BLE001 - the kept output fails to show too: show none
             fresh.restore(None, f"{text} (then, showing the last output: {describe(error)})", engine_ready)
         if had_focus:
-            rows = fresh.form.rows()
-            (rows[0].editor if rows else self.app.query_one("#lessons")).focus()
+            if not fresh.focus_first_field():
+                self.app.query_one("#lessons").focus()

@@ -24,8 +24,12 @@ from engine.parsing import repair_text
 from engine.safe_files import NotARegularFile, open_regular
 
 FILE_NAME = "state.json"
-FORMAT = 1
-"""Version of the file's layout, stored in it so a later release can convert old files."""
+FORMAT = 2
+"""Version of the file's layout, stored in it so a later release can convert old files.
+
+Format 1 had no ``progress``; such files still load (with no progress).
+"""
+READABLE_FORMATS = (1, 2)
 
 MAX_FILE_BYTES = 1_000_000
 """A state file larger than this was not written by the app and is treated as corrupt."""
@@ -47,16 +51,26 @@ class State:
 
     lesson: str | None = None
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    progress: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per lesson: ``{"step": 0-based step on screen, "goals": [ids of steps whose goal was met]}``."""
+
+    def step_of(self, lesson_id: str) -> int:
+        """The step the learner was on in ``lesson_id`` (0 if none)."""
+        return int(self.progress.get(lesson_id, {}).get("step", 0))
+
+    def goals_of(self, lesson_id: str) -> list[str]:
+        """The steps of ``lesson_id`` whose goal the learner has met."""
+        return list(self.progress.get(lesson_id, {}).get("goals", []))
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "lesson": self.lesson, "values": self.values}
+        return {"format": FORMAT, "lesson": self.lesson, "values": self.values, "progress": self.progress}
 
     @classmethod
     def from_json(cls, data: Any) -> "State":
         """Read the file's content; raises ValueError if it is not what the app writes."""
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
-        if data.get("format") != FORMAT:
+        if data.get("format") not in READABLE_FORMATS:
             raise ValueError(f"unknown format {data.get('format')!r}")
         lesson = data.get("lesson")
         if lesson is not None and not isinstance(lesson, str):
@@ -72,6 +86,7 @@ class State:
         return cls(
             lesson=None if lesson is None else repair_text(lesson),
             values={repair_text(k): {repair_text(n): repair_text(t) for n, t in v.items()} for k, v in values.items()},
+            progress=_progress(data.get("progress", {})),
         )
 
 
@@ -143,6 +158,23 @@ class StateStore:
         self.state.values[lesson_id] = kept
         return True
 
+    def remember_step(self, lesson_id: str, index: int) -> bool:
+        """Note the step on screen in a lesson; True if that changed anything."""
+        entry = self.state.progress.setdefault(lesson_id, {"step": 0, "goals": []})
+        if entry.get("step") == index:
+            return False
+        entry["step"] = index
+        return True
+
+    def remember_goal(self, lesson_id: str, step_id: str) -> bool:
+        """Note a step's goal as met; True if it was not already."""
+        entry = self.state.progress.setdefault(lesson_id, {"step": 0, "goals": []})
+        goals = entry.setdefault("goals", [])
+        if step_id in goals:
+            return False
+        goals.append(step_id)
+        return True
+
     def save(self) -> bool:
         """Write the state atomically (temporary file, then rename); False if it could not be.
 
@@ -185,6 +217,27 @@ class StateStore:
             message = f"Forgot saved progress ({self.path})."
         self.state = State()
         return message
+
+
+def _progress(data: Any) -> dict[str, dict[str, Any]]:
+    """The progress table, checked; raises ValueError for anything the app does not write."""
+    if not isinstance(data, dict):
+        raise ValueError("'progress' is not a table")
+    progress: dict[str, dict[str, Any]] = {}
+    for lesson_id, entry in data.items():
+        step = entry.get("step", 0) if isinstance(entry, dict) else None
+        goals = entry.get("goals", []) if isinstance(entry, dict) else None
+        if (
+            not isinstance(lesson_id, str)
+            or not isinstance(step, int)
+            or isinstance(step, bool)
+            or not 0 <= step < 100
+            or not isinstance(goals, list)
+            or not all(isinstance(g, str) and len(g) < 100 for g in goals)
+        ):
+            raise ValueError(f"'progress' of {lesson_id!r} is not a step and a list of goals")
+        progress[lesson_id] = {"step": step, "goals": list(dict.fromkeys(goals))}
+    return progress
 
 
 def _reason(error: OSError) -> str:

@@ -1,0 +1,1 @@
+"""One package per lesson: ``spec.py`` declares it (torch-free), ``compute.py`` computes its steps."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.blocks import Block, FixChoice, ProblemView, Value
 from engine.evaluation import Evaluation, Output, Problem
+from engine.i18n import _
 from engine.lessons.clash import clash_spans
 
 
@@ -32,9 +33,16 @@ def problem_block(
     """An evaluation's problem as a block, its clashing sizes marked.
 
     ``fixes`` are the lesson's own choices (the doctor's fixes mapped onto its
-    fields); ``explanation`` replaces the doctor's when given.
+    fields); ``explanation`` replaces the doctor's when given. ``expected`` marks the
+    error the step sets out to show; any other one (the learner's values caused it)
+    is never left without words of explanation.
     """
     text = problem.explanation if explanation is None else explanation
+    if not expected and not text:
+        text = _(
+            "Your values caused this, not the lesson: the words above are the library's own. "
+            "Change the value they are about, or go back to the step's default."
+        )
     return ProblemView(
         kind=problem.kind,
         message=problem.message,

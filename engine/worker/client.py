@@ -320,15 +320,20 @@ class Client:
 
     # Calls
 
-    def call(self, name: str, **arguments: object) -> object:
-        """Run ``name`` in the worker with ``arguments``; its result, decoded."""
+    def call(self, name: str, /, *, time_limit: float | None = None, **arguments: object) -> object:
+        """Run ``name`` in the worker with ``arguments``; its result, decoded.
+
+        ``time_limit`` replaces the client's own limit for this call (the Playground's
+        code may run longer than a lesson's, in view of a stop key).
+        """
+        limit = self.time_limit if time_limit is None else time_limit
         request = {"call": name, "arguments": codec.encode(arguments)}
         with self._lock:
             worker = self._current()
             with self._guard:
                 self._running = worker
             try:
-                reply = self._exchange(worker, request)
+                reply = self._exchange(worker, request, limit)
             finally:
                 with self._guard:
                     self._running = None
@@ -336,26 +341,26 @@ class Client:
                 self._drop_worker()
         return _outcome(reply)
 
-    def _exchange(self, worker: Worker, request: dict[str, object]) -> dict[str, object]:
-        deadline = time.monotonic() + self.time_limit
+    def _exchange(self, worker: Worker, request: dict[str, object], limit: float) -> dict[str, object]:
+        deadline = time.monotonic() + limit
         try:
             protocol.send(worker.channel, request)
             reply = protocol.receive(worker.channel, deadline)
         except protocol.Timeout:
             worker.stopped = worker.stopped or RunTimedOut
             self._drop_worker()
-            raise self._ended(worker) from None
+            raise self._ended(worker, limit) from None
         except (EOFError, OSError, protocol.ProtocolError):
             self._drop_worker()
-            raise self._ended(worker) from None
+            raise self._ended(worker, limit) from None
         if not isinstance(reply, dict):
             self._drop_worker()
             raise WorkerDied("The engine's worker sent a malformed answer; a fresh one has taken over.")
         return reply
 
-    def _ended(self, worker: Worker) -> RunFailed:
+    def _ended(self, worker: Worker, limit: float) -> RunFailed:
         if worker.stopped is RunTimedOut:
-            return RunTimedOut(f"This run took longer than {self.time_limit:g} s, so it was stopped.")
+            return RunTimedOut(f"This run took longer than {limit:g} s, so it was stopped.")
         if worker.stopped is RunStopped:
             return RunStopped("You stopped this run.")
         return WorkerDied("The engine's worker process ended during this run (out of memory, or killed); "

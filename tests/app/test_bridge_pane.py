@@ -6,23 +6,23 @@ import numpy as np
 import torch
 from textual.widgets import Button
 
-from tests.conftest import SIZE, replace_field, settle
-from tests.plain_python import run_plain
+from tests.conftest import SIZE, settle
 from tests.printing import pane_text
-from tests.screen import open_lesson, problem_messages, shown_code, shown_values
-from tui.widgets.blocks import CodeBlock, FixList, ProblemBlock
+from tests.screen import next_step, open_lesson, problem_messages, shown_code, shown_rows, shown_values
+from tui.widgets.blocks import FixList, ProblemBlock
 
 
 async def test_the_array_the_shared_tensor_and_the_copy(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot, "3")
         a = np.array([1.0, 2.0, 3.0])
-        shown = shown_values(pane)
-        assert shown["a"] == pane_text(a)
-        assert shown["t"] == pane_text(torch.from_numpy(a)) and "float64" in shown["t"]
-        assert shown["c"] == pane_text(torch.tensor(a))
-        assert shown["n"] == pane_text(torch.from_numpy(a).numpy())
-        assert shown["np.shares_memory(n, a)"] == "True"
+        rows = shown_rows(pane)
+        assert rows["a"][0] == str(a)
+        assert rows["t"][0] == str(torch.from_numpy(a)) and "float64" in rows["t"][0]
+        assert rows["c"][0] == str(torch.tensor(a))
+        await next_step(pilot, pane)
+        assert shown_rows(pane)["n"][0] == str(torch.from_numpy(a).numpy())
+        assert shown_values(pane)["np.shares_memory(n, a)"] == "True"
 
 
 async def test_the_action_key_changes_a_and_the_shared_tensor_follows(app) -> None:
@@ -35,13 +35,11 @@ async def test_the_action_key_changes_a_and_the_shared_tensor_follows(app) -> No
             a = np.array([1.0, 2.0, 3.0])
             t, c = torch.from_numpy(a), torch.tensor(a)
             a[0] = expected_write
-            shown = shown_values(pane)
+            rows = shown_rows(pane)
             assert pane.form.values()["write"] == str(expected_write)
             assert f"a[0] = {expected_write}" in shown_code(pane)
-            assert shown["a"] == pane_text(a) and shown["t"] == pane_text(t) and shown["c"] == pane_text(c)
-            assert shown["t"] != shown["c"]
-        (printed,) = run_plain(["".join(block.source for block in pane.query(CodeBlock))])
-        assert {name: printed.shown[name] for name in "atcn"} == {name: shown[name] for name in "atcn"}
+            assert (rows["a"][0], rows["t"][0], rows["c"][0]) == (str(a), str(t), str(c))
+            assert rows["t"][0] != rows["c"][0]
 
 
 async def test_the_action_button_works_from_the_keyboard(app) -> None:
@@ -62,26 +60,23 @@ async def test_the_action_button_works_from_the_keyboard(app) -> None:
 async def test_a_typed_array_and_dtype(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot, "3")
-        await replace_field(pilot, "values", "[[1,2],[3,4]]")
+        pane.form.row("values").editor.value = "[[1,2],[3,4]]"
+        await next_step(pilot, pane)
         select = pane.form.row("dtype").editor
-        select.focus()
-        await pilot.pause()
+        assert app.focused is select
         await pilot.press("enter", "down", "down", "enter")  # default -> float64 -> float32
         await settle(pilot)
         a = np.array([[1, 2], [3, 4]], dtype=np.float32)
-        shown = shown_values(pane)
-        assert shown["a"] == pane_text(a) and shown["t"] == pane_text(torch.from_numpy(a))
+        rows = shown_rows(pane)
+        assert rows["a"] == (str(a), "float32") and rows["t"] == (str(torch.from_numpy(a)), "torch.float32")
         assert "dtype=np.float32" in shown_code(pane)
+        assert pane.result.goal_met
 
 
 async def test_numpy_on_a_tensor_that_requires_grad_and_applying_the_fix(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot, "3")
-        select = pane.form.row("back").editor
-        select.focus()
-        await pilot.pause()
-        await pilot.press("enter", "down", "enter")  # t.numpy() -> w.numpy()
-        await settle(pilot)
+        await next_step(pilot, pane, 2)
         w = torch.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
         try:
             w.numpy()
@@ -101,3 +96,4 @@ async def test_numpy_on_a_tensor_that_requires_grad_and_applying_the_fix(app) ->
         assert "n = w.detach().numpy()" in shown_code(pane)
         assert not problem_messages(pane)
         assert shown_values(pane)["n"] == pane_text(w.detach().numpy())
+        assert pane.result.goal_met

@@ -21,7 +21,8 @@ def _shown_values(pane) -> list[str]:
 
 
 async def _open_code(pilot, key: str = "c") -> CodeScreen:
-    await pilot.press(key)
+    """Open the code screen: c from the sidebar (escape reaches it), f2 from anywhere."""
+    await pilot.press(*(["escape", key] if key == "c" and pilot.app.query_one("#lessons") is not pilot.app.focused else [key]))
     screen = pilot.app.screen
     assert isinstance(screen, CodeScreen)
     await pilot.app.workers.wait_for_complete()
@@ -95,16 +96,15 @@ async def test_s_next_to_a_link_of_the_same_name_says_so_and_saves_elsewhere(app
 async def test_f2_opens_it_from_inside_a_text_field_where_c_is_typed(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("enter")  # into lesson 1's fields
-        field = app.focused
+        field = app.focused  # a fresh start is in lesson 1's first field
         assert isinstance(field, Input)
         before = app.current_pane.result
         await pilot.press("end", "c")
         await settle(pilot)
-        assert field.value == "3,3c" and not isinstance(app.screen, CodeScreen)
+        assert field.value == "2,3c" and not isinstance(app.screen, CodeScreen)
         screen = await _open_code(pilot, "f2")
         # The shape is invalid now: the script is the code of the dimmed output, and says so.
-        assert screen.result is before and "torch.randn(3, 3)" in screen.script
+        assert screen.result is before and "torch.randn(2, 3)" in screen.script
         assert "fields hold an error" in str(screen.query_one("#code-status", Static).content)
         await pilot.press("f2")
         assert app.focused is field
@@ -135,7 +135,7 @@ async def test_e_continues_in_the_playground_with_the_same_numbers(app) -> None:
 async def test_a_failing_lessons_script_says_where_it_stops(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("5")  # the single layer: the tutorial's shape error
+        await pilot.press("escape", "5")  # the single layer: the tutorial's shape error
         await settle(pilot)
         screen = await _open_code(pilot)
         assert "# The next statement fails, as on screen: RuntimeError: mat1 and mat2 shapes" in screen.script
@@ -154,7 +154,7 @@ async def test_a_script_that_cannot_be_built_is_a_message_not_a_crash(app, monke
     monkeypatch.setattr(app.engine, "call", broken)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("c")
+        await pilot.press("f2")
         await app.workers.wait_for_complete()
         await pilot.pause()
         screen = app.screen

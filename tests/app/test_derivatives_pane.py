@@ -10,6 +10,7 @@ from textual.widget import Widget
 
 from engine.blocks import Chart, Series
 from tests.conftest import SIZE, replace_field, settle
+from tests.screen import next_step
 from tui.app import TensorTutorApp
 from tui.widgets.blocks import ChartBlock, TableBlock
 from tui.widgets.chart import clip_line, legend, nice_ticks, series_colours, tick_labels
@@ -40,7 +41,7 @@ def torch_slope(power: int, x: float) -> float:
 
 async def open_lesson(pilot):
     await settle(pilot)
-    await pilot.press("4", "enter")
+    await pilot.press("escape", "4", "enter")
     await settle(pilot)
     pane = pilot.app.current_pane
     assert pane.lesson.id == "derivatives"
@@ -67,111 +68,124 @@ def assert_inside_frame(chart: ChartBlock) -> None:
                 assert top < row < bottom and left < column < right, (row, column, char, line)
 
 
-async def test_opens_with_the_tutorials_slopes_ratios_and_two_charts(app) -> None:
+async def test_opens_with_the_tutorials_slopes_and_ratios(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
         rows = table_rows(pane)
         assert [rows[f][3] for f in ("f1", "f2", "f3")] == ["1.0", "4.0", "12.0"]
         assert rows["f2"][4:] == ["4×", "f1's"] and rows["f3"][4:] == ["3×", "f2's"]
         assert rows["f3"][1] == "cubic"
-        value_chart, slope_chart = pane.query(ChartBlock)
-        assert "where f = 2.0, 4.0, 8.0" in " ".join(screen_text(value_chart.query_one(".chart-title")))
-        assert "at x = 2 they are 1.0, 4.0, 12.0" in " ".join(screen_text(slope_chart.query_one(".chart-title")))
-        for chart in (value_chart, slope_chart):
-            assert any(ord(c) in BRAILLE for line in screen_text(chart.plot) for c in line)
-            assert_inside_frame(chart)
+        assert not pane.query(ChartBlock), "one result per step: the charts have their own step"
 
 
-async def test_up_moves_x_and_the_numbers_and_charts_follow(app) -> None:
+async def test_up_moves_x_and_the_slopes_follow(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
         await focus_x(pilot, pane)
-        value_chart, slope_chart = pane.query(ChartBlock)
-        before = screen_text(value_chart.plot)
-        for presses, x in ((["up"], 2.1), (["up", "up"], 2.3), (["shift+down"], 1.3)):
+        for presses, x in ((["up"], 2.1), (["up", "up"], 2.3), (["shift+up"], 3.3)):
             await pilot.press(*presses)
             await settle(pilot)
             assert pane.values()["x"] == f"{x:g}"
             rows = table_rows(pane)
             slopes = [float(rows[f][3]) for f in ("f1", "f2", "f3")]
             assert slopes == pytest.approx([torch_slope(p, x) for p in (1, 2, 3)], rel=1e-3)
-            assert slopes == pytest.approx([1.0, 2 * x, 3 * x * x], rel=1e-3)
             assert rows["f2"][4] == f"{2 * x:.3g}×" and rows["f3"][4] == f"{1.5 * x:.3g}×"
-            # The same chart widgets received the new series and redrew.
-            assert value_chart.block.points[0] == pytest.approx((x, x))
-            shown = [v for point in slope_chart.block.points for v in point]
-            assert shown == pytest.approx([x, 1.0, x, 2 * x, x, 3 * x * x], rel=1e-3)
-            after = screen_text(value_chart.plot)
-            assert after != before
-            before = after
-            assert_inside_frame(value_chart)
-            assert_inside_frame(slope_chart)
-        await pilot.press("shift+up", "shift+up", "shift+up")
+        await pilot.press(*["down"] * 3)
         await settle(pilot)
-        assert pane.values()["x"] == "4.3"
-        assert value_chart.block.x_range == (-3.0, 4.3)  # widened to keep x on the chart
-        assert_inside_frame(value_chart)
+        assert pane.values()["x"] == "3" and pane.result.goal_met
+
+
+async def test_each_function_charted_on_its_own_scale_with_its_tangent(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot)
+        await next_step(pilot, pane)
+        (chart,) = pane.query(ChartBlock)
+        assert "f2 = x**2 and its tangent at x = 2: slope 4.0" in " ".join(screen_text(chart.query_one(".chart-title")))
+        assert any(ord(c) in BRAILLE for line in screen_text(chart.plot) for c in line)
+        assert_inside_frame(chart)
+        parabola_range = chart.block.y_range
+        await pilot.press("enter", "down", "enter")  # f2 -> f3
+        await settle(pilot)
+        assert pane.result.goal_met and chart.block.series[0].label == "f3 = x**3"
+        assert chart.block.y_range[1] - chart.block.y_range[0] > 3 * (parabola_range[1] - parabola_range[0])
+        assert {series.label for series in chart.block.series} == {"f3 = x**3"}, "the tangent in its function's colour"
+        assert_inside_frame(chart)
 
 
 async def test_the_descent_keys_step_along_the_slope_and_reset(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
-        await focus_x(pilot, pane)  # letters would type here: the action keys must still work
+        await next_step(pilot, pane, 2)
+        assert app.focused is pane.form.row("descend").editor
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert pane.values()["x"] == "1.6" and pane.values()["path"] == "2"
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert pane.values()["x"] == f"{1.6 - 0.1 * 2 * 1.6:g}" and pane.values()["path"] == "2, 1.6"
-        value_chart, _ = pane.query(ChartBlock)
-        assert (2.0, 4.0) in value_chart.block.points and (1.6, pytest.approx(2.56)) in value_chart.block.points
+        (chart,) = pane.query(ChartBlock)
+        assert (2.0, 4.0) in chart.block.points and (1.6, pytest.approx(2.56)) in chart.block.points
+        assert_inside_frame(chart)
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert pane.values()["x"] == "2" and pane.values()["path"] == ""
 
 
-async def test_bad_input_says_why_under_its_field_and_the_charts_stay(app) -> None:
+async def test_descend_follows_the_functions_typed(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
-        value_chart, _ = pane.query(ChartBlock)
-        shown = value_chart.block
+        await replace_field(pilot, "functions", "torch.sin(x)")
+        assert not str(pane.form.row("functions").query_one(".field-error").content)
+        await next_step(pilot, pane, 2)
+        assert not pane.results.has_class("-stale")
+        assert not str(pane.form.row("descend").query_one(".field-error").content)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert pane.values()["path"] == "2" and pane.values()["x"] == f"{2 - 0.1 * torch_slope_sin(2.0):.6g}"
+
+
+def torch_slope_sin(x: float) -> float:
+    point = torch.tensor(x, requires_grad=True)
+    torch.sin(point).backward()
+    return point.grad.item()
+
+
+async def test_bad_input_says_why_under_its_field_and_the_table_stays(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot)
+        shown = table_rows(pane)
         await replace_field(pilot, "functions", "x**2 x")
         error = pane.form.row("functions").query_one(".field-error")
         assert "f1" in str(error.content) and "not a Python expression" in str(error.content)
-        assert pane.results.has_class("-stale") and value_chart.block is shown
-        await replace_field(pilot, "functions", "x")  # descend still names f2, which is gone
-        assert "no f2" in str(pane.form.row("descend").query_one(".field-error").content)
-        assert not str(pane.form.row("functions").query_one(".field-error").content)
+        assert pane.results.has_class("-stale") and table_rows(pane) == shown
 
 
-async def test_singularities_draw_gaps_and_flat_slopes_stay_in_the_box(app) -> None:
+async def test_singularities_draw_gaps_and_stay_in_the_box(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
         await replace_field(pilot, "functions", "1/x; torch.log(x)")
         await replace_field(pilot, "x", "0")
         rows = table_rows(pane)
         assert rows["f1"][-1] == "undefined" and rows["f2"][-1] == "undefined"
-        for chart in pane.query(ChartBlock):
-            assert None in chart.block.series[0].ys
-            assert_inside_frame(chart)
-        await replace_field(pilot, "functions", "x; 3*x")  # flat slopes: plotext's edge case
-        _, slope_chart = pane.query(ChartBlock)
-        assert {y for s in slope_chart.block.series for y in s.ys} == {1.0, 3.0}
-        assert_inside_frame(slope_chart)
+        await next_step(pilot, pane)
+        (chart,) = pane.query(ChartBlock)
+        assert chart.block.series[0].label == "f2 = torch.log(x)" and None in chart.block.series[0].ys
+        assert_inside_frame(chart)
 
 
-async def test_without_colour_the_legend_tells_series_apart_by_marker(tmp_path, monkeypatch) -> None:
+async def test_without_colour_the_function_and_the_points_differ_by_marker(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     monkeypatch.setenv("NO_COLOR", "1")
     app = TensorTutorApp()
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
-        value_chart, _ = pane.query(ChartBlock)
-        legend_line = str(value_chart.query_one(".chart-legend").content)
-        assert "⠤⠤ f1 = x" in legend_line and "•• f2 = x**2" in legend_line and "++ f3 = x**3" in legend_line
-        plot = "".join(screen_text(value_chart.plot))
-        assert "•" in plot and "+" in plot
-        assert_inside_frame(value_chart)
+        await next_step(pilot, pane)
+        (chart,) = pane.query(ChartBlock)
+        legend_line = str(chart.query_one(".chart-legend").content)
+        assert legend_line == "⠤⠤ f2 = x**2"
+        plot = "".join(screen_text(chart.plot))
+        assert "●" in plot and any(ord(c) in BRAILLE for c in plot)
+        assert_inside_frame(chart)
 
 
 def test_clip_line_cuts_at_the_border_and_leaves_gaps() -> None:

@@ -27,7 +27,7 @@ async def test_a_failed_import_says_so_in_the_header_and_the_pane(tmp_path, monk
             assert app.sub_title == "PyTorch failed to load"
             waiting = app.current_pane.query_one(".waiting", Static)
             assert "could not be loaded" in str(waiting.content)
-            await pilot.press("2")
+            await pilot.press("escape", "2")
             await pilot.pause(0.2)
             assert app.is_running and app.current_pane.lesson.id == "matmul"
     finally:

@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from engine import LESSONS
-from engine.lesson import Lesson
+from engine.lesson import Lesson, Step
 from engine.worker.client import EngineError
 from tests.conftest import SIZE, settle
 from tui.errors import describe
@@ -174,7 +174,7 @@ async def test_an_error_outside_the_lessons_saves_the_place_then_exits(app, tmp_
     with pytest.raises(RuntimeError, match="sidebar bug"):
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("2")
+            await pilot.press("escape", "2")
             await settle(pilot)
             monkeypatch.setattr(LessonList, "action_pick", broken)
             await pilot.press("3")
@@ -185,7 +185,7 @@ async def test_an_error_outside_the_lessons_saves_the_place_then_exits(app, tmp_
 
 
 def test_describe_names_a_missing_lesson_module() -> None:
-    lesson = Lesson("x", 9, "X", "", (), "engine.lessons.not_written_yet")
+    lesson = Lesson("x", 9, "X", "", (), "engine.lessons.not_written_yet", steps=(Step("s", "heading", "prose", ()),))
     try:
         lesson.compute({})
     except ModuleNotFoundError as error:

@@ -83,6 +83,8 @@ async def test_random_keys_in_every_lesson_never_crash(app) -> None:
         # Still answering: back to the first lesson and edit its first typed field.
         for key in ("escape", "escape", "escape"):
             await _press(pilot, key)
+        app.query_one(LessonList).focus()
+        await pilot.pause()
         await pilot.press("1")
         await settle(pilot)
         pane = app.current_pane
@@ -95,5 +97,7 @@ async def test_random_keys_in_every_lesson_never_crash(app) -> None:
             await pilot.press("end", "7")
             await settle(pilot)
             assert pane.values() != before
-        await pilot.press("escape", "q")
+        app.query_one(LessonList).focus()
+        await pilot.pause()
+        await pilot.press("q")
     assert app.return_code == 0

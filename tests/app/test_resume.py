@@ -159,7 +159,7 @@ async def test_a_corrupt_state_file_is_set_aside_with_a_notice(tmp_path, monkeyp
         assert app.current_pane.lesson.id == LESSONS[0].id
         assert app.current_pane.values() == LESSONS[0].defaults()
         assert app.is_running
-        await pilot.press("2")  # still works, and now saves a good file
+        await pilot.press("escape", "2")  # still works, and now saves a good file
         await pilot.pause(app.SAVE_DELAY + 0.3)
     assert json.loads(path.read_text())["lesson"] == LESSONS[1].id
 
@@ -185,7 +185,7 @@ async def test_an_unwritable_state_directory_gives_a_notice_not_a_crash(tmp_path
     app = TensorTutorApp()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2")
+        await pilot.press("escape", "2")
         await pilot.pause(app.SAVE_DELAY + 0.3)
         await pilot.press("3")
         await pilot.pause(app.SAVE_DELAY + 0.3)

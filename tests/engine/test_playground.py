@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from engine import InputError, lesson_by_id
 from engine.blocks import Fact, ProblemView, Prose, Value
 from engine.evaluation import evaluate
-from engine.lessons.playground import MAX_SHOWN
+from engine.lessons.playground.compute import MAX_SHOWN
 from engine.snippets import SNIPPETS
 from tests.printing import pane_text
 

@@ -72,7 +72,7 @@ def test_no_engine_process_outlives_the_app(tmp_path, ending: str) -> None:
         else:
             pytest.fail(f"the app did not get ready: {screen!r} {engine}")
         if ending == "quit":
-            subprocess.run([*tmux, "send-keys", "q"], check=True)
+            subprocess.run([*tmux, "send-keys", "C-q"], check=True)  # q would be typed into the first field
         elif ending == "killed":  # no atexit, no signal handler: only the kernel closing its sockets
             os.kill(parents()[zygotes[0]], signal.SIGKILL)  # the zygote's parent: the app
         else:

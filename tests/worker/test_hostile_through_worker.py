@@ -11,6 +11,7 @@ import pytest
 
 import engine
 from tests.engine import test_hostile
+from tests.engine.test_hostile import short_run_limit  # noqa: F401 - the interpreter's short limit, here too
 
 IN_PROCESS_ONLY = {
     "test_sizes_just_under_the_limit_are_fine",

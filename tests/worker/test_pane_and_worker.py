@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from dataclasses import replace
 
 import pytest
 
@@ -15,11 +16,13 @@ from tui.widgets.failure import FailureNotice
 from tui.widgets.playground import PlaygroundPane
 
 
-async def _start_sleeping_run(pilot, app: TensorTutorApp) -> PlaygroundPane:
+async def _start_sleeping_run(pilot, app: TensorTutorApp, time_limit: float) -> PlaygroundPane:
+    """Start a run that sleeps, with ``time_limit`` as the Playground's limit in the worker."""
     app.show_lesson("playground", enter=True)
     await settle(pilot)
     pane = app.current_pane
     assert isinstance(pane, PlaygroundPane)
+    pane.lesson = replace(pane.lesson, time_limit=time_limit)
     pane.put_code(f"{SLEEP_MARKER}\nx = 1\n")
     for _ in range(100):  # the note shows after half a second of running
         await pilot.pause(0.05)
@@ -45,31 +48,27 @@ def app(tmp_path, monkeypatch, hostile: Client) -> TensorTutorApp:
     return TensorTutorApp(engine=hostile)
 
 
-async def test_a_worker_killed_mid_run_is_reported_and_the_next_edit_works(app, monkeypatch, hostile: Client) -> None:
-    monkeypatch.setattr(hostile, "time_limit", 20.0)
+async def test_a_worker_killed_mid_run_is_reported_and_the_next_edit_works(app, hostile: Client) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _start_sleeping_run(pilot, app)
+        pane = await _start_sleeping_run(pilot, app, 20.0)
         os.kill(hostile.worker_pid(), signal.SIGKILL)  # as the OOM killer would
         await settle(pilot)
         assert "worker process ended during this run" in pane.query_one(FailureNotice).message
         await _next_edit_works(pilot, pane)
 
 
-async def test_ctrl_t_stops_a_long_run(app, monkeypatch, hostile: Client) -> None:
-    monkeypatch.setattr(hostile, "time_limit", 20.0)
+async def test_ctrl_t_stops_a_long_run(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _start_sleeping_run(pilot, app)
+        pane = await _start_sleeping_run(pilot, app, 20.0)
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert pane.query_one(FailureNotice).message == "You stopped this run."
         await _next_edit_works(pilot, pane)
 
 
-async def test_a_run_past_the_time_limit_says_how_long_it_may_take(app, hostile: Client) -> None:
+async def test_a_run_past_the_time_limit_says_how_long_it_may_take(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _start_sleeping_run(pilot, app)
+        pane = await _start_sleeping_run(pilot, app, 1.0)
         await settle(pilot)
-        assert pane.query_one(FailureNotice).message == (
-            f"This run took longer than {hostile.time_limit:g} s, so it was stopped."
-        )
+        assert pane.query_one(FailureNotice).message == "This run took longer than 1 s, so it was stopped."
         await _next_edit_works(pilot, pane)

@@ -135,6 +135,8 @@ class ColumnsBlock(Horizontal, BlockWidget):
 
 
 def _widest_line(block: Block) -> int:
+    if isinstance(block, Code):
+        return max((len(line) for line in block.source.splitlines()), default=0)
     if isinstance(block, Value):
         lines = block.text.splitlines() + [block.title + "  " + block.caption]
         return max(len(line) for line in lines)
@@ -242,6 +244,7 @@ class TableBlock(Static, BlockWidget):
         self.show(block)
 
     def show(self, block: Table) -> None:
+        self.block = block
         table = RichTable(*block.headers, title=block.title or None, title_justify="left", box=None, pad_edge=False)
         for row in block.rows:
             table.add_row(*(Text(cell) for cell in row))
@@ -249,7 +252,11 @@ class TableBlock(Static, BlockWidget):
 
 
 class ChartBlock(ChartView, BlockWidget):
-    """A line chart (drawn by ``tui.widgets.chart``)."""
+    """A line chart (drawn by ``tui.widgets.chart``), its plot as many rows high as the block asks."""
+
+    def show(self, block: Chart) -> None:
+        self.plot.styles.height = block.height
+        super().show(block)
 
 
 _WIDGETS: dict[type, Callable[[Any], BlockWidget]] = {

@@ -1,20 +1,24 @@
-"""A lesson on screen: its title and summary, its fields, and the live result.
+"""A lesson on screen, one step at a time: heading, prose, the step's fields, the live result, the goal.
 
-Every edit recomputes in a thread worker (exclusive per pane, after a short
-debounce) that asks the app's engine worker process for the result, so typing
-never waits for PyTorch and a burst of keys yields one result. Bad input shows its message under the field and keeps the last good
-output, dimmed; any other failure is reported to the app's error handler
-(``tui/errors.py``), which shows it above that output.
+Every edit recomputes the step on screen in a thread worker (exclusive per pane,
+after a short debounce) that asks the app's engine worker process for the result,
+so typing never waits for PyTorch and a burst of keys
+yields one result. Bad input shows its message under the field and keeps the
+last good output, dimmed; any other failure is reported to the app's error
+handler (``tui/errors.py``), which shows it above that output.
+
+All of a lesson's fields live in one form (so nothing typed is lost between
+steps); a step shows only the rows it names. Adding a step or a lesson needs
+nothing here: it is data in ``engine/lessons/<name>/spec.py``.
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Button, Static
@@ -22,10 +26,12 @@ from textual.worker import get_current_worker
 
 from engine.blocks import LessonResult
 from engine.errors import InputError
-from engine.lesson import Lesson
+from engine.i18n import _
+from engine.lesson import Lesson, Step
 from tui.widgets.blocks import FixList
 from tui.widgets.failure import FailureNotice
 from tui.widgets.fields import FieldsForm
+from tui.widgets.goal_bar import GoalBar
 from tui.widgets.results import ResultView
 
 DEBOUNCE_SECONDS = 0.1
@@ -59,36 +65,65 @@ class LessonPane(VerticalScroll):
             self.lesson_id = lesson_id
             self.result = result
 
-    def __init__(self, lesson: Lesson, values: Mapping[str, str] | None = None, **kwargs) -> None:
+    class StepShown(Message):
+        """The pane moved to another step (for saving the place and the sidebar's progress)."""
+
+        def __init__(self, lesson_id: str, index: int) -> None:
+            super().__init__()
+            self.lesson_id = lesson_id
+            self.index = index
+
+    class GoalMet(Message):
+        """A step's goal was met for the first time in this pane."""
+
+        def __init__(self, lesson_id: str, step_id: str) -> None:
+            super().__init__()
+            self.lesson_id = lesson_id
+            self.step_id = step_id
+
+    def __init__(
+        self,
+        lesson: Lesson,
+        values: Mapping[str, str] | None = None,
+        step: int = 0,
+        met: Iterable[str] = (),
+        **kwargs,
+    ) -> None:
         super().__init__(classes="lesson-pane", **kwargs)
         self.lesson = lesson
         self._initial = {**lesson.defaults(), **(values or {})}
         self._debounce: Timer | None = None
         self.engine_ready = False
+        self.step_index = min(max(step, 0), len(lesson.steps) - 1)
+        self.met: set[str] = set(met)
+        """Ids of the steps whose goal the learner has met (once met, a goal stays met)."""
+        self._results: dict[str, LessonResult] = {}
+        """The last result of each step visited, shown at once when the learner comes back to it."""
         self.previous_result: LessonResult | None = None
         """The result shown before the current one: the last good output if showing the current one fails."""
         self.restored = False
         """True from ``restore`` until the learner edits a field."""
-        for action in lesson.actions:
-            # Not in the footer: the buttons show these keys, and the footer has no room for them at 80x24.
-            self._bindings.bind(action.key, f"lesson_action('{action.name}')", action.description, show=False)
+
+    @property
+    def step(self) -> Step:
+        """The step on screen."""
+        return self.lesson.steps[self.step_index]
+
+    @property
+    def has_steps(self) -> bool:
+        """Whether the lesson is worked through in steps (the Playground is one free screen)."""
+        return len(self.lesson.steps) > 1 or any(step.goal for step in self.lesson.steps)
 
     def compose(self) -> ComposeResult:
-        lesson = self.lesson
-        yield Static(f"{lesson.number} {lesson.title}", classes="lesson-title", markup=False)
-        yield Static(lesson.summary, classes="lesson-summary", markup=False)
-        yield FieldsForm(lesson.fields, self._initial)
-        if lesson.actions:
-            with Horizontal(classes="actions"):
-                for action in lesson.actions:
-                    yield Button(
-                        Content(f"{action.description} ({action.key})"),
-                        id=f"action-{action.name}",
-                        compact=True,
-                        classes="action",
-                    )
+        yield Static(classes="lesson-title", markup=False)
+        yield Static(classes="lesson-summary", markup=False)
+        yield FieldsForm(self.lesson.fields, self._initial)
         yield FailureNotice()
         yield ResultView(classes="results")
+        yield GoalBar(self.lesson, classes="goal-bar")
+
+    def on_mount(self) -> None:
+        self._lay_out_step()
 
     @property
     def form(self) -> FieldsForm:
@@ -107,6 +142,78 @@ class LessonPane(VerticalScroll):
         """The fields' current text."""
         return self.form.values()
 
+    # ------------------------------------------------------------ steps
+
+    def _lay_out_step(self) -> None:
+        """Show the step's heading, prose, fields, actions and goal; the result follows from the worker."""
+        lesson, step = self.lesson, self.step
+        title = f"{lesson.number} {lesson.title}"
+        if self.has_steps:
+            title += _(
+                ", step {number} of {count}: {heading}", number=self.step_index + 1, count=len(lesson.steps), heading=step.heading
+            )
+        self.query_one(".lesson-title", Static).update(title)
+        prose = self.query_one(".lesson-summary", Static)
+        prose.update(step.prose if self.has_steps else lesson.summary)
+        for row in self.form.rows():
+            row.display = row.spec.name in step.fields
+        self.form.set_class(len(step.fields) == 0, "-empty")
+        self.query_one(GoalBar).display = self.has_steps
+        self._show_goal()
+        self.scroll_home(animate=False)
+
+    def _show_goal(self) -> None:
+        if self.has_steps:
+            self.query_one(GoalBar).show(self.lesson, self.step_index, self.step.id in self.met)
+
+    def go_to_step(self, index: int) -> bool:
+        """Show step ``index`` (0-based); False if there is no such step."""
+        if not 0 <= index < len(self.lesson.steps) or index == self.step_index:
+            return False
+        focused_here = self.app.focused is not None and self in self.app.focused.ancestors
+        self.step_index = index
+        self._lay_out_step()
+        cached = self._results.get(self.step.id)
+        if cached is not None:
+            self._display(cached)
+        elif self.results.result is not None:
+            self.results.clear()
+        self.post_message(self.StepShown(self.lesson.id, index))
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.recompute()
+        if focused_here:
+            self.focus_first_field()
+        return True
+
+    def move(self, offset: int) -> bool:
+        """Go ``offset`` steps forward (or back); False at either end."""
+        return self.go_to_step(self.step_index + offset)
+
+    def on_goal_bar_action(self, event: GoalBar.Action) -> None:
+        event.stop()
+        self.action_lesson_action(event.name)
+
+    def on_goal_bar_move(self, event: GoalBar.Move) -> None:
+        event.stop()
+        if not self.move(event.offset):
+            self.app.bell()
+
+    def focus_first_field(self) -> bool:
+        """Focus the step's first field (or its first control); False if it has none."""
+        rows = {row.spec.name: row for row in self.form.rows() if row.display}
+        first = next((name for name in self.step.fields if name in rows), None)
+        if first is not None:
+            rows[first].editor.focus()
+            return True
+        buttons = [b for b in self.query(Button) if b.display and b.parent is not None and b.parent.display]
+        if buttons:
+            buttons[-1].focus()
+            return True
+        return False
+
+    # ------------------------------------------------------------ computing
+
     def start(self) -> None:
         """PyTorch is ready: compute the first result.
 
@@ -122,23 +229,22 @@ class LessonPane(VerticalScroll):
         self._changed()
         self.recompute()
 
+    def can_run_action(self, name: str) -> bool:
+        """Whether the step on screen offers lesson action ``name``."""
+        return name in self.step.actions
+
     def run_action(self, name: str) -> bool:
         """Apply a lesson action whose result was precomputed; False if it is not available now."""
         result = self.result
-        if result is None or name not in result.actions:
+        if not self.can_run_action(name) or result is None or name not in result.actions:
             return False
         self.set_values(result.actions[name])
         return True
 
     def action_lesson_action(self, name: str) -> None:
-        """A lesson action's key was pressed."""
+        """A lesson action was asked for (its key, or its button)."""
         if not self.run_action(name):
             self.app.bell()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id and event.button.id.startswith("action-"):
-            event.stop()
-            self.action_lesson_action(event.button.id.removeprefix("action-"))
 
     def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
         event.stop()
@@ -152,56 +258,73 @@ class LessonPane(VerticalScroll):
         event.stop()
         self.set_values(event.fix.values)
         # The fix list goes away with the error; keep the keyboard in the lesson.
-        rows = self.form.rows()
-        if rows:
-            rows[0].editor.focus()
+        self.focus_first_field()
 
     def _changed(self) -> None:
         self.post_message(self.ValuesChanged(self.lesson.id, self.values()))
 
     def recompute(self) -> None:
-        """Compute the lesson for the fields' current values, in a worker."""
+        """Compute the step on screen for the fields' current values, in a worker."""
         if self.engine_ready:
-            self._compute(self.values())
+            self._compute(self.values(), self.step.id)
 
     @work(thread=True, exclusive=True, group="compute")
-    def _compute(self, values: dict[str, str]) -> None:
+    def _compute(self, values: dict[str, str], step: str) -> None:
         try:
             outcome: LessonResult | InputError | Exception = self.app.engine.call(
-                "lesson", lesson=self.lesson.id, values=values
+                "lesson", time_limit=self.lesson.time_limit, lesson=self.lesson.id, values=values, step=step
             )
         except InputError as error:
             outcome = error
         except Exception as error:  # noqa: BLE001 - any failure becomes a message, never a crash
             outcome = error
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, outcome)
+            self.app.call_from_thread(self._show, outcome, step)
 
-    def _show(self, outcome: LessonResult | Exception) -> None:
+    def _show(self, outcome: LessonResult | Exception, step: str) -> None:
+        if step != self.step.id:
+            return  # the learner moved on while it ran; the new step computes its own
         if isinstance(outcome, LessonResult):
             self.form.show_errors({})
+            for row in self.form.rows():
+                row.display = row.spec.name in self.step.fields
             self.query_one(FailureNotice).show_message("", "")
             self.previous_result = self.result
-            self.results.display = True
-            try:
-                self.results.show(outcome)
-            except Exception as error:  # noqa: BLE001 - the app's error handler rebuilds the pane
-                self.post_message(self.Failed(self, error, broken=True))
+            self._results[step] = outcome
+            if not self._display(outcome):
                 return
+            if outcome.goal_met and step not in self.met:
+                self.met.add(step)
+                self._show_goal()
+                self.post_message(self.GoalMet(self.lesson.id, step))
             self.post_message(self.Computed(self.lesson.id, outcome))
         elif isinstance(outcome, InputError) and (outcome.field or self.lesson.fields):
-            self.form.show_errors({outcome.field or self.lesson.fields[0].name: outcome.message})
+            field = outcome.field or (self.step.fields[0] if self.step.fields else self.lesson.fields[0].name)
+            self.form.show_errors({field: outcome.message})
+            for row in self.form.rows():
+                if row.spec.name == field:
+                    row.display = True  # a value from another step is wrong: show it here to be fixed
             self.results.set_stale(True)
         else:
             self.post_message(self.Failed(self, outcome, broken=False))
+
+    def _display(self, result: LessonResult) -> bool:
+        """Put ``result`` on screen; False (and a report to the error handler) if that failed."""
+        self.results.display = True
+        try:
+            self.results.show(result)
+        except Exception as error:  # noqa: BLE001 - the app's error handler rebuilds the pane
+            self.post_message(self.Failed(self, error, broken=True))
+            return False
+        return True
 
     def show_failure(self, message: str) -> None:
         """Show an unexpected failure above the last good output, which stays (dimmed)."""
         if self.result is None:
             self.results.display = False  # nothing good to keep: drop the "loading" line
-            hint = "The other lessons still work: escape returns to the list."
+            hint = _("The other lessons still work: escape returns to the list.")
         else:
-            hint = "The output below is the last that worked; change a field to try again."
+            hint = _("The output below is the last that worked; change a field to try again.")
         self.query_one(FailureNotice).show_message(message, hint)
         self.results.set_stale(True)
 
@@ -213,6 +336,6 @@ class LessonPane(VerticalScroll):
             self.results.show(result)
         else:
             self.results.display = False
-        hint = "The lesson was reloaded with your values; change a field to run it again."
+        hint = _("The lesson was reloaded with your values; change a field to run it again.")
         self.query_one(FailureNotice).show_message(message, hint)
         self.results.set_stale(True)

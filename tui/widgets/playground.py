@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Label, Select, Static, TextArea
 
+from engine.blocks import LessonResult
 from engine.snippets import SNIPPETS, Snippet
 from tui.widgets.blocks import FixList
 from tui.widgets.lesson_pane import LessonPane
@@ -104,11 +105,11 @@ class PlaygroundPane(LessonPane):
     def _show_running(self) -> None:
         self.running_note.display = True
 
-    def _show(self, outcome) -> None:
+    def _show(self, outcome: LessonResult | Exception, step: str) -> None:
         if self._running_timer is not None:
             self._running_timer.stop()
         self.running_note.display = False
-        super()._show(outcome)
+        super()._show(outcome, step)
 
     def action_stop_run(self) -> None:
         """Kill the run in progress (its worker is replaced for the next one)."""

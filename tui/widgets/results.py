@@ -51,6 +51,15 @@ class ResultView(Vertical):
         if new:
             self.mount_all(new)
 
+    def clear(self) -> None:
+        """Show nothing until the next result: another step's result must not stand in for this one's.
+
+        The block widgets stay (hidden) for the next ``show`` to reuse.
+        """
+        self.result = None
+        self.set_stale(False)
+        self.display = False
+
     def set_stale(self, stale: bool) -> None:
         """Dim the last good output while the input is invalid."""
         self.set_class(stale, "-stale")

@@ -17,21 +17,24 @@ from typing import Mapping
 import torch
 from torch import nn
 
-from engine.blocks import Block, Code, Fact, FixChoice, LessonResult, Prose, ProblemView, Table, Value
+from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Table, shape_text
 from engine.errors import InputError
-from engine.evaluation import Evaluation, Output, Problem, evaluate
+from engine.evaluation import Evaluation, Problem, evaluate
+from engine.i18n import _
+from engine.lesson import read
 from engine.lessons.common import outputs_by_name, problem_block, value_block
+from engine.lessons.network.spec import ACTIVATIONS
 from engine.limits import MAX_ELEMENTS, MAX_WORK
 from engine.parsing import MAX_FIELD_CHARS, parse_choice, parse_int, parse_shape
 
-ACTIVATIONS = ("none", "sigmoid", "relu")
 MAX_LAYERS = 8
 """Most layers (weight matrices) a network may have: enough to see depth, short enough to read."""
 
 MAX_PARAMETERS = MAX_ELEMENTS
 """Most parameters a whole network may hold (it is built twice: by hand and with nn.Linear)."""
 
-_SEPARATORS = re.compile(r"[,\s]+")
+_SEPARATORS = re.compile(r"\s*,\s*|\s+")
+"""Commas or spaces between sizes, as in shapes: two commas in a row leave an empty part, which is refused."""
 
 
 @dataclass(frozen=True)
@@ -50,44 +53,46 @@ class Network:
 
 
 def parse_sizes(text: str) -> tuple[int, ...]:
-    """Read layer sizes like ``10, 20, 20, 10``: input size, hidden sizes, output size."""
-    example = "like 10, 20, 20, 10"
+    """Read layer sizes like ``10, 20, 20, 10``: input size, hidden sizes, output size.
+
+    The rule is the shape parser's: whole numbers separated by commas (or spaces),
+    and no empty part, so ``10,,20`` is refused here as ``2,,3`` is in a shape.
+    """
+    example = "10, 20, 20, 10"
     if len(text) > MAX_FIELD_CHARS:
-        raise InputError(f"Layer sizes are {len(text)} characters long: type a few numbers, {example}.", "sizes")
-    parts = [p for p in _SEPARATORS.split(text.strip().strip("()[]").strip()) if p]
-    if len(parts) < 2:
+        raise InputError(_("Layer sizes are {count} characters long: type a few numbers, like {example}.", count=len(text), example=example))
+    stripped = text.strip().strip("()[]").strip().rstrip(",").strip()
+    parts = _SEPARATORS.split(stripped) if stripped else []
+    if any(part == "" for part in parts):
         raise InputError(
-            f"Layer sizes need at least two numbers (inputs and outputs), {example}.", "sizes"
+            _('Layer sizes "{text}": expected whole numbers separated by commas, like {example} (found an empty part).', text=text, example=example)
         )
+    if len(parts) < 2:
+        raise InputError(_("Layer sizes need at least two numbers (inputs and outputs), like {example}.", example=example))
     if len(parts) > MAX_LAYERS + 1:
-        raise InputError(f"Layer sizes: at most {MAX_LAYERS} layers ({MAX_LAYERS + 1} numbers), {example}.", "sizes")
+        raise InputError(_("Layer sizes: at most {most} layers ({numbers} numbers), like {example}.", most=MAX_LAYERS, numbers=MAX_LAYERS + 1, example=example))
     sizes: list[int] = []
     for part in parts:
-        try:
-            sizes.append(parse_int(part, f'Layer size "{part}"', 1, MAX_ELEMENTS))
-        except InputError as error:
-            raise InputError(error.message.replace("like 7", example), "sizes") from None
+        if re.fullmatch(r"\d{1,7}", part) is None or int(part) < 1:
+            raise InputError(_('Layer size "{part}" is not a whole number from 1: type sizes like {example}.', part=part, example=example))
+        sizes.append(parse_int(part, _("Layer size"), 1, MAX_ELEMENTS))
     network_size = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
     if network_size > MAX_PARAMETERS:
         raise InputError(
-            f"Those layers hold {network_size:,} parameters: the limit is {MAX_PARAMETERS:,}, so try smaller sizes.",
-            "sizes",
+            _("Those layers hold {count} parameters: the limit is {limit}, so try smaller sizes.", count=f"{network_size:,}", limit=f"{MAX_PARAMETERS:,}")
         )
     return tuple(sizes)
 
 
-def parse(values: Mapping[str, str]) -> Network:
-    """Check every field, raising ``InputError`` on the first bad one."""
-    sizes = parse_sizes(values["sizes"])
-    try:
-        shape = parse_shape(values["input"])
-    except InputError as error:
-        raise error.for_field("input") from None
-    activation = parse_choice(values["activation"], "Activation", ACTIVATIONS)
-    try:
-        seed = parse_int(values["seed"], "Seed", 0, 2**32 - 1)
-    except InputError as error:
-        raise error.for_field("seed") from None
+def parse(values: Mapping[str, str], own_input: bool = True) -> Network:
+    """Check every field, raising ``InputError`` on the first bad one.
+
+    ``own_input`` False feeds the network the input it wants (one row of its first size).
+    """
+    sizes = read(values, "sizes", parse_sizes)
+    shape = read(values, "input", parse_shape) if own_input else (sizes[0],)
+    activation = read(values, "activation", parse_choice, _("Activation"), ACTIVATIONS)
+    seed = read(values, "seed", parse_int, _("Seed"), 0, 2**32 - 1)
     return Network(sizes, shape, activation, seed)
 
 
@@ -103,7 +108,7 @@ def hand_source(network: Network) -> str:
     """The tutorial's network by hand: random weights and biases, then h = matmul(w.T, h) + b per layer."""
     lines = [f"torch.manual_seed({network.seed})", f"inputs = torch.randn({_args(network.input)})"]
     for i, (fan_in, fan_out) in enumerate(network.layers, 1):
-        lines += [f"w{i} = torch.randn({fan_in}, {fan_out})", f"b{i} = torch.randn({fan_out})"]
+        lines.append(f"w{i}, b{i} = torch.randn({fan_in}, {fan_out}), torch.randn({fan_out})")
     last = len(network.layers)
     previous = "inputs"
     for i in range(1, last + 1):
@@ -128,36 +133,20 @@ def one_map_source(network: Network) -> str:
     )
 
 
-def module_source(network: Network) -> str:
-    """The same network as ``class Net(nn.Module)`` with nn.Linear layers, run on the same inputs."""
+def module_source(network: Network, run: bool = False) -> str:
+    """The same network as ``class Net(nn.Module)`` with nn.Linear layers; ``run`` feeds it the inputs."""
     last = len(network.layers)
-    lines = [
-        f"torch.manual_seed({network.seed})",
-        f"inputs = torch.randn({_args(network.input)})",
-        "",
-        "class Net(nn.Module):",
-        "    def __init__(self):",
-        "        super().__init__()",
-    ]
+    lines = ["class Net(nn.Module):", "    def __init__(self):", "        super().__init__()"]
     lines += [f"        self.fc{i} = nn.Linear({a}, {b})" for i, (a, b) in enumerate(network.layers, 1)]
-    lines += ["", "    def forward(self, x):"]
+    x = "x"
     for i in range(1, last + 1):
-        step = f"self.fc{i}(x)"
-        lines.append(f"        x = {step if i == last else _activated(network, step)}")
-    lines += [
-        "        return x",
-        "",
-        "net = Net()",
-        "print(net)",
-        "sum(p.numel() for p in net.parameters())",
-        "net.fc1.weight.shape",
-        "y = net(inputs)",
-    ]
+        x = f"self.fc{i}({x})" if i == last else _activated(network, f"self.fc{i}({x})")
+    lines += ["    def forward(self, x):", f"        return {x}", "net = Net()"]
+    if run:
+        lines = [f"torch.manual_seed({network.seed})", f"inputs = torch.randn({_args(network.input)})", *lines, "y = net(inputs)"]
+    else:
+        lines += ["sum(p.numel() for p in net.parameters())", "net.fc1.weight.shape"]
     return "\n".join(lines) + "\n"
-
-
-def _dims(shape: tuple[int, ...] | torch.Size) -> str:
-    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def layer_table(network: Network, evaluation: Evaluation) -> Table:
@@ -171,7 +160,6 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
     rows: list[tuple[str, str, str, str]] = []
     h = inputs if isinstance(inputs, torch.Tensor) else None
     why_not = "not run" if h is None else ""
-    total = 0
     for i, layer in enumerate(layers, 1):
         if not isinstance(layer, nn.Linear):
             break
@@ -181,13 +169,8 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
             output, h = _step(network, layer, h, last=i == len(layers))
             why_not = "not reached"
         params = layer.weight.numel() + layer.bias.numel()
-        total += params
-        rows.append((f"fc{i}", _dims(layer.weight.shape), output, f"{params:,}"))
-    if rows:
-        rows.append(("total", "", "", f"{total:,}"))
-    return Table(
-        ("layer", "weight shape", "output shape", "parameters"), tuple(rows), title="Layer by layer (nn.Linear)"
-    )
+        rows.append((f"fc{i}", shape_text(tuple(layer.weight.shape)), output, f"{params:,}"))
+    return Table((_("layer"), _("weight shape"), _("output shape"), _("parameters")), tuple(rows))
 
 
 def _step(network: Network, layer: nn.Linear, h: torch.Tensor, last: bool) -> tuple[str, torch.Tensor | None]:
@@ -200,9 +183,9 @@ def _step(network: Network, layer: nn.Linear, h: torch.Tensor, last: bool) -> tu
             out = layer(h)
             if not last and network.activation != "none":
                 out = getattr(torch, network.activation)(out)
-    except RuntimeError as error:
-        return f"✗ {error}", None
-    return _dims(out.shape), out
+    except RuntimeError:
+        return _("refused (see below)"), None
+    return shape_text(tuple(out.shape)), out
 
 
 def _problem_view(problem: Problem, fixes: tuple[FixChoice, ...] = ()) -> ProblemView:
@@ -211,17 +194,14 @@ def _problem_view(problem: Problem, fixes: tuple[FixChoice, ...] = ()) -> Proble
 
 
 def _ok(values: dict[str, str]) -> tuple[int, ...] | None:
-    """The output shape when both versions of the network run for ``values``, else None."""
+    """The output shape when the nn.Module network runs for ``values``, else None."""
     try:
         network = parse(values)
     except InputError:
         return None
-    hand = evaluate(hand_source(network), seed=network.seed)
-    module = evaluate(module_source(network), seed=network.seed)
-    if hand.error is not None or module.error is not None:
-        return None
+    module = evaluate(module_source(network, run=True), seed=network.seed)
     y = module.namespace.get("y")
-    return tuple(y.shape) if isinstance(y, torch.Tensor) else None
+    return tuple(y.shape) if module.error is None and isinstance(y, torch.Tensor) else None
 
 
 def input_fixes(network: Network, values: Mapping[str, str], problem: Problem) -> tuple[FixChoice, ...]:
@@ -258,7 +238,7 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
     if not all(isinstance(t, torch.Tensor) for t in (W, one, last)) or one.shape != last.shape:
         return None
     matches = torch.allclose(one, last, rtol=1e-4, atol=1e-4)
-    size = f"one {_dims(W.shape)} matrix W and one bias c"
+    size = _("one {shape} matrix W and one bias c", shape=shape_text(tuple(W.shape)))
     if len(network.layers) == 1:
         return Fact(
             "One layer is one linear map already: W is w1 and c is b1. Activations go between layers, "
@@ -287,69 +267,82 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
     )
 
 
-def _statement_values(evaluation: Evaluation, first_line: int) -> list[Block]:
-    """The values of expression statements from ``first_line`` on, each under its code."""
-    return [
-        value_block(o)
-        for o in evaluation.outputs
-        if o.line >= first_line and o.name is None and o.kind != "text"
-    ]
+def _hand(values: Mapping[str, str]) -> LessonResult:
+    network = parse(values, own_input=False)
+    source = hand_source(network)
+    evaluation = evaluate(source, seed=network.seed)
+    named = outputs_by_name(evaluation)
+    last = f"h{len(network.layers)}"
+    blocks: list[Block] = [Code(source)]
+    if last in named:
+        blocks.append(value_block(named[last]))
+    if evaluation.error is not None:
+        blocks.append(_problem_view(evaluation.error))
+    out = named[last].shape[-1] if last in named and named[last].shape else None
+    return LessonResult(tuple(blocks), source, measures={"ok": evaluation.error is None, "out": out})
 
 
-def _printed(evaluation: Evaluation) -> Output | None:
-    return next((o for o in evaluation.outputs if o.kind == "text" and o.source.startswith("print(")), None)
+def _module(values: Mapping[str, str]) -> LessonResult:
+    network = parse(values, own_input=False)
+    source = module_source(network)
+    evaluation = evaluate(source, seed=network.seed)
+    hand = evaluate(hand_source(network), seed=network.seed)
+    blocks: list[Block] = [Code(source), *_module_facts(network, evaluation, hand)]
+    if evaluation.error is not None:
+        blocks.append(_problem_view(evaluation.error))
+    measures = {"ok": evaluation.error is None, "layers": len(network.layers)}
+    return LessonResult(tuple(blocks), source, measures=measures)
 
 
-def run(values: Mapping[str, str]) -> LessonResult:
-    """Lesson 6 for the given field values."""
+def _table(values: Mapping[str, str]) -> LessonResult:
     network = parse(values)
-    values = dict(values)
-    hand = hand_source(network)
-    check = one_map_source(network)
-    module = module_source(network)
-    first = evaluate(hand + check, seed=network.seed)
-    fixes: tuple[FixChoice, ...] | None = None
-
-    blocks: list[Block] = [Prose("By hand: every layer is h = matmul(w.T, h) + b."), Code(hand)]
-    hand_lines = hand.count("\n")
-    named = outputs_by_name(first)
-    blocks += [value_block(named[f"h{i}"]) for i in range(1, len(network.layers) + 1) if f"h{i}" in named]
-    if first.error is not None and first.error.line <= hand_lines:
-        fixes = input_fixes(network, values, first.error)
-        blocks.append(_problem_view(first.error, fixes))
-        shown = [hand]
+    source = module_source(network, run=True)
+    evaluation = evaluate(source, seed=network.seed)
+    shown = "\n".join([_("# class Net as in step 2"), *source.split("class Net", 1)[0].splitlines()[1:], "y = net(inputs)"])
+    blocks: list[Block] = [Code(shown + "\n"), layer_table(network, evaluation)]
+    if evaluation.error is not None:
+        problem = evaluation.error
+        explanation = _first_layer_words(network) if problem.kind == "RuntimeError" else None
+        blocks.append(problem_block(problem, input_fixes(network, values, problem), explanation=explanation))
     else:
-        blocks += [
-            Prose(
-                "What the tutorial leaves out: without an activation, layer after layer is still one linear "
-                "map. Fold the weights into one matrix and compare:"
-            ),
-            Code(check),
-            *_statement_values(first, hand_lines + 1),
-        ]
-        if first.error is not None:
-            blocks.append(_problem_view(first.error))
-        fact = _linear_fact(network, first)
-        if fact is not None:
-            blocks.append(fact)
-        shown = [hand, check]
+        y = outputs_by_name(evaluation).get("y")
+        if y is not None and y.shape is not None:
+            blocks.append(Fact(_("net(inputs) has shape {shape}.", shape=shape_text(y.shape))))
+    return LessonResult(tuple(blocks), source, measures={"ok": evaluation.error is None})
 
-    second = evaluate(module, seed=network.seed)
-    blocks += [Prose("The same network with nn.Module: nn.Linear(in, out) holds a weight and a bias."), Code(module)]
-    printed = _printed(second)
-    if printed is not None:
-        blocks.append(Value("print(net)", printed.text))
-    blocks += _statement_values(second, 1)
-    blocks.append(layer_table(network, second))
-    blocks += _module_facts(network, second, first)
-    if second.error is not None:
-        if fixes is None or second.error.kind != first.error.kind:
-            fixes = input_fixes(network, values, second.error)
-        blocks.append(_problem_view(second.error, fixes))
-    elif "y" in outputs_by_name(second):
-        blocks.append(value_block(outputs_by_name(second)["y"], "net(inputs)"))
-    blocks += [Fact(text, tone="warning") for text in dict.fromkeys(first.warnings + second.warnings)]
-    return LessonResult(blocks=tuple(blocks), source="\n".join([*shown, module]))
+
+def _first_layer_words(network: Network) -> str | None:
+    """Why the input does not fit, in the layer's own terms (the table above shows where)."""
+    fan_in, fan_out = network.layers[0]
+    features = network.input[-1]
+    if features == fan_in:
+        return None
+    return _(
+        "fc1 is nn.Linear({fan_in}, {fan_out}): it takes {fan_in} features, and the input has {features}.",
+        fan_in=fan_in,
+        fan_out=fan_out,
+        features=features,
+    )
+
+
+def _activation(values: Mapping[str, str]) -> LessonResult:
+    network = parse(values, own_input=False)
+    hand, check = hand_source(network), one_map_source(network)
+    evaluation = evaluate(hand + check, seed=network.seed)
+    blocks: list[Block] = [Code(check, title=_("after the network by hand"))]
+    shown = [value_block(o) for o in evaluation.outputs if o.line > hand.count("\n") and o.name is None]
+    if shown:
+        blocks.append(Columns(tuple(shown)))
+    if evaluation.error is not None:
+        blocks.append(_problem_view(evaluation.error))
+    fact = _linear_fact(network, evaluation)
+    if fact is not None:
+        blocks.append(fact)
+    one, last = evaluation.namespace.get("one"), evaluation.namespace.get(f"h{len(network.layers)}")
+    one_map = None
+    if isinstance(one, torch.Tensor) and isinstance(last, torch.Tensor) and one.shape == last.shape:
+        one_map = bool(torch.allclose(one, last, rtol=1e-4, atol=1e-4))
+    return LessonResult(tuple(blocks), hand + check, measures={"one_map": one_map})
 
 
 def _module_facts(network: Network, module: Evaluation, hand: Evaluation) -> list[Block]:
@@ -358,13 +351,20 @@ def _module_facts(network: Network, module: Evaluation, hand: Evaluation) -> lis
         return []
     counts = " + ".join(f"{a}×{b} + {b}" for a, b in network.layers)
     total = sum(p.numel() for p in net.parameters())
-    facts: list[Block] = [Fact(f"{total:,} parameters: {counts} (each layer's weights, then its biases).")]
     fc1, w1 = getattr(net, "fc1", None), hand.namespace.get("w1")
+    text = _("{total} parameters: {counts}.", total=f"{total:,}", counts=counts)
     if isinstance(fc1, nn.Linear) and isinstance(w1, torch.Tensor):
-        facts.append(
-            Fact(
-                f"fc1.weight is {_dims(fc1.weight.shape)}, the transpose of the hand-built w1 {_dims(w1.shape)}: "
-                "nn.Linear stores (out, in) and computes x @ weight.T + bias."
-            )
+        text += " " + _(
+            "fc1.weight is {weight}, the transpose of the hand-built w1 {w1}: nn.Linear stores (out, in).",
+            weight=shape_text(tuple(fc1.weight.shape)),
+            w1=shape_text(tuple(w1.shape)),
         )
-    return facts
+    return [Fact(text)]
+
+
+_STEPS = {"hand": _hand, "module": _module, "table": _table, "activation": _activation}
+
+
+def run(values: Mapping[str, str], step: str) -> LessonResult:
+    """Step ``step`` of lesson 6 for the given field values."""
+    return _STEPS[step](values)

@@ -16,15 +16,15 @@ from typing import Mapping
 
 import torch
 
-from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, Table, Value
+from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, Table, shape_text
 from engine.errors import InputError
 from engine.evaluation import Evaluation, Problem, evaluate
+from engine.i18n import _
+from engine.lesson import read
 from engine.lessons.common import outputs_by_name, problem_block, value_block
+from engine.lessons.layer.spec import ACTIVATIONS, FIXES, LAYOUTS
 from engine.parsing import parse_choice, parse_int, parse_shape
 
-FIXES = ("none", "reshape", "view", "resize_", "transpose")
-LAYOUTS = ("contiguous", "non-contiguous")
-ACTIVATIONS = ("torch.sigmoid", "by hand")
 LIKE_INPUTS = ("like inputs", "like", "randn_like", "same")
 """What the w1 field accepts for ``torch.randn_like(inputs)``, the tutorial's choice."""
 
@@ -79,20 +79,13 @@ def _transposed_layout(shape: tuple[int, ...]) -> tuple[int, ...]:
     return side, count // side
 
 
-def _shape_field(values: Mapping[str, str], name: str) -> tuple[int, ...]:
-    try:
-        return parse_shape(values[name])
-    except InputError as error:
-        raise error.for_field(name) from None
+def parse(values: Mapping[str, str], contiguous: bool | None = None) -> Layer:
+    """Check every field, raising ``InputError`` on the first bad one.
 
-
-def parse(values: Mapping[str, str]) -> Layer:
-    """Check every field, raising ``InputError`` on the first bad one."""
-    try:
-        seed = parse_int(values["seed"], "Seed", 0, 2**32 - 1)
-    except InputError as error:
-        raise error.for_field("seed") from None
-    inputs = _shape_field(values, "inputs")
+    ``contiguous`` overrides the memory field (the steps before the memory step use a plain w1).
+    """
+    seed = read(values, "seed", parse_int, _("Seed"), 0, 2**32 - 1)
+    inputs = read(values, "inputs", parse_shape)
     weight_text = values["weight"].strip().lower()
     if weight_text in LIKE_INPUTS:
         weight = None
@@ -100,25 +93,16 @@ def parse(values: Mapping[str, str]) -> Layer:
         try:
             weight = parse_shape(values["weight"])
         except InputError as error:
-            raise InputError(
-                error.message + ' Or type "like inputs" for torch.randn_like(inputs).', "weight"
-            ) from None
-    bias = _shape_field(values, "bias")
-    for name, value, choices in (("fix", values["fix"], FIXES), ("memory", values["memory"], LAYOUTS)):
-        try:
-            parse_choice(value, name.capitalize(), choices)
-        except InputError as error:
-            raise error.for_field(name) from None
-    activation = parse_choice(values["activation"], "Activation", ACTIVATIONS)
-    return Layer(seed, inputs, weight, bias, values["memory"] == "contiguous", activation)
+            raise InputError(error.message + " " + _('Or type "like inputs" for torch.randn_like(inputs).'), "weight") from None
+    bias = read(values, "bias", parse_shape)
+    read(values, "fix", parse_choice, _("Fix"), FIXES)
+    memory = read(values, "memory", parse_choice, _("Memory"), LAYOUTS)
+    activation = read(values, "activation", parse_choice, _("Activation"), ACTIVATIONS)
+    layout = memory == "contiguous" if contiguous is None else contiguous
+    return Layer(seed, inputs, weight, bias, layout, activation)
 
 
-def _tuple(shape: tuple[int, ...]) -> str:
-    return f"({shape[0]},)" if len(shape) == 1 else "(" + ", ".join(map(str, shape)) + ")"
-
-
-def _dims(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(map(str, shape)) + ")"
+_tuple = shape_text
 
 
 def fix_expression(layer: Layer, fix: str) -> str:
@@ -221,11 +205,11 @@ def _result_cell(run: FixRun) -> str:
     if run.skipped:
         return "-"
     if run.failed:
-        return "✗ fails"
+        return _("fails")
     y = run.tensor("y")
     if y is None:
         return "?"
-    return _short(str(y)) if y.numel() == 1 else "shape " + _dims(tuple(y.shape))
+    return _short(str(y)) if y.numel() == 1 else "shape " + shape_text(tuple(y.shape))
 
 
 def _memory_cell(layer: Layer, run: FixRun) -> str:
@@ -233,23 +217,34 @@ def _memory_cell(layer: Layer, run: FixRun) -> str:
         return run.skipped
     if run.failed:
         assert run.evaluation is not None and run.evaluation.error is not None
-        error = run.evaluation.error
-        return f"{error.kind}: {error.message}"
+        return _("refused (see below)") if run.fix == "view" else _("refused")
     if run.fix == "resize_":
         w1 = run.tensor("w1")
-        after = _dims(tuple(w1.shape)) if w1 is not None else "?"
+        after = shape_text(tuple(w1.shape)) if w1 is not None else "?"
         dropped = math.prod(layer.weight_shape) - math.prod(layer.target)
-        note = f"changed w1 itself: w1 is now {after}"
-        return note + (f" and lost {dropped} of its numbers" if dropped > 0 else "")
+        if dropped > 0:
+            return _("in place: w1 is now {after}, {dropped} lost", after=after, dropped=dropped)
+        return _("in place: w1 is now {after}", after=after)
     if run.shares_memory:
-        return "no copy: same memory as w1"
-    return "copied: new memory (w1 is not contiguous)"
+        return _("no copy")
+    return _("copied (w1 is not contiguous)")
 
 
-def fixes_table(layer: Layer, runs: list[FixRun]) -> Table:
-    """Each fix's result and what it did to memory, one row per fix."""
-    rows = tuple((run.expression, _result_cell(run), _memory_cell(layer, run)) for run in runs)
-    return Table(("fix", "y", "memory"), rows, title="Every fix, run")
+def _clipped(message: str, width: int = 40) -> str:
+    """A long library message cut in the middle, keeping its advice (``... Use .reshape(...) instead.``)."""
+    if len(message) <= width:
+        return message
+    advice = message.rsplit(". ", 1)[-1] if ". " in message else ""
+    return message[: width - 3].rstrip() + " ... " + advice
+
+
+def fixes_table(layer: Layer, runs: list[FixRun], chosen: str = "") -> Table:
+    """Each fix's y and what it did to memory, one row per fix (the chosen one marked)."""
+    rows = tuple(
+        (("> " if run.fix == chosen else "  ") + run.expression, _result_cell(run), _memory_cell(layer, run))
+        for run in runs
+    )
+    return Table(("fix", "y", _("memory")), rows)
 
 
 def formula(layer: Layer, evaluation: Evaluation) -> Block | None:
@@ -261,7 +256,7 @@ def formula(layer: Layer, evaluation: Evaluation) -> Block | None:
     features = layer.inputs[-1]
     if not (z.numel() == 1 and b.numel() == 1 and x.numel() == features == w.numel()):
         return Prose(
-            f"z has shape {_dims(tuple(z.shape))}: each of its numbers is a sum w1 x1 + ... + b over one row "
+            f"z has shape {shape_text(tuple(z.shape))}: each of its numbers is a sum w1 x1 + ... + b over one row "
             "of inputs and one column of w. With one row and one output it is a single sum."
         )
     if features > MAX_WRITTEN_TERMS:
@@ -296,40 +291,32 @@ def _sigmoid_fact(layer: Layer, evaluation: Evaluation) -> Fact | None:
     else:
         other, words = 1 / (1 + torch.exp(-z)), "By hand, 1 / (1 + torch.exp(-z)) gives"
     same = "the same" if torch.allclose(other, y) else "something else"
-    shown = _short(str(other)) if other.numel() == 1 else "shape " + _dims(tuple(other.shape))
-    return Fact(f"{words} {same}: {shown}. Sigmoid squeezes any z into (0, 1).")
+    shown = _short(str(other)) if other.numel() == 1 else "shape " + shape_text(tuple(other.shape))
+    return Fact(_("{words} {same}: {shown}. Sigmoid squeezes any z into (0, 1).", words=words, same=same, shown=shown))
 
 
 def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:
+    """What the layout did to each fix: view's refusal in torch's words, then what the others did."""
     view, reshape, resize = runs["view"], runs["reshape"], runs["resize_"]
     facts: list[Block] = []
     if layer.contiguous:
         sharing = [runs[k].expression for k in FIXES[1:] if k != "resize_" and runs[k].shares_memory]
         if sharing:
-            facts.append(
-                Fact(
-                    f"w1 is contiguous (its numbers are stored row by row), so {', '.join(sharing)} reuse its "
-                    "memory: no copy. Set 'w1 memory' to non-contiguous to see view refuse."
-                )
-            )
+            facts.append(Fact(_("w1 is stored row by row, so {fixes} reuse its memory: no copy.", fixes=", ".join(sharing))))
         return facts
-    rows, cols = layer.weight_shape
-    said = [f"w1 is the transpose of a ({cols}, {rows}) tensor: its numbers are not stored row by row."]
-    if view.failed and not view.skipped:
-        said.append("view never copies, so it refuses.")
+    if view.failed and not view.skipped and view.evaluation is not None and view.evaluation.error is not None:
+        facts.append(Fact(_("view never copies, so it refuses: {message}", message=_clipped(view.evaluation.error.message, 50)), tone="warning"))
+    said = []
     if reshape.shares_memory is False:
-        said.append("reshape copies them into row order.")
+        said.append(_("reshape copied."))
     y_reshape, y_resize = reshape.tensor("y"), resize.tensor("y")
-    if y_reshape is not None and y_resize is not None and y_reshape.shape == y_resize.shape:
-        if not torch.allclose(y_reshape, y_resize):
-            said.append("resize_ ignores the layout and keeps memory order, so it gives a different y.")
-    turned = runs["transpose"].tensor("w")
-    if turned is not None and turned.is_contiguous():
-        said.append(
-            "w1.T undoes the transpose and is contiguous, so view works on it: "
-            f"w1.T.view{_dims(layer.target)}."
-        )
-    facts.append(Fact(" ".join(said), tone="warning"))
+    if y_reshape is not None and y_resize is not None and y_reshape.shape == y_resize.shape and not torch.allclose(y_reshape, y_resize):
+        said.append(_("resize_ ignores strides and keeps memory order: another y."))
+    turned = runs["transpose"].tensor("w1")
+    if turned is not None and turned.T.is_contiguous():
+        said.append(_("w1.T is contiguous, so w1.T.view works."))
+    if said:
+        facts.append(Fact(" ".join(said)))
     return facts
 
 
@@ -345,67 +332,126 @@ def _same_words(layer: Layer, source: str, problem: Problem) -> Fact | None:
         other = evaluate(source.replace(_PRODUCT, product), seed=layer.seed).error
         if other is None or other.message != problem.message:
             return None
-    return Fact(f"{' and '.join(_OTHER_PRODUCTS)} refuse with the same words: the shapes, not the function, are wrong.")
+    return Fact(
+        _("{products} refuse with the same words: the shapes, not the function, are wrong.", products=_(" and ").join(_OTHER_PRODUCTS))
+    )
 
 
-def run(values: Mapping[str, str]) -> LessonResult:
-    """Lesson 5 for the given field values."""
-    layer = parse(values)
-    fix = values["fix"]
+
+
+def _fit(layer: Layer, fix: str) -> None:
+    """Refuse a resize_ that would grow w1 into uninitialised memory."""
     if _grows(layer, fix):
         rows, cols = layer.target
-        have = math.prod(layer.weight_shape)
         raise InputError(
-            f"w1.resize_({rows}, {cols}) would grow w1 from {have} to {rows * cols} numbers, leaving the new ones "
-            "uninitialised (whatever was in memory), so tensor-tutor does not run it. Pick reshape or view, which "
-            "refuse instead, or give w1 more numbers.",
+            _(
+                "w1.resize_({rows}, {cols}) would grow w1 from {have} to {want} numbers, leaving the new ones "
+                "uninitialised (whatever was in memory), so it is not run here. Pick reshape or view, which "
+                "refuse instead, or give w1 more numbers.",
+                rows=rows,
+                cols=cols,
+                have=math.prod(layer.weight_shape),
+                want=rows * cols,
+            ),
             "fix",
         )
+
+
+def _runs(layer: Layer) -> dict[str, FixRun]:
+    return {kind: run_fix(layer, kind) for kind in FIXES[1:]}
+
+
+def _error(values: Mapping[str, str]) -> LessonResult:
+    layer = parse(values, contiguous=True)
+    fix = values["fix"]
+    _fit(layer, fix)
     source = build_source(layer, fix)
     evaluation = evaluate(source, seed=layer.seed)
-    runs = {kind: run_fix(layer, kind) for kind in FIXES[1:] if kind != fix}
-    if fix != "none":
-        runs[fix] = FixRun(fix, fix_expression(layer, fix), evaluation)
-    ordered = [runs[kind] for kind in FIXES[1:]]
-    named = outputs_by_name(evaluation)
-
-    blocks: list[Block] = [Code(source)]
     problem = evaluation.error
+    ran = source if problem is None else "\n".join(source.splitlines()[: problem.line]) + "\n"
+    blocks: list[Block] = [Code(ran)]
     if problem is not None:
+        expected = fix == "none" and problem.kind == "RuntimeError"
+        blocks.append(problem_block(problem, fix_choices(layer, problem), expected=expected))
+    else:
+        named = outputs_by_name(evaluation)
+        blocks.append(Columns(tuple(value_block(named[n]) for n in ("z", "b1", "y") if n in named)))
+    return LessonResult(tuple(blocks), source, measures={"ok": problem is None})
+
+
+def _fixes(values: Mapping[str, str]) -> LessonResult:
+    layer = parse(values, contiguous=True)
+    fix = values["fix"]
+    runs = _runs(layer)
+    shown = runs.get(fix) or runs["reshape"]
+    source = build_source(layer, shown.fix)
+    lines = source.splitlines()
+    tail = "\n".join(lines[lines.index(next(l for l in lines if l.startswith("w = "))):]) + "\n"
+    blocks: list[Block] = [Code(tail, title=_("after the layer's first four lines"))]
+    blocks.append(fixes_table(layer, list(runs.values()), chosen=fix))
+    b1, z, y = (shown.tensor(n) for n in ("b1", "z", "y"))
+    if not shown.failed and all(t is not None and t.numel() == 1 for t in (b1, z, y)):
         blocks.append(
-            problem_block(
-                problem,
-                fix_choices(layer, problem),
-                expected=fix == "none" and problem.kind == "RuntimeError",
+            Fact(
+                _(
+                    "z = inputs @ w + b1 = {z} with b1 = {b1}; y = sigmoid(z) = {y}. w1.T, the usual fix, "
+                    "is not in the tutorial.",
+                    z=f"{z.item():.4f}",  # type: ignore[union-attr]
+                    b1=f"{b1.item():.4f}",  # type: ignore[union-attr]
+                    y=f"{y.item():.4f}",  # type: ignore[union-attr]
+                )
             )
         )
-        if fix == "none":
-            same = _same_words(layer, source, problem)
-            if same is not None:
-                blocks.append(same)
-    else:
-        shown = [value_block(named[name]) for name in ("z", "b1", "y") if name in named]
-        blocks.append(Columns(tuple(shown)))
-        if fix == "resize_":
-            after = next((o for o in evaluation.outputs if o.source == "w1.shape"), None)
-            if after is not None:
-                blocks.append(Value("w1.shape", after.text, note="resize_ changed w1 itself"))
-        written = formula(layer, evaluation)
-        if written is not None:
-            blocks.append(written)
-    blocks.append(fixes_table(layer, ordered))
+    broken = evaluate(build_source(layer, "none"), seed=layer.seed).error
+    same = _same_words(layer, build_source(layer, "none"), broken) if broken is not None else None
+    if same is not None:
+        blocks.append(same)
+    measures = {"ok": fix != "none" and not runs[fix].failed if fix in runs else False}
+    return LessonResult(tuple(blocks), source, measures=measures)
+
+
+def _memory(values: Mapping[str, str]) -> LessonResult:
+    layer = parse(values)
+    runs = _runs(layer)
+    # The script behind this step makes w1 and checks its layout; the table's rows each ran on their own.
+    source = "\n".join(line for line in build_source(layer, "none").splitlines() if not line.startswith(("z = ", "y = "))) + "\n"
+    made = [line for line in source.splitlines() if line.startswith("w1")]
+    setup = "\n".join([_("# inputs and b1 as in step 1"), *made]) + "\n"
+    blocks: list[Block] = [Code(setup), fixes_table(layer, list(runs.values()))]
     blocks += _memory_facts(layer, runs)
-    blocks.append(
-        Fact(
-            "w1.T is the usual fix (the tutorial does not mention it): it swaps w1's rows and columns "
-            "without copying, whatever the layout."
-        )
-    )
-    made = [value_block(named[n]) for n in ("inputs", "w1", "b1") if n in named]
-    made += [value_block(o, note="view needs True") for o in evaluation.outputs if o.source == "w1.is_contiguous()"]
-    blocks.append(Columns(tuple(made)))
-    sigmoid = _sigmoid_fact(layer, evaluation)
-    if sigmoid is not None:
-        blocks.append(sigmoid)
-    blocks += [Fact(text, tone="warning") for text in evaluation.warnings]
-    return LessonResult(blocks=tuple(blocks), source=source)
+    blocks.append(Fact(_("resize_ changes w1 itself; grown, its new numbers are uninitialised memory.")))
+    return LessonResult(tuple(blocks), source, measures={"view_ok": not runs["view"].failed})
+
+
+def _sigmoid(values: Mapping[str, str]) -> LessonResult:
+    layer = parse(values, contiguous=True)
+    fix = values["fix"] if values["fix"] not in ("none", "resize_") else "transpose"
+    source = build_source(layer, fix)
+    evaluation = evaluate(source, seed=layer.seed)
+    blocks: list[Block] = [Code("\n".join(source.splitlines()[-2:]) + "\n", title=_("the layer's last two lines"))]
+    if evaluation.error is not None:
+        blocks.append(problem_block(evaluation.error))
+        return LessonResult(tuple(blocks), source, measures={"same": False})
+    written = formula(layer, evaluation)
+    if written is not None:
+        blocks.append(written)
+    fact = _sigmoid_fact(layer, evaluation)
+    if fact is not None:
+        blocks.append(fact)
+    same = fact is not None and "same" in _same_check(layer, evaluation)
+    return LessonResult(tuple(blocks), source, measures={"same": same})
+
+
+def _same_check(layer: Layer, evaluation: Evaluation) -> str:
+    z, y = evaluation.namespace.get("z"), evaluation.namespace.get("y")
+    if not isinstance(z, torch.Tensor) or not isinstance(y, torch.Tensor):
+        return ""
+    return "same" if torch.allclose(torch.sigmoid(z), 1 / (1 + torch.exp(-z))) and torch.allclose(torch.sigmoid(z), y) else ""
+
+
+_STEPS = {"error": _error, "fixes": _fixes, "memory": _memory, "sigmoid": _sigmoid}
+
+
+def run(values: Mapping[str, str], step: str) -> LessonResult:
+    """Step ``step`` of lesson 5 for the given field values."""
+    return _STEPS[step](values)

@@ -13,6 +13,7 @@ from typing import Mapping
 
 from engine.blocks import Block, Fact, FixChoice, LessonResult, ProblemView, Prose, Value
 from engine.errors import InputError
+from engine.i18n import _
 from engine.evaluation import Output, Problem, apply_fix, evaluate
 from engine.lessons.common import problem_block
 from engine.limits import MAX_SOURCE_CHARS
@@ -23,20 +24,20 @@ MAX_SHOWN = 50
 
 TITLE_WIDTH = 48
 
-EMPTY = (
+EMPTY = _(
     "Type PyTorch or NumPy code in the editor: each statement's value appears here as you type. "
     "torch, np, nn and F are ready to use. Or pick a starter example above."
 )
 
-SAFE_SUBSET = (
+SAFE_SUBSET = _(
     "The Playground runs a safe subset of Python: assignments, expressions, for/while/if, def and "
     "class, the listed torch, torch.nn, F and np functions and tensor methods. Files, imports of other "
     "modules, names starting with _ and anything that reaches outside are refused."
 )
 
 
-def run(values: Mapping[str, str]) -> LessonResult:
-    """The Playground for the code in the ``code`` field."""
+def run(values: Mapping[str, str], step: str = "code") -> LessonResult:
+    """The Playground for the code in the ``code`` field (it has one step)."""
     code = values["code"]
     if not code.strip():
         return LessonResult(blocks=(Prose(EMPTY),), source="")
@@ -45,12 +46,12 @@ def run(values: Mapping[str, str]) -> LessonResult:
     blocks: list[Block] = [_value(output) for output in evaluation.outputs[:MAX_SHOWN]]
     hidden = len(evaluation.outputs) - MAX_SHOWN
     if hidden > 0:
-        blocks.append(Fact(f"{hidden} more results are not listed: the Playground lists the first {MAX_SHOWN}."))
+        blocks.append(Fact(_("{hidden} more results are not listed: the Playground lists the first {shown}.", hidden=hidden, shown=MAX_SHOWN)))
     if evaluation.error is not None:
         blocks.append(_problem(code, evaluation.error))
-    blocks.extend(Fact(f"Warning from the library: {text}", tone="warning") for text in evaluation.warnings)
+    blocks.extend(Fact(_("Warning from the library: {text}", text=text), tone="warning") for text in evaluation.warnings)
     if not blocks:
-        blocks.append(Prose("It ran. A statement shows its value here when it assigns a name or is an expression."))
+        blocks.append(Prose(_("It ran. A statement shows its value here when it assigns a name or is an expression.")))
     return LessonResult(blocks=tuple(blocks), source=code)
 
 
@@ -61,8 +62,8 @@ def _check_syntax(code: str) -> None:
     try:
         parse_python(code)
     except SyntaxError as error:
-        where = f"Line {error.lineno}: " if error.lineno else ""
-        raise InputError(f"{where}{error.msg}. The results below are from the last code that ran.", "code") from None
+        where = _("Line {number}: ", number=error.lineno) if error.lineno else ""
+        raise InputError(_("{where}{message}. The results below are from the last code that ran.", where=where, message=error.msg), "code") from None
     except (RecursionError, MemoryError, ValueError):
         return
 
@@ -77,7 +78,7 @@ def _value(output: Output) -> Value:
     if output.grad_fn:
         notes.append(f"grad_fn={output.grad_fn}")
     return Value(
-        title=f"line {output.line}: {label}",
+        title=_("line {number}: {label}", number=output.line, label=label),
         text=output.text,
         shape=output.shape,
         dtype=output.dtype,

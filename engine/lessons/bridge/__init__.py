@@ -1,0 +1,1 @@
+"""Lesson 3: torch <-> NumPy, and the memory the two can share."""

@@ -1,0 +1,1 @@
+"""Lesson 5: one layer, its shape error and the reshapes that fix it."""

@@ -1,0 +1,1 @@
+"""Lesson 2: matrix products in torch beside NumPy."""

@@ -1,0 +1,1 @@
+"""Lesson 6: a small network by hand, then with nn.Module."""

@@ -1,0 +1,1 @@
+"""The Playground: the learner's own code."""

@@ -1,0 +1,1 @@
+"""Lesson 1: tensors in torch beside NumPy's arrays."""
