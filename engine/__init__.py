@@ -15,11 +15,13 @@ from typing import Mapping, cast
 from engine import limits
 from engine.blocks import LessonResult
 from engine.catalog import LESSONS, lesson_by_id
+from engine.practice import Challenge, Judgement, Prediction, Verdict, challenges, judge, predictions
 from engine.errors import InputError
 from engine.lesson import Action, Field, Lesson
 from engine.outcomes import Curve, Evaluation, Fix, Output, Problem
 from engine.parsing import parse_shape, parse_values
-from engine.worker.client import RunFailed, shared
+from engine.practice.model import CHECK_SECONDS
+from engine.worker.client import EngineUnavailable, RunFailed, shared
 
 
 def compute(lesson_id: str, values: Mapping[str, str], **arguments: object) -> LessonResult:
@@ -43,6 +45,21 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
     )
 
 
+def check(challenge: Challenge, source: str) -> Verdict:
+    """Whether ``source`` solves ``challenge``, found by running it on the challenge's inputs; never raises.
+
+    The worker looks the challenge up by lesson and id in its own table: the
+    reference it compares with never crosses from this process.
+    """
+    try:
+        return cast(
+            Verdict,
+            shared().call("check", time_limit=CHECK_SECONDS, lesson=challenge.lesson, challenge=challenge.id, source=source if isinstance(source, str) else None),
+        )
+    except (RunFailed, EngineUnavailable, OSError) as error:
+        return Verdict(False, str(error))
+
+
 def apply_fix(source: str, problem: Problem, fix: Fix) -> str:
     """``source`` with the failing statement replaced by ``fix.code``."""
     return cast(str, shared().call("apply_fix", source=source, problem=problem, fix=fix))
@@ -61,6 +78,10 @@ def curve(expression: str, lo: float, hi: float, points: int = 201, *, label: st
 __all__ = [
     "LESSONS",
     "Action",
+    "Challenge",
+    "Judgement",
+    "Prediction",
+    "Verdict",
     "Curve",
     "Evaluation",
     "Field",
@@ -72,6 +93,10 @@ __all__ = [
     "Problem",
     "RunFailed",
     "apply_fix",
+    "challenges",
+    "check",
+    "judge",
+    "predictions",
     "compute",
     "curve",
     "derivative",

@@ -12,6 +12,7 @@ from typing import Callable, Mapping
 
 from engine import calculus, evaluation, export
 from engine.blocks import LessonResult
+from engine.practice import checking
 from engine.catalog import lesson_by_id
 
 
@@ -28,4 +29,5 @@ CALLS: Mapping[str, Callable[..., object]] = {
     "curve": calculus.curve,
     "export_result": export.export_result,
     "playground_code": export.playground_code,
+    "check": checking.check,
 }

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from typing import Any, Union
 
 from engine import blocks, outcomes
+from engine.practice import model as challenge_model
 from engine.errors import InputError
 
 TAG = "$"
@@ -46,8 +47,9 @@ def _is_named_tuple(cls: type) -> bool:
     return issubclass(cls, tuple) and hasattr(cls, "_fields")
 
 
-REGISTRY: dict[str, type] = {**_module_types(blocks), **_module_types(outcomes)}
-"""Every type ``decode`` may build: the result types of ``engine.blocks`` and ``engine.outcomes``."""
+REGISTRY: dict[str, type] = {**_module_types(blocks), **_module_types(outcomes), **_module_types(challenge_model)}
+"""Every type ``decode`` may build: the result types of ``engine.blocks``, ``engine.outcomes`` and
+``engine.practice.model`` (a challenge's verdict)."""
 
 _HINTS: dict[type, dict[str, Any]] = {}
 
