@@ -24,12 +24,14 @@ from textual.widgets import ContentSwitcher, Footer, Static
 from engine.catalog import LESSONS, lesson_by_id
 from engine.i18n import _
 from engine.lesson import Field, Lesson
+from engine.practice import steps
 from tui import glyphs
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui.errors import ErrorHandler
 from tui.screens.code import CodeScreen
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
+from tui.widgets.challenge import ChallengeView
 from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
 from tui.widgets.lesson_pane import LessonPane
@@ -40,7 +42,7 @@ class TensorTutorApp(App[None]):
     """Learn PyTorch basics by editing real tensors."""
 
     TITLE = "tensor-tutor"
-    CSS_PATH = ["app.tcss", "steps.tcss"]
+    CSS_PATH = ["app.tcss", "steps.tcss", "practice.tcss"]
     BINDINGS = [
         Binding("q", "quit", _("quit")),
         Binding("f1,question_mark", "help", _("help")),
@@ -97,16 +99,18 @@ class TensorTutorApp(App[None]):
             state.values.get(lesson.id),
             step=state.step_of(lesson.id),
             met=state.goals_of(lesson.id),
+            challenges=state.challenges_of(lesson.id),
             id=f"pane-{lesson.id}",
         )
 
     def progress(self) -> dict[str, tuple[int, int]]:
-        """Each lesson with steps: goals met and steps, as the sidebar shows them."""
+        """Each lesson with steps: goals met (challenges solved among them) and steps, as the sidebar shows them."""
         state = self.store.state
+        every = {lesson.id: steps(lesson) for lesson in LESSONS}
         return {
-            lesson.id: (len(set(state.goals_of(lesson.id)) & {s.id for s in lesson.steps if s.goal}), sum(1 for s in lesson.steps if s.goal))
+            lesson.id: (len(set(state.goals_of(lesson.id)) & {s.id for s in every[lesson.id] if s.goal}), sum(1 for s in every[lesson.id] if s.goal))
             for lesson in LESSONS
-            if any(step.goal for step in lesson.steps)
+            if any(step.goal for step in every[lesson.id])
         }
 
     def compose(self) -> ComposeResult:
@@ -248,7 +252,7 @@ class TensorTutorApp(App[None]):
         """Show step ``index`` (0-based; -1 is the last) of the lesson on screen."""
         pane = self._pane_or_none()
         if pane is not None:
-            pane.go_to_step(index % len(pane.lesson.steps))
+            pane.go_to_step(index % len(pane.steps))
 
     def action_scroll_step(self, direction: int) -> None:
         """Scroll a step taller than the screen (the footer shows the key only then)."""
@@ -261,6 +265,10 @@ class TensorTutorApp(App[None]):
         lessons = self.query_one(LessonList)
         lessons.collapsed = not lessons.collapsed
         self.query_one("#sidebar").set_class(lessons.collapsed, "-collapsed")
+
+    def on_challenge_view_changed(self, event: ChallengeView.Changed) -> None:
+        if self.store.remember_challenge(event.challenge.lesson, event.challenge.id, event.record):
+            self._save_soon()
 
     def on_lesson_pane_values_changed(self, event: LessonPane.ValuesChanged) -> None:
         if self.store.remember_values(event.lesson_id, event.values):

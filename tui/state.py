@@ -37,6 +37,13 @@ MAX_FILE_BYTES = 1_000_000
 MAX_VALUE_CHARS = 50_000
 """Longest field value kept; the Playground accepts far less code than this."""
 
+OUTCOMES = ("", "shown", "hinted", "solved")
+"""A challenge's outcome, worst to best: not solved, shown the solution, solved with hints, solved."""
+
+CHALLENGE_RECORD: dict[str, type] = {"code": str, "hints": int, "tried": bool, "solution": bool, "outcome": str}
+"""What is kept of a challenge: the learner's code, hints revealed, whether they checked once, saw the solution."""
+
+
 def state_dir() -> Path:
     """The app's state directory, following the XDG base directory rules."""
     base = os.environ.get("XDG_STATE_HOME", "")
@@ -52,7 +59,8 @@ class State:
     lesson: str | None = None
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     progress: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per lesson: ``{"step": 0-based step on screen, "goals": [ids of steps whose goal was met]}``."""
+    """Per lesson: ``{"step": 0-based step on screen, "goals": [ids of steps whose goal was met],
+    "challenges": {challenge id: a challenge's record (see ``CHALLENGE_RECORD``)}}``."""
 
     def step_of(self, lesson_id: str) -> int:
         """The step the learner was on in ``lesson_id`` (0 if none)."""
@@ -61,6 +69,10 @@ class State:
     def goals_of(self, lesson_id: str) -> list[str]:
         """The steps of ``lesson_id`` whose goal the learner has met."""
         return list(self.progress.get(lesson_id, {}).get("goals", []))
+
+    def challenges_of(self, lesson_id: str) -> dict[str, dict[str, Any]]:
+        """The records of ``lesson_id``'s challenges the learner has worked on."""
+        return {k: dict(v) for k, v in self.progress.get(lesson_id, {}).get("challenges", {}).items()}
 
     def to_json(self) -> dict[str, Any]:
         return {"format": FORMAT, "lesson": self.lesson, "values": self.values, "progress": self.progress}
@@ -175,6 +187,21 @@ class StateStore:
         goals.append(step_id)
         return True
 
+    def remember_challenge(self, lesson_id: str, challenge_id: str, record: dict[str, Any]) -> bool:
+        """Note a challenge's record (its outcome never gets worse); True if that changed anything."""
+        entry = self.state.progress.setdefault(lesson_id, {"step": 0, "goals": []})
+        records = entry.setdefault("challenges", {})
+        old = records.get(challenge_id, {})
+        new = {**old, **{k: v for k, v in record.items() if k in CHALLENGE_RECORD}}
+        if "code" in new:
+            new["code"] = repair_text(str(new["code"])[:MAX_VALUE_CHARS])
+        outcomes = [o for o in (old.get("outcome", ""), new.get("outcome", "")) if o in OUTCOMES]
+        new["outcome"] = max(outcomes or [""], key=OUTCOMES.index)
+        if new == old:
+            return False
+        records[challenge_id] = new
+        return True
+
     def save(self) -> bool:
         """Write the state atomically (temporary file, then rename); False if it could not be.
 
@@ -237,7 +264,30 @@ def _progress(data: Any) -> dict[str, dict[str, Any]]:
         ):
             raise ValueError(f"'progress' of {lesson_id!r} is not a step and a list of goals")
         progress[lesson_id] = {"step": step, "goals": list(dict.fromkeys(goals))}
+        challenges = entry.get("challenges")
+        if challenges is not None:
+            progress[lesson_id]["challenges"] = _challenges(lesson_id, challenges)
     return progress
+
+
+def _challenges(lesson_id: str, data: Any) -> dict[str, dict[str, Any]]:
+    """A lesson's challenge records, checked; raises ValueError for anything the app does not write."""
+    if not isinstance(data, dict) or len(data) > 50:
+        raise ValueError(f"'challenges' of {lesson_id!r} is not a table")
+    records = {}
+    for challenge_id, record in data.items():
+        if (
+            not isinstance(challenge_id, str)
+            or len(challenge_id) > 100
+            or not isinstance(record, dict)
+            or not all(k in CHALLENGE_RECORD and type(v) is CHALLENGE_RECORD[k] for k, v in record.items())
+            or record.get("outcome", "") not in OUTCOMES
+            or len(record.get("code", "")) > MAX_VALUE_CHARS
+            or not 0 <= record.get("hints", 0) <= 10
+        ):
+            raise ValueError(f"challenge {challenge_id!r} of {lesson_id!r} is not a record the app writes")
+        records[repair_text(challenge_id)] = {k: repair_text(v) if isinstance(v, str) else v for k, v in record.items()}
+    return records
 
 
 def _reason(error: OSError) -> str:

@@ -87,10 +87,10 @@ def steps(lesson: Lesson) -> tuple[Step, ...]:
     written = tuple(
         Step(
             CHALLENGE_PREFIX + item.id,
-            _("Challenge: {title}", title=item.title),
+            item.title,
             item.prompt,
             (),
-            Goal(_("Write the code, then check it."), _("Solved."), _solved),
+            Goal(_("write the code; ctrl+s checks it."), _("Solved."), _solved),
             kind="challenge",
         )
         for item in challenges(lesson.id)

@@ -59,11 +59,13 @@ class Challenge:
     trials: tuple[Trial, ...]
     results: tuple[str, ...]
     shapes: tuple[str, ...] = ()
+    inputs: str = ""
+    """The inputs in words, when the first trial's setup is too long to show as it is."""
 
     @property
     def given(self) -> str:
-        """The inputs the prompt is about: the first trial's setup."""
-        return self.trials[0].setup
+        """The inputs the prompt is about, in one line: ``inputs``, or the first trial's setup."""
+        return self.inputs or "; ".join(line.strip() for line in self.trials[0].setup.splitlines() if line.strip())
 
 
 @dataclass(frozen=True)

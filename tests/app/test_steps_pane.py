@@ -8,6 +8,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from engine import LESSONS
+from engine.practice import steps
 from tests.conftest import SIZE, replace_field, settle
 from tui.app import TensorTutorApp
 from tui.state import StateStore
@@ -39,15 +40,17 @@ async def test_every_step_fits_80x24_at_its_defaults(app, lesson) -> None:
         await settle(pilot)
         await pilot.press("escape", str(lesson.number), "enter")
         pane = app.current_pane
-        for index, step in enumerate(lesson.steps):
-            await _result_for_step(pilot, pane)
+        every = steps(lesson)  # the lesson's own steps, then its predictions and challenges
+        for index, step in enumerate(every):
+            if step.kind == "explore":
+                await _result_for_step(pilot, pane)
             await pilot.pause()
-            assert f"step {index + 1} of {len(lesson.steps)}" in _title(pane)
+            assert f"step {index + 1} of {len(every)}" in _title(pane)
             assert step.goal is not None and step.goal.text in _goal(pane)
             assert pane.max_scroll_y == 0, f"{lesson.id} step {index + 1} scrolls by {pane.max_scroll_y} rows"
             assert pane.virtual_size.height <= pane.size.height
             await pilot.press("pagedown")
-        assert pane.step_index == len(lesson.steps) - 1, "PageDown on the last step stays there"
+        assert pane.step_index == len(every) - 1, "PageDown on the last step stays there"
 
 
 async def test_pagedown_and_pageup_move_between_steps_from_a_field(app) -> None:
@@ -57,7 +60,7 @@ async def test_pagedown_and_pageup_move_between_steps_from_a_field(app) -> None:
         assert isinstance(app.focused, Input), "a fresh start puts the keyboard in the first field"
         await pilot.press("pagedown")
         await _result_for_step(pilot, pane)
-        assert pane.step_index == 1 and "step 2 of 3" in _title(pane)
+        assert pane.step_index == 1 and f"step 2 of {len(steps(LESSONS[0]))}" in _title(pane)
         assert app.focused is not None and pane in app.focused.ancestors, "focus stays in the lesson"
         await pilot.press("pageup")
         await _result_for_step(pilot, pane)
@@ -90,7 +93,7 @@ async def test_a_goal_met_says_so_points_on_and_counts_in_the_sidebar(app) -> No
         await settle(pilot)
         pane = app.current_pane
         sidebar = app.query_one(LessonList)
-        assert "0/3" in str(sidebar.get_option_at_index(0).prompt)
+        assert f"0/{len(steps(LESSONS[0]))}" in str(sidebar.get_option_at_index(0).prompt)
         assert _goal(pane).startswith("Goal: ")
         random = pane.form.row("random").editor
         random.value = "rand"
@@ -98,7 +101,7 @@ async def test_a_goal_met_says_so_points_on_and_counts_in_the_sidebar(app) -> No
         await settle(pilot)
         assert pane.result.goal_met
         assert _goal(pane).startswith("Done: ") and "PageDown: zeros and ones" in _goal(pane)
-        assert "1/3" in str(sidebar.get_option_at_index(0).prompt)
+        assert f"1/{len(steps(LESSONS[0]))}" in str(sidebar.get_option_at_index(0).prompt)
         random.value = "randn"
         await settle(pilot)
         assert _goal(pane).startswith("Done: "), "a goal once met stays met"
@@ -144,7 +147,7 @@ async def test_sidebar_keys_do_not_jump_to_the_playground_or_wrap(app) -> None:
         assert app.current_pane.lesson.id == "tensors" and app.current_pane.step_index == 1
         await pilot.press("end")
         await settle(pilot)
-        assert app.current_pane.lesson.id == "tensors" and app.current_pane.step_index == 2
+        assert app.current_pane.lesson.id == "tensors" and app.current_pane.step_index == len(steps(LESSONS[0])) - 1
         await pilot.press("home")
         assert app.current_pane.step_index == 0
         await pilot.press("7")
@@ -199,8 +202,8 @@ async def test_step_and_goals_come_back_after_a_restart(tmp_path, monkeypatch) -
     async with second.run_test(size=SIZE) as pilot:
         await settle(pilot)
         pane = second.current_pane
-        assert pane.step_index == 1 and "step 2 of 3" in _title(pane)
-        assert "1/3" in str(second.query_one(LessonList).get_option_at_index(0).prompt)
+        assert pane.step_index == 1 and f"step 2 of {len(steps(LESSONS[0]))}" in _title(pane)
+        assert f"1/{len(steps(LESSONS[0]))}" in str(second.query_one(LessonList).get_option_at_index(0).prompt)
         await pilot.press("pageup")
         await _result_for_step(pilot, pane)
         assert _goal(pane).startswith("Done: ")

@@ -45,15 +45,16 @@ class GoalBar(Horizontal):
                 yield Button(Content(label), id=f"action-{action.name}", compact=True, classes="step-move action")
             yield Button(Content(_("next >")), id="step-next", compact=True, classes="step-move")
 
-    def show(self, lesson: Lesson, index: int, done: bool) -> None:
-        """Show step ``index``'s goal, open or ``done``, and which way the learner can go."""
-        step = lesson.steps[index]
-        last = index == len(lesson.steps) - 1
+    def show(self, lesson: Lesson, index: int, done: bool, steps: tuple[Step, ...] | None = None) -> None:
+        """Show step ``index`` of ``steps`` (the lesson's own by default): its goal, open or ``done``, and the way on."""
+        steps = lesson.steps if steps is None else steps
+        step = steps[index]
+        last = index == len(steps) - 1
         for action in lesson.actions:
             self.query_one(f"#action-{action.name}").display = action.name in step.actions
         self.query_one("#step-next").display = not last
         self.set_class(done, "-done")
-        self.query_one(".goal-text", Static).update(goal_text(step, done, None if last else lesson.steps[index + 1]))
+        self.query_one(".goal-text", Static).update(goal_text(step, done, None if last else steps[index + 1]))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

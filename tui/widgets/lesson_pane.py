@@ -28,10 +28,13 @@ from engine.blocks import LessonResult
 from engine.errors import InputError
 from engine.i18n import _
 from engine.lesson import Lesson, Step
+from engine.practice import Challenge, Prediction, for_step, steps
 from tui.widgets.blocks import FixList
+from tui.widgets.challenge import ChallengeView
 from tui.widgets.failure import FailureNotice
 from tui.widgets.fields import FieldsForm
 from tui.widgets.goal_bar import GoalBar
+from tui.widgets.prediction import PredictionView
 from tui.widgets.results import ResultView
 
 DEBOUNCE_SECONDS = 0.1
@@ -87,14 +90,19 @@ class LessonPane(VerticalScroll):
         values: Mapping[str, str] | None = None,
         step: int = 0,
         met: Iterable[str] = (),
+        challenges: Mapping[str, dict] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(classes="lesson-pane", **kwargs)
         self.lesson = lesson
+        self.steps = steps(lesson)
+        """The lesson's own steps, then its predictions and challenges (``engine.practice.steps``)."""
+        self.challenge_records: dict[str, dict] = {k: dict(v) for k, v in (challenges or {}).items()}
+        """What the learner did on each challenge (code, hints, outcome), by challenge id."""
         self._initial = {**lesson.defaults(), **(values or {})}
         self._debounce: Timer | None = None
         self.engine_ready = False
-        self.step_index = min(max(step, 0), len(lesson.steps) - 1)
+        self.step_index = min(max(step, 0), len(self.steps) - 1)
         self.met: set[str] = set(met)
         """Ids of the steps whose goal the learner has met (once met, a goal stays met)."""
         self._results: dict[str, LessonResult] = {}
@@ -107,12 +115,12 @@ class LessonPane(VerticalScroll):
     @property
     def step(self) -> Step:
         """The step on screen."""
-        return self.lesson.steps[self.step_index]
+        return self.steps[self.step_index]
 
     @property
     def has_steps(self) -> bool:
         """Whether the lesson is worked through in steps (the Playground is one free screen)."""
-        return len(self.lesson.steps) > 1 or any(step.goal for step in self.lesson.steps)
+        return len(self.steps) > 1 or any(step.goal for step in self.steps)
 
     def compose(self) -> ComposeResult:
         yield Static(classes="lesson-title", markup=False)
@@ -120,6 +128,8 @@ class LessonPane(VerticalScroll):
         yield FieldsForm(self.lesson.fields, self._initial)
         yield FailureNotice()
         yield ResultView(classes="results")
+        yield ChallengeView(classes="challenge")
+        yield PredictionView(classes="prediction")
         yield GoalBar(self.lesson, classes="goal-bar")
 
     def on_mount(self) -> None:
@@ -150,7 +160,7 @@ class LessonPane(VerticalScroll):
         title = f"{lesson.number} {lesson.title}"
         if self.has_steps:
             title += _(
-                ", step {number} of {count}: {heading}", number=self.step_index + 1, count=len(lesson.steps), heading=step.heading
+                ", step {number} of {count}: {heading}", number=self.step_index + 1, count=len(self.steps), heading=step.heading
             )
         self.query_one(".lesson-title", Static).update(title)
         prose = self.query_one(".lesson-summary", Static)
@@ -158,17 +168,18 @@ class LessonPane(VerticalScroll):
         for row in self.form.rows():
             row.display = row.spec.name in step.fields
         self.form.set_class(len(step.fields) == 0, "-empty")
+        self._lay_out_practice(step)
         self.query_one(GoalBar).display = self.has_steps
         self._show_goal()
         self.scroll_home(animate=False)
 
     def _show_goal(self) -> None:
         if self.has_steps:
-            self.query_one(GoalBar).show(self.lesson, self.step_index, self.step.id in self.met)
+            self.query_one(GoalBar).show(self.lesson, self.step_index, self.step.id in self.met, self.steps)
 
     def go_to_step(self, index: int) -> bool:
         """Show step ``index`` (0-based); False if there is no such step."""
-        if not 0 <= index < len(self.lesson.steps) or index == self.step_index:
+        if not 0 <= index < len(self.steps) or index == self.step_index:
             return False
         focused_here = self.app.focused is not None and self in self.app.focused.ancestors
         self.step_index = index
@@ -199,8 +210,45 @@ class LessonPane(VerticalScroll):
         if not self.move(event.offset):
             self.app.bell()
 
+    def _lay_out_practice(self, step: Step) -> None:
+        """A challenge or prediction step shows its own view in place of the fields and the result."""
+        item = for_step(self.lesson.id, step)
+        challenge, prediction = self.query_one(ChallengeView), self.query_one(PredictionView)
+        challenge.display = isinstance(item, Challenge)
+        prediction.display = isinstance(item, Prediction)
+        self.form.display = item is None
+        if item is not None:
+            self.results.display = False
+            self.query_one(FailureNotice).show_message("", "")
+        if isinstance(item, Challenge):
+            challenge.show(item, self.challenge_records.get(item.id, {}))
+        elif isinstance(item, Prediction):
+            prediction.show(item)
+
+    def on_challenge_view_changed(self, event: ChallengeView.Changed) -> None:
+        """Keep the record (the app saves it: the message goes on up); a pass meets the step's goal."""
+        self.challenge_records[event.challenge.id] = dict(event.record)
+        if event.solved:
+            self._goal_met(self.step.id)
+
+    def on_prediction_view_answered(self, event: PredictionView.Answered) -> None:
+        event.stop()
+        self._goal_met(self.step.id)
+
+    def _goal_met(self, step: str) -> None:
+        if step not in self.met:
+            self.met.add(step)
+            self._show_goal()
+            self.post_message(self.GoalMet(self.lesson.id, step))
+
     def focus_first_field(self) -> bool:
         """Focus the step's first field (or its first control); False if it has none."""
+        if self.step.kind == "challenge":
+            self.query_one(ChallengeView).editor.focus()
+            return True
+        if self.step.kind == "predict":
+            self.query_one(PredictionView).choices.focus()
+            return True
         rows = {row.spec.name: row for row in self.form.rows() if row.display}
         first = next((name for name in self.step.fields if name in rows), None)
         if first is not None:
@@ -265,7 +313,7 @@ class LessonPane(VerticalScroll):
 
     def recompute(self) -> None:
         """Compute the step on screen for the fields' current values, in a worker."""
-        if self.engine_ready:
+        if self.engine_ready and self.step.kind == "explore":
             self._compute(self.values(), self.step.id)
 
     @work(thread=True, exclusive=True, group="compute")
@@ -293,10 +341,8 @@ class LessonPane(VerticalScroll):
             self._results[step] = outcome
             if not self._display(outcome):
                 return
-            if outcome.goal_met and step not in self.met:
-                self.met.add(step)
-                self._show_goal()
-                self.post_message(self.GoalMet(self.lesson.id, step))
+            if outcome.goal_met:
+                self._goal_met(step)
             self.post_message(self.Computed(self.lesson.id, outcome))
         elif isinstance(outcome, InputError) and (outcome.field or self.lesson.fields):
             field = outcome.field or (self.step.fields[0] if self.step.fields else self.lesson.fields[0].name)

@@ -21,6 +21,7 @@ CHALLENGES = (
         solution="y = torch.sigmoid(torch.matmul(inputs, w1.view(10, 1)) + b1)\n",
         trials=tuple(Trial(_LAYER.format(seed=seed), index, f"torch.manual_seed({seed})") for index, seed in enumerate((7, 8, 9))),
         results=("y", "inputs"),
+        inputs=_("inputs is (1, 10), w1 (1, 10) and b1 (1, 1), from torch.manual_seed(7)"),
     ),
     Challenge(
         id="sigmoid",
