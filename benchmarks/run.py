@@ -20,7 +20,7 @@ if str(ROOT) not in sys.path:
 
 import tempfile  # noqa: E402
 
-from benchmarks import findings, latency, playground, serving, startup, worker  # noqa: E402
+from benchmarks import challenges, findings, latency, playground, serving, startup, worker  # noqa: E402
 from benchmarks.report import Table, environment, fmt, median, p95, ratio, verdict  # noqa: E402
 
 FIRST_PAINT_RATIO = 1.2
@@ -32,6 +32,7 @@ REPLACE_P95_MS = 100.0
 SERVED_OUTPUT_S = 0.5
 PER_LEARNER_MB = 120.0
 SERVED_EDIT_P95_MS = 250.0
+CHECK_P95_MS = 300.0
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -45,11 +46,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--learners", default="1,10,30", help="class sizes served at once, for memory per learner")
     parser.add_argument("--edit-learners", type=int, default=20, help="served learners editing once a second")
     parser.add_argument("--serve-seconds", type=float, default=60, help="how long they edit")
+    parser.add_argument("--checks", type=int, default=20, help="timed checks of each challenge")
     parser.add_argument("--quick", action="store_true", help="2 rounds and 10 edits: to try the script out")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args(argv)
     if args.quick:
-        args.rounds, args.edits, args.warmup, args.calls, args.kills = 2, 10, 2, 30, 5
+        args.rounds, args.edits, args.warmup, args.calls, args.kills, args.checks = 2, 10, 2, 30, 5, 5
         args.learners, args.edit_learners, args.serve_seconds = "1,3", 4, 5
     return args
 
@@ -249,6 +251,30 @@ def serving_table(figures: serving.ServingFigures) -> Table:
     return Table("Serving a class (tensor-tutor serve)", header, rows, note)
 
 
+def check_table(times: challenges.CheckTimes) -> Table:
+    rows = []
+    for name, passing in times.passing.items():
+        worst = max(p95(passing), p95(times.failing[name]))
+        rows.append([
+            name,
+            _pair(passing, " ms", 1),
+            _pair(times.failing[name], " ms", 1),
+            _pair(times.baseline[name], " ms", 1),
+            fmt(ratio(median(passing), median(times.baseline[name])), "x", 1),
+            f"p95 < {CHECK_P95_MS:g} ms",
+            verdict(None if worst != worst else worst < CHECK_P95_MS),
+        ])
+    runs = len(next(iter(times.passing.values()), []))
+    note = (
+        f"Milliseconds, median / p95 over {runs} checks of each challenge through the worker, as the app makes them "
+        "(ctrl+s): the reference solution, which runs on all three trials, and the starter code, which stops at the "
+        "first difference. Baseline: the solution evaluated once, in this process, on the first trial's inputs. "
+        "The references' own runs are made once, in the zygote, before any worker is forked."
+    )
+    header = ["Challenge", "Check, solution", "Check, starter", "One evaluate (baseline)", "Ratio", "Target", "Result"]
+    return Table("Checking a challenge", header, rows, note)
+
+
 def training_table(times: playground.TrainingTimes) -> Table:
     header = ["Program", "Playground (evaluator)", "Plain Python", "Ratio", "Interpreter limit", "Result"]
     note = (
@@ -295,10 +321,12 @@ def main(argv: list[str] | None = None) -> None:
     served = serving.measure(counts, min(args.rounds, 3), args.edit_learners, args.serve_seconds)
     print(f"Training loop: {args.rounds} runs of each polynomial fit, in the Playground and in plain Python")
     training = playground.measure(args.rounds)
+    print(f"Challenges: {args.checks} checks of each")
+    checked = challenges.measure(args.checks)
     seconds = time.perf_counter() - began
     header = environment(load_before, os.getloadavg())
     tables = [startup_table(times), keystroke_table(results, engine, args.edits), chart_table(chart, args.edits),
-              memory_table(times, memory), worker_table(worker_times), serving_table(served), training_table(training)]
+              memory_table(times, memory), worker_table(worker_times), serving_table(served), training_table(training), check_table(checked)]
     print()
     print("\n".join(header))
     for table in tables:
