@@ -165,7 +165,7 @@ class ChallengeView(Vertical):
         explanation.update(problem.explanation if problem else "")
         self._fixes = problem.fixes if problem and problem.span is not None else ()
         fixes.clear_options()
-        fixes.add_options(Option(_("fix: {code}", code=fix.code)) for fix in self._fixes[:2])
+        fixes.add_options(Option(_fix_prompt(fix, index == 0)) for index, fix in enumerate(self._fixes[:2]))
         fixes.display = bool(self._fixes)
         if self._fixes:
             fixes.highlighted = 0
@@ -187,6 +187,13 @@ class ChallengeView(Vertical):
         hints.display = bool(lines)
         self.refresh_bindings()
 
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Mark the highlighted fix with an arrow too, so it stands out without colour (NO_COLOR)."""
+        event.stop()
+        fixes = self.query_one(".challenge-fixes", OptionList)
+        for index, fix in enumerate(self._fixes[:2]):
+            fixes.replace_option_prompt_at_index(index, _fix_prompt(fix, index == event.option_index))
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """A fix chosen: the failing statement in the editor becomes the fix's code."""
         event.stop()
@@ -203,3 +210,7 @@ class ChallengeView(Vertical):
         self._changed({"code": self.editor.text})
         self.editor.focus()
         self.action_check()
+
+
+def _fix_prompt(fix: Fix, highlighted: bool) -> str:
+    return ("> " if highlighted else "  ") + _("fix: {code}", code=fix.code)

@@ -57,11 +57,18 @@ class PredictionView(Vertical):
         self.judgement = None
         self.query_one(".prediction-code", Static).update(prediction.code.rstrip())
         self.choices.clear_options()
-        self.choices.add_options(Option(choice) for choice in prediction.choices)
+        self.choices.add_options(Option(_marked(choice, index == 0)) for index, choice in enumerate(prediction.choices))
         self.choices.highlighted = 0
         self.choices.disabled = False
         answer = self.query_one(".prediction-answer", Static)
         answer.update(_("Pick what you expect (up/down, enter); then it runs."))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Mark the highlighted choice with an arrow too, so it stands out without colour (NO_COLOR)."""
+        event.stop()
+        if self.prediction is not None and self.judgement is None:
+            for index, choice in enumerate(self.prediction.choices):
+                self.choices.replace_option_prompt_at_index(index, _marked(choice, index == event.option_index))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
@@ -94,6 +101,10 @@ class PredictionView(Vertical):
         self.query_one(".prediction-answer", Static).update(Text("\n").join(lines))
         self.set_class(judgement.right, "-right")
         self.post_message(self.Answered(prediction, judgement))
+
+
+def _marked(choice: str, highlighted: bool) -> str:
+    return ("> " if highlighted else "  ") + choice
 
 
 def _seen(prediction: Prediction, evaluation: Evaluation) -> str:
