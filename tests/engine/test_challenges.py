@@ -164,3 +164,16 @@ def test_check_on_any_text_is_a_verdict(source: str) -> None:
     verdict = check("tensors", "ones", source)
     assert isinstance(verdict, Verdict) and isinstance(verdict.feedback, str) and verdict.feedback
     assert verdict.passed is False or source.count("torch.ones(rows, cols)")
+
+
+@pytest.mark.parametrize(
+    ("source", "words"),
+    [
+        ("while True:\n    pass", "the limit is 1.5 s"),
+        ("t = torch.zeros(10**9)", "the limit is 1,000,000"),
+        ("t = [1] * 10**8", "the limit is 100,000"),
+    ],
+)
+def test_code_past_the_evaluators_limits_is_stopped_by_them_and_says_so(source: str, words: str) -> None:
+    verdict = check_challenge(challenge("tensors", "ones"), source)
+    assert not verdict.passed and verdict.feedback.startswith("Line 1: ") and words in verdict.feedback
