@@ -223,6 +223,9 @@ class TensorTutorApp(App[None]):
             if pane is None or not pane.has_steps:
                 return False
             return True
+        if action == "show_code":
+            pane = self._pane_or_none()
+            return pane is None or pane.step.kind == "explore"  # a challenge's code is the editor's own
         if action == "scroll_step":
             pane = self._pane_or_none()
             return pane is not None and pane.max_scroll_y > 0
