@@ -63,6 +63,8 @@ class TensorTutorApp(App[None]):
         self.store.load()
         self.errors = ErrorHandler(self)
         self._save_timer: Timer | None = None
+        self._lesson_shown = False
+        """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
 
     def watch_sub_title(self, sub_title: str) -> None:
         """The engine's state (loading, ready, failed) under the lessons: every row above is the lesson's."""
@@ -119,6 +121,7 @@ class TensorTutorApp(App[None]):
     def _mount_first_pane(self) -> None:
         # Typing on a fresh start edits the first field: no key on the sidebar jumps lessons or quits.
         self.show_lesson(self._first_lesson().id, enter=True)
+        self._lesson_shown = True
         self.call_after_refresh(self._load_engine)
 
     @work(thread=True, exclusive=True, group="engine")
@@ -203,7 +206,7 @@ class TensorTutorApp(App[None]):
                 return False
             return True
         if action == "quit":
-            return self._pane_or_none() is not None  # not before the lesson is there to type into
+            return self._lesson_shown  # not before the lesson is there to type into
         if action == "scroll_step":
             pane = self._pane_or_none()
             return pane is not None and pane.max_scroll_y > 0
