@@ -186,3 +186,14 @@ def test_one_library_call_is_bounded_in_work_before_it_runs(source: str) -> None
     started = time.perf_counter()
     assert_refused(source, "LimitExceeded", "limit")
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_remembered_layer_size_is_the_size_of_that_layer_configuration() -> None:
+    source = (
+        "a = torch.ones(1000, 1)\nb = torch.ones(1, 1000)\nmean = nn.MSELoss()(a[:1], b[:, :1])\n"
+        "flat = nn.Flatten()(torch.ones(2, 3, 4))\nwhole = nn.Flatten(0, 2)(torch.ones(2, 3, 4))\n"
+        "none = nn.MSELoss(reduction='none')(a, b)"
+    )
+    evaluation = evaluate(source)
+    assert evaluation.ok, evaluation.error
+    assert [o.shape for o in evaluation.outputs[2:]] == [(), (2, 12), (24,), (1000, 1000)]
