@@ -96,6 +96,11 @@ def test_showing_a_list_of_losses_from_a_training_loop_is_fine() -> None:
         "x = torch.ones(1000, 1000, dtype=torch.float64)\nkeep = []\nfor i in range(30):\n    keep.append(abs(x))",
         "x = torch.ones(10 ** 6, dtype=torch.float64)\nkeep = []\nfor i in range(30):\n    keep.append(reversed(x))",
         "keep = []\nfor i in range(30):\n    keep.append(nn.Linear(1000, 1000).double())",
+        "lst = []\nfor i in range(1000):\n    lst.append(torch.ones(1000, 1000, dtype=torch.float64))",
+        (
+            "x = torch.ones(1000, 1000)\nbig = []\nfor i in range(24):\n"
+            "    big.append(torch.ones(1000, 1000, dtype=torch.float64))\nx.tolist()"
+        ),
         (
             "leaves = []\nfor i in range(13):\n    leaves.append(torch.ones(10 ** 6, dtype=torch.float64, requires_grad=True))\n"
             "total = sum(leaf.sum() for leaf in leaves)\ntotal.backward()\nx = 1"
@@ -190,7 +195,7 @@ def test_single_statements_are_bounded_in_time(source: str) -> None:
 def test_one_library_call_is_bounded_in_work_before_it_runs(source: str) -> None:
     started = time.perf_counter()
     assert_refused(source, "LimitExceeded", "limit")
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < MAX_SECONDS + 0.6
 
 
 def test_a_remembered_layer_size_is_the_size_of_that_layer_configuration() -> None:
