@@ -1,9 +1,9 @@
 """The Playground on real learning code: a 2000-step polynomial fit, in the evaluator and in plain Python.
 
 The programs are the corpus test's (tests/engine/corpus), the way PyTorch's own
-polynomial examples write them. Plain Python runs each in a subprocess that has
-imported torch before its clock starts; the evaluator runs in this process after
-one untimed warm-up run, as the Playground's worker would.
+polynomial examples write them. Plain Python runs each in a subprocess, timed on
+its second run; the evaluator runs in this process, also after one untimed
+warm-up run, as the Playground's worker would.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ PROGRAMS = {
 _PLAIN = """
 import contextlib, io, runpy, sys, time
 import numpy, torch
-started = time.perf_counter()
 with contextlib.redirect_stdout(io.StringIO()):
+    runpy.run_path(sys.argv[1], run_name="__main__")  # warm-up, as the evaluator's
+    started = time.perf_counter()
     runpy.run_path(sys.argv[1], run_name="__main__")
 print(time.perf_counter() - started)
 """

@@ -306,7 +306,8 @@ def before_module_call(module: nn.Module, args: Sequence[object]) -> None:
         _check_work("matmul", args, result)
     else:
         shapes = tuple(tuple(t.shape) for t in [*module.parameters(), *module.buffers()])
-        key = ("layer", type(module), module.extra_repr(), module.training, shapes)
+        kind = f"{type(module).__module__}.{type(module).__qualname__}"
+        key = ("layer", kind, module.extra_repr(), getattr(module, "reduction", None), module.training, shapes)
         result = meta.run(key, _on_meta(module), list(args), {})
         window = _layer_window(module)
         if window is not None:

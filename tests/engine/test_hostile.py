@@ -224,12 +224,6 @@ def test_no_grad_inside_code_does_not_leak() -> None:
         ("a = [[0] * 1000] * 1000\n[0].index([a] * 1000)", ["1,000,000,000"]),
         ("print(*['x' * 10 ** 5] * 10)", ["printed text"]),
         ("for i in range(5000):\n    print(i)", ["printed lines", "1,000"]),
-        ("lst = []\nfor i in range(1000):\n    lst.append(torch.ones(1000, 1000, dtype=torch.float64))", ["memory this run holds"]),
-        (
-            "x = torch.ones(1000, 1000)\nbig = []\nfor i in range(24):\n"
-            "    big.append(torch.ones(1000, 1000, dtype=torch.float64))\nx.tolist()",
-            ["memory this run holds"],
-        ),
         ("sorted([10 ** 9], key=torch.zeros)", ["1,000,000,000"]),
         ("max([torch.ones(10 ** 6, 1)], key=nn.Linear(1, 1000))", ["multiply-adds"]),
         ("torch.ones(10 ** 6, 1) == [[1] * 100000]", ["100,000,000,000"]),
