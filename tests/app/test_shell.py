@@ -9,6 +9,7 @@ import torch
 from textual.widgets import ContentSwitcher, OptionList, Static
 
 from engine import LESSONS
+from engine.practice import steps
 from tests.conftest import SIZE, replace_field, settle
 from tests.printing import pane_text
 from tui.screens.help import HelpScreen
@@ -31,7 +32,7 @@ async def test_starts_in_the_first_field_and_lists_the_lessons_with_progress(app
         assert app.focused is app.current_pane.form.row("shape").editor
         prompts = [re.sub(r"\s+(\d+/\d+|✓)$", "", str(sidebar.get_option_at_index(i).prompt).rstrip()) for i in range(sidebar.option_count)]
         assert prompts[:6] == ["1 Tensors", "2 Matmul", "3 Torch/NumPy", "4 Derivatives", "5 Single layer", "6 Network"]
-        assert str(sidebar.get_option_at_index(0).prompt).endswith("0/3")
+        assert str(sidebar.get_option_at_index(0).prompt).endswith(f"0/{len(steps(LESSONS[0]))}")
         assert len(prompts) == len(LESSONS)
         await settle(pilot)
         assert app.sub_title.startswith("PyTorch") and "ready" in app.sub_title

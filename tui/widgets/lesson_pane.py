@@ -218,7 +218,7 @@ class LessonPane(VerticalScroll):
         challenge, prediction = self.query_one(ChallengeView), self.query_one(PredictionView)
         challenge.display = isinstance(item, Challenge)
         prediction.display = isinstance(item, Prediction)
-        self.form.display = item is None
+        self.form.set_class(item is not None, "-practice")  # a class, so the form's "-empty" rule still applies
         if item is not None:
             self.results.display = False
             self.query_one(FailureNotice).show_message("", "")
