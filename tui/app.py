@@ -22,9 +22,10 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from engine.catalog import LESSONS, lesson_by_id
-from engine.i18n import _
+from engine.i18n import CHINESE, ENGLISH, _, language
 from engine.lesson import Field, Lesson
 from tui import glyphs
+from tui.cjk import wrapped
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui.errors import ErrorHandler
 from tui.screens.code import CodeScreen
@@ -34,6 +35,10 @@ from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
 from tui.widgets.lesson_pane import LessonPane
 from tui.widgets.playground import PlaygroundPane
+
+
+LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
+"""Each language by its own name, as a learner who reads it looks for it."""
 
 
 class TensorTutorApp(App[None]):
@@ -71,10 +76,13 @@ class TensorTutorApp(App[None]):
         """Runs every computation, in a worker process."""
         self.torch_version: str | None = None
         self.store = store or StateStore()
-        self.store.load()
+        if not self.store.loaded:
+            self.store.load()
         self.errors = ErrorHandler(self)
         self._save_timer: Timer | None = None
         self._glyph_filters = [glyphs.PlainGlyphs()] if glyphs.plain() else []
+        self.relaunch: str | None = None
+        """The language to start again in, once the app has exited (the palette's language command)."""
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
@@ -156,7 +164,7 @@ class TensorTutorApp(App[None]):
             timeout=30,
         )
         for waiting in self.query(".waiting").results(Static):
-            waiting.update("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install.")
+            waiting.update(wrapped(_("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install.")))
 
     def _engine_loaded(self, version: str) -> None:
         self.torch_version = version
@@ -313,6 +321,18 @@ class TensorTutorApp(App[None]):
 
         self.push_screen(HelpScreen("\n\n".join(part for part in (self._focused_help(), self._lesson_keys()) if part)))
 
+    def switch_language(self, language: str) -> None:
+        """Remember ``language`` and start again in it.
+
+        A restart rather than a repaint: lessons translate their texts when they are
+        imported, key bindings when the app class is made, so a new process is the one
+        way no old text stays on screen. The state file keeps the place and every field.
+        """
+        self.store.remember_language(language)
+        self.store.save()
+        self.relaunch = language
+        self.exit()
+
     def _lesson_keys(self) -> str:
         """The keys of the lesson on screen beyond the usual ones (a descent step, a swap ...)."""
         lesson = self.current_pane.lesson
@@ -361,6 +381,12 @@ class TensorTutorApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        other = ENGLISH if language() == CHINESE else CHINESE
+        yield SystemCommand(
+            _("Language: {name}", name=LANGUAGE_NAMES[other]),
+            _("Show the app in {name}: it starts again at the same place, with everything you typed.", name=LANGUAGE_NAMES[other]),
+            partial(self.switch_language, other),
+        )
         for lesson in LESSONS:
             yield SystemCommand(
                 _("Lesson {number}: {title}", number=lesson.number, title=lesson.title),

@@ -37,6 +37,7 @@ import time
 from dataclasses import dataclass, field
 
 from engine.errors import InputError
+from engine.i18n import language
 from engine.worker import codec, protocol
 from engine.worker.limits import CPU_SECONDS
 
@@ -327,7 +328,7 @@ class Client:
         code may run longer than a lesson's, in view of a stop key).
         """
         limit = self.time_limit if time_limit is None else time_limit
-        request = {"call": name, "arguments": codec.encode(arguments)}
+        request = {"call": name, "arguments": codec.encode(arguments), "language": language()}
         with self._lock:
             worker = self._current()
             with self._guard:

@@ -286,13 +286,22 @@ def _sigmoid_fact(layer: Layer, evaluation: Evaluation) -> Fact | None:
     z, y = evaluation.namespace.get("z"), evaluation.namespace.get("y")
     if not isinstance(z, torch.Tensor) or not isinstance(y, torch.Tensor) or not z.is_floating_point():
         return None
-    if layer.activation == "by hand":
-        other, words = torch.sigmoid(z), "torch.sigmoid(z) gives"
+    by_hand = layer.activation == "by hand"
+    other = torch.sigmoid(z) if by_hand else 1 / (1 + torch.exp(-z))
+    shown = _short(str(other)) if other.numel() == 1 else _("shape {shape}", shape=shape_text(tuple(other.shape)))
+    if torch.allclose(other, y):
+        text = (
+            _("torch.sigmoid(z) gives the same: {shown}. Sigmoid squeezes any z into (0, 1).", shown=shown)
+            if by_hand
+            else _("By hand, 1 / (1 + torch.exp(-z)) gives the same: {shown}. Sigmoid squeezes any z into (0, 1).", shown=shown)
+        )
     else:
-        other, words = 1 / (1 + torch.exp(-z)), "By hand, 1 / (1 + torch.exp(-z)) gives"
-    same = "the same" if torch.allclose(other, y) else "something else"
-    shown = _short(str(other)) if other.numel() == 1 else "shape " + shape_text(tuple(other.shape))
-    return Fact(_("{words} {same}: {shown}. Sigmoid squeezes any z into (0, 1).", words=words, same=same, shown=shown))
+        text = (
+            _("torch.sigmoid(z) gives something else: {shown}.", shown=shown)
+            if by_hand
+            else _("By hand, 1 / (1 + torch.exp(-z)) gives something else: {shown}.", shown=shown)
+        )
+    return Fact(text)
 
 
 def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:
