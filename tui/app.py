@@ -56,6 +56,8 @@ class TensorTutorApp(App[None]):
         Binding("ctrl+down", "scroll_step(1)", _("scroll"), key_display="^↓", priority=True),
         Binding("ctrl+up", "scroll_step(-1)", _("scroll up"), show=False, priority=True),
         Binding("ctrl+b", "toggle_sidebar", _("sidebar"), key_display="^b", priority=True),
+        # Textual's own palette key, declared here so the footer names it in the learner's language.
+        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True, tooltip=_("Open the command palette")),
         # Each lesson's own keys, enabled only on the steps that offer them (see check_action).
         *(
             Binding(action.key, f"lesson_action('{lesson.id}', '{action.name}')", action.description, priority=True)
@@ -80,7 +82,11 @@ class TensorTutorApp(App[None]):
             self.store.load()
         self.errors = ErrorHandler(self)
         self._save_timer: Timer | None = None
-        self._glyph_filters = [glyphs.PlainGlyphs()] if glyphs.plain() else []
+        self._glyph_filters: list[LineFilter] = []
+        if glyphs.plain():
+            self._glyph_filters.append(glyphs.PlainGlyphs())
+        elif language() == CHINESE:
+            self._glyph_filters.append(glyphs.WideSafeGlyphs())
         self.relaunch: str | None = None
         """The language to start again in, once the app has exited (the palette's language command)."""
 
@@ -146,7 +152,7 @@ class TensorTutorApp(App[None]):
                 versions = self.engine.start()
             except EngineRefused as refused:  # the class's server is full or gone: this app has its own
                 self.call_from_thread(
-                    self.notify, f"{refused}.\nStarting an engine of this app's own instead.", severity="warning", timeout=10
+                    self.notify, _("{refused}.\nStarting an engine of this app's own instead.", refused=refused), severity="warning", timeout=10
                 )
                 self.engine = Client()
                 versions = self.engine.start()
@@ -156,10 +162,10 @@ class TensorTutorApp(App[None]):
         self.call_from_thread(self._engine_loaded, versions["torch"])
 
     def _engine_failed(self, error: Exception) -> None:
-        self.sub_title = "PyTorch failed to load"
+        self.sub_title = _("PyTorch failed to load")
         self.notify(
-            f"{error}\nCheck the install (make run sets one up).",
-            title="PyTorch could not be loaded",
+            _("{error}\nCheck the install (make run sets one up).", error=error),
+            title=_("PyTorch could not be loaded"),
             severity="error",
             timeout=30,
         )
@@ -168,8 +174,9 @@ class TensorTutorApp(App[None]):
 
     def _engine_loaded(self, version: str) -> None:
         self.torch_version = version
-        served = " (served)" if self.engine.server is not None else ""
-        self.sub_title = f"PyTorch {version.split('+')[0]} ready{served}"
+        version = version.split("+")[0]
+        served = self.engine.server is not None
+        self.sub_title = _("PyTorch {version} ready (served)", version=version) if served else _("PyTorch {version} ready", version=version)
         for pane in self.query(LessonPane):
             pane.start()
 
@@ -339,7 +346,7 @@ class TensorTutorApp(App[None]):
         if not lesson.actions:
             return ""
         rows = "\n".join(f"| {action.key} | {action.description} |" for action in lesson.actions)
-        return f"## Keys in {lesson.title}\n\n| key | does |\n| --- | --- |\n{rows}"
+        return _("## Keys in {title}\n\n| key | does |\n| --- | --- |\n{rows}", title=lesson.title, rows=rows)
 
     def action_show_code(self) -> None:
         """The lesson's code as a runnable script (c, or f2 from inside a text field)."""
@@ -347,7 +354,7 @@ class TensorTutorApp(App[None]):
             return
         pane = self.current_pane
         if pane.result is None:
-            self.notify("The code appears once PyTorch has loaded and the lesson has run.", timeout=4)
+            self.notify(_("The code appears once PyTorch has loaded and the lesson has run."), timeout=4)
             return
         stale = pane.results.has_class("-stale")
         self.push_screen(CodeScreen(pane.lesson, pane.result, stale), self._code_screen_closed)
@@ -372,7 +379,8 @@ class TensorTutorApp(App[None]):
         if row is not None:
             spec: Field = row.spec
             keys = getattr(row.editor, "HELP", "")  # how this kind of field edits (tui/widgets/fields.py)
-            return f"## Field: {spec.label}\n\n{spec.help or 'Edit the value; the output follows.'}\n\n{keys}".rstrip()
+            about = spec.help or _("Edit the value; the output follows.")
+            return _("## Field: {label}\n\n{help}\n\n{keys}", label=spec.label, help=about, keys=keys).rstrip()
         for widget in focused.ancestors_with_self:
             help_text = getattr(widget, "HELP", None)
             if help_text:

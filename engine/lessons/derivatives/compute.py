@@ -174,7 +174,7 @@ def _probe(expressions: Sequence[str], labels: Sequence[str], x: float) -> list[
         value = namespace[f"y{i}"]
         if isinstance(value, torch.Tensor) and value.numel() != 1:
             raise InputError(
-                f"{label} = {expression} gives {value.numel()} numbers for one x: a function here gives one.",
+                _("{label} = {expression} gives {count} numbers for one x: a function here gives one.", label=label, expression=expression, count=value.numel()),
                 "functions",
             )
         if not isinstance(value, (torch.Tensor, int, float)) or isinstance(value, torch.Tensor) and value.is_complex():
