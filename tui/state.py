@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.i18n import LANGUAGES
+from engine.i18n import LANGUAGES, _
 from engine.parsing import repair_text
 from engine.safe_files import NotARegularFile, open_regular
 
@@ -127,10 +127,10 @@ class StateStore:
         except (FileNotFoundError, NotADirectoryError):
             return self.state  # nothing saved yet (a blocked directory is reported by save)
         except NotARegularFile as error:
-            self.notices.append(f"Saved progress at {self.path} is {error}, not a regular file; starting fresh.")
+            self.notices.append(_("Saved progress at {path} is {what}, not a regular file; starting fresh.", path=self.path, what=error))
             return self.state
         except OSError as error:
-            self.notices.append(f"Saved progress could not be read ({_reason(error)}); starting fresh.")
+            self.notices.append(_("Saved progress could not be read ({reason}); starting fresh.", reason=_reason(error)))
             return self.state
         try:
             if len(raw) > MAX_FILE_BYTES:
@@ -148,11 +148,13 @@ class StateStore:
             os.replace(self.path, aside)
         except OSError as move_error:
             self.notices.append(
-                f"Saved progress was unreadable ({reason}) and could not be moved aside "
-                f"({_reason(move_error)}); starting fresh."
+                _(
+                    "Saved progress was unreadable ({reason}) and could not be moved aside ({move_reason}); starting fresh.",
+                    reason=reason, move_reason=_reason(move_error),
+                )
             )
             return
-        self.notices.append(f"Saved progress was unreadable ({reason}); kept it as {aside.name} and started fresh.")
+        self.notices.append(_("Saved progress was unreadable ({reason}); kept it as {name} and started fresh.", reason=reason, name=aside.name))
 
     def remember_lesson(self, lesson_id: str) -> bool:
         """Note the lesson on screen; True if that changed anything."""
@@ -216,7 +218,7 @@ class StateStore:
             reason = _reason(error)
             if reason != self._last_save_error:
                 self.notices.append(
-                    f"Progress cannot be saved to {self.path.parent} ({reason}); the app works, but will not resume."
+                    _("Progress cannot be saved to {folder} ({reason}); the app works, but will not resume.", folder=self.path.parent, reason=reason)
                 )
             self._last_save_error = reason
             return False
@@ -228,11 +230,11 @@ class StateStore:
         try:
             self.path.unlink()
         except FileNotFoundError:
-            message = f"Nothing to forget: no saved progress at {self.path}."
+            message = _("Nothing to forget: no saved progress at {path}.", path=self.path)
         except OSError as error:
-            message = f"Could not forget saved progress at {self.path} ({_reason(error)})."
+            message = _("Could not forget saved progress at {path} ({reason}).", path=self.path, reason=_reason(error))
         else:
-            message = f"Forgot saved progress ({self.path})."
+            message = _("Forgot saved progress ({path}).", path=self.path)
         self.state = State()
         return message
 
