@@ -28,13 +28,11 @@ from tui import glyphs
 from tui.cjk import wrapped
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui.errors import ErrorHandler
-from tui.screens.code import CodeScreen
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
 from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
 from tui.widgets.lesson_pane import LessonPane
-from tui.widgets.playground import PlaygroundPane
 
 
 LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
@@ -93,6 +91,8 @@ class TensorTutorApp(App[None]):
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
         return [*super().get_line_filters(), *self._glyph_filters]
+        self._lesson_shown = False
+        """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
 
     def watch_sub_title(self, sub_title: str) -> None:
         """The engine's state (loading, ready, failed) under the lessons: every row above is the lesson's."""
@@ -104,7 +104,11 @@ class TensorTutorApp(App[None]):
         return next((lesson for lesson in LESSONS if lesson.id == self.store.state.lesson), LESSONS[0])
 
     def _new_pane(self, lesson: Lesson) -> LessonPane:
-        pane_class = PlaygroundPane if lesson.id == "playground" else LessonPane
+        pane_class: type[LessonPane] = LessonPane
+        if lesson.id == "playground":
+            from tui.widgets.playground import PlaygroundPane  # its editor loads when it is first opened
+
+            pane_class = PlaygroundPane
         state = self.store.state
         return pane_class(
             lesson,
@@ -131,18 +135,21 @@ class TensorTutorApp(App[None]):
                 lessons.highlighted = LESSONS.index(first)
                 yield lessons
                 yield Static(classes="engine-status", markup=False)
-            with ContentSwitcher(id="panes", initial=f"pane-{first.id}"):
-                yield self._new_pane(first)
+            yield ContentSwitcher(id="panes")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = _("loading PyTorch…")
-        # Typing on a fresh start edits the first field: no key on the sidebar jumps lessons or quits.
-        pane = self.current_pane
-        pane.call_later(self._focus_first_field, pane)
         self._show_notices()
         guard_size(self, self.size)
-        # Start the import after the first frame so the sidebar shows at once.
+        # The first frame is the sidebar alone; the lesson's pane (its fields, pick-lists and
+        # result area) is built right after it, then the engine's import starts.
+        self.call_after_refresh(self._mount_first_pane)
+
+    def _mount_first_pane(self) -> None:
+        # Typing on a fresh start edits the first field: no key on the sidebar jumps lessons or quits.
+        self.show_lesson(self._first_lesson().id, enter=True)
+        self._lesson_shown = True
         self.call_after_refresh(self._load_engine)
 
     @work(thread=True, exclusive=True, group="engine")
@@ -234,6 +241,8 @@ class TensorTutorApp(App[None]):
             if pane is None or not pane.has_steps:
                 return False
             return True
+        if action == "quit":
+            return self._lesson_shown  # not before the lesson is there to type into
         if action == "scroll_step":
             pane = self._pane_or_none()
             return pane is not None and pane.max_scroll_y > 0
@@ -357,6 +366,8 @@ class TensorTutorApp(App[None]):
             self.notify(_("The code appears once PyTorch has loaded and the lesson has run."), timeout=4)
             return
         stale = pane.results.has_class("-stale")
+        from tui.screens.code import CodeScreen
+
         self.push_screen(CodeScreen(pane.lesson, pane.result, stale), self._code_screen_closed)
 
     def _code_screen_closed(self, code: str | None) -> None:
@@ -367,6 +378,8 @@ class TensorTutorApp(App[None]):
         """Show the Playground with ``code`` in its editor (ctrl+z there brings back what it held)."""
         self.show_lesson("playground", enter=True)
         # Through the pane's own queue: a Playground mounted just now has no editor until it runs.
+        from tui.widgets.playground import PlaygroundPane
+
         pane = self.query_one("#pane-playground", PlaygroundPane)
         pane.call_later(pane.put_code, code)
 

@@ -42,7 +42,7 @@ from engine.worker import codec, protocol
 from engine.worker.limits import CPU_SECONDS
 
 TIME_LIMIT = 2.0
-"""Seconds a call may take, in the worker, before it is killed."""
+"""Seconds a call may take, in the worker, before it is killed (``TENSOR_TUTOR_TIME_LIMIT`` overrides it)."""
 
 START_LIMIT = 120.0
 """Seconds the zygote may take to import and warm torch (a cold disk on a loaded server is slow)."""
@@ -133,9 +133,9 @@ class Worker:
 class Client:
     """Runs engine calls in a worker process forked from a zygote this client starts."""
 
-    def __init__(self, *, time_limit: float = TIME_LIMIT, module: str = ZYGOTE_MODULE,
+    def __init__(self, *, time_limit: float | None = None, module: str = ZYGOTE_MODULE,
                  environment: dict[str, str] | None = None, server: str | None = None) -> None:
-        self.time_limit = time_limit
+        self.time_limit = time_limit or configured_time_limit()
         self.module = module
         self.server = server
         """The socket of a ``tensor-tutor serve`` to get workers from, instead of a zygote of our own."""
@@ -405,6 +405,15 @@ def shared() -> Client:
             _shared = Client(server=server_socket())
             atexit.register(_shared.close)
         return _shared
+
+
+def configured_time_limit() -> float:
+    """``TENSOR_TUTOR_TIME_LIMIT`` in seconds (a busy server may want more), else ``TIME_LIMIT``."""
+    try:
+        seconds = float(os.environ.get("TENSOR_TUTOR_TIME_LIMIT", TIME_LIMIT))
+    except ValueError:
+        return TIME_LIMIT
+    return seconds if 0 < seconds < 3600 else TIME_LIMIT
 
 
 def server_socket() -> str | None:

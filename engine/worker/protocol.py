@@ -36,8 +36,12 @@ class Timeout(Exception):
 
 
 def encode_message(message: object) -> bytes:
-    """``message`` as one length-prefixed JSON frame."""
-    data = json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=True).encode()
+    """``message`` as one length-prefixed JSON frame.
+
+    ASCII JSON, so text that is not valid UTF-8 (a lone surrogate from a bad paste)
+    still crosses and is refused in words on the other side, not by the codec here.
+    """
+    data = json.dumps(message, separators=(",", ":"), ensure_ascii=True, allow_nan=True).encode("ascii")
     if len(data) > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"a message of {len(data):,} bytes is over the limit of {MAX_MESSAGE_BYTES:,}")
     return HEADER.pack(len(data)) + data

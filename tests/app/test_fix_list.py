@@ -24,12 +24,16 @@ async def test_lesson_5s_fixes_give_the_shape_of_z(app) -> None:
 
 
 async def test_a_fix_on_a_non_contiguous_w1_names_w_whose_shape_it_gives(app) -> None:
+    # Lesson 5's steps show view on a non-contiguous w1 as a table of outcomes; the Playground lists the fixes.
     async with app.run_test(size=SIZE) as pilot:
-        pane = await open_lesson(pilot, "5")
-        pane.set_values({"memory": "non-contiguous", "fix": "view"})
+        await settle(pilot)
+        app.show_lesson("playground", enter=True)
+        await settle(pilot)
+        pane = app.current_pane
+        pane.put_code("w1 = torch.randn(3, 4).T\nw = w1.view(12)\n")  # a real 2-D transpose
         await settle(pilot)
         prompts = _prompts(pane)
-    assert prompts and all("-> w (10, 1)" in p for p in prompts), prompts
+    assert prompts and all("-> w (12,)" in p for p in prompts), prompts
 
 
 async def test_the_playgrounds_fixes_name_the_statements_result(app) -> None:

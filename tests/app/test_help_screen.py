@@ -10,7 +10,7 @@ from tui.screens.help import HelpScreen
 async def test_the_help_footer_shows_how_to_close_help_not_the_lessons_keys(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("question_mark")
+        await pilot.press("escape", "question_mark")  # ? is help outside a text field
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         footer = frame(app)[0].splitlines()[-1]

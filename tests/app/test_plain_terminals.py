@@ -32,7 +32,7 @@ async def test_under_no_color_the_error_headline_is_bold_and_bright(tmp_path, mo
     headline = _styles_of(ansi, "✗ The error")
     assert "1" in headline, headline  # bold
     assert not headline & {"2", "90", "30"}, headline  # neither dim nor dark grey: the brightest there is
-    prose = _styles_of(ansi, "y = sigmoid")
+    prose = _styles_of(ansi, "w1 = randn_like")  # the step's prose
     assert "1" not in prose  # the headline stands out from ordinary text
 
 

@@ -14,7 +14,7 @@ from tui.widgets.playground import PlaygroundPane
 
 async def _open_empty_playground(pilot) -> PlaygroundPane:
     await settle(pilot)
-    await pilot.press("7", "enter")
+    await pilot.press("escape", "7", "enter")
     await settle(pilot)
     pane = pilot.app.current_pane
     assert isinstance(pane, PlaygroundPane) and pilot.app.focused is pane.editor

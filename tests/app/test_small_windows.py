@@ -5,8 +5,13 @@ from __future__ import annotations
 import re
 
 from tests.conftest import settle
-from tests.screen import frame, open_lesson
+from tests.screen import frame, next_step, open_lesson
 from tui.widgets.fields import FieldSelect
+
+
+def _shown(widgets):
+    """The widgets the step on screen shows (the other steps' fields are hidden)."""
+    return [widget for widget in widgets if all(node.display for node in widget.ancestors_with_self if hasattr(node, "display"))]
 
 
 def _rows_of(app, widget) -> list[str]:
@@ -20,12 +25,15 @@ async def test_pick_lists_show_their_whole_value_on_one_line_at_60x16(app) -> No
         for lesson in "123456":
             await pilot.press("escape")
             pane = await open_lesson(pilot, lesson)
-            for select in pane.query(FieldSelect):
-                pane.scroll_to_widget(select, animate=False)
-                await pilot.pause(0.1)
-                rows = _rows_of(app, select)
-                assert len(rows) == 1, (lesson, rows)
-                assert str(select.value) in rows[0], (lesson, rows, select.value)
+            for step in range(len(pane.lesson.steps)):
+                for select in _shown(pane.query(FieldSelect)):
+                    pane.scroll_to_widget(select, animate=False)
+                    await pilot.pause(0.1)
+                    rows = _rows_of(app, select)
+                    assert len(rows) == 1, (lesson, step, rows)
+                    assert str(select.value) in rows[0], (lesson, step, rows, select.value)
+                if step + 1 < len(pane.lesson.steps):
+                    await next_step(pilot, pane)
 
 
 async def test_lesson_buttons_show_their_whole_label_at_60x16(app) -> None:
@@ -33,7 +41,8 @@ async def test_lesson_buttons_show_their_whole_label_at_60x16(app) -> None:
 
     async with app.run_test(size=(60, 16)) as pilot:
         pane = await open_lesson(pilot, "4")
-        buttons = list(pane.query(Button))
+        await next_step(pilot, pane, pane.lesson.steps.index(next(s for s in pane.lesson.steps if s.actions)))
+        buttons = _shown(app.query(Button))
         assert buttons
         for button in buttons:
             pane.scroll_to_widget(button, animate=False)

@@ -113,7 +113,7 @@ def test_a_lone_surrogate_in_lesson_2s_operand_field_gets_a_message() -> None:
 
     lesson = lesson_by_id("matmul")
     with pytest.raises(InputError, match="broken character") as caught:
-        lesson.compute({**lesson.defaults(), "left": "A\ud800"})
+        lesson.compute({**lesson.defaults(), "left": "A\ud800"}, step="order")
     assert caught.value.field == "left"
 
 

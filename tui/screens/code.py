@@ -129,6 +129,8 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
         self.app.call_from_thread(self._ready, script, code, directory)
 
     def _failed(self, error: Exception) -> None:
+        if not self.is_attached:
+            return  # closed while the script was being built
         self.query_one("#code-text", Static).update(
             _("The script could not be built: {reason}\nThe code in the lesson pane is still the code that ran.", reason=describe(error))
         )
@@ -136,6 +138,8 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
     def _ready(self, script: str, code: str, directory: Path) -> None:
         from engine.export import script_path
 
+        if not self.is_attached:
+            return  # closed while the script was being built
         self.script = script
         self.playground_code = code
         self.directory = directory

@@ -14,7 +14,7 @@ nothing here: it is data in ``engine/lessons/<name>/spec.py``.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from textual import work
 from textual.app import ComposeResult
@@ -29,11 +29,13 @@ from engine.errors import InputError
 from engine.i18n import _
 from tui.cjk import wrapped
 from engine.lesson import Lesson, Step
-from tui.widgets.blocks import FixList
 from tui.widgets.failure import FailureNotice
 from tui.widgets.fields import FieldsForm
 from tui.widgets.goal_bar import GoalBar
 from tui.widgets.results import ResultView
+
+if TYPE_CHECKING:
+    from tui.widgets.blocks import FixList
 
 DEBOUNCE_SECONDS = 0.1
 
@@ -255,7 +257,7 @@ class LessonPane(VerticalScroll):
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.recompute)
 
-    def on_fix_list_applied(self, event: FixList.Applied) -> None:
+    def on_fix_list_applied(self, event: "FixList.Applied") -> None:
         event.stop()
         self.set_values(event.fix.values)
         # The fix list goes away with the error; keep the keyboard in the lesson.

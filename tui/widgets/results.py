@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -10,7 +10,9 @@ from textual.widgets import Static
 from engine.blocks import Block, LessonResult
 from engine.i18n import _
 from tui.cjk import wrapped
-from tui.widgets.blocks import BlockWidget, make_block_widget, widget_matches
+
+if TYPE_CHECKING:
+    from tui.widgets.blocks import BlockWidget
 
 
 class ResultView(Vertical):
@@ -30,6 +32,9 @@ class ResultView(Vertical):
         rebuild the widgets after it: rebuilding a chart costs a mount and a plotext
         drawing on every keystroke.
         """
+        # The block widgets (code highlighting, charts) load with the first result, not before first paint.
+        from tui.widgets.blocks import BlockWidget, make_block_widget
+
         self.result = result
         self.set_stale(False)
         for waiting in self.query(".waiting"):
@@ -67,8 +72,10 @@ class ResultView(Vertical):
         self.set_class(stale, "-stale")
 
 
-def _pair_up(widgets: Sequence[BlockWidget], blocks: Sequence[Block]) -> dict[int, int]:
+def _pair_up(widgets: Sequence["BlockWidget"], blocks: Sequence[Block]) -> dict[int, int]:
     """Block index -> widget index: the most widgets that can show blocks without changing their order."""
+    from tui.widgets.blocks import widget_matches
+
     rows, columns = len(widgets), len(blocks)
     longest = [[0] * (columns + 1) for _ in range(rows + 1)]
     for i in range(rows - 1, -1, -1):
