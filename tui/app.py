@@ -87,12 +87,12 @@ class TensorTutorApp(App[None]):
             self._glyph_filters.append(glyphs.WideSafeGlyphs())
         self.relaunch: str | None = None
         """The language to start again in, once the app has exited (the palette's language command)."""
+        self._lesson_shown = False
+        """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
         return [*super().get_line_filters(), *self._glyph_filters]
-        self._lesson_shown = False
-        """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
 
     def watch_sub_title(self, sub_title: str) -> None:
         """The engine's state (loading, ready, failed) under the lessons: every row above is the lesson's."""
