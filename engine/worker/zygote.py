@@ -36,9 +36,12 @@ def warm() -> dict[str, str]:
     import torch
 
     from engine.catalog import LESSONS
+    from engine.i18n import CHINESE, ENGLISH, use_language
 
     torch.set_num_threads(1)
     (torch.ones(2, 3, device="meta") @ torch.ones(3, 2, device="meta")).shape
+    use_language(CHINESE)  # read every catalog before the fork: the workers share it
+    use_language(ENGLISH)
     for lesson in LESSONS:
         lesson.compute({})
     for dtype in (torch.float32, torch.float64):
