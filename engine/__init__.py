@@ -10,11 +10,10 @@ which the worker runs, stay in ``engine.evaluation``, ``engine.calculus`` and
 
 from __future__ import annotations
 
-from typing import Mapping, cast
+from typing import TYPE_CHECKING, Mapping, cast
 
 from engine import limits
 from engine.blocks import LessonResult
-from engine.catalog import LESSONS, lesson_by_id
 from engine.practice import Challenge, Judgement, Prediction, Verdict, challenges, judge, predictions
 from engine.errors import InputError
 from engine.lesson import Action, Field, Lesson
@@ -23,9 +22,24 @@ from engine.parsing import parse_shape, parse_values
 from engine.practice.model import CHECK_SECONDS
 from engine.worker.client import EngineUnavailable, RunFailed, shared
 
+if TYPE_CHECKING:
+    from engine.catalog import LESSONS, lesson_by_id
+
+
+def __getattr__(name: str) -> object:
+    """``LESSONS`` and ``lesson_by_id`` on first use: lessons translate their texts when imported,
+    so importing the engine must not import them before the app has chosen the language."""
+    if name in ("LESSONS", "lesson_by_id"):
+        from engine import catalog
+
+        return getattr(catalog, name)
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")
+
 
 def compute(lesson_id: str, values: Mapping[str, str], **arguments: object) -> LessonResult:
     """Lesson ``lesson_id``'s result for ``values``; raises ``InputError`` for bad input."""
+    from engine.catalog import lesson_by_id
+
     limit = lesson_by_id(lesson_id).time_limit
     return cast(LessonResult, shared().call("lesson", time_limit=limit, lesson=lesson_id, values=dict(values), **arguments))
 

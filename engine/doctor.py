@@ -20,6 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from engine.i18n import N_, _
 from engine.interpreter import Failure
 from engine.positions import Positions
 from engine.whitelist_nn import NO_GPU
@@ -31,10 +32,11 @@ MATMUL_OPS = frozenset(
     "@ @= torch.matmul torch.mm torch.bmm torch.mv torch.dot .matmul .mm .bmm .mv .dot "
     "np.dot np.matmul np.inner".split()
 )
-NOTE_RESHAPE = "same memory if it can, else a copy"
-NOTE_VIEW = "same memory, never a copy; needs a contiguous tensor"
-NOTE_TRANSPOSE = "a view with rows and columns swapped, no copy"
-NOTE_NUMPY_RESHAPE = "a view of the same memory if it can, else a copy"
+NOTE_RESHAPE = N_("same memory if it can, else a copy")
+NOTE_VIEW = N_("same memory, never a copy; needs a contiguous tensor")
+NOTE_TRANSPOSE = N_("a view with rows and columns swapped, no copy")
+NOTE_NUMPY_RESHAPE = N_("a view of the same memory if it can, else a copy")
+NOTE_NUMPY_TRANSPOSE = N_("a view with rows and columns swapped")
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,19 @@ def _shape_text(shape: Sequence[int]) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+_COUNTED = {
+    "column": (N_("{n} column"), N_("{n} columns")),
+    "row": (N_("{n} row"), N_("{n} rows")),
+    "element": (N_("{n} element"), N_("{n} elements")),
+    "entry": (N_("{n} entry"), N_("{n} entries")),
+    "dimension": (N_("{n} dimension"), N_("{n} dimensions")),
+}
+
+
 def _count(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    """``n`` and ``word`` in the learner's language ("1 column", "3 columns", "3 列")."""
+    one, many = _COUNTED[word]
+    return _(one if n == 1 else many, n=n)
 
 
 def _call_args(shape: Sequence[int]) -> str:
@@ -214,9 +227,11 @@ class _Case:
             return self.in_place_on_leaf()
         if "backward through the graph a second time" in message:
             return (
-                "backward() frees the graph it went through, to save memory, so a second backward through the "
-                "same graph has nothing to use. Compute the loss again before each backward (in a training "
-                "loop: inside the loop), or pass retain_graph=True to the first backward if you need both.",
+                _(
+                    "backward() frees the graph it went through, to save memory, so a second backward through the "
+                    "same graph has nothing to use. Compute the loss again before each backward (in a training "
+                    "loop: inside the loop), or pass retain_graph=True to the first backward if you need both."
+                ),
                 [],
             )
         match = re.search(r"Dimension out of range \(expected to be in range of \[(-?\d+), (-?\d+)\], but got (-?\d+)\)", message)
@@ -239,10 +254,12 @@ class _Case:
         x = self.values[0] if self.values else None
         dtype = _dtype_words(x.dtype) if isinstance(x, torch.Tensor) else ""
         name = self.failure.op.lstrip(".")
-        explanation = (
-            f"{name} works on floating-point numbers only, and {'its input is ' + dtype if dtype else 'the dtype asked for is whole numbers'}. "
-            f"{LONG_WORDS} Make the numbers floating point: .float() on a tensor, or dtype=torch.float32 "
-            "(for random whole numbers, torch.randint(low, high, size) is the function)."
+        explanation = _(
+            "{name} works on floating-point numbers only, and {what}. {long_words} Make the numbers floating point: "
+            ".float() on a tensor, or dtype=torch.float32 (for random whole numbers, torch.randint(low, high, size) "
+            "is the function).",
+            name=name, long_words=_(LONG_WORDS),
+            what=_("its input is {dtype}", dtype=dtype) if dtype else _("the dtype asked for is whole numbers"),
         )
         candidates: list[Candidate] = []
         node = self.node
@@ -250,75 +267,77 @@ class _Case:
             for keyword in node.keywords:
                 if keyword.arg == "dtype":
                     text = self.rewriter.replace_within(node, keyword.value, "torch.float32")
-                    candidates.append(Candidate(text, self.rewriter.replace(node, text), "the same call, making float32 numbers"))
+                    candidates.append(Candidate(text, self.rewriter.replace(node, text), _("the same call, making float32 numbers")))
             if self.failure.op.startswith(".") and isinstance(node.func, ast.Attribute):
                 owner = self.rewriter.operand(node.func.value)
                 text = f"{owner}.float().{node.func.attr}" + self.rewriter.text(node)[len(self.rewriter.text(node.func)):]
-                candidates.append(Candidate(text, self.rewriter.replace(node, text), "converts to float32 first, then the same call"))
+                candidates.append(Candidate(text, self.rewriter.replace(node, text), _("converts to float32 first, then the same call")))
             elif node.args and isinstance(x, torch.Tensor):
-                found = self.with_method(0, "float()", "a float32 copy of the input")
+                found = self.with_method(0, "float()", _("a float32 copy of the input"))
                 candidates.extend([found] if found else [])
         return explanation, candidates
 
     def class_index_dtype(self) -> tuple[str, list[Candidate]]:
-        logits, _ = (self.values[0] if self.values else None), None
-        target, _ = self.target()
-        shape = _shape_text(tuple(logits.shape)) if isinstance(logits, torch.Tensor) else "the input's"
-        dtype = _dtype_words(target.dtype) if isinstance(target, torch.Tensor) else "not int64"
-        explanation = (
-            f"The target is {dtype}. CrossEntropyLoss and NLLLoss read a target of class indices, one whole "
-            f"number per sample, of dtype int64 (PyTorch calls it 'Long'). If the target holds class numbers, "
-            f"convert it with .long(); a floating-point target must instead hold a probability for each class, "
-            f"in the input's shape {shape}."
+        logits = self.values[0] if self.values else None
+        target, _node = self.target()
+        shape = _shape_text(tuple(logits.shape)) if isinstance(logits, torch.Tensor) else ""
+        dtype = _dtype_words(target.dtype) if isinstance(target, torch.Tensor) else _("not int64")
+        explanation = _(
+            "The target is {dtype}. CrossEntropyLoss and NLLLoss read a target of class indices, one whole "
+            "number per sample, of dtype int64 (PyTorch calls it 'Long'). If the target holds class numbers, "
+            "convert it with .long(); a floating-point target must instead hold a probability for each class, "
+            "in the input's shape {shape}.",
+            dtype=dtype, shape=shape,
         )
-        found = self.with_method(1, "long()", "the class numbers as int64 indices")
+        found = self.with_method(1, "long()", _("the class numbers as int64 indices"))
         return explanation, [found] if found else []
 
     def class_index_shape(self) -> tuple[str, list[Candidate]]:
-        target, _ = self.target()
-        shape = _shape_text(tuple(target.shape)) if isinstance(target, torch.Tensor) else "not 1-D"
-        explanation = (
-            f"The target is {shape}: class indices are one number per sample, a 1-D tensor of shape (N,). "
-            "A column of indices, shape (N, 1), needs its second dimension removed."
+        target, _node = self.target()
+        shape = _shape_text(tuple(target.shape)) if isinstance(target, torch.Tensor) else _("not 1-D")
+        explanation = _(
+            "The target is {shape}: class indices are one number per sample, a 1-D tensor of shape (N,). "
+            "A column of indices, shape (N, 1), needs its second dimension removed.",
+            shape=shape,
         )
-        candidates = [c for c in (self.with_method(1, "squeeze(1)", "drops the dimension of size 1"),
-                                  self.with_method(1, "view(-1)", "the same indices as one row")) if c]
+        candidates = [c for c in (self.with_method(1, "squeeze(1)", _("drops the dimension of size 1")),
+                                  self.with_method(1, "view(-1)", _("the same indices as one row"))) if c]
         return explanation, candidates
 
     def class_index_range(self) -> tuple[str, list[Candidate]]:
         logits = self.values[0] if self.values else None
         classes = logits.shape[-1] if isinstance(logits, torch.Tensor) and logits.dim() else None
-        span = f"0 to {classes - 1}" if classes else "0 to (classes - 1)"
-        explanation = (
-            f"A class index must name one of the input's classes: the input has "
-            f"{classes if classes else 'as many'} scores per sample, so indices run from {span}. "
-            "Check the target's numbers, or give the last layer one output per class."
+        explanation = _(
+            "A class index must name one of the input's classes: the input has {classes} scores per sample, "
+            "so indices run from 0 to {last}. Check the target's numbers, or give the last layer one output per class.",
+            classes=classes if classes else _("as many"), last=classes - 1 if classes else _("(classes - 1)"),
         )
         return explanation, []
 
     def float_target(self) -> tuple[str, list[Candidate]]:
-        target, _ = self.target()
-        dtype = _dtype_words(target.dtype) if isinstance(target, torch.Tensor) else "whole numbers"
-        explanation = (
-            f"The target is {dtype}: whole numbers ('Long' is PyTorch's name for int64). This loss compares the target with "
-            "floating-point predictions, so the target must be floating point too: convert it with .float()."
+        target, _node = self.target()
+        dtype = _dtype_words(target.dtype) if isinstance(target, torch.Tensor) else _("whole numbers")
+        explanation = _(
+            "The target is {dtype}: whole numbers ('Long' is PyTorch's name for int64). This loss compares the target with "
+            "floating-point predictions, so the target must be floating point too: convert it with .float().",
+            dtype=dtype,
         )
-        found = self.with_method(1, "float()", "the target as float32")
+        found = self.with_method(1, "float()", _("the target as float32"))
         return explanation, [found] if found else []
 
     def probabilities_expected(self) -> tuple[str, list[Candidate]]:
-        explanation = (
+        explanation = _(
             "BCELoss takes probabilities, numbers from 0 to 1, and these predictions go outside that range. "
             "Pass raw scores through torch.sigmoid first, or use nn.BCEWithLogitsLoss on the raw scores "
             "(it applies the sigmoid itself, more accurately)."
         )
         if not self.nodes or self.nodes[0] is None:
             return explanation, []
-        wrapped = self.candidate(0, f"torch.sigmoid({self.rewriter.text(self.nodes[0])})", "probabilities from raw scores")  # type: ignore[arg-type]
+        wrapped = self.candidate(0, f"torch.sigmoid({self.rewriter.text(self.nodes[0])})", _("probabilities from raw scores"))  # type: ignore[arg-type]
         return explanation, [wrapped]
 
     def in_place_on_leaf(self) -> tuple[str, list[Candidate]]:
-        explanation = (
+        explanation = _(
             "This changes, in place, a tensor you made with requires_grad=True (a leaf of the graph). Autograd "
             "would lose track of how it was used, so PyTorch refuses. Update parameters inside "
             "`with torch.no_grad():`, as a training step does, or make a new tensor (w = w - lr * w.grad)."
@@ -328,15 +347,20 @@ class _Case:
             return explanation, []
         indent = " " * (statement.col_offset + 4)
         code = "with torch.no_grad():\n" + indent + self.rewriter.code.replace("\n", "\n    ")
-        return explanation, [Candidate("with torch.no_grad():", code, "the same update, not tracked by autograd")]
+        return explanation, [Candidate("with torch.no_grad():", code, _("the same update, not tracked by autograd"))]
 
     def dim_out_of_range(self, low: int, high: int, got: int) -> tuple[str, list[Candidate]]:
         x = self.values[0] if self.values else None
         name = self.failure.op.lstrip(".")
-        dims = f"{self.name(0, 'the tensor')} has {_count(x.dim(), 'dimension')} ({_shape_text(tuple(x.shape))}), so " if isinstance(x, torch.Tensor) else ""
-        explanation = (
-            f"{dims}{name} takes a dim from {low} to {high} (negative numbers count from the end: -1 is the last); "
-            f"{got} is past the end. Dimensions are numbered from 0."
+        dims = (
+            _("{tensor} has {count} ({shape}), so ", tensor=self.name(0, _("the tensor")), count=_count(x.dim(), "dimension"), shape=_shape_text(tuple(x.shape)))
+            if isinstance(x, torch.Tensor)
+            else ""
+        )
+        explanation = _(
+            "{dims}{name} takes a dim from {low} to {high} (negative numbers count from the end: -1 is the last); "
+            "{got} is past the end. Dimensions are numbered from 0.",
+            dims=dims, name=name, low=low, high=high, got=got,
         )
         candidates: list[Candidate] = []
         node = self.node
@@ -346,7 +370,7 @@ class _Case:
             ]
             for dim_node in dim_nodes[:1]:
                 text = self.rewriter.replace_within(node, dim_node, str(high))
-                candidates.append(Candidate(text, self.rewriter.replace(node, text), f"dim {high}, the last one it takes"))
+                candidates.append(Candidate(text, self.rewriter.replace(node, text), _("dim {high}, the last one it takes", high=high)))
         return explanation, candidates
 
     # -- matrix products
@@ -354,7 +378,7 @@ class _Case:
     def matmul(self) -> tuple[str, list[Candidate]]:
         a, b = self.values[0], self.values[1]
         message = self.message
-        a_name, b_name = self.name(0, "the left operand"), self.name(1, "the right operand")
+        a_name, b_name = self.name(0, _("the left operand")), self.name(1, _("the right operand"))
         if "dtype" in message:
             return self.dtype_mismatch(a, b, a_name, b_name)
         if "must be a matrix" in message or "must be a 3D tensor" in message or "1D tensors expected" in message:
@@ -367,22 +391,26 @@ class _Case:
             return "", []
         k = a_shape[-1]
         rows = b_shape[-2] if len(b_shape) >= 2 else b_shape[0]
-        shapes = f"{a_name} is {_shape_text(a_shape)} and {b_name} is {_shape_text(b_shape)}"
+        shapes = _("{a} is {a_shape} and {b} is {b_shape}", a=a_name, a_shape=_shape_text(a_shape), b=b_name, b_shape=_shape_text(b_shape))
         if k == rows:
             return (
-                f"{shapes}: their matrix dimensions fit, but the batch dimensions in front of them "
-                f"({_shape_text(a_shape[:-2])} and {_shape_text(b_shape[:-2])}) cannot broadcast.",
+                _(
+                    "{shapes}: their matrix dimensions fit, but the batch dimensions in front of them "
+                    "({a_batch} and {b_batch}) cannot broadcast.",
+                    shapes=shapes, a_batch=_shape_text(a_shape[:-2]), b_batch=_shape_text(b_shape[:-2]),
+                ),
                 [],
             )
-        a_part = f"{a_name} has {_count(k, 'column')}" if len(a_shape) >= 2 else f"{a_name} has {_count(k, 'element')}"
         if len(a_shape) > 2:
-            a_part = f"{a_name}'s last dimension has {_count(k, 'entry')}".replace("entrys", "entries")
-        b_part = f"{b_name} has {_count(rows, 'row')}" if len(b_shape) >= 2 else f"{b_name} has {_count(rows, 'element')}"
-        sentences = [f"{shapes}: {a_part} but {b_part}; a matrix product needs them equal."]
+            a_part = _("{a}'s last dimension has {count}", a=a_name, count=_count(k, "entry"))
+        else:
+            a_part = _("{a} has {count}", a=a_name, count=_count(k, "column" if len(a_shape) >= 2 else "element"))
+        b_part = _("{b} has {count}", b=b_name, count=_count(rows, "row" if len(b_shape) >= 2 else "element"))
+        sentences = [_("{shapes}: {a_part} but {b_part}; a matrix product needs them equal.", shapes=shapes, a_part=a_part, b_part=b_part)]
         if len(a_shape) > 2 or len(b_shape) > 2:
             flat = math.prod(a_shape[:-1])
             sentences.append(
-                f"(PyTorch reports {a_name} flattened to {flat}x{k}; its real shape is {_shape_text(a_shape)}.)"
+                _("(PyTorch reports {a} flattened to {flat}x{k}; its real shape is {shape}.)", a=a_name, flat=flat, k=k, shape=_shape_text(a_shape))
                 if isinstance(a, torch.Tensor) and len(b_shape) == 2 and "mat1 and mat2" in self.message
                 else ""
             )
@@ -391,8 +419,10 @@ class _Case:
         transposable = len(b_shape) >= 2 and b_shape[-1] == k
         if k and numel % k and not transposable:
             sentences.append(
-                f"{b_name} has {_count(numel, 'element')}, which do not divide into {_count(k, 'row')}: "
-                f"no reshape of {b_name} can fix it."
+                _(
+                    "{b} has {count}, which do not divide into {rows}: no reshape of {b} can fix it.",
+                    b=b_name, count=_count(numel, "element"), rows=_count(k, "row"),
+                )
             )
         swap = self.swapped()
         if swap is not None:
@@ -416,15 +446,15 @@ class _Case:
         if numel % size == 0 and len(shape) <= 2:
             target = (size, numel // size) if before else (numel // size, size)
             args = _call_args(target)
-            candidates.append(self.candidate(index, f"{text}.reshape({args})", NOTE_RESHAPE if is_tensor else NOTE_NUMPY_RESHAPE))
+            candidates.append(self.candidate(index, f"{text}.reshape({args})", _(NOTE_RESHAPE if is_tensor else NOTE_NUMPY_RESHAPE)))
             if is_tensor and before:
-                candidates.append(self.candidate(index, f"{text}.view({args})", NOTE_VIEW))
+                candidates.append(self.candidate(index, f"{text}.view({args})", _(NOTE_VIEW)))
                 if isinstance(node, ast.Name):
                     candidates.append(
                         self.candidate(
                             index,
                             f"{text}.resize_({args})",
-                            f"changes {text} itself, in place; ignores strides (new memory is uninitialised if it grows)",
+                            _("changes {name} itself, in place; ignores strides (new memory is uninitialised if it grows)", name=text),
                         )
                     )
         if before:
@@ -436,11 +466,11 @@ class _Case:
     ) -> list[Candidate]:
         """The operand with its last two dimensions swapped, when that gives it ``size`` rows/columns."""
         if len(shape) == 2 and shape[1 if before else 0] == size:
-            note = NOTE_TRANSPOSE if is_tensor else "a view with rows and columns swapped"
+            note = _(NOTE_TRANSPOSE if is_tensor else NOTE_NUMPY_TRANSPOSE)
             return [self.candidate(index, f"{text}.T", note)]
         if len(shape) > 2 and shape[-1 if before else -2] == size:
             swap_text = f"{text}.transpose(-2, -1)" if is_tensor else f"{text}.swapaxes(-2, -1)"
-            return [self.candidate(index, swap_text, "swaps the last two dimensions of each matrix in the batch")]
+            return [self.candidate(index, swap_text, _("swaps the last two dimensions of each matrix in the batch"))]
         return []
 
     def candidate(self, index: int, new_text: str, note: str) -> Candidate:
@@ -458,21 +488,22 @@ class _Case:
             text = f"{func}({self.rewriter.text(node.args[1])}, {self.rewriter.text(node.args[0])})"
         else:
             return None
-        return Candidate(text, self.rewriter.replace(node, text), "the operands swapped: a different product, since order matters")
+        return Candidate(text, self.rewriter.replace(node, text), _("the operands swapped: a different product, since order matters"))
 
     def wrong_rank(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
         op = self.failure.op
         short = op.rsplit(".", 1)[-1]
         a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
-        needs = {"mm": "2-D matrices", "bmm": "3-D batches of matrices", "dot": "1-D vectors"}.get(short, "")
-        explanation = (
-            f"{op.lstrip('.')} takes {needs} only; {a_name} is {_shape_text(a_shape)} ({len(a_shape)}-D) "
-            f"and {b_name} is {_shape_text(b_shape)} ({len(b_shape)}-D). "
-            "matmul handles any of these and broadcasts leading (batch) dimensions."
+        needs = {"mm": _("2-D matrices"), "bmm": _("3-D batches of matrices"), "dot": _("1-D vectors")}.get(short, "")
+        explanation = _(
+            "{op} takes {needs} only; {a} is {a_shape} ({a_rank}-D) and {b} is {b_shape} ({b_rank}-D). "
+            "matmul handles any of these and broadcasts leading (batch) dimensions.",
+            op=op.lstrip("."), needs=needs, a=a_name, a_shape=_shape_text(a_shape), a_rank=len(a_shape),
+            b=b_name, b_shape=_shape_text(b_shape), b_rank=len(b_shape),
         )
-        candidates = [self.renamed_call("matmul", "matmul: broadcasts over leading dimensions")]
+        candidates = [self.renamed_call("matmul", _("matmul: broadcasts over leading dimensions"))]
         if short == "mm" and len(a_shape) == 3 and len(b_shape) == 3:
-            candidates.append(self.renamed_call("bmm", "bmm: one matrix product per batch entry"))
+            candidates.append(self.renamed_call("bmm", _("bmm: one matrix product per batch entry")))
         return explanation, [c for c in candidates if c is not None]
 
     def renamed_call(self, new_name: str, note: str) -> Candidate | None:
@@ -485,9 +516,9 @@ class _Case:
         return Candidate(new_call, self.rewriter.replace(node, new_call), note)
 
     def dtype_mismatch(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
-        explanation = (
-            f"{a_name} is {a.dtype} and {b_name} is {b.dtype}; "  # type: ignore[attr-defined]
-            "a matrix product needs both in one dtype. Cast one of them."
+        explanation = _(
+            "{a} is {a_dtype} and {b} is {b_dtype}; a matrix product needs both in one dtype. Cast one of them.",
+            a=a_name, a_dtype=a.dtype, b=b_name, b_dtype=b.dtype,  # type: ignore[attr-defined]
         )
         casts = [(1, a.dtype), (0, b.dtype)]  # type: ignore[attr-defined]
         if b.is_floating_point() and not a.is_floating_point():  # type: ignore[attr-defined]
@@ -499,32 +530,33 @@ class _Case:
         if method is None or index >= len(self.nodes) or self.nodes[index] is None:
             return None
         text = f"{self.rewriter.operand(self.nodes[index])}.{method}()"  # type: ignore[arg-type]
-        return self.candidate(index, text, f"a copy converted to {dtype}")
+        return self.candidate(index, text, _("a copy converted to {dtype}", dtype=dtype))
 
     # -- layers
 
     def linear(self) -> tuple[str, list[Candidate]]:
         layer: nn.Linear = self.failure.target  # type: ignore[assignment]
         node = self.node
-        layer_name = self.rewriter.text(node.func) if isinstance(node, ast.Call) else "the layer"
+        layer_name = self.rewriter.text(node.func) if isinstance(node, ast.Call) else _("the layer")
         x = self.values[0] if self.values else None
         if not isinstance(x, torch.Tensor) or x.dim() == 0:
             return "", []
-        x_name = self.name(0, "the input")
+        x_name = self.name(0, _("the input"))
         n_in, n_out = layer.in_features, layer.out_features
         if "dtype" in self.message:
             return (
-                f"{layer_name} has {layer.weight.dtype} weights but {x_name} is {x.dtype}; cast the input.",
+                _("{layer} has {weight_dtype} weights but {x} is {x_dtype}; cast the input.", layer=layer_name, weight_dtype=layer.weight.dtype, x=x_name, x_dtype=x.dtype),
                 [c for c in [self.cast(0, layer.weight.dtype)] if c is not None],
             )
         features = x.shape[-1]
-        explanation = (
-            f"{layer_name} is nn.Linear({n_in}, {n_out}): it takes inputs whose last dimension is {n_in}, "
-            f"but {x_name} is {_shape_text(tuple(x.shape))}, with {features} in its last dimension. "
-            f"Give {x_name} {n_in} features, or build the layer as nn.Linear({features}, {n_out})."
+        explanation = _(
+            "{layer} is nn.Linear({n_in}, {n_out}): it takes inputs whose last dimension is {n_in}, "
+            "but {x} is {shape}, with {features} in its last dimension. "
+            "Give {x} {n_in} features, or build the layer as nn.Linear({features}, {n_out}).",
+            layer=layer_name, n_in=n_in, n_out=n_out, x=x_name, shape=_shape_text(tuple(x.shape)), features=features,
         )
         if n_in and x.numel() % n_in:
-            explanation += f" {x_name} has {_count(x.numel(), 'element')}, not a multiple of {n_in}: no reshape can fix it."
+            explanation += _(" {x} has {count}, not a multiple of {n_in}: no reshape can fix it.", x=x_name, count=_count(x.numel(), "element"), n_in=n_in)
         return explanation, self.operand_reshapes(0, x, n_in, before=False)
 
     # -- element-wise
@@ -534,18 +566,22 @@ class _Case:
             return "", []
         a, b = self.values[0], self.values[1]
         a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
-        a_name, b_name = self.name(0, "the left operand"), self.name(1, "the right operand")
-        explanation = (
-            f"{a_name} is {_shape_text(a_shape)} and {b_name} is {_shape_text(b_shape)}. "
-            "Element-wise operations line shapes up from the right, and sizes must match or be 1"
-        )
+        a_name, b_name = self.name(0, _("the left operand")), self.name(1, _("the right operand"))
         clash = _first_clash(a_shape, b_shape)
+        shapes = dict(a=a_name, a_shape=_shape_text(a_shape), b=b_name, b_shape=_shape_text(b_shape))
         if clash is None:
-            explanation += "."
+            explanation = _(
+                "{a} is {a_shape} and {b} is {b_shape}. "
+                "Element-wise operations line shapes up from the right, and sizes must match or be 1.",
+                **shapes,
+            )
         else:
             offset, x, y = clash
-            explanation += (
-                f"; {_from_right(offset)} has {x} in {a_name} and {y} in {b_name}, so they cannot broadcast."
+            explanation = _(
+                "{a} is {a_shape} and {b} is {b_shape}. "
+                "Element-wise operations line shapes up from the right, and sizes must match or be 1; "
+                "{where} has {x} in {a} and {y} in {b}, so they cannot broadcast.",
+                where=_from_right(offset), x=x, y=y, **shapes,
             )
         candidates: list[Candidate] = []
         for index, value, other in ((1, b, a_shape), (0, a, b_shape)):
@@ -553,8 +589,8 @@ class _Case:
         node = self.node
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and len(a_shape) == 2 and len(b_shape) == 2:
             text = f"{self.rewriter.operand(node.left)} @ {self.rewriter.operand(node.right)}"
-            explanation += " If you meant the matrix product, that is @, not *."
-            candidates.append(Candidate(text, self.rewriter.replace(node, text), "the matrix product, not element-wise"))
+            explanation += _(" If you meant the matrix product, that is @, not *.")
+            candidates.append(Candidate(text, self.rewriter.replace(node, text), _("the matrix product, not element-wise")))
         return explanation, candidates
 
     def broadcast_candidates(self, index: int, value: object, other: tuple[int, ...]) -> list[Candidate]:
@@ -566,51 +602,60 @@ class _Case:
         candidates = []
         if len(shape) < len(other) and shape:
             column = f"{text}.unsqueeze({len(shape)})" if is_tensor else f"{text}.reshape({_call_args((*shape, 1))})"
-            candidates.append(self.candidate(index, column, "adds a dimension of size 1 at the end, so it broadcasts along it"))
+            candidates.append(self.candidate(index, column, _("adds a dimension of size 1 at the end, so it broadcasts along it")))
         if len(shape) == 2:
-            candidates.append(self.candidate(index, f"{text}.T", NOTE_TRANSPOSE if is_tensor else "a view with rows and columns swapped"))
+            candidates.append(self.candidate(index, f"{text}.T", _(NOTE_TRANSPOSE if is_tensor else NOTE_NUMPY_TRANSPOSE)))
         if int(np.prod(shape)) == int(np.prod(other)) and shape != other:
-            candidates.append(self.candidate(index, f"{text}.reshape({_call_args(other)})", "the same elements in the other operand's shape"))
+            candidates.append(self.candidate(index, f"{text}.reshape({_call_args(other)})", _("the same elements in the other operand's shape")))
         return candidates
 
     # -- shapes of one tensor
 
     def view_not_contiguous(self) -> tuple[str, list[Candidate]]:
-        x_name = self.name(0, "the tensor")
+        x_name = self.name(0, _("the tensor"))
         x = self.values[0] if self.values else None
         shape = f" {_shape_text(tuple(x.shape))}" if isinstance(x, torch.Tensor) else ""
-        explanation = (
-            f"{x_name}{shape} is not contiguous (it came from a transpose, permute or slice): its elements "
+        explanation = _(
+            "{x}{shape} is not contiguous (it came from a transpose, permute or slice): its elements "
             "are not stored row by row, so view, which never copies, cannot regroup them. "
-            "reshape copies when it has to; contiguous() makes a row-by-row copy first."
+            "reshape copies when it has to; contiguous() makes a row-by-row copy first.",
+            x=x_name, shape=shape,
         )
-        candidates = [c for c in [self.renamed_call("reshape", "copies here, because the tensor is not contiguous")] if c is not None]
+        candidates = [c for c in [self.renamed_call("reshape", _("copies here, because the tensor is not contiguous"))] if c is not None]
         node = self.node
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "view":
             owner = self.rewriter.operand(node.func.value)
             new_call = f"{owner}.contiguous().view" + self.rewriter.text(node)[len(self.rewriter.text(node.func)):]
-            candidates.append(Candidate(new_call, self.rewriter.replace(node, new_call), "contiguous() copies, then view shares that copy"))
+            candidates.append(Candidate(new_call, self.rewriter.replace(node, new_call), _("contiguous() copies, then view shares that copy")))
         return explanation, candidates
 
     def element_count(self) -> tuple[str, list[Candidate]]:
         x = self.values[0] if self.values else None
         if not _is_array(x):
             return "", []
-        x_name = self.name(0, "the tensor")
+        x_name = self.name(0, _("the tensor"))
         size = int(np.prod(x.shape))  # type: ignore[union-attr]
         asked = self._asked_shape()
         needs = ""
         if asked is not None and -1 not in asked:
-            needs = f"; {_shape_text(asked)} needs {math.prod(asked)}"
+            needs = _("; {shape} needs {count}", shape=_shape_text(asked), count=math.prod(asked))
         elif asked is not None:
             known = math.prod(s for s in asked if s != -1)
-            needs = f"; {_shape_text(asked)} needs a multiple of {known}"
+            needs = _("; {shape} needs a multiple of {known}", shape=_shape_text(asked), known=known)
         pairs = [f"({d}, {size // d})" for d in range(1, size + 1) if size % d == 0][:6] if size <= 10_000 else []
-        explanation = (
-            f"{x_name} has {_count(size, 'element')} (shape {_shape_text(tuple(x.shape))}){needs}. "  # type: ignore[union-attr]
-            "reshape and view keep every element, so no reshape can fix it: ask for a shape whose sizes "
-            f"multiply to {size}" + (f", such as {', '.join(pairs)}." if pairs else ".")
-        )
+        facts = dict(x=x_name, count=_count(size, "element"), shape=_shape_text(tuple(x.shape)), needs=needs, size=size)  # type: ignore[union-attr]
+        if pairs:
+            explanation = _(
+                "{x} has {count} (shape {shape}){needs}. reshape and view keep every element, so no reshape can "
+                "fix it: ask for a shape whose sizes multiply to {size}, such as {pairs}.",
+                pairs=", ".join(pairs), **facts,
+            )
+        else:
+            explanation = _(
+                "{x} has {count} (shape {shape}){needs}. reshape and view keep every element, so no reshape can "
+                "fix it: ask for a shape whose sizes multiply to {size}.",
+                **facts,
+            )
         return explanation, []
 
     def _asked_shape(self) -> tuple[int, ...] | None:
@@ -622,17 +667,18 @@ class _Case:
         return None
 
     def numpy_requires_grad(self) -> tuple[str, list[Candidate]]:
-        x_name = self.name(0, "the tensor")
-        explanation = (
-            f"{x_name} requires grad, so autograd tracks it, and a NumPy array cannot. "
-            f"detach() gives a tensor with the same memory outside the graph; its numpy() shares that memory too."
+        x_name = self.name(0, _("the tensor"))
+        explanation = _(
+            "{x} requires grad, so autograd tracks it, and a NumPy array cannot. "
+            "detach() gives a tensor with the same memory outside the graph; its numpy() shares that memory too.",
+            x=x_name,
         )
         node = self.node
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "numpy"):
             return explanation, []
         owner = self.rewriter.operand(node.func.value)
         new_func = f"{owner}.detach().numpy"
-        return explanation, [Candidate(f"{new_func}()", self.rewriter.replace(node.func, new_func), "shares memory with the tensor; the array is not tracked by autograd")]
+        return explanation, [Candidate(f"{new_func}()", self.rewriter.replace(node.func, new_func), _("shares memory with the tensor; the array is not tracked by autograd"))]
 
     def numpy_shape_tuple(self) -> tuple[str, list[Candidate]]:
         node = self.node
@@ -640,34 +686,35 @@ class _Case:
             return "", []
         function = self.rewriter.text(node.func)
         dims = ", ".join(self.rewriter.text(a) for a in node.args)
-        explanation = (
-            f"{function} takes the shape as one tuple; its second argument is the dtype, so "
-            f"{self.rewriter.text(node.args[1])} was read as a dtype. Write {function}(({dims})). "
-            "(torch.zeros accepts both forms.)"
+        explanation = _(
+            "{function} takes the shape as one tuple; its second argument is the dtype, so "
+            "{second} was read as a dtype. Write {call}. (torch.zeros accepts both forms.)",
+            function=function, second=self.rewriter.text(node.args[1]), call=f"{function}(({dims}))",
         )
         new_call = f"{function}(({dims}))"
-        return explanation, [Candidate(new_call, self.rewriter.replace(node, new_call), "the shape as one tuple, as NumPy expects")]
+        return explanation, [Candidate(new_call, self.rewriter.replace(node, new_call), _("the shape as one tuple, as NumPy expects"))]
 
     def backward_not_scalar(self) -> tuple[str, list[Candidate]]:
         node = self.node
         y = self.values[0] if self.values else None
         if not isinstance(y, torch.Tensor) or not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             return "", []
-        y_name = self.name(0, "the tensor")
+        y_name = self.name(0, _("the tensor"))
         owner = self.rewriter.operand(node.func.value)
-        explanation = (
-            f"{y_name} has shape {_shape_text(tuple(y.shape))}: backward() with no argument needs one number, "
-            "such as a loss. Reduce it to one number first, or pass a gradient of the same shape."
+        explanation = _(
+            "{y} has shape {shape}: backward() with no argument needs one number, "
+            "such as a loss. Reduce it to one number first, or pass a gradient of the same shape.",
+            y=y_name, shape=_shape_text(tuple(y.shape)),
         )
         summed = f"{owner}.sum().backward()"
         seeded = f"{owner}.backward(torch.ones_like({owner}))"
         return explanation, [
-            Candidate(summed, self.rewriter.replace(node, summed), "gradients of the sum of the elements"),
-            Candidate(seeded, self.rewriter.replace(node, seeded), "the same gradients, given explicitly"),
+            Candidate(summed, self.rewriter.replace(node, summed), _("gradients of the sum of the elements")),
+            Candidate(seeded, self.rewriter.replace(node, seeded), _("the same gradients, given explicitly")),
         ]
 
 
-LONG_WORDS = (
+LONG_WORDS = N_(
     "PyTorch calls int64 'Long' (torch.long), int32 'Int', float32 'Float' and float64 'Double'. "
     "Whole-number tensors, such as torch.tensor([1, 2]), are Long."
 )
@@ -683,13 +730,13 @@ def _dtype_words(dtype: torch.dtype) -> str:
 def explain(message: str) -> str:
     """Plain words for a library message that needs no operands to explain (the GPU, dtype jargon)."""
     if NO_GPU in message or "not linked with support for" in message:
-        return (
+        return _(
             "There is no GPU here: tensor-tutor runs everything on the CPU, as PyTorch does on a machine "
             "without one. torch.cuda.is_available() is False, so the usual line "
             "device = 'cuda' if torch.cuda.is_available() else 'cpu' picks the CPU; use .to(device) or 'cpu'."
         )
     if "not implemented for 'Long'" in message or "Got: Long" in message:
-        return f"{LONG_WORDS} This operation needs floating-point numbers: convert with .float() first."
+        return _("{long_words} This operation needs floating-point numbers: convert with .float() first.", long_words=_(LONG_WORDS))
     return ""
 
 
@@ -700,13 +747,13 @@ def explain_warning(text: str) -> str:
     """A warning's text without PyTorch's build paths, with a plain sentence where beginners need one."""
     text = _TRIGGERED.sub("", text).strip()
     if "is not a leaf Tensor is being accessed" in text:
-        text += (
+        text += _(
             " In plain words: only tensors you made with requires_grad=True (leaves) keep .grad; "
             "this one was computed from them, so its .grad stays None. Read the leaf's .grad, "
             "or call .retain_grad() on this tensor before backward()."
         )
     elif "Using a target size" in text and "different to the input size" in text:
-        text += (
+        text += _(
             " In plain words: the loss broadcast the two shapes against each other and averaged over "
             "every pair, which is rarely meant. Make the shapes equal, for example with target.view(-1, 1) "
             "or output.squeeze(1)."
@@ -733,4 +780,8 @@ def _first_clash(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, int, int]
 
 
 def _from_right(n: int) -> str:
-    return {1: "the last dimension", 2: "the second-to-last dimension"}.get(n, f"dimension {n} from the right")
+    if n == 1:
+        return _("the last dimension")
+    if n == 2:
+        return _("the second-to-last dimension")
+    return _("dimension {n} from the right", n=n)

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from engine.blocks import Code, LessonResult
+from engine.i18n import _
 from engine.positions import Positions
 from engine.printing import DISPLAY_WIDTH
 from engine.safe_files import NotARegularFile, open_regular
@@ -116,12 +117,12 @@ def _header(title: str) -> str:
     import numpy
     import torch
 
-    first = f"# {title}" if title else "# Code from tensor-tutor"
-    return (
-        f"{first}\n"
-        f"# Made with PyTorch {torch.__version__.split('+')[0]} and NumPy {numpy.__version__}; other versions\n"
-        "# may draw other random numbers from the same seed.\n\n"
+    first = f"# {title}" if title else _("# Code from tensor-tutor")
+    made = _(
+        "# Made with PyTorch {torch} and NumPy {numpy}; other versions\n# may draw other random numbers from the same seed.",
+        torch=torch.__version__.split("+")[0], numpy=numpy.__version__,
     )
+    return f"{first}\n{made}\n\n"
 
 
 def _imports(tree: ast.Module) -> str:
@@ -165,7 +166,7 @@ def _print_width(imports: str, programs: Sequence[str], evaluations: Sequence[Ev
         lines.append(f"{numpy}.set_printoptions(linewidth={DISPLAY_WIDTH})")
     if not lines:
         return imports, ""
-    comment = f"# Print as tensor-tutor shows it: rows broken for lines of {DISPLAY_WIDTH} characters."
+    comment = _("# Print as tensor-tutor shows it: rows broken for lines of {width} characters.", width=DISPLAY_WIDTH)
     return "\n".join(have) + "\n\n", "\n".join([comment, *lines]) + "\n\n"
 
 
@@ -269,11 +270,11 @@ def _program(program: str, evaluation: Evaluation, last: bool, first: bool) -> s
         if error is not None and error.line == statement.lineno:
             message = f"{error.kind}: {_one_line(error.message)}"
             if last:
-                body.append(f"# The next statement fails, as on screen: {message}\n")
+                body.append(_("# The next statement fails, as on screen: {message}", message=message) + "\n")
                 body.append(program[start:])
             else:
                 rest = program[start:].rstrip("\n") + "\n"
-                body.append(f"# The next statement fails, as on screen: {message}\n")
+                body.append(_("# The next statement fails, as on screen: {message}", message=message) + "\n")
                 body.append("try:\n" + textwrap.indent(rest, "    "))
                 body.append("except Exception as error:  # print the error and go on with the code below\n")
                 body.append('    print(f"{type(error).__name__}: {error}")\n')

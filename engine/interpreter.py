@@ -28,6 +28,7 @@ from engine.callables import (
     build_function_class,
     build_module_class,
 )
+from engine.i18n import _
 from engine.limits import (
     MAX_CALL_DEPTH,
     MAX_PRINTED_CHARS,
@@ -345,7 +346,7 @@ class Interpreter(Members):
         for alias in stmt.names:
             if alias.name not in module.members:
                 if alias.name == "*":
-                    raise Refused(f"from {stmt.module} import * is not available here: import the names you use")
+                    raise Refused(_("from {module} import * is not available here: import the names you use", module=stmt.module))
                 raise whitelist.import_refusal(f"{stmt.module}.{alias.name}")
             self.bind_import(alias.asname or alias.name, module.members[alias.name])
 
@@ -397,30 +398,30 @@ class Interpreter(Members):
             "class Name(torch.autograd.Function) with @staticmethod forward and backward"
         )
         if len(stmt.bases) != 1 or stmt.keywords or stmt.decorator_list:
-            raise Refused(f"this class form is not available here: only {form}")
+            raise Refused(_("this class form is not available here: only {form}", form=form))
         base = self.value_of(stmt.bases[0])
         if base is not nn.Module and base is not torch.autograd.Function:
-            raise Refused(f"this base class is not available here: only {form}")
+            raise Refused(_("this base class is not available here: only {form}", form=form))
         is_function = base is torch.autograd.Function
         methods: dict[str, Closure] = {}
         for item in stmt.body:
             if isinstance(item, ast.FunctionDef):
                 static = _is_static(item)
                 if static and not is_function:
-                    raise Refused("@staticmethod is available here only in a class based on torch.autograd.Function")
+                    raise Refused(_("@staticmethod is available here only in a class based on torch.autograd.Function"))
                 if is_function and not static:
-                    raise Refused(f"methods of an autograd Function are @staticmethod here, like PyTorch's: {item.name}")
+                    raise Refused(_("methods of an autograd Function are @staticmethod here, like PyTorch's: {name}", name=item.name))
                 methods[item.name] = self.make_closure(item, item.name, is_method=not is_function, static=static)
             elif isinstance(item, ast.Pass) or (
                 isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
             ):
                 continue
             else:
-                raise Refused(f"only method definitions are available inside a class here: {form}")
+                raise Refused(_("only method definitions are available inside a class here: {form}", form=form))
         if is_function:
             missing = [name for name in ("forward", "backward") if name not in methods]
             if missing:
-                raise Refused(f"an autograd Function here defines forward and backward; this one has no {missing[0]}")
+                raise Refused(_("an autograd Function here defines forward and backward; this one has no {missing}", missing=missing[0]))
             self.frame.locals[stmt.name] = build_function_class(stmt.name, methods)
         else:
             self.frame.locals[stmt.name] = build_module_class(stmt.name, methods)

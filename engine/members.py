@@ -19,6 +19,7 @@ from torch.autograd.function import FunctionCtx
 
 from engine import sizing, whitelist, whitelist_nn, whitelist_python
 from engine.callables import Bound, InterpretedFunction, InterpretedModule, Method
+from engine.i18n import _
 from engine.limits import NUMBER_BYTES
 from engine.whitelist import (
     ARRAY_ATTRIBUTES,
@@ -67,7 +68,7 @@ class Members:
             if owner.module is not None and name not in vars(owner.module):
                 raise AttributeError(f"module '{owner.name}' has no attribute '{name}'")
             if owner.name == "torch" and name in whitelist.TORCH_ELSEWHERE:
-                raise Refused(whitelist.TORCH_ELSEWHERE[name])
+                raise Refused(_(whitelist.TORCH_ELSEWHERE[name]))
             raise refuse(f"{owner.name}.{name}")
         if isinstance(owner, torch.Tensor):
             if name in TENSOR_ATTRIBUTES:
@@ -214,7 +215,10 @@ def check_name(name: str, allow_init: bool = False) -> None:
     """Refuse names with a leading underscore (dunders reach Python's internals); ``_`` alone is a plain name."""
     if name.startswith("_") and name != "_" and not (allow_init and name == "__init__"):
         raise Refused(
-            f"names starting with an underscore ({name}) are not available here: {whitelist.ALLOWED_SUMMARY}"
+            _(
+                "names starting with an underscore ({name}) are not available here: {allowed}",
+                name=name, allowed=_(whitelist.ALLOWED_SUMMARY),
+            )
         )
 
 

@@ -14,6 +14,7 @@ import threading
 import warnings
 
 from engine.errors import InputError
+from engine.i18n import _
 from engine.limits import MAX_DIMS, MAX_ELEMENTS
 from engine.number_text import format_number
 
@@ -37,8 +38,11 @@ def broken_character(text: str) -> tuple[int, str] | None:
         return None
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    where = f"line {line}, column {column}" if "\n" in text else f"character {column}"
-    reason = f"a broken character (U+{ord(found.group()):04X}, half of a pair) at {where}: delete it and type it again"
+    where = _("line {line}, column {column}", line=line, column=column) if "\n" in text else _("character {column}", column=column)
+    reason = _(
+        "a broken character (U+{code}, half of a pair) at {where}: delete it and type it again",
+        code=f"{ord(found.group()):04X}", where=where,
+    )
     return line, reason
 
 
@@ -51,7 +55,7 @@ def check_text(text: str, what: str, field: str | None = None) -> None:
     """Refuse text holding a broken character, which Python cannot encode, in words rather than a codec error."""
     broken = broken_character(text)
     if broken is not None:
-        raise InputError(f"{what} holds {broken[1]}.", field)
+        raise InputError(_("{what} holds {reason}.", what=what, reason=broken[1]), field)
 
 
 _PARSE_LOCK = threading.Lock()
@@ -68,7 +72,7 @@ def parse_python(text: str, mode: str = "exec") -> ast.AST:
     """
     broken = broken_character(text)
     if broken is not None:  # ast.parse would raise a bare UnicodeEncodeError
-        error = SyntaxError(f"the code holds {broken[1]}")
+        error = SyntaxError(_("the code holds {reason}", reason=broken[1]))
         error.lineno = broken[0]
         raise error
     with _PARSE_LOCK, warnings.catch_warnings():
@@ -79,7 +83,7 @@ def parse_python(text: str, mode: str = "exec") -> ast.AST:
 def _check_length(text: str, what: str) -> None:
     check_text(text, what)
     if len(text) > MAX_FIELD_CHARS:
-        raise InputError(f"{what} is {len(text)} characters long: keep it under {MAX_FIELD_CHARS}.")
+        raise InputError(_("{what} is {count} characters long: keep it under {most}.", what=what, count=len(text), most=MAX_FIELD_CHARS))
 
 
 def elements_in(shape: tuple[int, ...]) -> int:
@@ -87,12 +91,15 @@ def elements_in(shape: tuple[int, ...]) -> int:
     return math.prod(shape)
 
 
-def check_elements(shape: tuple[int, ...], what: str = "That shape") -> None:
-    """Refuse shapes over the element limit, before anything is allocated."""
+def check_elements(shape: tuple[int, ...], what: str | None = None) -> None:
+    """Refuse shapes over the element limit, before anything is allocated (``what``: "That shape")."""
     count = elements_in(shape)
     if count > MAX_ELEMENTS:
         raise InputError(
-            f"{what} holds {count:,} elements: the limit is {MAX_ELEMENTS:,}, so try smaller numbers."
+            _(
+                "{what} holds {count} elements: the limit is {most}, so try smaller numbers.",
+                what=_("That shape") if what is None else what, count=f"{count:,}", most=f"{MAX_ELEMENTS:,}",
+            )
         )
 
 
@@ -102,44 +109,47 @@ def parse_shape(text: str) -> tuple[int, ...]:
     Dimensions are whole numbers of zero or more; the whole shape must stay under
     the element limit so that no field can ask for a huge allocation.
     """
-    _check_length(text, "Shape")
+    _check_length(text, _("Shape"))
     stripped = text.strip()
     if stripped[:1] in "([" and stripped[-1:] in ")]":
         stripped = stripped[1:-1].strip()
     stripped = stripped.rstrip(",").strip()
-    example = "like 2,3"
+    example = _("like 2,3")
     if not stripped:
-        raise InputError(f'Shape "{text}" is empty: type whole numbers separated by commas, {example}.')
+        raise InputError(_('Shape "{text}" is empty: type whole numbers separated by commas, {example}.', text=text, example=example))
     parts = _SHAPE_SEPARATORS.split(stripped)
     if any(part == "" for part in parts):
         raise InputError(
-            f'Shape "{text}": expected whole numbers separated by commas, {example} (found an empty part).'
+            _('Shape "{text}": expected whole numbers separated by commas, {example} (found an empty part).', text=text, example=example)
         )
     dims: list[int] = []
     for part in parts:
         if re.fullmatch(r"[+-]?\d+", part) is None:
             raise InputError(
-                f'Shape "{text}": "{part}" is not a whole number; use whole numbers separated by commas, {example}.'
+                _(
+                    'Shape "{text}": "{part}" is not a whole number; use whole numbers separated by commas, {example}.',
+                    text=text, part=part, example=example,
+                )
             )
         if len(part) > 12:
-            raise InputError(f'Shape "{text}": "{part}" is far too large; the limit is {MAX_ELEMENTS:,} elements.')
+            raise InputError(_('Shape "{text}": "{part}" is far too large; the limit is {most} elements.', text=text, part=part, most=f"{MAX_ELEMENTS:,}"))
         value = int(part)
         if value < 0:
-            raise InputError(f'Shape "{text}": sizes cannot be negative ({part}); use 0 or more, {example}.')
+            raise InputError(_('Shape "{text}": sizes cannot be negative ({part}); use 0 or more, {example}.', text=text, part=part, example=example))
         dims.append(value)
     if len(dims) > MAX_DIMS:
-        raise InputError(f'Shape "{text}" has {len(dims)} dimensions: the limit is {MAX_DIMS}.')
+        raise InputError(_('Shape "{text}" has {count} dimensions: the limit is {most}.', text=text, count=len(dims), most=MAX_DIMS))
     shape = tuple(dims)
-    check_elements(shape, f'Shape "{text}"')
+    check_elements(shape, _('Shape "{text}"', text=text))
     return shape
 
 
 def parse_values(text: str) -> list:
     """Read nested lists of numbers such as ``[[1, 2], [3, 4]]``; ragged lists are refused."""
-    _check_length(text, "Values")
+    _check_length(text, _("Values"))
     stripped = text.strip()
     if not stripped:
-        raise InputError("Values are empty: type numbers in brackets, like [[1, 2], [3, 4]].")
+        raise InputError(_("Values are empty: type numbers in brackets, like [[1, 2], [3, 4]]."))
     try:
         tree = parse_python(stripped, mode="eval").body
     except SyntaxError:
@@ -155,13 +165,13 @@ def parse_number(text: str, what: str, lo: float | None = None, hi: float | None
     """Read one real number such as ``2``, ``-0.5`` or ``1e-3``, optionally within [lo, hi]."""
     _check_length(text, what)
     stripped = text.strip()
-    examples = " or ".join(_examples(("2.0", "-0.5", "0.5", "0.1", "1"), lo, hi, 2))
+    examples = _(" or ").join(_examples(("2.0", "-0.5", "0.5", "0.1", "1"), lo, hi, 2))
     try:
         value = float(stripped)
     except ValueError:
-        raise InputError(f'{what} "{_clip(text)}" is not a number: type one like {examples}.') from None
+        raise InputError(_('{what} "{text}" is not a number: type one like {examples}.', what=what, text=_clip(text), examples=examples)) from None
     if not math.isfinite(value):
-        raise InputError(f"{what} must be a finite number, like {examples}.")
+        raise InputError(_("{what} must be a finite number, like {examples}.", what=what, examples=examples))
     _check_range(value, what, lo, hi)
     return value
 
@@ -172,13 +182,15 @@ def parse_int(text: str, what: str, lo: int | None = None, hi: int | None = None
     stripped = text.strip()
     if re.fullmatch(r"[+-]?\d+", stripped) is None:
         example = _examples(("7", "3", "1", "0"), lo, hi, 1)[0]
-        raise InputError(f'{what} "{_clip(text)}" is not a whole number: type one like {example}.')
+        raise InputError(_('{what} "{text}" is not a whole number: type one like {example}.', what=what, text=_clip(text), example=example))
     if len(stripped.lstrip("+-")) > MAX_INT_DIGITS:  # read no further: int() of a huge text is slow
         largest = hi if hi is not None else 10**MAX_INT_DIGITS - 1
         smallest = lo if lo is not None else -largest
+        bounds = dict(what=what, text=_clip(stripped), smallest=format_number(smallest), largest=format_number(largest))
         raise InputError(
-            f"{what} {_clip(stripped)} is too {'small' if stripped.startswith('-') else 'big'}: use a whole number "
-            f"from {format_number(smallest)} to {format_number(largest)}."
+            _("{what} {text} is too small: use a whole number from {smallest} to {largest}.", **bounds)
+            if stripped.startswith("-")
+            else _("{what} {text} is too big: use a whole number from {smallest} to {largest}.", **bounds)
         )
     value = int(stripped)
     _check_range(value, what, lo, hi)
@@ -188,7 +200,7 @@ def parse_int(text: str, what: str, lo: int | None = None, hi: int | None = None
 def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
     """Check that ``text`` is one of ``choices``."""
     if text not in choices:
-        raise InputError(f'{what} "{_clip(text)}" is not one of: {", ".join(choices)}.')
+        raise InputError(_('{what} "{text}" is not one of: {choices}.', what=what, text=_clip(text), choices=", ".join(choices)))
     return text
 
 
@@ -200,9 +212,14 @@ def _examples(candidates: tuple[str, ...], lo: float | None, hi: float | None, c
 
 def _check_range(value: float, what: str, lo: float | None, hi: float | None) -> None:
     if lo is not None and value < lo or hi is not None and value > hi:
-        low = "" if lo is None else f"from {format_number(lo)} "
-        high = "" if hi is None else f"up to {format_number(hi)}"
-        raise InputError(f"{what} must be {low}{high}".rstrip() + f"; {format_number(value)} is out of range.")
+        shown = dict(what=what, value=format_number(value))
+        if lo is None:
+            message = _("{what} must be up to {hi}; {value} is out of range.", hi=format_number(hi), **shown)  # type: ignore[arg-type]
+        elif hi is None:
+            message = _("{what} must be from {lo}; {value} is out of range.", lo=format_number(lo), **shown)
+        else:
+            message = _("{what} must be from {lo} up to {hi}; {value} is out of range.", lo=format_number(lo), hi=format_number(hi), **shown)
+        raise InputError(message)
 
 
 def _clip(text: str, width: int = 30) -> str:
@@ -211,23 +228,23 @@ def _clip(text: str, width: int = 30) -> str:
 
 def _literal(node: ast.AST, depth: int) -> list | float | int | bool:
     if depth > MAX_DIMS:
-        raise InputError(f"Values are nested more than {MAX_DIMS} deep: use fewer brackets.")
+        raise InputError(_("Values are nested more than {most} deep: use fewer brackets.", most=MAX_DIMS))
     if isinstance(node, (ast.List, ast.Tuple)):
         if len(node.elts) > MAX_ELEMENTS:
-            raise InputError(f"Values hold more than {MAX_ELEMENTS:,} numbers.")
+            raise InputError(_("Values hold more than {most} numbers.", most=f"{MAX_ELEMENTS:,}"))
         return [_literal(element, depth + 1) for element in node.elts]
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         inner = _literal(node.operand, depth)
         if isinstance(inner, list):
-            raise InputError("Values: a minus sign goes before a number, not a list.")
+            raise InputError(_("Values: a minus sign goes before a number, not a list."))
         return -inner if isinstance(node.op, ast.USub) else inner
     if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
         if isinstance(node.value, float) and not math.isfinite(node.value):
-            raise InputError("Values must be finite numbers.")
+            raise InputError(_("Values must be finite numbers."))
         if isinstance(node.value, int) and abs(node.value) > 2**63 - 1:
-            raise InputError("Values: that whole number is too large for a tensor.")
+            raise InputError(_("Values: that whole number is too large for a tensor."))
         return node.value
-    raise InputError("Values may hold only numbers in brackets, like [[1, 2], [3, 4]].")
+    raise InputError(_("Values may hold only numbers in brackets, like [[1, 2], [3, 4]]."))
 
 
 def _shape_of(value: object, text: str) -> tuple[int, ...]:
@@ -239,10 +256,10 @@ def _shape_of(value: object, text: str) -> tuple[int, ...]:
     inner = [_shape_of(item, text) for item in value]
     if any(shape != inner[0] for shape in inner):
         raise InputError(
-            f'Values "{_clip(text)}" are ragged: every row needs the same length, like [[1, 2], [3, 4]].'
+            _('Values "{text}" are ragged: every row needs the same length, like [[1, 2], [3, 4]].', text=_clip(text))
         )
     shape = (len(value),) + inner[0]
-    check_elements(shape, "Those values")
+    check_elements(shape, _("Those values"))
     return shape
 
 

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.i18n import N_
+
 
 @dataclass(frozen=True)
 class Snippet:
     """A named piece of starter code; ``fails`` marks one whose point is its error."""
 
     title: str
+    """In English (marked for the catalog); ``_(snippet.title)`` where it is shown."""
     code: str
     fails: bool = False
 
 
 SNIPPETS: tuple[Snippet, ...] = (
     Snippet(
-        "Tensors beside NumPy arrays",
+        N_("Tensors beside NumPy arrays"),
         """\
 x = torch.randn(2, 3)
 a = np.random.randn(2, 3)
@@ -32,7 +35,7 @@ np.identity(3)
 """,
     ),
     Snippet(
-        "Matrix products and element-wise *",
+        N_("Matrix products and element-wise *"),
         """\
 A = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
 B = torch.tensor([[2, 3], [2, 3], [2, 3]])
@@ -43,7 +46,7 @@ B * B
 """,
     ),
     Snippet(
-        "Torch and NumPy share memory",
+        N_("Torch and NumPy share memory"),
         """\
 a = np.ones(3)
 t = torch.from_numpy(a)
@@ -53,7 +56,7 @@ b = t.numpy()
 """,
     ),
     Snippet(
-        "Derivatives with autograd",
+        N_("Derivatives with autograd"),
         """\
 x = torch.tensor(2.0, requires_grad=True)
 y = x ** 3
@@ -62,7 +65,7 @@ x.grad
 """,
     ),
     Snippet(
-        "A single layer and its shape error",
+        N_("A single layer and its shape error"),
         """\
 torch.manual_seed(7)
 inputs = torch.randn((1, 10))
@@ -73,7 +76,7 @@ torch.sigmoid(torch.matmul(inputs, w1) + b1)
         fails=True,
     ),
     Snippet(
-        "A network of nn.Linear layers",
+        N_("A network of nn.Linear layers"),
         """\
 net = nn.Sequential(nn.Linear(10, 20), nn.Linear(20, 20), nn.Linear(20, 10))
 x = torch.randn(1, 10)
@@ -82,7 +85,7 @@ net[0].weight.shape
 """,
     ),
     Snippet(
-        "A training loop with torch.optim",
+        N_("A training loop with torch.optim"),
         """\
 x = torch.linspace(-1, 1, 100).unsqueeze(1)
 y = 3 * x + 0.5

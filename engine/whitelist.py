@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import torch
 
+from engine.i18n import N_, _
 from engine.whitelist_base import ALLOWED_SUMMARY, Allowed, Builtin, Library, Refused, functions, refuse
 from engine import whitelist_nn, whitelist_python
 from engine.whitelist_nn import F, NN
@@ -204,45 +205,45 @@ MODULES = {
 """Modules ``import`` and ``from ... import`` accept, as the code sees them."""
 
 MODULES_ELSEWHERE = {
-    "torchvision": "torchvision (its datasets download files) is not available here: make image-shaped tensors "
-    "instead, such as torch.rand(64, 1, 28, 28) for a batch of 28x28 images",
-    "torch.utils": "torch.utils.data (datasets and DataLoader) is not available here: slice your tensors into "
-    "batches instead, for example x[i:i + 64] in a for loop over range(0, len(x), 64)",
-    "torchaudio": "torchaudio is not available here: make tensors of samples with torch.randn instead",
-    "torchtext": "torchtext is not available here: make tensors of token ids with torch.randint instead",
-    "matplotlib": "matplotlib is not available here: print the numbers, or see a lesson's charts",
-    "random": "Python's random module is not available here: use torch.rand, torch.randint or np.random",
+    "torchvision": N_("torchvision (its datasets download files) is not available here: make image-shaped tensors "
+    "instead, such as torch.rand(64, 1, 28, 28) for a batch of 28x28 images"),
+    "torch.utils": N_("torch.utils.data (datasets and DataLoader) is not available here: slice your tensors into "
+    "batches instead, for example x[i:i + 64] in a for loop over range(0, len(x), 64)"),
+    "torchaudio": N_("torchaudio is not available here: make tensors of samples with torch.randn instead"),
+    "torchtext": N_("torchtext is not available here: make tensors of token ids with torch.randint instead"),
+    "matplotlib": N_("matplotlib is not available here: print the numbers, or see a lesson's charts"),
+    "random": N_("Python's random module is not available here: use torch.rand, torch.randint or np.random"),
 }
 """Modules beginners import that stay out of reach, with what to do instead."""
 
 
 BUILTINS_ELSEWHERE = {
-    "open": "open is not available here: the Playground cannot read or write files; "
-    "write the data into the code as a list or a tensor",
-    "input": "input is not available here: set a variable to the value instead",
-    "help": "help is not available here: press F1 for help on the Playground, or print a value to see it",
-    "dir": "dir is not available here: print a value, or its .shape and .dtype, to see what it holds",
-    "iter": "iter is not available here: loop over the value with for, or use next(model.parameters())",
-    "map": "map is not available here: write a list comprehension, [f(x) for x in items]",
-    "filter": "filter is not available here: write a list comprehension, [x for x in items if test(x)]",
-    "format": "format is not available here: use an f-string, f'{x:.3f}', or '{:.3f}'.format(x)",
-    "set": "set is not available here: use a list, or a dict with the items as keys",
+    "open": N_("open is not available here: the Playground cannot read or write files; "
+    "write the data into the code as a list or a tensor"),
+    "input": N_("input is not available here: set a variable to the value instead"),
+    "help": N_("help is not available here: press F1 for help on the Playground, or print a value to see it"),
+    "dir": N_("dir is not available here: print a value, or its .shape and .dtype, to see what it holds"),
+    "iter": N_("iter is not available here: loop over the value with for, or use next(model.parameters())"),
+    "map": N_("map is not available here: write a list comprehension, [f(x) for x in items]"),
+    "filter": N_("filter is not available here: write a list comprehension, [x for x in items if test(x)]"),
+    "format": N_("format is not available here: use an f-string, f'{x:.3f}', or '{:.3f}'.format(x)"),
+    "set": N_("set is not available here: use a list, or a dict with the items as keys"),
 }
 """Builtins beginners reach for that are refused, with the allowed way to do the same."""
 
 
 def refuse_builtin(name: str) -> Refused:
     """The refusal for builtin ``name``, with the allowed way where there is one."""
-    return Refused(BUILTINS_ELSEWHERE[name]) if name in BUILTINS_ELSEWHERE else refuse(name)
+    return Refused(_(BUILTINS_ELSEWHERE[name])) if name in BUILTINS_ELSEWHERE else refuse(name)
 
 
 TORCH_ELSEWHERE = {
-    "save": "torch.save is not available here: the Playground cannot write files; keep the tensor in a variable",
-    "load": "torch.load is not available here: the Playground cannot read files; make the tensor in the code",
-    "hub": "torch.hub (it downloads models) is not available here: build the model with torch.nn layers",
+    "save": N_("torch.save is not available here: the Playground cannot write files; keep the tensor in a variable"),
+    "load": N_("torch.load is not available here: the Playground cannot read files; make the tensor in the code"),
+    "hub": N_("torch.hub (it downloads models) is not available here: build the model with torch.nn layers"),
     "utils": MODULES_ELSEWHERE["torch.utils"],
-    "set_default_device": "torch.set_default_device is not available here: tensor-tutor runs on the CPU already",
-    "compile": "torch.compile is not available here: call the model directly",
+    "set_default_device": N_("torch.set_default_device is not available here: tensor-tutor runs on the CPU already"),
+    "compile": N_("torch.compile is not available here: call the model directly"),
 }
 """torch members beginners meet that stay refused, with what to do instead."""
 
@@ -252,11 +253,11 @@ def import_refusal(module: str) -> Refused:
     top = module.split(".")[0]
     for name in (module, ".".join(module.split(".")[:2]), top):
         if name in MODULES_ELSEWHERE:
-            return Refused(MODULES_ELSEWHERE[name])
-    return Refused(f"import {module} is not available here: {IMPORT_HELP}")
+            return Refused(_(MODULES_ELSEWHERE[name]))
+    return Refused(_("import {module} is not available here: {help}", module=module, help=_(IMPORT_HELP)))
 
 
-IMPORT_HELP = (
+IMPORT_HELP = N_(
     "the modules available are torch (with torch.nn, torch.nn.functional and torch.optim), numpy and math; "
     "files, the network and processes are out of reach"
 )

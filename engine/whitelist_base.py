@@ -8,7 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-ALLOWED_SUMMARY = (
+from engine.i18n import N_, _
+
+ALLOWED_SUMMARY = N_(
     "tensor-tutor runs a subset of Python with chosen parts of torch, torch.nn, torch.optim, "
     "numpy and math, and no access to files, the network or processes"
 )
@@ -20,7 +22,7 @@ class Refused(Exception):
 
 def refuse(what: str) -> Refused:
     """A refusal for ``what`` in the project's standard words."""
-    return Refused(f"{what} is not available here: {ALLOWED_SUMMARY}")
+    return Refused(_("{what} is not available here: {allowed}", what=what, allowed=_(ALLOWED_SUMMARY)))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """The ``tensor-tutor`` command: parse arguments, then run the app.
 
 Arguments are handled before the app (and long before torch) is imported, so
-``--help`` and ``--version`` answer at once.
+``--help`` and ``--version`` answer at once. The language is chosen first of
+all (``--lang``, else the one picked in the palette last time, else the locale
+variables), because lessons translate their texts when they are imported.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import os
 import signal
 import sys
 from typing import TYPE_CHECKING
+
+from engine.i18n import LANGUAGES, _, choose, use_language
 
 if TYPE_CHECKING:
     from tui.state import StateStore
@@ -36,26 +40,63 @@ class _ShowVersion(argparse.Action):
         parser.exit()
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's layout, with its one word of its own ("usage:") in the learner's language."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+def _language_flag(argv: list[str]) -> str | None:
+    """``--lang`` alone, read before the full command line (whose help is in that language)."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", choices=LANGUAGES)
+    known, _rest = early.parse_known_args(argv)
+    return known.lang
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line: a few switches for terminals and SSH sessions."""
     parser = argparse.ArgumentParser(
         prog="tensor-tutor",
-        description="Learn PyTorch basics by poking at real tensors in your terminal.",
-        epilog="tensor-tutor serve --help: one warm engine for every learner on a server (docs/classroom.md).",
+        description=_("Learn PyTorch basics by poking at real tensors in your terminal."),
+        epilog=_("tensor-tutor serve --help: one warm engine for every learner on a server (docs/classroom.md)."),
+        formatter_class=_Formatter,
+        add_help=False,
     )
-    parser.add_argument("--version", action=_ShowVersion, help="show program's version number and exit")
-    parser.add_argument(
-        "--no-mouse", action="store_true", help="do not capture the mouse (lighter over slow SSH links)"
+    options = parser.add_argument_group(_("options"))
+    options.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
+    options.add_argument("--version", action=_ShowVersion, help=_("show program's version number and exit"))
+    options.add_argument(
+        "--lang", choices=LANGUAGES,
+        help=_("language: zh (Chinese) or en (English); default: the one picked in the palette, else $LANG and the other locale variables"),
     )
-    parser.add_argument(
+    options.add_argument(
+        "--no-mouse", action="store_true", help=_("do not capture the mouse (lighter over slow SSH links)")
+    )
+    options.add_argument(
         "--engine", metavar="SOCKET",
-        help="use the engine server (tensor-tutor serve) listening on SOCKET; default: $TENSOR_TUTOR_ENGINE, "
-        "or the default socket if a server listens there, else an engine of this app's own",
+        help=_("use the engine server (tensor-tutor serve) listening on SOCKET; default: $TENSOR_TUTOR_ENGINE, "
+        "or the default socket if a server listens there, else an engine of this app's own"),
     )
-    parser.add_argument(
-        "--reset", action="store_true", help="forget the saved lesson, field values and progress, then start fresh"
+    options.add_argument(
+        "--reset", action="store_true", help=_("forget the saved lesson, field values and progress, then start fresh")
     )
     return parser.parse_args(argv)
+
+
+def relaunch_arguments(arguments: list[str], language: str) -> list[str]:
+    """The command line to start again in ``language``: the same switches, without ``--lang`` and ``--reset``."""
+    kept: list[str] = []
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+        elif argument == "--lang":
+            skip = True
+        elif not (argument.startswith("--lang=") or argument == "--reset"):
+            kept.append(argument)
+    return [*kept, "--lang", language]
 
 
 def _has_terminal() -> bool:
@@ -85,15 +126,18 @@ def main(argv: list[str] | None = None) -> None:
         from engine.worker.server import main as serve
 
         sys.exit(serve(arguments[1:]))
-    args = parse_args(arguments)
+    flag = _language_flag(arguments)
+    use_language(choose(flag, None, os.environ))  # the state file's own notices are in this one
     from tui.state import StateStore
 
     store = StateStore()
+    use_language(choose(flag, store.load().language, os.environ))
+    args = parse_args(arguments)
     if args.reset:
         store.notices.append(store.forget())
     if not _has_terminal():
         print(
-            "tensor-tutor needs a terminal to draw in. Over SSH, ask for one: ssh -t user@host",
+            _("tensor-tutor needs a terminal to draw in. Over SSH, ask for one: ssh -t user@host"),
             file=sys.stderr,
         )
         sys.exit(2)
@@ -107,6 +151,8 @@ def main(argv: list[str] | None = None) -> None:
     app = TensorTutorApp(store, engine=engine)
     _save_before_dying(store)
     app.run(mouse=not args.no_mouse)
+    if app.relaunch is not None:  # the palette switched the language: start again in it, place saved
+        os.execv(sys.executable, [sys.executable, "-m", "tui", *relaunch_arguments(arguments, app.relaunch)])
     sys.exit(app.return_code or 0)
 
 

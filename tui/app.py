@@ -22,10 +22,11 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from engine.catalog import LESSONS, lesson_by_id
-from engine.i18n import _
+from engine.i18n import CHINESE, ENGLISH, _, language
 from engine.lesson import Field, Lesson
 from engine.practice import steps
 from tui import glyphs
+from tui.cjk import wrapped
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
@@ -34,6 +35,10 @@ from tui.widgets.challenge import ChallengeView
 from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
 from tui.widgets.lesson_pane import LessonPane
+
+
+LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
+"""Each language by its own name, as a learner who reads it looks for it."""
 
 
 class TensorTutorApp(App[None]):
@@ -51,6 +56,8 @@ class TensorTutorApp(App[None]):
         Binding("ctrl+down", "scroll_step(1)", _("scroll"), key_display="^↓", priority=True),
         Binding("ctrl+up", "scroll_step(-1)", _("scroll up"), show=False, priority=True),
         Binding("ctrl+b", "toggle_sidebar", _("sidebar"), key_display="^b", priority=True),
+        # Textual's own palette key, declared here so the footer names it in the learner's language.
+        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True, tooltip=_("Open the command palette")),
         # Each lesson's own keys, enabled only on the steps that offer them (see check_action).
         *(
             Binding(action.key, f"lesson_action('{lesson.id}', '{action.name}')", action.description, priority=True)
@@ -71,16 +78,23 @@ class TensorTutorApp(App[None]):
         """Runs every computation, in a worker process."""
         self.torch_version: str | None = None
         self.store = store or StateStore()
-        self.store.load()
+        if not self.store.loaded:
+            self.store.load()
         self.errors = ErrorHandler(self)
         self._save_timer: Timer | None = None
-        self._glyph_filters = [glyphs.PlainGlyphs()] if glyphs.plain() else []
+        self._glyph_filters: list[LineFilter] = []
+        if glyphs.plain():
+            self._glyph_filters.append(glyphs.PlainGlyphs())
+        elif language() == CHINESE:
+            self._glyph_filters.append(glyphs.WideSafeGlyphs())
+        self.relaunch: str | None = None
+        """The language to start again in, once the app has exited (the palette's language command)."""
+        self._lesson_shown = False
+        """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
         return [*super().get_line_filters(), *self._glyph_filters]
-        self._lesson_shown = False
-        """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
 
     def watch_sub_title(self, sub_title: str) -> None:
         """The engine's state (loading, ready, failed) under the lessons: every row above is the lesson's."""
@@ -149,7 +163,7 @@ class TensorTutorApp(App[None]):
                 versions = self.engine.start()
             except EngineRefused as refused:  # the class's server is full or gone: this app has its own
                 self.call_from_thread(
-                    self.notify, f"{refused}.\nStarting an engine of this app's own instead.", severity="warning", timeout=10
+                    self.notify, _("{refused}.\nStarting an engine of this app's own instead.", refused=refused), severity="warning", timeout=10
                 )
                 self.engine = Client()
                 versions = self.engine.start()
@@ -159,20 +173,21 @@ class TensorTutorApp(App[None]):
         self.call_from_thread(self._engine_loaded, versions["torch"])
 
     def _engine_failed(self, error: Exception) -> None:
-        self.sub_title = "PyTorch failed to load"
+        self.sub_title = _("PyTorch failed to load")
         self.notify(
-            f"{error}\nCheck the install (make run sets one up).",
-            title="PyTorch could not be loaded",
+            _("{error}\nCheck the install (make run sets one up).", error=error),
+            title=_("PyTorch could not be loaded"),
             severity="error",
             timeout=30,
         )
         for waiting in self.query(".waiting").results(Static):
-            waiting.update("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install.")
+            waiting.update(wrapped(_("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install.")))
 
     def _engine_loaded(self, version: str) -> None:
         self.torch_version = version
-        served = " (served)" if self.engine.server is not None else ""
-        self.sub_title = f"PyTorch {version.split('+')[0]} ready{served}"
+        version = version.split("+")[0]
+        served = self.engine.server is not None
+        self.sub_title = _("PyTorch {version} ready (served)", version=version) if served else _("PyTorch {version} ready", version=version)
         for pane in self.query(LessonPane):
             pane.start()
 
@@ -333,13 +348,25 @@ class TensorTutorApp(App[None]):
 
         self.push_screen(HelpScreen("\n\n".join(part for part in (self._focused_help(), self._lesson_keys()) if part)))
 
+    def switch_language(self, language: str) -> None:
+        """Remember ``language`` and start again in it.
+
+        A restart rather than a repaint: lessons translate their texts when they are
+        imported, key bindings when the app class is made, so a new process is the one
+        way no old text stays on screen. The state file keeps the place and every field.
+        """
+        self.store.remember_language(language)
+        self.store.save()
+        self.relaunch = language
+        self.exit()
+
     def _lesson_keys(self) -> str:
         """The keys of the lesson on screen beyond the usual ones (a descent step, a swap ...)."""
         lesson = self.current_pane.lesson
         if not lesson.actions:
             return ""
         rows = "\n".join(f"| {action.key} | {action.description} |" for action in lesson.actions)
-        return f"## Keys in {lesson.title}\n\n| key | does |\n| --- | --- |\n{rows}"
+        return _("## Keys in {title}\n\n| key | does |\n| --- | --- |\n{rows}", title=lesson.title, rows=rows)
 
     def action_show_code(self) -> None:
         """The lesson's code as a runnable script (c, or f2 from inside a text field)."""
@@ -347,7 +374,7 @@ class TensorTutorApp(App[None]):
             return
         pane = self.current_pane
         if pane.result is None:
-            self.notify("The code appears once PyTorch has loaded and the lesson has run.", timeout=4)
+            self.notify(_("The code appears once PyTorch has loaded and the lesson has run."), timeout=4)
             return
         stale = pane.results.has_class("-stale")
         from tui.screens.code import CodeScreen
@@ -376,7 +403,8 @@ class TensorTutorApp(App[None]):
         if row is not None:
             spec: Field = row.spec
             keys = getattr(row.editor, "HELP", "")  # how this kind of field edits (tui/widgets/fields.py)
-            return f"## Field: {spec.label}\n\n{spec.help or 'Edit the value; the output follows.'}\n\n{keys}".rstrip()
+            about = spec.help or _("Edit the value; the output follows.")
+            return _("## Field: {label}\n\n{help}\n\n{keys}", label=spec.label, help=about, keys=keys).rstrip()
         for widget in focused.ancestors_with_self:
             help_text = getattr(widget, "HELP", None)
             if help_text:
@@ -385,6 +413,12 @@ class TensorTutorApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        other = ENGLISH if language() == CHINESE else CHINESE
+        yield SystemCommand(
+            _("Language: {name}", name=LANGUAGE_NAMES[other]),
+            _("Show the app in {name}: it starts again at the same place, with everything you typed.", name=LANGUAGE_NAMES[other]),
+            partial(self.switch_language, other),
+        )
         for lesson in LESSONS:
             yield SystemCommand(
                 _("Lesson {number}: {title}", number=lesson.number, title=lesson.title),

@@ -25,6 +25,7 @@ from textual.dom import DOMNode
 from textual.worker import WorkerFailed, active_worker
 
 from engine.blocks import LessonResult
+from engine.i18n import _
 from engine.lesson import Lesson
 from engine.worker.client import EngineError, RunFailed
 from tui.widgets.fields import FieldRow
@@ -49,7 +50,7 @@ def describe(error: BaseException, lesson: Lesson | None = None) -> str:
     if isinstance(error, EngineError):  # raised in the worker: its own type's name
         kind, module = error.kind, error.module
     if kind == "ModuleNotFoundError" and lesson is not None and module == lesson.module:
-        return f"This lesson is not available in this version: its engine module {lesson.module} is missing."
+        return _("This lesson is not available in this version: its engine module {module} is missing.", module=lesson.module)
     detail = " ".join(str(error).split())
     if isinstance(error, RunFailed) and not isinstance(error, EngineError):
         kind = ""  # a time limit, a stop, a worker's end: the message says it in words
@@ -158,7 +159,7 @@ class ErrorHandler:
         try:
             fresh.restore(keep, text, engine_ready)
         except Exception as error:  # noqa: BLE001 - the kept output fails to show too: show none
-            fresh.restore(None, f"{text} (then, showing the last output: {describe(error)})", engine_ready)
+            fresh.restore(None, _("{text} (then, showing the last output: {error})", text=text, error=describe(error)), engine_ready)
         if had_focus:
             if not fresh.focus_first_field():
                 self.app.query_one("#lessons").focus()

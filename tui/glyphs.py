@@ -8,11 +8,18 @@ the same plain set anywhere (a font without them, a screen reader, a log).
 
 In the plain set, charts draw with ASCII markers (chosen here), and every other
 character is swapped, one cell for one cell, as the app writes its output.
+
+In Chinese the app avoids East Asian *ambiguous-width* characters (``• … × · ▕ ●``
+and the like): many CJK terminal set-ups draw them two cells wide, which pushes
+every column after them out of line. ``WideSafeGlyphs`` swaps them for their
+plain twins (the same table); box-drawing lines stay, as Textual's borders need
+them (``TENSOR_TUTOR_ASCII=1`` swaps those too).
 """
 
 from __future__ import annotations
 
 import os
+import unicodedata
 from typing import Mapping
 
 from rich.segment import Segment
@@ -48,6 +55,12 @@ _SUBSTITUTES = {
     "╴": "─", "╶": "─", "╵": "│", "╷": "│", "╸": "─", "╺": "─", "╹": "│", "╻": "│",
 }
 _TABLE = str.maketrans(_SUBSTITUTES)
+_AMBIGUOUS = {
+    char: plain_char
+    for char, plain_char in {**_SUBSTITUTES, "×": "x", "·": ".", "°": "o", "‐": "-"}.items()
+    if unicodedata.east_asian_width(char) == "A" and not "\u2500" <= char <= "\u257f"
+}
+_WIDE_SAFE_TABLE = str.maketrans(_AMBIGUOUS)
 
 
 def plain(environ: Mapping[str, str] | None = None) -> bool:
@@ -66,6 +79,18 @@ def chart_markers(no_color: bool, plain_set: bool) -> tuple[str, ...] | None:
 def point_marker(plain_set: bool) -> str:
     """How a chart's highlighted points are drawn."""
     return PLAIN_POINT if plain_set else UNICODE_POINT
+
+
+def ambiguous(text: str) -> set[str]:
+    """The characters of ``text`` that ``WideSafeGlyphs`` would swap."""
+    return {char for char in text if char in _AMBIGUOUS}
+
+
+class WideSafeGlyphs(LineFilter):
+    """Swaps East Asian ambiguous-width marks for one-cell ones, so columns line up in CJK terminals."""
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        return [Segment(text.translate(_WIDE_SAFE_TABLE), style, control) for text, style, control in segments]
 
 
 class PlainGlyphs(LineFilter):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.i18n import LANGUAGES, _
 from engine.parsing import repair_text
 from engine.safe_files import NotARegularFile, open_regular
 
@@ -61,6 +62,8 @@ class State:
     progress: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per lesson: ``{"step": 0-based step on screen, "goals": [ids of steps whose goal was met],
     "challenges": {challenge id: a challenge's record (see ``CHALLENGE_RECORD``)}}``."""
+    language: str | None = None
+    """The language picked in the palette (``engine.i18n.LANGUAGES``); None: the environment's."""
 
     def step_of(self, lesson_id: str) -> int:
         """The step the learner was on in ``lesson_id`` (0 if none)."""
@@ -75,7 +78,10 @@ class State:
         return {k: dict(v) for k, v in self.progress.get(lesson_id, {}).get("challenges", {}).items()}
 
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "lesson": self.lesson, "values": self.values, "progress": self.progress}
+        data = {"format": FORMAT, "lesson": self.lesson, "values": self.values, "progress": self.progress}
+        if self.language is not None:
+            data["language"] = self.language
+        return data
 
     @classmethod
     def from_json(cls, data: Any) -> "State":
@@ -99,6 +105,8 @@ class State:
             lesson=None if lesson is None else repair_text(lesson),
             values={repair_text(k): {repair_text(n): repair_text(t) for n, t in v.items()} for k, v in values.items()},
             progress=_progress(data.get("progress", {})),
+            # A language this version does not speak is ignored, not an unreadable file.
+            language=data.get("language") if data.get("language") in LANGUAGES else None,
         )
 
 
@@ -114,6 +122,8 @@ class StateStore:
         self.state = State()
         self.notices: list[str] = []
         self._last_save_error: str | None = None
+        self.loaded = False
+        """Whether ``load`` has run (the command line reads the saved language before the app starts)."""
 
     def take_notices(self) -> list[str]:
         """Notices not shown yet (and forget them)."""
@@ -122,16 +132,17 @@ class StateStore:
 
     def load(self) -> State:
         """Read the saved state; a missing file is a fresh start, a bad one is moved aside."""
+        self.loaded = True
         try:
             with os.fdopen(open_regular(self.path), "rb") as file:  # a FIFO here would block a plain open
                 raw = file.read(MAX_FILE_BYTES + 1)
         except (FileNotFoundError, NotADirectoryError):
             return self.state  # nothing saved yet (a blocked directory is reported by save)
         except NotARegularFile as error:
-            self.notices.append(f"Saved progress at {self.path} is {error}, not a regular file; starting fresh.")
+            self.notices.append(_("Saved progress at {path} is {what}, not a regular file; starting fresh.", path=self.path, what=error))
             return self.state
         except OSError as error:
-            self.notices.append(f"Saved progress could not be read ({_reason(error)}); starting fresh.")
+            self.notices.append(_("Saved progress could not be read ({reason}); starting fresh.", reason=_reason(error)))
             return self.state
         try:
             if len(raw) > MAX_FILE_BYTES:
@@ -149,11 +160,13 @@ class StateStore:
             os.replace(self.path, aside)
         except OSError as move_error:
             self.notices.append(
-                f"Saved progress was unreadable ({reason}) and could not be moved aside "
-                f"({_reason(move_error)}); starting fresh."
+                _(
+                    "Saved progress was unreadable ({reason}) and could not be moved aside ({move_reason}); starting fresh.",
+                    reason=reason, move_reason=_reason(move_error),
+                )
             )
             return
-        self.notices.append(f"Saved progress was unreadable ({reason}); kept it as {aside.name} and started fresh.")
+        self.notices.append(_("Saved progress was unreadable ({reason}); kept it as {name} and started fresh.", reason=reason, name=aside.name))
 
     def remember_lesson(self, lesson_id: str) -> bool:
         """Note the lesson on screen; True if that changed anything."""
@@ -168,6 +181,13 @@ class StateStore:
         if self.state.values.get(lesson_id) == kept:
             return False
         self.state.values[lesson_id] = kept
+        return True
+
+    def remember_language(self, language: str) -> bool:
+        """Note the language picked in the palette; True if that changed anything."""
+        if self.state.language == language:
+            return False
+        self.state.language = language
         return True
 
     def remember_step(self, lesson_id: str, index: int) -> bool:
@@ -225,7 +245,7 @@ class StateStore:
             reason = _reason(error)
             if reason != self._last_save_error:
                 self.notices.append(
-                    f"Progress cannot be saved to {self.path.parent} ({reason}); the app works, but will not resume."
+                    _("Progress cannot be saved to {folder} ({reason}); the app works, but will not resume.", folder=self.path.parent, reason=reason)
                 )
             self._last_save_error = reason
             return False
@@ -237,11 +257,11 @@ class StateStore:
         try:
             self.path.unlink()
         except FileNotFoundError:
-            message = f"Nothing to forget: no saved progress at {self.path}."
+            message = _("Nothing to forget: no saved progress at {path}.", path=self.path)
         except OSError as error:
-            message = f"Could not forget saved progress at {self.path} ({_reason(error)})."
+            message = _("Could not forget saved progress at {path} ({reason}).", path=self.path, reason=_reason(error))
         else:
-            message = f"Forgot saved progress ({self.path})."
+            message = _("Forgot saved progress ({path}).", path=self.path)
         self.state = State()
         return message
 

@@ -37,6 +37,7 @@ import time
 from dataclasses import dataclass, field
 
 from engine.errors import InputError
+from engine.i18n import _, language
 from engine.worker import codec, protocol
 from engine.worker.limits import CPU_SECONDS
 
@@ -327,7 +328,7 @@ class Client:
         code may run longer than a lesson's, in view of a stop key).
         """
         limit = self.time_limit if time_limit is None else time_limit
-        request = {"call": name, "arguments": codec.encode(arguments)}
+        request = {"call": name, "arguments": codec.encode(arguments), "language": language()}
         with self._lock:
             worker = self._current()
             with self._guard:
@@ -355,16 +356,17 @@ class Client:
             raise self._ended(worker, limit) from None
         if not isinstance(reply, dict):
             self._drop_worker()
-            raise WorkerDied("The engine's worker sent a malformed answer; a fresh one has taken over.")
+            raise WorkerDied(_("The engine's worker sent a malformed answer; a fresh one has taken over."))
         return reply
 
     def _ended(self, worker: Worker, limit: float) -> RunFailed:
         if worker.stopped is RunTimedOut:
-            return RunTimedOut(f"This run took longer than {limit:g} s, so it was stopped.")
+            return RunTimedOut(_("This run took longer than {seconds} s, so it was stopped.", seconds=f"{limit:g}"))
         if worker.stopped is RunStopped:
-            return RunStopped("You stopped this run.")
-        return WorkerDied("The engine's worker process ended during this run (out of memory, or killed); "
-                          "a fresh one has taken over.")
+            return RunStopped(_("You stopped this run."))
+        return WorkerDied(
+            _("The engine's worker process ended during this run (out of memory, or killed); a fresh one has taken over.")
+        )
 
 
 def _grown(worker: Worker, reply: dict[str, object]) -> bool:

@@ -15,6 +15,7 @@ import socket
 from typing import Callable, Mapping
 
 from engine.errors import InputError
+from engine.i18n import ENGLISH, use_language
 from engine.worker import codec, limits, protocol
 
 MAX_FAILURE_CHARS = 2_000
@@ -51,11 +52,18 @@ def _one_thread() -> None:
 
 
 def answer(request: object, calls: Mapping[str, Callable[..., object]]) -> dict[str, object]:
-    """Run one request (``{"call": name, "arguments": {...}}``) and describe its outcome as plain data."""
+    """Run one request (``{"call": name, "arguments": {...}, "language": "zh"}``); its outcome as plain data.
+
+    ``language`` (optional, English if absent or unknown) is the learner's: every text the call writes,
+    a lesson's prose or the doctor's explanation, is in it. Each request carries it, so one worker (or
+    one server's zygote) serves learners of either language.
+    """
     reply: dict[str, object]
     try:
         if not isinstance(request, dict) or not isinstance(request.get("arguments"), dict):
             raise ValueError("a request is a call name and an object of arguments")
+        language = request.get("language")
+        use_language(language if isinstance(language, str) else ENGLISH)
         call = calls.get(request.get("call"))  # type: ignore[arg-type]
         if call is None:
             raise ValueError(f"there is no call named {request.get('call')!r}")

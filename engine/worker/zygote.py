@@ -36,10 +36,13 @@ def warm() -> dict[str, str]:
     import torch
 
     from engine.catalog import LESSONS
+    from engine.i18n import CHINESE, ENGLISH, use_language
     from engine.practice import checking
 
     torch.set_num_threads(1)
     (torch.ones(2, 3, device="meta") @ torch.ones(3, 2, device="meta")).shape
+    use_language(CHINESE)  # read every catalog before the fork: the workers share it
+    use_language(ENGLISH)
     for lesson in LESSONS:
         lesson.compute({})
     checking.warm()  # every challenge's reference runs, so a worker's first check runs only the learner's code

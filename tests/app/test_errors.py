@@ -114,8 +114,9 @@ async def test_a_widget_that_raises_inside_a_pane_rebuilds_the_pane(app) -> None
         # A widget of the latest result fails: the result before it is the last good output.
         await pane.results.mount(_Exploding())
         # Pilot's waits would wait on the dead widget's queue forever: wait for the new pane instead.
+        # The old pane is removed before the new one is mounted: between the two there is none.
         for _ in range(100):
-            if app.current_pane is not pane:
+            if any(other is not pane and other.is_mounted for other in app.query(f"#{pane.id}")):
                 break
             await asyncio.sleep(0.02)
         await settle(pilot)

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from engine.blocks import LessonResult
+from engine.i18n import _
 from engine.lesson import Lesson
 from tui.errors import describe
 
@@ -28,13 +29,13 @@ class CodeScreen(Screen[str | None]):
     """Shows the script; dismisses with Playground code when the learner presses e."""
 
     BINDINGS = [
-        Binding("y", "copy", "copy"),
-        Binding("s", "save", "save"),
-        Binding("e", "playground", "Playground"),
-        Binding("escape,q,c,f2", "close", "back", key_display="esc"),
+        Binding("y", "copy", _("copy")),
+        Binding("s", "save", _("save")),
+        Binding("e", "playground", _("Playground")),
+        Binding("escape,q,c,f2", "close", _("back"), key_display="esc"),
     ]
 
-    HELP = """\
+    HELP = _("""\
 ## The code as a script
 
 This is the code that produced the numbers on screen, as one Python script:
@@ -46,7 +47,7 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 - **e** opens it in the Playground to keep experimenting
 - **up/down, page up/down** scroll
 - **escape** goes back to the lesson
-"""
+""")
 
     DEFAULT_CSS = """
     CodeScreen {
@@ -90,24 +91,23 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
     def compose(self) -> ComposeResult:
         lesson = self.lesson
-        yield Static(f"{lesson.number} {lesson.title}: the code as a script you can run", id="code-title", markup=False)
+        yield Static(_("{number} {title}: the code as a script you can run", number=lesson.number, title=lesson.title), id="code-title", markup=False)
         yield Static(id="code-where", markup=False)
         with VerticalScroll(id="code-scroll"):
-            yield Static("Preparing the script…", id="code-text", markup=False)
+            yield Static(_("Preparing the script…"), id="code-text", markup=False)
         yield Static(id="code-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#code-scroll").focus()
         if self.stale and self.result.source.strip():
-            self._status("The fields hold an error: this is the code of the dimmed output, the last values that ran.")
+            self._status(_("The fields hold an error: this is the code of the dimmed output, the last values that ran."))
         if not self.result.source.strip():
             # No code has run yet: either there is none, or what the fields hold does not run yet.
             self.query_one("#code-text", Static).update(
-                "The code in the editor does not run yet (its message is under it): "
-                "the script appears here once it does."
+                _("The code in the editor does not run yet (its message is under it): the script appears here once it does.")
                 if self.stale
-                else "There is no code yet: type some in the Playground."
+                else _("There is no code yet: type some in the Playground.")
             )
             return
         self._build()
@@ -117,7 +117,7 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
         from engine.export import script_directory, shown_source
 
         lesson = self.lesson
-        title = f"tensor-tutor, lesson {lesson.number} ({lesson.title}), with your values"
+        title = _("tensor-tutor, lesson {number} ({title}), with your values", number=lesson.number, title=lesson.title)
         engine = self.app.engine  # the script's values are computed again, in the worker
         try:
             script = engine.call("export_result", result=self.result, title=title)
@@ -132,8 +132,7 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
         if not self.is_attached:
             return  # closed while the script was being built
         self.query_one("#code-text", Static).update(
-            f"The script could not be built: {describe(error)}\n"
-            "The code in the lesson pane is still the code that ran."
+            _("The script could not be built: {reason}\nThe code in the lesson pane is still the code that ran.", reason=describe(error))
         )
 
     def _ready(self, script: str, code: str, directory: Path) -> None:
@@ -158,9 +157,9 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
             target = str(script_path(directory, lesson_id=self.lesson.id, script=script))
         except OSError:
             target = str(directory)
-        where = f"y copies it · s saves it as {target}"
+        where = _("y copies it · s saves it as {target}", target=target)
         if self.lesson.id != PLAYGROUND:
-            where += " · e opens it in the Playground"
+            where += _(" · e opens it in the Playground")
         self.query_one("#code-where", Static).update(where)
         self.refresh_bindings()
 
@@ -177,8 +176,11 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
         self.app.copy_to_clipboard(self.script)
         lines = self.script.count("\n")
         self._status(
-            f"Copied {lines} lines (through the terminal, OSC 52). Clipboard still empty? "
-            "Your terminal does not allow OSC 52: press s to save a file instead."
+            _(
+                "Copied {lines} lines (through the terminal, OSC 52). Clipboard still empty? "
+                "Your terminal does not allow OSC 52: press s to save a file instead.",
+                lines=lines,
+            )
         )
 
     def action_save(self) -> None:
@@ -189,15 +191,17 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
         try:
             saved = save_script(self.script, self.lesson.id, self.directory)
         except OSError as error:
-            self._status(f"Could not save the script: {error.strerror or error}")
+            self._status(_("Could not save the script: {reason}", reason=error.strerror or error))
             return
         path = self.saved_to = saved.path
         passed = "".join(
-            f"{name} is {what}" + (", not followed" if what == "a symbolic link" else "") + ", so left alone. "
+            _("{name} is a symbolic link, not followed, so left alone. ", name=name)
+            if what == "a symbolic link"
+            else _("{name} is {what}, so left alone. ", name=name, what=what)
             for name, what in saved.passed_over
         )
-        done = f"Already saved in {path}" if saved.reused else f"Saved to {path}"
-        self._status(f"{passed}{done}  (run it with: python {path.name})")
+        done = _("Already saved in {path}", path=path) if saved.reused else _("Saved to {path}", path=path)
+        self._status(_("{passed}{done}  (run it with: python {file})", passed=passed, done=done, file=path.name))
 
     def action_playground(self) -> None:
         self.dismiss(self.playground_code)

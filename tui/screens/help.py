@@ -8,7 +8,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Markdown
 
-KEYS = """\
+from engine.i18n import N_, _
+
+KEYS = N_("""\
 ## Keys
 
 | key | does |
@@ -25,14 +27,14 @@ KEYS = """\
 | ctrl+p | command palette: every lesson is a command |
 | f1 or ? | this help |
 | q or ctrl+q | quit (q works outside text fields) |
-"""
+""")
 
 
 class HelpScreen(ModalScreen[None]):
     """Keys and focused-widget help; any of escape, q, f1 or ? closes it, as its footer says."""
 
     BINDINGS = [
-        Binding("escape,q,f1,question_mark", "dismiss", "close help", key_display="esc/q"),
+        Binding("escape,q,f1,question_mark", "dismiss", _("close help"), key_display="esc/q"),
     ]
 
     def __init__(self, topic: str = "") -> None:
@@ -43,7 +45,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             if self._topic:
                 yield Markdown(self._topic)
-            yield Markdown(KEYS)
+            yield Markdown(_(KEYS))
         yield Footer()  # its own: the lesson's footer below would list keys that do not work here
 
     def action_dismiss(self) -> None:  # type: ignore[override]

@@ -9,6 +9,8 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Static
 
+from engine.i18n import _
+
 MIN_WIDTH = 60
 MIN_HEIGHT = 16
 """The smallest terminal in which the sidebar, the fields and some output all fit."""
@@ -47,7 +49,7 @@ class TooSmallScreen(Screen[None]):
     }
     """
 
-    BINDINGS = [Binding("q,ctrl+q", "app.quit", "quit", priority=True)]
+    BINDINGS = [Binding("q,ctrl+q", "app.quit", _("quit"), priority=True)]
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """Swallow every key but quitting: the app's own keys would act on a screen that is hidden."""
@@ -73,8 +75,10 @@ class TooSmallScreen(Screen[None]):
 
     def _describe(self, size: Size) -> None:
         self.query_one(Static).update(
-            f"tensor-tutor needs a window of at least {MIN_WIDTH}x{MIN_HEIGHT}; "
-            f"this one is {size.width}x{size.height}.\n"
-            "Make the window bigger (or the font smaller) and the lesson comes back as you left it.\n"
-            "q quits."
+            _(
+                "tensor-tutor needs a window of at least {min_width}x{min_height}; this one is {width}x{height}.\n"
+                "Make the window bigger (or the font smaller) and the lesson comes back as you left it.\n"
+                "q quits.",
+                min_width=MIN_WIDTH, min_height=MIN_HEIGHT, width=size.width, height=size.height,
+            )
         )

@@ -31,6 +31,8 @@ from engine.blocks import (
     Table,
     Value,
 )
+from engine.i18n import _
+from tui.cjk import wrapped
 from tui.widgets.chart import ChartView
 
 
@@ -47,10 +49,10 @@ class ProseBlock(Static, BlockWidget):
     """A paragraph."""
 
     def __init__(self, block: Prose) -> None:
-        super().__init__(block.text, markup=False, classes="block prose")
+        super().__init__(wrapped(block.text), markup=False, classes="block prose")
 
     def show(self, block: Prose) -> None:
-        self.update(block.text)
+        self.update(wrapped(block.text))
 
 
 class FactBlock(Static, BlockWidget):
@@ -62,8 +64,8 @@ class FactBlock(Static, BlockWidget):
 
     def show(self, block: Fact) -> None:
         self.set_class(block.tone == "warning", "-warning")
-        prefix = "Careful: " if block.tone == "warning" else "Note: "
-        self.update(Text.assemble((prefix, "bold"), block.text))
+        prefix = _("Careful: ") if block.tone == "warning" else _("Note: ")
+        self.update(wrapped(Text.assemble((prefix, "bold"), block.text)))
 
 
 class CodeBlock(Static, BlockWidget):
@@ -146,14 +148,14 @@ def _widest_line(block: Block) -> int:
 class FixList(OptionList):
     """The verified fixes of a problem; enter applies the highlighted one."""
 
-    HELP = """\
+    HELP = _("""\
 ## Fixes
 
 Each fix here was run on your code and works.
 
 - **up/down** choose a fix
 - **enter** applies it: the fields and the code change, and the output appears
-"""
+""")
 
     class Applied(Message):
         """The learner chose a fix."""
@@ -187,7 +189,7 @@ def _fix_prompt(fix: FixChoice, chosen: bool) -> Text:
     if fix.shape is not None:
         # Whose shape it is: the fixed statement's result (z), not the rewritten part (the reshape).
         shape = "(" + ", ".join(map(str, fix.shape)) + ("," if len(fix.shape) == 1 else "") + ")"
-        prompt.append(f" -> {fix.of or 'result'} {shape}")
+        prompt.append(f" -> {fix.of or _('result')} {shape}")
     if fix.note:
         prompt.append("  " + fix.note, style="dim")
     return prompt
@@ -203,7 +205,7 @@ class ProblemBlock(Vertical, BlockWidget):
     def compose(self) -> ComposeResult:
         yield Static(classes="problem-message", markup=False)
         yield Static(classes="problem-explanation", markup=False)
-        yield Static("Fixes (enter applies one):", classes="problem-fixes-title", markup=False)
+        yield Static(_("Fixes (enter applies one):"), classes="problem-fixes-title", markup=False)
         yield FixList(classes="problem-fixes")
 
     def on_mount(self) -> None:
@@ -212,14 +214,14 @@ class ProblemBlock(Vertical, BlockWidget):
     def show(self, block: ProblemView) -> None:
         self._block = block
         # An error the lesson sets out to show is the lesson, not a mistake: say so.
-        heading = "✗ The error this lesson shows: " if block.expected else "✗ Error "
+        heading = _("✗ The error this lesson shows: ") if block.expected else _("✗ Error ")
         message = Text.assemble((heading, "bold"), (f"{block.kind}: ", "bold"), block.message)
         if block.source:
-            message.append("\n  in: ", style="dim")
+            message.append(_("\n  in: "), style="dim")
             message.append(block.source)
         self.query_one(".problem-message", Static).update(message)
         explanation = self.query_one(".problem-explanation", Static)
-        explanation.update(_explanation(block))
+        explanation.update(wrapped(_explanation(block)))
         explanation.display = bool(block.explanation)
         self.query_one(".problem-fixes-title").display = bool(block.fixes)
         fixes = self.query_one(FixList)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from engine.i18n import _
+from tui.cjk import wrapped
+
 
 class FailureNotice(Static):
     """Says what went wrong, in words first (NO_COLOR and 16 colours must read it too).
@@ -34,6 +37,6 @@ class FailureNotice(Static):
         self.message = message
         self.set_class(bool(message), "-visible")
         if message:
-            self.update(Text.assemble(("✗ Something went wrong: ", "bold"), message, "\n", (hint, "italic")))
+            self.update(wrapped(Text.assemble((_("✗ Something went wrong: "), "bold"), message, "\n", (hint, "italic"))))
         else:
             self.update("")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +17,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
+from engine.i18n import _
 from engine.lesson import Field
 
 
@@ -77,7 +79,7 @@ class FieldInput(KeysInOrder, Input):
     (Textual's default selects the whole value on focus: one backspace then wiped it.)
     """
 
-    HELP = (
+    HELP = _(
         "Keys: **left/right** and **home/end** move the cursor (it starts at the end), **backspace** deletes "
         "one character, **ctrl+u** clears to the start; **tab** goes to the next field."
     )
@@ -101,9 +103,9 @@ class CodeEditor(KeysInOrder, TextArea):
     reach the app), and escape, shown in the footer, leaves for the sidebar.
     """
 
-    BINDINGS = [Binding("escape", "app.focus_lessons", "leave editor", key_display="esc")]
+    BINDINGS = [Binding("escape", "app.focus_lessons", _("leave editor"), key_display="esc")]
 
-    HELP = (
+    HELP = _(
         "Keys: **tab** indents, **enter** keeps the indentation (one level deeper after a `:`), "
         "**ctrl+z** undoes, **f2** shows the code as a script, **escape** leaves the editor."
     )
@@ -135,7 +137,7 @@ class CodeEditor(KeysInOrder, TextArea):
 class StepperInput(FieldInput):
     """A number field: type it, or nudge it with up/down (shift for ten steps); left/right move the cursor."""
 
-    HELP = FieldInput.HELP + " **up/down** nudge the number by one step, **shift+up/down** by ten."
+    HELP = FieldInput.HELP + _(" **up/down** nudge the number by one step, **shift+up/down** by ten.")
 
     BINDINGS = [
         Binding("up", "nudge(1)", "larger", show=False),
@@ -290,7 +292,7 @@ class FieldsForm(Vertical):
     def _column_width(self) -> int:
         """Cells the widest field needs: its label, then its longest choice and arrow (or a short entry)."""
         widths = [
-            max(len(spec.label), LABEL_MIN) + 1 + (max(map(len, spec.choices)) + 3 if spec.choices else ENTRY_MIN)
+            max(cell_len(spec.label), LABEL_MIN) + 1 + (max(map(cell_len, spec.choices)) + 3 if spec.choices else ENTRY_MIN)
             for spec in self._fields
             if not spec.multiline
         ]

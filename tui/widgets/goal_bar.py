@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from engine.i18n import _
+from tui.cjk import wrapped
 from engine.lesson import Lesson, Step
 
 
@@ -54,7 +55,7 @@ class GoalBar(Horizontal):
             self.query_one(f"#action-{action.name}").display = action.name in step.actions
         self.query_one("#step-next").display = not last
         self.set_class(done, "-done")
-        self.query_one(".goal-text", Static).update(goal_text(step, done, None if last else steps[index + 1]))
+        self.query_one(".goal-text", Static).update(wrapped(goal_text(step, done, None if last else steps[index + 1])))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

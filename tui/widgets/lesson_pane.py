@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from engine.blocks import LessonResult
 from engine.errors import InputError
 from engine.i18n import _
+from tui.cjk import wrapped
 from engine.lesson import Lesson, Step
 from engine.practice import Challenge, Prediction, for_step, steps
 from tui.widgets.challenge import ChallengeView
@@ -166,7 +167,7 @@ class LessonPane(VerticalScroll):
             )
         self.query_one(".lesson-title", Static).update(title)
         prose = self.query_one(".lesson-summary", Static)
-        prose.update(step.prose if self.has_steps else lesson.summary)
+        prose.update(wrapped(step.prose if self.has_steps else lesson.summary))
         for row in self.form.rows():
             row.display = row.spec.name in step.fields
         self.form.set_class(len(step.fields) == 0, "-empty")

@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Label, Select, Static, TextArea
 
 from engine.blocks import LessonResult
+from engine.i18n import _
 from engine.snippets import SNIPPETS, Snippet
 from tui.widgets.blocks import FixList
 from tui.widgets.lesson_pane import LessonPane
@@ -39,13 +40,13 @@ class SnippetPicker(Horizontal):
     }
     """
 
-    HELP = """\
+    HELP = _("""\
 ## Starter examples
 
 One example per section of the tutorial. **enter** opens the list, **up/down** and
 **enter** pick one: it replaces the code in the editor (ctrl+z in the editor brings
 yours back).
-"""
+""")
 
     class Picked(Message):
         """The learner chose a snippet."""
@@ -55,10 +56,10 @@ yours back).
             self.snippet = snippet
 
     def compose(self) -> ComposeResult:
-        yield Label("examples")
+        yield Label(_("examples"))
         yield Select(
-            [(f"{number}. {snippet.title}", number - 1) for number, snippet in enumerate(SNIPPETS, 1)],
-            prompt="pick a starter example",
+            [(f"{number}. {_(snippet.title)}", number - 1) for number, snippet in enumerate(SNIPPETS, 1)],
+            prompt=_("pick a starter example"),
             compact=True,
             id="snippets",
         )
@@ -86,7 +87,7 @@ class PlaygroundPane(LessonPane):
 
     def on_mount(self) -> None:
         self.mount(SnippetPicker(), before=self.form)
-        note = Static(f"running… {STOP_KEY} stops it", classes="running", markup=False)
+        note = Static(_("running… {key} stops it", key=STOP_KEY), classes="running", markup=False)
         note.display = False
         self.mount(note, before=self.results)
 

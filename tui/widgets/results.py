@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from engine.blocks import Block, LessonResult
+from engine.i18n import _
+from tui.cjk import wrapped
 
 if TYPE_CHECKING:
     from tui.widgets.blocks import BlockWidget
@@ -21,7 +23,7 @@ class ResultView(Vertical):
         self.result: LessonResult | None = None
 
     def compose(self):
-        yield Static("Loading PyTorch… the first screen is ready; numbers follow in a moment.", classes="waiting", markup=False)
+        yield Static(wrapped(_("Loading PyTorch… the first screen is ready; numbers follow in a moment.")), classes="waiting", markup=False)
 
     def show(self, result: LessonResult) -> None:
         """Show ``result``, reusing every widget that can show one of its blocks, in order.

@@ -102,7 +102,7 @@ def parse_range(text: str) -> tuple[float, float]:
     if len(parts) != 2:
         raise InputError(_('Range "{text}": type two numbers, like -3, 3.', text=text), "range")
     try:
-        lo, hi = (parse_number(p, "Range", -MAX_X, MAX_X) for p in parts)
+        lo, hi = (parse_number(p, _("Range"), -MAX_X, MAX_X) for p in parts)
     except InputError as error:
         raise error.for_field("range") from None
     if hi - lo < 1e-6:
@@ -114,7 +114,7 @@ def parse_path(text: str) -> list[float]:
     """The x values gradient descent visited, separated by commas (may be empty)."""
     parts = [p for p in re.split(r"\s*,\s*|\s+", text.strip()) if p][-MAX_PATH:]
     try:
-        return [parse_number(p, "Path", -MAX_X, MAX_X) for p in parts]
+        return [parse_number(p, _("Path"), -MAX_X, MAX_X) for p in parts]
     except InputError as error:
         raise error.for_field("path") from None
 
@@ -174,7 +174,7 @@ def _probe(expressions: Sequence[str], labels: Sequence[str], x: float) -> list[
         value = namespace[f"y{i}"]
         if isinstance(value, torch.Tensor) and value.numel() != 1:
             raise InputError(
-                f"{label} = {expression} gives {value.numel()} numbers for one x: a function here gives one.",
+                _("{label} = {expression} gives {count} numbers for one x: a function here gives one.", label=label, expression=expression, count=value.numel()),
                 "functions",
             )
         if not isinstance(value, (torch.Tensor, int, float)) or isinstance(value, torch.Tensor) and value.is_complex():

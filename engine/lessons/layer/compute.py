@@ -72,8 +72,11 @@ def _transposed_layout(shape: tuple[int, ...]) -> tuple[int, ...]:
     side = next((d for d in range(math.isqrt(count), 1, -1) if count % d == 0), None)
     if side is None:
         raise InputError(
-            f"w1 would hold {count} numbers, and {count} has no factors: a transposed matrix needs two sides "
-            "over 1 (for example 10 = 2 x 5). Give w1 a count like 10, or keep it contiguous.",
+            _(
+                "w1 would hold {count} numbers, and {count} has no factors: a transposed matrix needs two sides "
+                "over 1 (for example 10 = 2 x 5). Give w1 a count like 10, or keep it contiguous.",
+                count=count,
+            ),
             "memory",
         )
     return side, count // side
@@ -191,7 +194,7 @@ def run_fix(layer: Layer, fix: str) -> FixRun:
     expression = fix_expression(layer, fix)
     if _grows(layer, fix):
         grown = math.prod(layer.target) - math.prod(layer.weight_shape)
-        return FixRun(fix, expression, None, f"not run: it would grow w1 by {grown} uninitialised numbers")
+        return FixRun(fix, expression, None, _("not run: it would grow w1 by {count} uninitialised numbers", count=grown))
     return FixRun(fix, expression, evaluate(build_source(layer, fix), seed=layer.seed))
 
 
@@ -256,8 +259,11 @@ def formula(layer: Layer, evaluation: Evaluation) -> Block | None:
     features = layer.inputs[-1]
     if not (z.numel() == 1 and b.numel() == 1 and x.numel() == features == w.numel()):
         return Prose(
-            f"z has shape {shape_text(tuple(z.shape))}: each of its numbers is a sum w1 x1 + ... + b over one row "
-            "of inputs and one column of w. With one row and one output it is a single sum."
+            _(
+                "z has shape {shape}: each of its numbers is a sum w1 x1 + ... + b over one row "
+                "of inputs and one column of w. With one row and one output it is a single sum.",
+                shape=shape_text(tuple(z.shape)),
+            )
         )
     if features > MAX_WRITTEN_TERMS:
         last = _sub(features)
@@ -286,13 +292,22 @@ def _sigmoid_fact(layer: Layer, evaluation: Evaluation) -> Fact | None:
     z, y = evaluation.namespace.get("z"), evaluation.namespace.get("y")
     if not isinstance(z, torch.Tensor) or not isinstance(y, torch.Tensor) or not z.is_floating_point():
         return None
-    if layer.activation == "by hand":
-        other, words = torch.sigmoid(z), "torch.sigmoid(z) gives"
+    by_hand = layer.activation == "by hand"
+    other = torch.sigmoid(z) if by_hand else 1 / (1 + torch.exp(-z))
+    shown = _short(str(other)) if other.numel() == 1 else _("shape {shape}", shape=shape_text(tuple(other.shape)))
+    if torch.allclose(other, y):
+        text = (
+            _("torch.sigmoid(z) gives the same: {shown}. Sigmoid squeezes any z into (0, 1).", shown=shown)
+            if by_hand
+            else _("By hand, 1 / (1 + torch.exp(-z)) gives the same: {shown}. Sigmoid squeezes any z into (0, 1).", shown=shown)
+        )
     else:
-        other, words = 1 / (1 + torch.exp(-z)), "By hand, 1 / (1 + torch.exp(-z)) gives"
-    same = "the same" if torch.allclose(other, y) else "something else"
-    shown = _short(str(other)) if other.numel() == 1 else "shape " + shape_text(tuple(other.shape))
-    return Fact(_("{words} {same}: {shown}. Sigmoid squeezes any z into (0, 1).", words=words, same=same, shown=shown))
+        text = (
+            _("torch.sigmoid(z) gives something else: {shown}.", shown=shown)
+            if by_hand
+            else _("By hand, 1 / (1 + torch.exp(-z)) gives something else: {shown}.", shown=shown)
+        )
+    return Fact(text)
 
 
 def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:

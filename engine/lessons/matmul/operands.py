@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 from engine.errors import InputError
+from engine.i18n import _
 from engine.parsing import check_text
 
 MAX_OPERAND_CHARS = 80
@@ -37,21 +38,21 @@ def parse_operand(text: str, field: str) -> ast.expr:
     stripped = text.strip()
     check_text(stripped, field, field)
     if not stripped:
-        raise InputError(f"{field} is empty: type A, B, a number like 2, or an expression like B.T.", field)
+        raise InputError(_("{field} is empty: type A, B, a number like 2, or an expression like B.T.", field=field), field)
     if len(stripped) > MAX_OPERAND_CHARS:
-        raise InputError(f"{field} is {len(stripped)} characters long: keep it under {MAX_OPERAND_CHARS}.", field)
+        raise InputError(_("{field} is {count} characters long: keep it under {most}.", field=field, count=len(stripped), most=MAX_OPERAND_CHARS), field)
     try:
         tree = ast.parse(stripped, mode="eval").body
     except SyntaxError:
         raise InputError(
-            f'{field} "{stripped}" is not an expression: type A, B, a number like 2, or something like B.T.', field
+            _('{field} "{text}" is not an expression: type A, B, a number like 2, or something like B.T.', field=field, text=stripped), field
         ) from None
     unknown = sorted(
         {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(TENSOR_NAMES) - {"torch"}
     )
     if unknown:
         raise InputError(
-            f"{field} uses {', '.join(unknown)}: only A and B exist here (and torch), like A.T or B.reshape(2, 3).",
+            _("{field} uses {names}: only A and B exist here (and torch), like A.T or B.reshape(2, 3).", field=field, names=", ".join(unknown)),
             field,
         )
     return tree

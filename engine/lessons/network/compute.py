@@ -159,7 +159,7 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
     layers = [getattr(net, f"fc{i}", None) for i in range(1, len(network.layers) + 1)] if isinstance(net, nn.Module) else []
     rows: list[tuple[str, str, str, str]] = []
     h = inputs if isinstance(inputs, torch.Tensor) else None
-    why_not = "not run" if h is None else ""
+    why_not = _("not run") if h is None else ""
     for i, layer in enumerate(layers, 1):
         if not isinstance(layer, nn.Linear):
             break
@@ -167,7 +167,7 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
             output = why_not
         else:
             output, h = _step(network, layer, h, last=i == len(layers))
-            why_not = "not reached"
+            why_not = _("not reached")
         params = layer.weight.numel() + layer.bias.numel()
         rows.append((f"fc{i}", shape_text(tuple(layer.weight.shape)), output, f"{params:,}"))
     return Table((_("layer"), _("weight shape"), _("output shape"), _("parameters")), tuple(rows))
@@ -177,7 +177,7 @@ def _step(network: Network, layer: nn.Linear, h: torch.Tensor, last: bool) -> tu
     """Run one layer (and the activation after it): the output's shape, or PyTorch's refusal."""
     rows = h.numel() // max(h.shape[-1], 1) if h.dim() else 1
     if rows * layer.in_features * layer.out_features > MAX_WORK:
-        return "not run: over the work limit", None
+        return _("not run: over the work limit"), None
     try:
         with torch.no_grad():
             out = layer(h)
@@ -214,15 +214,15 @@ def input_fixes(network: Network, values: Mapping[str, str], problem: Problem) -
     features = network.input[-1]
     first = network.sizes[0]
     candidates = [
-        (f"input {first}", f"give the network the {first} features its first layer takes", {"input": str(first)}),
+        (f"input {first}", _("give the network the {count} features its first layer takes", count=first), {"input": str(first)}),
     ]
     if len(network.input) > 1:
         shape = network.input[:-1] + (first,)
         candidates.append(
-            (f"input {_args(shape)}", f"keep the batch, with {first} features", {"input": _args(shape)})
+            (f"input {_args(shape)}", _("keep the batch, with {count} features", count=first), {"input": _args(shape)})
         )
     sizes = ", ".join(map(str, (features,) + network.sizes[1:]))
-    candidates.append((f"layers {sizes}", f"make the first layer take {features} features", {"sizes": sizes}))
+    candidates.append((f"layers {sizes}", _("make the first layer take {count} features", count=features), {"sizes": sizes}))
     fixes = []
     for label, note, change in candidates:
         shape = _ok({**values, **change})
@@ -241,29 +241,43 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
     size = _("one {shape} matrix W and one bias c", shape=shape_text(tuple(W.shape)))
     if len(network.layers) == 1:
         return Fact(
-            "One layer is one linear map already: W is w1 and c is b1. Activations go between layers, "
-            "so with a single layer there is none to add."
+            _(
+                "One layer is one linear map already: W is w1 and c is b1. Activations go between layers, "
+                "so with a single layer there is none to add."
+            )
         )
     if network.activation == "none":
         if matches:
             return Fact(
-                f"No activation, so the layers collapse: {size} give the same output. Stacking linear layers "
-                "adds parameters but no power; the tutorial's network is one layer in disguise."
+                _(
+                    "No activation, so the layers collapse: {size} give the same output. Stacking linear layers "
+                    "adds parameters but no power; the tutorial's network is one layer in disguise.",
+                    size=size,
+                )
             )
         return Fact(
-            f"No activation, so {size} compute the same map, yet differ here by "
-            f"{(one - last).abs().max().item():.3g}: float32 rounding, which grows with the numbers.",
+            _(
+                "No activation, so {size} compute the same map, yet differ here by {gap}: float32 rounding, "
+                "which grows with the numbers.",
+                size=size, gap=f"{(one - last).abs().max().item():.3g}",
+            ),
             tone="warning",
         )
     if matches:
         return Fact(
-            f"With {network.activation} between the layers, {size} still match for these inputs: every hidden value "
-            f"passed through {network.activation} unchanged. Other inputs would tell them apart.",
+            _(
+                "With {activation} between the layers, {size} still match for these inputs: every hidden value "
+                "passed through {activation} unchanged. Other inputs would tell them apart.",
+                activation=network.activation, size=size,
+            ),
             tone="warning",
         )
     return Fact(
-        f"With {network.activation} between the layers the stack is no longer one linear map: {size} give a "
-        f"different output (off by up to {(one - last).abs().max().item():.3g})."
+        _(
+            "With {activation} between the layers the stack is no longer one linear map: {size} give a "
+            "different output (off by up to {gap}).",
+            activation=network.activation, size=size, gap=f"{(one - last).abs().max().item():.3g}",
+        )
     )
 
 

@@ -13,7 +13,7 @@ from typing import Mapping
 
 from engine.blocks import Block, Fact, FixChoice, LessonResult, ProblemView, Prose, Value
 from engine.errors import InputError
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.evaluation import Output, Problem, apply_fix, evaluate
 from engine.lessons.common import problem_block
 from engine.limits import MAX_SOURCE_CHARS
@@ -24,12 +24,12 @@ MAX_SHOWN = 50
 
 TITLE_WIDTH = 48
 
-EMPTY = _(
+EMPTY = N_(
     "Type PyTorch or NumPy code in the editor: each statement's value appears here as you type. "
     "torch, np, nn and F are ready to use. Or pick a starter example above."
 )
 
-SAFE_SUBSET = _(
+SAFE_SUBSET = N_(
     "The Playground runs a safe subset of Python: assignments, expressions, for/while/if, def and "
     "class, the listed torch, torch.nn, F and np functions and tensor methods. Files, imports of other "
     "modules, names starting with _ and anything that reaches outside are refused."
@@ -40,7 +40,7 @@ def run(values: Mapping[str, str], step: str = "code") -> LessonResult:
     """The Playground for the code in the ``code`` field (it has one step)."""
     code = values["code"]
     if not code.strip():
-        return LessonResult(blocks=(Prose(EMPTY),), source="")
+        return LessonResult(blocks=(Prose(_(EMPTY)),), source="")
     _check_syntax(code)
     evaluation = evaluate(code)
     blocks: list[Block] = [_value(output) for output in evaluation.outputs[:MAX_SHOWN]]
@@ -98,6 +98,6 @@ def _problem(code: str, problem: Problem) -> ProblemView:
         )
     explanation = problem.explanation
     if problem.kind == "Refused" and not explanation:
-        explanation = SAFE_SUBSET
+        explanation = _(SAFE_SUBSET)
     return problem_block(problem, tuple(fixes), explanation=explanation)
 
