@@ -1,6 +1,7 @@
 # Two commands set everything up on a machine with only python3 and make:
 #   make run   install into .venv and start the app
 #   make test  install (with the test extra) and run the tests
+#   make check lint, format, layer and type checks (the check extra)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ BIN := $(VENV)/bin
 # project itself accepts any torch >= 2.3.
 TORCH_PIN ?= torch==2.13.0
 
-.PHONY: run test bench clean
+.PHONY: run test check bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +30,15 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -n auto --dist loadfile
+
+$(VENV)/.installed-check: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[check]"
+	touch $@
+
+# Lint and format (ruff), then the layers (import-linter) and types (mypy) once they are configured.
+check: $(VENV)/.installed-check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

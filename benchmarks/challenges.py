@@ -9,8 +9,8 @@ inputs: a check that costs about three of those has no overhead to speak of.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from engine.worker.client import Client
 
@@ -52,16 +52,18 @@ def measure(checks: int, progress: Callable[[str], None] = print) -> CheckTimes:
                 name = f"{item.lesson}/{item.id}"
                 given = item.trials[0]
 
-                def call(source: str) -> object:
-                    return client.call("check", time_limit=CHECK_SECONDS, lesson=item.lesson, challenge=item.id, source=source)
+                def call(source: str, item=item) -> object:
+                    return client.call(
+                        "check", time_limit=CHECK_SECONDS, lesson=item.lesson, challenge=item.id, source=source
+                    )
 
-                def alone() -> object:
+                def alone(item=item, given=given) -> object:
                     return evaluate(given.setup + "\n" + item.solution, seed=given.seed)
 
                 call(item.solution), alone()  # warm both sides
                 for _ in range(checks):
-                    times.passing.setdefault(name, []).append(_ms(lambda: call(item.solution)))
-                    times.failing.setdefault(name, []).append(_ms(lambda: call(item.starter)))
+                    times.passing.setdefault(name, []).append(_ms(lambda: call(item.solution)))  # noqa: B023 - called at once
+                    times.failing.setdefault(name, []).append(_ms(lambda: call(item.starter)))  # noqa: B023 - called at once
                     times.baseline.setdefault(name, []).append(_ms(alone))
         progress(f"  {checks} checks of each challenge done")
     finally:

@@ -88,7 +88,9 @@ def memory(times: startup.StartupTimes, figures: startup.MemoryFigures, limit: f
     ]
 
 
-def round_trip(times: worker.WorkerTimes, limit_ms: float, load_before: tuple[float, ...], load_after: tuple[float, ...]) -> list[str]:
+def round_trip(
+    times: worker.WorkerTimes, limit_ms: float, load_before: tuple[float, ...], load_after: tuple[float, ...]
+) -> list[str]:
     worst = p95(times.evaluate_overhead)
     if not worst > limit_ms:
         return []

@@ -27,11 +27,11 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as _field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from textual import events
 from textual.screen import Screen
@@ -273,7 +273,7 @@ async def _one_key(app: BenchApp, lesson_id: str, key: str | Callable[[], None])
     while True:
         try:
             shown_in, shown = await asyncio.wait_for(app.results.get(), max(deadline - time.monotonic(), 0.01))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         if shown_in == lesson_id and shown >= start:
             break
@@ -315,7 +315,7 @@ async def _time_edits(
             cpu.append(sample[2])
     if (warmup + count) % 2:  # leave the field as it was
         if edit.choice:
-            setattr(editor, "value", edit.values[0])
+            editor.value = edit.values[0]
         else:
             _select(editor, edit)  # type: ignore[arg-type]
             _send_key(app, edit.keys[1])
@@ -364,15 +364,17 @@ def _timed_methods(targets: list[tuple[type, str]], sink: list[tuple[float, floa
 
 async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTimes | None:
     """Move x with left/right in the derivatives lesson; None if there is no such lesson or chart."""
-    lesson = next((l for l in LESSONS if l.id == "derivatives"), None)
+    lesson = next((each for each in LESSONS if each.id == "derivatives"), None)
     spec = next((f for f in lesson.fields if f.name == "x" and f.step), None) if lesson else None
     if lesson is None or spec is None:
         return None
     from engine.blocks import Chart
 
     charted = [
-        step for step in lesson.steps
-        if spec.name in step.fields and any(isinstance(b, Chart) for b in lesson.compute(lesson.defaults(), step=step.id).blocks)
+        step
+        for step in lesson.steps
+        if spec.name in step.fields
+        and any(isinstance(b, Chart) for b in lesson.compute(lesson.defaults(), step=step.id).blocks)
     ]
     if not charted:
         return None
@@ -409,9 +411,11 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     return times
 
 
-async def _measure_lessons(app: BenchApp, pilot, count: int, warmup: int, progress: Callable[[str], None]) -> list[LessonTimes]:
+async def _measure_lessons(
+    app: BenchApp, pilot, count: int, warmup: int, progress: Callable[[str], None]
+) -> list[LessonTimes]:
     results: list[LessonTimes] = []
-    for lesson, step in ((lesson, step) for lesson in LESSONS for step in lesson.steps):
+    for lesson, step in ((each, step) for each in LESSONS for step in each.steps):
         edit = choose_edit(lesson, step)
         times = LessonTimes(lesson, step, edit)
         results.append(times)
@@ -430,7 +434,9 @@ async def _measure_lessons(app: BenchApp, pilot, count: int, warmup: int, progre
     return results
 
 
-async def _measure(count: int, warmup: int, state_dir: str, progress: Callable[[str], None]) -> tuple[list[LessonTimes], ChartTimes | None]:
+async def _measure(
+    count: int, warmup: int, state_dir: str, progress: Callable[[str], None]
+) -> tuple[list[LessonTimes], ChartTimes | None]:
     app = BenchApp(StateStore(Path(state_dir) / "state.json"))
     async with app.run_test(size=SIZE) as pilot:
         await _wait_ready(app, pilot)
@@ -442,7 +448,9 @@ async def _measure(count: int, warmup: int, state_dir: str, progress: Callable[[
     return results, chart
 
 
-def measure(count: int, warmup: int, state_dir: str, progress: Callable[[str], None] = print) -> tuple[list[LessonTimes], ChartTimes | None]:
+def measure(
+    count: int, warmup: int, state_dir: str, progress: Callable[[str], None] = print
+) -> tuple[list[LessonTimes], ChartTimes | None]:
     """Time ``count`` edits per lesson (after ``warmup`` untimed ones) and ``count`` chart moves."""
     return asyncio.run(_measure(count, warmup, state_dir, progress))
 
@@ -450,7 +458,7 @@ def measure(count: int, warmup: int, state_dir: str, progress: Callable[[str], N
 def engine_only(count: int, progress: Callable[[str], None] = print) -> dict[str, list[float]]:
     """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the same edits: the engine's share."""
     times: dict[str, list[float]] = {}
-    for lesson, step in ((lesson, step) for lesson in LESSONS for step in lesson.steps):
+    for lesson, step in ((each, step) for each in LESSONS for step in each.steps):
         edit = choose_edit(lesson, step)
         if edit is None:
             continue

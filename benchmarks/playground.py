@@ -68,8 +68,14 @@ def rows(times: TrainingTimes) -> list[list[str]]:
     result = []
     for name in times.evaluator:
         ours, theirs = statistics.median(times.evaluator[name]), statistics.median(times.plain[name])
-        result.append([
-            name, f"{ours:.2f} s", f"{theirs:.2f} s", f"{ours / theirs:.1f}x" if theirs else "-",
-            f"{times.limit:g} s", "met" if ours <= times.limit else "MISSED",
-        ])
+        result.append(
+            [
+                name,
+                f"{ours:.2f} s",
+                f"{theirs:.2f} s",
+                f"{ours / theirs:.1f}x" if theirs else "-",
+                f"{times.limit:g} s",
+                "met" if ours <= times.limit else "MISSED",
+            ]
+        )
     return result

@@ -7,10 +7,10 @@ import os
 import platform
 import statistics
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
-from typing import Sequence
 
 
 def median(values: Sequence[float]) -> float:
@@ -97,11 +97,10 @@ def _memory_gib() -> str:
 def environment(load_before: tuple[float, float, float], load_after: tuple[float, float, float]) -> list[str]:
     """Lines saying when and where the figures were taken."""
     return [
-        f"Date: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"Machine: {_cpu()}, {os.cpu_count()} cores, {_memory_gib()}, {platform.platform()}",
         f"Python {platform.python_version()} ({sys.implementation.name}), torch {_package('torch')}, "
         f"numpy {_package('numpy')}, textual {_package('textual')}, plotext {_package('plotext')}, "
         f"textual-plotext {_package('textual-plotext')}",
-        "Load average (1 min) at start / end: "
-        f"{load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} cores",
+        f"Load average (1 min) at start / end: {load_before[0]:.2f} / {load_after[0]:.2f} on {os.cpu_count()} cores",
     ]

@@ -68,19 +68,50 @@ def startup_table(times: startup.StartupTimes) -> Table:
     torch_cpu, engine_cpu = median(times.import_torch_cpu), median(times.engine_import_cpu)
     output, output_cpu = median(times.app_lesson_output), median(times.app_lesson_output_cpu)
     rows = [
-        ["Sidebar visible (first paint)", fmt(paint, " s", 2), fmt(median(times.app_sidebar_cpu), " s", 2),
-         "bare Textual app, same sidebar", fmt(bare, " s", 2), fmt(median(times.bare_sidebar_cpu), " s", 2),
-         fmt(paint_ratio, "x", 2), f"<= {FIRST_PAINT_RATIO}x",
-         verdict(None if paint != paint else paint_ratio <= FIRST_PAINT_RATIO)],
-        ["PyTorch loaded (header says ready)", fmt(median(times.app_torch_ready), " s", 2), "-",
-         'python -c "import torch"', fmt(torch_alone, " s", 2), fmt(torch_cpu, " s", 2),
-         fmt(ratio(median(times.app_torch_ready), torch_alone), "x", 2), "-", "-"],
-        ["Lesson 1's tensor on screen", fmt(output, " s", 2), fmt(output_cpu, " s", 2),
-         'python -c "import torch"', fmt(torch_alone, " s", 2), fmt(torch_cpu, " s", 2),
-         fmt(ratio(output, torch_alone), "x", 2), "-", "-"],
-        ["Lesson 1's tensor on screen", fmt(output, " s", 2), fmt(output_cpu, " s", 2),
-         f'python -c "{startup.ENGINE}"', fmt(engine, " s", 2), fmt(engine_cpu, " s", 2),
-         fmt(ratio(output, engine), "x", 2), "-", "-"],
+        [
+            "Sidebar visible (first paint)",
+            fmt(paint, " s", 2),
+            fmt(median(times.app_sidebar_cpu), " s", 2),
+            "bare Textual app, same sidebar",
+            fmt(bare, " s", 2),
+            fmt(median(times.bare_sidebar_cpu), " s", 2),
+            fmt(paint_ratio, "x", 2),
+            f"<= {FIRST_PAINT_RATIO}x",
+            verdict(None if paint != paint else paint_ratio <= FIRST_PAINT_RATIO),
+        ],
+        [
+            "PyTorch loaded (header says ready)",
+            fmt(median(times.app_torch_ready), " s", 2),
+            "-",
+            'python -c "import torch"',
+            fmt(torch_alone, " s", 2),
+            fmt(torch_cpu, " s", 2),
+            fmt(ratio(median(times.app_torch_ready), torch_alone), "x", 2),
+            "-",
+            "-",
+        ],
+        [
+            "Lesson 1's tensor on screen",
+            fmt(output, " s", 2),
+            fmt(output_cpu, " s", 2),
+            'python -c "import torch"',
+            fmt(torch_alone, " s", 2),
+            fmt(torch_cpu, " s", 2),
+            fmt(ratio(output, torch_alone), "x", 2),
+            "-",
+            "-",
+        ],
+        [
+            "Lesson 1's tensor on screen",
+            fmt(output, " s", 2),
+            fmt(output_cpu, " s", 2),
+            f'python -c "{startup.ENGINE}"',
+            fmt(engine, " s", 2),
+            fmt(engine_cpu, " s", 2),
+            fmt(ratio(output, engine), "x", 2),
+            "-",
+            "-",
+        ],
     ]
     note = (
         f"Medians of {len(times.app_sidebar)} runs in an 80x24 pseudo-terminal: seconds from process start until "
@@ -107,16 +138,18 @@ def keystroke_table(results: list[latency.LessonTimes], engine: dict[str, list[f
             continue
         worst = p95(times.without_debounce)
         ok = None if worst != worst else worst < KEYSTROKE_P95_MS
-        rows.append([
-            name,
-            times.edit.describe(),
-            _pair(times.with_debounce),
-            _pair(times.without_debounce),
-            _pair(times.to_widgets),
-            _pair(times.cpu),
-            _pair(engine.get(f"{lesson.id}/{times.step.id}", [])),
-            verdict(ok) + (f" ({times.missed} lost)" if times.missed else ""),
-        ])
+        rows.append(
+            [
+                name,
+                times.edit.describe(),
+                _pair(times.with_debounce),
+                _pair(times.without_debounce),
+                _pair(times.to_widgets),
+                _pair(times.cpu),
+                _pair(engine.get(f"{lesson.id}/{times.step.id}", [])),
+                verdict(ok) + (f" ({times.missed} lost)" if times.missed else ""),
+            ]
+        )
     note = (
         f"Milliseconds, median / p95 over {edits} edits on every step of every lesson (one key each, 80x24, "
         "headless app; a step of pick-lists only: one change of choice). "
@@ -128,8 +161,16 @@ def keystroke_table(results: list[latency.LessonTimes], engine: dict[str, list[f
         "cost when the machine is busy. Engine: Lesson.compute for the same values, alone in the main thread. "
         f"Target: screen p95 without debounce < {KEYSTROKE_P95_MS:.0f} ms."
     )
-    header = ["Step", "Edit", "Screen, debounce", "Screen, no debounce", "Widgets, no debounce", "CPU per edit",
-              "Engine alone", "Result"]
+    header = [
+        "Step",
+        "Edit",
+        "Screen, debounce",
+        "Screen, no debounce",
+        "Widgets, no debounce",
+        "CPU per edit",
+        "Engine alone",
+        "Result",
+    ]
     return Table("Keystroke to result", header, rows, note)
 
 
@@ -139,10 +180,22 @@ def chart_table(chart: latency.ChartTimes | None, edits: int) -> Table:
         return Table("Chart redraw (lesson 4)", header, [["no derivatives chart found", "-", "-", "-", "-", "-"]])
     redraw, key = p95(chart.redraw), p95(chart.key_to_screen)
     rows = [
-        ["Chart redraw: plotext fed and drawn", fmt(median(chart.redraw), " ms", 1), fmt(redraw, " ms", 1), "-",
-         f"< {CHART_P95_MS:.0f} ms", verdict(None if redraw != redraw else redraw < CHART_P95_MS)],
-        [f"'{chart.field_name}' key to new charts on screen", fmt(median(chart.key_to_screen), " ms", 1),
-         fmt(key, " ms", 1), _pair(chart.cpu, " ms"), f"< {KEYSTROKE_P95_MS:.0f} ms", verdict(None if key != key else key < KEYSTROKE_P95_MS)],
+        [
+            "Chart redraw: plotext fed and drawn",
+            fmt(median(chart.redraw), " ms", 1),
+            fmt(redraw, " ms", 1),
+            "-",
+            f"< {CHART_P95_MS:.0f} ms",
+            verdict(None if redraw != redraw else redraw < CHART_P95_MS),
+        ],
+        [
+            f"'{chart.field_name}' key to new charts on screen",
+            fmt(median(chart.key_to_screen), " ms", 1),
+            fmt(key, " ms", 1),
+            _pair(chart.cpu, " ms"),
+            f"< {KEYSTROKE_P95_MS:.0f} ms",
+            verdict(None if key != key else key < KEYSTROKE_P95_MS),
+        ],
     ]
     note = (
         f"{edits} moves of x by 0.1 with right/left, 1 ms debounce. Redraw: time inside ChartView._draw (series "
@@ -170,14 +223,38 @@ def memory_table(times: startup.StartupTimes, memory: startup.MemoryFigures) -> 
     tree = median([sum(parts) for parts in zip(memory.app_pss_mb, memory.zygote_pss_mb, memory.worker_pss_mb)])
     tree_ratio = ratio(tree, torch_rss)
     rows += [
-        [f"tensor-tutor app process, after lessons {lessons}", fmt(app, " MiB"), fmt(median(memory.app_pss_mb), " MiB"),
-         fmt(app_ratio, "x", 2), f"<= {RSS_RATIO}x", verdict(None if app != app else app_ratio <= RSS_RATIO)],
-        ["its engine zygote (torch imported and warm)", fmt(median(memory.zygote_rss_mb), " MiB"),
-         fmt(median(memory.zygote_pss_mb), " MiB"), "-", "-", "-"],
-        [f"its worker, after lessons {lessons} (private: {fmt(median(memory.worker_private_mb), ' MiB')})",
-         fmt(median(memory.worker_rss_mb), " MiB"), fmt(median(memory.worker_pss_mb), " MiB"), "-", "-", "-"],
-        ["app + zygote + worker (sum of PSS)", "-", fmt(tree, " MiB"), fmt(tree_ratio, "x", 2), f"<= {RSS_RATIO}x",
-         verdict(None if tree != tree else tree_ratio <= RSS_RATIO)],
+        [
+            f"tensor-tutor app process, after lessons {lessons}",
+            fmt(app, " MiB"),
+            fmt(median(memory.app_pss_mb), " MiB"),
+            fmt(app_ratio, "x", 2),
+            f"<= {RSS_RATIO}x",
+            verdict(None if app != app else app_ratio <= RSS_RATIO),
+        ],
+        [
+            "its engine zygote (torch imported and warm)",
+            fmt(median(memory.zygote_rss_mb), " MiB"),
+            fmt(median(memory.zygote_pss_mb), " MiB"),
+            "-",
+            "-",
+            "-",
+        ],
+        [
+            f"its worker, after lessons {lessons} (private: {fmt(median(memory.worker_private_mb), ' MiB')})",
+            fmt(median(memory.worker_rss_mb), " MiB"),
+            fmt(median(memory.worker_pss_mb), " MiB"),
+            "-",
+            "-",
+            "-",
+        ],
+        [
+            "app + zygote + worker (sum of PSS)",
+            "-",
+            fmt(tree, " MiB"),
+            fmt(tree_ratio, "x", 2),
+            f"<= {RSS_RATIO}x",
+            verdict(None if tree != tree else tree_ratio <= RSS_RATIO),
+        ],
     ]
     note = (
         "Baselines: peak resident set size (ru_maxrss from wait4). The app: its own peak RSS (VmHWM) and PSS, "
@@ -192,21 +269,46 @@ def memory_table(times: startup.StartupTimes, memory: startup.MemoryFigures) -> 
 def worker_table(times: worker.WorkerTimes) -> Table:
     def overhead_row(name: str, remote: list[float], local: list[float], overhead: list[float]) -> list[str]:
         worst = p95(overhead)
-        return [name, _pair(remote, " ms", 2), "the same call in process", _pair(local, " ms", 2),
-                _pair(overhead, " ms", 2), f"p95 < {ROUND_TRIP_P95_MS:g} ms",
-                verdict(None if worst != worst else worst < ROUND_TRIP_P95_MS)]
+        return [
+            name,
+            _pair(remote, " ms", 2),
+            "the same call in process",
+            _pair(local, " ms", 2),
+            _pair(overhead, " ms", 2),
+            f"p95 < {ROUND_TRIP_P95_MS:g} ms",
+            verdict(None if worst != worst else worst < ROUND_TRIP_P95_MS),
+        ]
 
     replaced = [a - b for a, b in zip(times.replaced_call, times.ordinary_call)]
     worst_replace = p95(replaced)
     rows = [
-        overhead_row(f"evaluate({worker.SOURCE!r})", times.evaluate_worker, times.evaluate_local, times.evaluate_overhead),
-        overhead_row(f"lesson {worker.LESSON!r} compute, defaults", times.lesson_worker, times.lesson_local,
-                     times.lesson_overhead),
-        ["CPU per evaluate call (worker + app)", fmt(times.cpu_worker_side, " ms", 2), "CPU in process",
-         fmt(times.cpu_local, " ms", 2), fmt(times.cpu_worker_side - times.cpu_local, " ms", 2), "-", "-"],
-        ["The call after a worker was killed", _pair(times.replaced_call, " ms", 1), "an ordinary call",
-         _pair(times.ordinary_call, " ms", 1), _pair(replaced, " ms", 1), f"p95 < {REPLACE_P95_MS:g} ms",
-         verdict(None if worst_replace != worst_replace else worst_replace < REPLACE_P95_MS)],
+        overhead_row(
+            f"evaluate({worker.SOURCE!r})", times.evaluate_worker, times.evaluate_local, times.evaluate_overhead
+        ),
+        overhead_row(
+            f"lesson {worker.LESSON!r} compute, defaults",
+            times.lesson_worker,
+            times.lesson_local,
+            times.lesson_overhead,
+        ),
+        [
+            "CPU per evaluate call (worker + app)",
+            fmt(times.cpu_worker_side, " ms", 2),
+            "CPU in process",
+            fmt(times.cpu_local, " ms", 2),
+            fmt(times.cpu_worker_side - times.cpu_local, " ms", 2),
+            "-",
+            "-",
+        ],
+        [
+            "The call after a worker was killed",
+            _pair(times.replaced_call, " ms", 1),
+            "an ordinary call",
+            _pair(times.ordinary_call, " ms", 1),
+            _pair(replaced, " ms", 1),
+            f"p95 < {REPLACE_P95_MS:g} ms",
+            verdict(None if worst_replace != worst_replace else worst_replace < REPLACE_P95_MS),
+        ],
         ["Fork a worker (fork, lock down, hello)", _pair(times.fork, " ms", 1), "-", "-", "-", "-", "-"],
         ["Start the zygote (import and warm torch)", fmt(times.zygote_start_s, " s", 2), "-", "-", "-", "-", "-"],
     ]
@@ -229,14 +331,34 @@ def serving_table(figures: serving.ServingFigures) -> Table:
     worst = p95(figures.edit_latency_ms)
     classes = ", ".join(f"{n}: {fmt(mb, ' MiB')}" for n, mb in sorted(figures.tree_pss_mb.items()))
     rows = [
-        ["Lesson 1's tensor on screen, served", fmt(served, " s", 2), "the app with an engine of its own",
-         fmt(own, " s", 2), f"< {SERVED_OUTPUT_S:g} s", verdict(None if served != served else served < SERVED_OUTPUT_S)],
-        ["Memory per additional learner (PSS: app + worker)", fmt(per_learner, " MiB"), f"whole tree: {classes}", "-",
-         f"<= {PER_LEARNER_MB:g} MiB", verdict(None if per_learner != per_learner else per_learner <= PER_LEARNER_MB)],
-        [f"{figures.edit_learners} learners, an edit a second each: engine answer", _pair(figures.edit_latency_ms, " ms", 1),
-         f"errors {figures.edit_errors}, workers left after {figures.workers_left}", "-", f"p95 < {SERVED_EDIT_P95_MS:g} ms",
-         verdict(None if worst != worst else worst < SERVED_EDIT_P95_MS and figures.edit_errors == 0
-                 and figures.workers_left == 0)],
+        [
+            "Lesson 1's tensor on screen, served",
+            fmt(served, " s", 2),
+            "the app with an engine of its own",
+            fmt(own, " s", 2),
+            f"< {SERVED_OUTPUT_S:g} s",
+            verdict(None if served != served else served < SERVED_OUTPUT_S),
+        ],
+        [
+            "Memory per additional learner (PSS: app + worker)",
+            fmt(per_learner, " MiB"),
+            f"whole tree: {classes}",
+            "-",
+            f"<= {PER_LEARNER_MB:g} MiB",
+            verdict(None if per_learner != per_learner else per_learner <= PER_LEARNER_MB),
+        ],
+        [
+            f"{figures.edit_learners} learners, an edit a second each: engine answer",
+            _pair(figures.edit_latency_ms, " ms", 1),
+            f"errors {figures.edit_errors}, workers left after {figures.workers_left}",
+            "-",
+            f"p95 < {SERVED_EDIT_P95_MS:g} ms",
+            verdict(
+                None
+                if worst != worst
+                else worst < SERVED_EDIT_P95_MS and figures.edit_errors == 0 and figures.workers_left == 0
+            ),
+        ],
     ]
     note = (
         "One `tensor-tutor serve` for every row. Start-up: medians of runs in an 80x24 pseudo-terminal, served "
@@ -255,15 +377,17 @@ def check_table(times: challenges.CheckTimes) -> Table:
     rows = []
     for name, passing in times.passing.items():
         worst = max(p95(passing), p95(times.failing[name]))
-        rows.append([
-            name,
-            _pair(passing, " ms", 1),
-            _pair(times.failing[name], " ms", 1),
-            _pair(times.baseline[name], " ms", 1),
-            fmt(ratio(median(passing), median(times.baseline[name])), "x", 1),
-            f"p95 < {CHECK_P95_MS:g} ms",
-            verdict(None if worst != worst else worst < CHECK_P95_MS),
-        ])
+        rows.append(
+            [
+                name,
+                _pair(passing, " ms", 1),
+                _pair(times.failing[name], " ms", 1),
+                _pair(times.baseline[name], " ms", 1),
+                fmt(ratio(median(passing), median(times.baseline[name])), "x", 1),
+                f"p95 < {CHECK_P95_MS:g} ms",
+                verdict(None if worst != worst else worst < CHECK_P95_MS),
+            ]
+        )
     runs = len(next(iter(times.passing.values()), []))
     note = (
         f"Milliseconds, median / p95 over {runs} checks of each challenge through the worker, as the app makes them "
@@ -287,7 +411,12 @@ def training_table(times: playground.TrainingTimes) -> Table:
 def write_results(
     path: Path, header: list[str], tables: list[Table], notes: list[str], seconds: float, argv: list[str]
 ) -> None:
-    lines = ["# Benchmark results", "", "Written by `make bench` (`benchmarks/run.py`); the latest run replaces this file.", ""]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`benchmarks/run.py`); the latest run replaces this file.",
+        "",
+    ]
     lines += [f"- {line}" for line in header]
     command = " ".join(["python benchmarks/run.py", *argv])
     lines += [f"- Command: `{command}`", f"- Whole run: {seconds:.0f} s", ""]
@@ -297,7 +426,10 @@ def write_results(
         lines += ["## What bounds the misses", ""]
         lines += [f"- {note}" for note in notes]
         lines.append("")
-    lines += ["How each figure is taken, the profiles behind these reasons and what was changed: `docs/performance.md`.", ""]
+    lines += [
+        "How each figure is taken, the profiles behind these reasons and what was changed: `docs/performance.md`.",
+        "",
+    ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -325,8 +457,16 @@ def main(argv: list[str] | None = None) -> None:
     checked = challenges.measure(args.checks)
     seconds = time.perf_counter() - began
     header = environment(load_before, os.getloadavg())
-    tables = [startup_table(times), keystroke_table(results, engine, args.edits), chart_table(chart, args.edits),
-              memory_table(times, memory), worker_table(worker_times), serving_table(served), training_table(training), check_table(checked)]
+    tables = [
+        startup_table(times),
+        keystroke_table(results, engine, args.edits),
+        chart_table(chart, args.edits),
+        memory_table(times, memory),
+        worker_table(worker_times),
+        serving_table(served),
+        training_table(training),
+        check_table(checked),
+    ]
     print()
     print("\n".join(header))
     for table in tables:

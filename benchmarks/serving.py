@@ -14,9 +14,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from benchmarks.processes import children, memory
 from benchmarks.startup import SIZE, STARTUP_TIMEOUT, PtySession, _environment, _lesson_output, app_command
@@ -52,7 +52,8 @@ class _Server:
         with open(self.log, "w") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tui", "serve", "--socket", str(self.path), "--max-learners", str(max_learners)],
-                stdout=subprocess.DEVNULL, stderr=log,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
             )
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while "serving PyTorch" not in self.log.read_text():
@@ -77,8 +78,13 @@ def _tree_pss(server: _Server, apps: list[PtySession]) -> float:
     return sum(m.pss for pid in pids if (m := memory(pid)) is not None)
 
 
-def measure(learner_counts: tuple[int, ...], rounds: int, edit_learners: int, seconds: float,
-            progress: Callable[[str], None] = print) -> ServingFigures:
+def measure(
+    learner_counts: tuple[int, ...],
+    rounds: int,
+    edit_learners: int,
+    seconds: float,
+    progress: Callable[[str], None] = print,
+) -> ServingFigures:
     figures = ServingFigures(edit_learners=edit_learners)
     with tempfile.TemporaryDirectory() as directory:
         server = _Server(Path(directory), max(*learner_counts, edit_learners) + 1)

@@ -13,9 +13,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from benchmarks.processes import children, memory
 from benchmarks.terminal import PtySession, ScreenModel
@@ -166,7 +166,9 @@ def _time_first_paint_only() -> None:
 
 
 def _time_bare(times: StartupTimes) -> None:
-    session = PtySession([sys.executable, str(BENCHMARKS / "bare_app.py"), *sidebar_titles()], SIZE, _environment(tempfile.gettempdir()))
+    session = PtySession(
+        [sys.executable, str(BENCHMARKS / "bare_app.py"), *sidebar_titles()], SIZE, _environment(tempfile.gettempdir())
+    )
     sidebar = session.wait_for(_sidebar_visible, STARTUP_TIMEOUT)
     sidebar_cpu = session.cpu_seconds()
     session.finish(b"q")

@@ -21,8 +21,8 @@ import subprocess
 import termios
 import time
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 _CSI = re.compile(r"\x1b\[([0-9;?<=>$]*)([ -/]*)([@-~])")
 _OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
@@ -131,7 +131,9 @@ class PtySession:
     "since process start" as a learner at a terminal would count it.
     """
 
-    def __init__(self, argv: Sequence[str], size: tuple[int, int] = (80, 24), env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, argv: Sequence[str], size: tuple[int, int] = (80, 24), env: dict[str, str] | None = None
+    ) -> None:
         columns, rows = size
         self.screen = ScreenModel(columns, rows)
         self._master, slave = pty.openpty()

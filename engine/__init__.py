@@ -10,15 +10,16 @@ which the worker runs, stay in ``engine.evaluation``, ``engine.calculus`` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, cast
 
 from engine import limits
 from engine.blocks import LessonResult
-from engine.practice import Challenge, Judgement, Prediction, Verdict, challenges, judge, predictions
 from engine.errors import InputError
 from engine.lesson import Action, Field, Lesson
 from engine.outcomes import Curve, Evaluation, Fix, Output, Problem
 from engine.parsing import parse_shape, parse_values
+from engine.practice import Challenge, Judgement, Prediction, Verdict, challenges, judge, predictions
 from engine.practice.model import CHECK_SECONDS
 from engine.worker.client import EngineUnavailable, RunFailed, shared
 
@@ -41,7 +42,9 @@ def compute(lesson_id: str, values: Mapping[str, str], **arguments: object) -> L
     from engine.catalog import lesson_by_id
 
     limit = lesson_by_id(lesson_id).time_limit
-    return cast(LessonResult, shared().call("lesson", time_limit=limit, lesson=lesson_id, values=dict(values), **arguments))
+    return cast(
+        LessonResult, shared().call("lesson", time_limit=limit, lesson=lesson_id, values=dict(values), **arguments)
+    )
 
 
 def evaluate(source: str, *, seed: int = 0) -> Evaluation:
@@ -55,7 +58,9 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
     seconds = limits.MAX_SECONDS
     return cast(
         Evaluation,
-        shared().call("evaluate", time_limit=seconds + limits.OVERRUN_SECONDS, source=source, seed=seed, seconds=seconds),
+        shared().call(
+            "evaluate", time_limit=seconds + limits.OVERRUN_SECONDS, source=source, seed=seed, seconds=seconds
+        ),
     )
 
 
@@ -68,7 +73,13 @@ def check(challenge: Challenge, source: str) -> Verdict:
     try:
         return cast(
             Verdict,
-            shared().call("check", time_limit=CHECK_SECONDS, lesson=challenge.lesson, challenge=challenge.id, source=source if isinstance(source, str) else None),
+            shared().call(
+                "check",
+                time_limit=CHECK_SECONDS,
+                lesson=challenge.lesson,
+                challenge=challenge.id,
+                source=source if isinstance(source, str) else None,
+            ),
         )
     except (RunFailed, EngineUnavailable, OSError) as error:
         return Verdict(False, str(error))

@@ -7,10 +7,10 @@ one widget in ``tui/widgets/blocks.py``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping, Union
 
-Measures = Mapping[str, Union[float, int, str, bool, None]]
+Measures = Mapping[str, float | int | str | bool | None]
 """Plain numbers and words a step's result reports for its goal to check (``{"y": 0.303}``)."""
 
 
@@ -69,7 +69,7 @@ class Value:
 class Columns:
     """Blocks side by side when the pane is wide enough, stacked when it is not."""
 
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Chart:
     """Rows for the plot itself (title and legend come on top), so a step can size its one chart to fit."""
 
 
-Block = Union[Prose, Fact, Code, Value, Columns, ProblemView, Table, Chart]
+Block = Prose | Fact | Code | Value | Columns | ProblemView | Table | Chart
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import operator
-from typing import TYPE_CHECKING, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import torch
 
@@ -116,7 +117,9 @@ class Builtins:
         tick = self.interpreter.tick
         return [_Timed(key, tick) for key in keys]
 
-    def _extreme(self, name: str, pick: Callable[..., int], args: tuple[object, ...], key: object, default: object) -> object:
+    def _extreme(
+        self, name: str, pick: Callable[..., int], args: tuple[object, ...], key: object, default: object
+    ) -> object:
         items = self.materialize(args[0]) if len(args) == 1 else list(args)
         if not items:
             if default is not _NO_DEFAULT:
@@ -155,7 +158,10 @@ class Builtins:
         return self.interpreter.binary(operator.pow, "**", base, exponent, None)
 
     def divmod(self, a: object, b: object) -> object:
-        return (self.interpreter.binary(operator.floordiv, "//", a, b, None), self.interpreter.binary(operator.mod, "%", a, b, None))
+        return (
+            self.interpreter.binary(operator.floordiv, "//", a, b, None),
+            self.interpreter.binary(operator.mod, "%", a, b, None),
+        )
 
     def any(self, iterable: Iterable[object]) -> bool:
         for item in self.interpreter.iterate(iterable):

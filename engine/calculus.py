@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import builtins
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 
@@ -81,7 +81,7 @@ def run_problem(evaluation: Evaluation, what: str, expression: str) -> InputErro
     problem = evaluation.error
     assert problem is not None
     first_line = problem.message.strip().splitlines()[0] if problem.message.strip() else problem.kind
-    return InputError(f'{what} = {_clip(expression)}: {problem.kind}: {first_line}')
+    return InputError(f"{what} = {_clip(expression)}: {problem.kind}: {first_line}")
 
 
 def _evaluate(source: str, what: str, expression: str) -> Evaluation:
@@ -139,7 +139,9 @@ def curve(expression: str, lo: float, hi: float, points: int = 201, *, label: st
     to check, and the curve is refused if they differ.
     """
     if not (math.isfinite(lo) and math.isfinite(hi)) or lo >= hi:
-        raise InputError(f"The range must be two finite numbers, the first smaller, like -3, 3 (not {format_number(lo)}, {format_number(hi)}).")
+        raise InputError(
+            f"The range must be two finite numbers, the first smaller, like -3, 3 (not {format_number(lo)}, {format_number(hi)})."
+        )
     if not 2 <= points <= MAX_POINTS:
         raise InputError(f"A curve needs from 2 to {MAX_POINTS:,} points, not {points:,}.")
     return _sample(expression, _grid(lo, hi, points), points, label)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -70,21 +70,21 @@ class Rewriter:
     def __init__(self, positions: Positions, statement: ast.stmt) -> None:
         self.positions = positions
         self.start, self.end = positions.span(statement)
-        self.code = positions.source[self.start:self.end]
+        self.code = positions.source[self.start : self.end]
 
     def text(self, node: ast.AST) -> str:
         return self.positions.text(node)
 
     def replace(self, node: ast.AST, new_text: str) -> str:
         start, end = self.positions.span(node)
-        return self.code[: start - self.start] + new_text + self.code[end - self.start:]
+        return self.code[: start - self.start] + new_text + self.code[end - self.start :]
 
     def replace_within(self, outer: ast.AST, node: ast.AST, new_text: str) -> str:
         """``outer``'s text with ``node`` (inside it) replaced."""
         outer_start, outer_end = self.positions.span(outer)
         start, end = self.positions.span(node)
         text = self.positions.source[outer_start:outer_end]
-        return text[: start - outer_start] + new_text + text[end - outer_start:]
+        return text[: start - outer_start] + new_text + text[end - outer_start :]
 
     def operand(self, node: ast.AST) -> str:
         """The node's text, bracketed when a method call after it would bind wrongly."""
@@ -219,7 +219,10 @@ class _Case:
             return self.class_index_shape()
         if re.search(r"Target -?\d+ is out of bounds", message):
             return self.class_index_range()
-        if "Found dtype Long but expected Float" in message or "can't be cast to the desired output type Long" in message:
+        if (
+            "Found dtype Long but expected Float" in message
+            or "can't be cast to the desired output type Long" in message
+        ):
             return self.float_target()
         if "all elements of input should be between 0 and 1" in message:
             return self.probabilities_expected()
@@ -234,7 +237,9 @@ class _Case:
                 ),
                 [],
             )
-        match = re.search(r"Dimension out of range \(expected to be in range of \[(-?\d+), (-?\d+)\], but got (-?\d+)\)", message)
+        match = re.search(
+            r"Dimension out of range \(expected to be in range of \[(-?\d+), (-?\d+)\], but got (-?\d+)\)", message
+        )
         if match:
             return self.dim_out_of_range(*(int(g) for g in match.groups()))
         return explain(message), []
@@ -258,7 +263,8 @@ class _Case:
             "{name} works on floating-point numbers only, and {what}. {long_words} Make the numbers floating point: "
             ".float() on a tensor, or dtype=torch.float32 (for random whole numbers, torch.randint(low, high, size) "
             "is the function).",
-            name=name, long_words=_(LONG_WORDS),
+            name=name,
+            long_words=_(LONG_WORDS),
             what=_("its input is {dtype}", dtype=dtype) if dtype else _("the dtype asked for is whole numbers"),
         )
         candidates: list[Candidate] = []
@@ -267,11 +273,19 @@ class _Case:
             for keyword in node.keywords:
                 if keyword.arg == "dtype":
                     text = self.rewriter.replace_within(node, keyword.value, "torch.float32")
-                    candidates.append(Candidate(text, self.rewriter.replace(node, text), _("the same call, making float32 numbers")))
+                    candidates.append(
+                        Candidate(text, self.rewriter.replace(node, text), _("the same call, making float32 numbers"))
+                    )
             if self.failure.op.startswith(".") and isinstance(node.func, ast.Attribute):
                 owner = self.rewriter.operand(node.func.value)
-                text = f"{owner}.float().{node.func.attr}" + self.rewriter.text(node)[len(self.rewriter.text(node.func)):]
-                candidates.append(Candidate(text, self.rewriter.replace(node, text), _("converts to float32 first, then the same call")))
+                text = (
+                    f"{owner}.float().{node.func.attr}" + self.rewriter.text(node)[len(self.rewriter.text(node.func)) :]
+                )
+                candidates.append(
+                    Candidate(
+                        text, self.rewriter.replace(node, text), _("converts to float32 first, then the same call")
+                    )
+                )
             elif node.args and isinstance(x, torch.Tensor):
                 found = self.with_method(0, "float()", _("a float32 copy of the input"))
                 candidates.extend([found] if found else [])
@@ -287,7 +301,8 @@ class _Case:
             "number per sample, of dtype int64 (PyTorch calls it 'Long'). If the target holds class numbers, "
             "convert it with .long(); a floating-point target must instead hold a probability for each class, "
             "in the input's shape {shape}.",
-            dtype=dtype, shape=shape,
+            dtype=dtype,
+            shape=shape,
         )
         found = self.with_method(1, "long()", _("the class numbers as int64 indices"))
         return explanation, [found] if found else []
@@ -300,8 +315,14 @@ class _Case:
             "A column of indices, shape (N, 1), needs its second dimension removed.",
             shape=shape,
         )
-        candidates = [c for c in (self.with_method(1, "squeeze(1)", _("drops the dimension of size 1")),
-                                  self.with_method(1, "view(-1)", _("the same indices as one row"))) if c]
+        candidates = [
+            c
+            for c in (
+                self.with_method(1, "squeeze(1)", _("drops the dimension of size 1")),
+                self.with_method(1, "view(-1)", _("the same indices as one row")),
+            )
+            if c
+        ]
         return explanation, candidates
 
     def class_index_range(self) -> tuple[str, list[Candidate]]:
@@ -310,7 +331,8 @@ class _Case:
         explanation = _(
             "A class index must name one of the input's classes: the input has {classes} scores per sample, "
             "so indices run from 0 to {last}. Check the target's numbers, or give the last layer one output per class.",
-            classes=classes if classes else _("as many"), last=classes - 1 if classes else _("(classes - 1)"),
+            classes=classes if classes else _("as many"),
+            last=classes - 1 if classes else _("(classes - 1)"),
         )
         return explanation, []
 
@@ -333,7 +355,9 @@ class _Case:
         )
         if not self.nodes or self.nodes[0] is None:
             return explanation, []
-        wrapped = self.candidate(0, f"torch.sigmoid({self.rewriter.text(self.nodes[0])})", _("probabilities from raw scores"))  # type: ignore[arg-type]
+        wrapped = self.candidate(
+            0, f"torch.sigmoid({self.rewriter.text(self.nodes[0])})", _("probabilities from raw scores")
+        )  # type: ignore[arg-type]
         return explanation, [wrapped]
 
     def in_place_on_leaf(self) -> tuple[str, list[Candidate]]:
@@ -353,14 +377,23 @@ class _Case:
         x = self.values[0] if self.values else None
         name = self.failure.op.lstrip(".")
         dims = (
-            _("{tensor} has {count} ({shape}), so ", tensor=self.name(0, _("the tensor")), count=_count(x.dim(), "dimension"), shape=_shape_text(tuple(x.shape)))
+            _(
+                "{tensor} has {count} ({shape}), so ",
+                tensor=self.name(0, _("the tensor")),
+                count=_count(x.dim(), "dimension"),
+                shape=_shape_text(tuple(x.shape)),
+            )
             if isinstance(x, torch.Tensor)
             else ""
         )
         explanation = _(
             "{dims}{name} takes a dim from {low} to {high} (negative numbers count from the end: -1 is the last); "
             "{got} is past the end. Dimensions are numbered from 0.",
-            dims=dims, name=name, low=low, high=high, got=got,
+            dims=dims,
+            name=name,
+            low=low,
+            high=high,
+            got=got,
         )
         candidates: list[Candidate] = []
         node = self.node
@@ -370,7 +403,11 @@ class _Case:
             ]
             for dim_node in dim_nodes[:1]:
                 text = self.rewriter.replace_within(node, dim_node, str(high))
-                candidates.append(Candidate(text, self.rewriter.replace(node, text), _("dim {high}, the last one it takes", high=high)))
+                candidates.append(
+                    Candidate(
+                        text, self.rewriter.replace(node, text), _("dim {high}, the last one it takes", high=high)
+                    )
+                )
         return explanation, candidates
 
     # -- matrix products
@@ -391,13 +428,21 @@ class _Case:
             return "", []
         k = a_shape[-1]
         rows = b_shape[-2] if len(b_shape) >= 2 else b_shape[0]
-        shapes = _("{a} is {a_shape} and {b} is {b_shape}", a=a_name, a_shape=_shape_text(a_shape), b=b_name, b_shape=_shape_text(b_shape))
+        shapes = _(
+            "{a} is {a_shape} and {b} is {b_shape}",
+            a=a_name,
+            a_shape=_shape_text(a_shape),
+            b=b_name,
+            b_shape=_shape_text(b_shape),
+        )
         if k == rows:
             return (
                 _(
                     "{shapes}: their matrix dimensions fit, but the batch dimensions in front of them "
                     "({a_batch} and {b_batch}) cannot broadcast.",
-                    shapes=shapes, a_batch=_shape_text(a_shape[:-2]), b_batch=_shape_text(b_shape[:-2]),
+                    shapes=shapes,
+                    a_batch=_shape_text(a_shape[:-2]),
+                    b_batch=_shape_text(b_shape[:-2]),
                 ),
                 [],
             )
@@ -406,11 +451,24 @@ class _Case:
         else:
             a_part = _("{a} has {count}", a=a_name, count=_count(k, "column" if len(a_shape) >= 2 else "element"))
         b_part = _("{b} has {count}", b=b_name, count=_count(rows, "row" if len(b_shape) >= 2 else "element"))
-        sentences = [_("{shapes}: {a_part} but {b_part}; a matrix product needs them equal.", shapes=shapes, a_part=a_part, b_part=b_part)]
+        sentences = [
+            _(
+                "{shapes}: {a_part} but {b_part}; a matrix product needs them equal.",
+                shapes=shapes,
+                a_part=a_part,
+                b_part=b_part,
+            )
+        ]
         if len(a_shape) > 2 or len(b_shape) > 2:
             flat = math.prod(a_shape[:-1])
             sentences.append(
-                _("(PyTorch reports {a} flattened to {flat}x{k}; its real shape is {shape}.)", a=a_name, flat=flat, k=k, shape=_shape_text(a_shape))
+                _(
+                    "(PyTorch reports {a} flattened to {flat}x{k}; its real shape is {shape}.)",
+                    a=a_name,
+                    flat=flat,
+                    k=k,
+                    shape=_shape_text(a_shape),
+                )
                 if isinstance(a, torch.Tensor) and len(b_shape) == 2 and "mat1 and mat2" in self.message
                 else ""
             )
@@ -421,7 +479,9 @@ class _Case:
             sentences.append(
                 _(
                     "{b} has {count}, which do not divide into {rows}: no reshape of {b} can fix it.",
-                    b=b_name, count=_count(numel, "element"), rows=_count(k, "row"),
+                    b=b_name,
+                    count=_count(numel, "element"),
+                    rows=_count(k, "row"),
                 )
             )
         swap = self.swapped()
@@ -446,7 +506,9 @@ class _Case:
         if numel % size == 0 and len(shape) <= 2:
             target = (size, numel // size) if before else (numel // size, size)
             args = _call_args(target)
-            candidates.append(self.candidate(index, f"{text}.reshape({args})", _(NOTE_RESHAPE if is_tensor else NOTE_NUMPY_RESHAPE)))
+            candidates.append(
+                self.candidate(index, f"{text}.reshape({args})", _(NOTE_RESHAPE if is_tensor else NOTE_NUMPY_RESHAPE))
+            )
             if is_tensor and before:
                 candidates.append(self.candidate(index, f"{text}.view({args})", _(NOTE_VIEW)))
                 if isinstance(node, ast.Name):
@@ -454,7 +516,10 @@ class _Case:
                         self.candidate(
                             index,
                             f"{text}.resize_({args})",
-                            _("changes {name} itself, in place; ignores strides (new memory is uninitialised if it grows)", name=text),
+                            _(
+                                "changes {name} itself, in place; ignores strides (new memory is uninitialised if it grows)",
+                                name=text,
+                            ),
                         )
                     )
         if before:
@@ -483,12 +548,19 @@ class _Case:
         node = self.node
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
             text = f"{self.rewriter.operand(node.right)} @ {self.rewriter.operand(node.left)}"
-        elif isinstance(node, ast.Call) and len(node.args) == 2 and not self.failure.op.startswith(".") and self.failure.op != "torch.dot":
+        elif (
+            isinstance(node, ast.Call)
+            and len(node.args) == 2
+            and not self.failure.op.startswith(".")
+            and self.failure.op != "torch.dot"
+        ):
             func = self.rewriter.text(node.func)
             text = f"{func}({self.rewriter.text(node.args[1])}, {self.rewriter.text(node.args[0])})"
         else:
             return None
-        return Candidate(text, self.rewriter.replace(node, text), _("the operands swapped: a different product, since order matters"))
+        return Candidate(
+            text, self.rewriter.replace(node, text), _("the operands swapped: a different product, since order matters")
+        )
 
     def wrong_rank(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
         op = self.failure.op
@@ -498,8 +570,14 @@ class _Case:
         explanation = _(
             "{op} takes {needs} only; {a} is {a_shape} ({a_rank}-D) and {b} is {b_shape} ({b_rank}-D). "
             "matmul handles any of these and broadcasts leading (batch) dimensions.",
-            op=op.lstrip("."), needs=needs, a=a_name, a_shape=_shape_text(a_shape), a_rank=len(a_shape),
-            b=b_name, b_shape=_shape_text(b_shape), b_rank=len(b_shape),
+            op=op.lstrip("."),
+            needs=needs,
+            a=a_name,
+            a_shape=_shape_text(a_shape),
+            a_rank=len(a_shape),
+            b=b_name,
+            b_shape=_shape_text(b_shape),
+            b_rank=len(b_shape),
         )
         candidates = [self.renamed_call("matmul", _("matmul: broadcasts over leading dimensions"))]
         if short == "mm" and len(a_shape) == 3 and len(b_shape) == 3:
@@ -512,13 +590,16 @@ class _Case:
             return None
         func_text = self.rewriter.text(node.func)
         new_func = func_text[: len(func_text) - len(node.func.attr)] + new_name
-        new_call = new_func + self.rewriter.text(node)[len(func_text):]
+        new_call = new_func + self.rewriter.text(node)[len(func_text) :]
         return Candidate(new_call, self.rewriter.replace(node, new_call), note)
 
     def dtype_mismatch(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
         explanation = _(
             "{a} is {a_dtype} and {b} is {b_dtype}; a matrix product needs both in one dtype. Cast one of them.",
-            a=a_name, a_dtype=a.dtype, b=b_name, b_dtype=b.dtype,  # type: ignore[attr-defined]
+            a=a_name,
+            a_dtype=a.dtype,
+            b=b_name,
+            b_dtype=b.dtype,  # type: ignore[attr-defined]
         )
         casts = [(1, a.dtype), (0, b.dtype)]  # type: ignore[attr-defined]
         if b.is_floating_point() and not a.is_floating_point():  # type: ignore[attr-defined]
@@ -545,7 +626,13 @@ class _Case:
         n_in, n_out = layer.in_features, layer.out_features
         if "dtype" in self.message:
             return (
-                _("{layer} has {weight_dtype} weights but {x} is {x_dtype}; cast the input.", layer=layer_name, weight_dtype=layer.weight.dtype, x=x_name, x_dtype=x.dtype),
+                _(
+                    "{layer} has {weight_dtype} weights but {x} is {x_dtype}; cast the input.",
+                    layer=layer_name,
+                    weight_dtype=layer.weight.dtype,
+                    x=x_name,
+                    x_dtype=x.dtype,
+                ),
                 [c for c in [self.cast(0, layer.weight.dtype)] if c is not None],
             )
         features = x.shape[-1]
@@ -553,10 +640,20 @@ class _Case:
             "{layer} is nn.Linear({n_in}, {n_out}): it takes inputs whose last dimension is {n_in}, "
             "but {x} is {shape}, with {features} in its last dimension. "
             "Give {x} {n_in} features, or build the layer as nn.Linear({features}, {n_out}).",
-            layer=layer_name, n_in=n_in, n_out=n_out, x=x_name, shape=_shape_text(tuple(x.shape)), features=features,
+            layer=layer_name,
+            n_in=n_in,
+            n_out=n_out,
+            x=x_name,
+            shape=_shape_text(tuple(x.shape)),
+            features=features,
         )
         if n_in and x.numel() % n_in:
-            explanation += _(" {x} has {count}, not a multiple of {n_in}: no reshape can fix it.", x=x_name, count=_count(x.numel(), "element"), n_in=n_in)
+            explanation += _(
+                " {x} has {count}, not a multiple of {n_in}: no reshape can fix it.",
+                x=x_name,
+                count=_count(x.numel(), "element"),
+                n_in=n_in,
+            )
         return explanation, self.operand_reshapes(0, x, n_in, before=False)
 
     # -- element-wise
@@ -581,7 +678,10 @@ class _Case:
                 "{a} is {a_shape} and {b} is {b_shape}. "
                 "Element-wise operations line shapes up from the right, and sizes must match or be 1; "
                 "{where} has {x} in {a} and {y} in {b}, so they cannot broadcast.",
-                where=_from_right(offset), x=x, y=y, **shapes,
+                where=_from_right(offset),
+                x=x,
+                y=y,
+                **shapes,
             )
         candidates: list[Candidate] = []
         for index, value, other in ((1, b, a_shape), (0, a, b_shape)):
@@ -590,7 +690,9 @@ class _Case:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and len(a_shape) == 2 and len(b_shape) == 2:
             text = f"{self.rewriter.operand(node.left)} @ {self.rewriter.operand(node.right)}"
             explanation += _(" If you meant the matrix product, that is @, not *.")
-            candidates.append(Candidate(text, self.rewriter.replace(node, text), _("the matrix product, not element-wise")))
+            candidates.append(
+                Candidate(text, self.rewriter.replace(node, text), _("the matrix product, not element-wise"))
+            )
         return explanation, candidates
 
     def broadcast_candidates(self, index: int, value: object, other: tuple[int, ...]) -> list[Candidate]:
@@ -602,11 +704,19 @@ class _Case:
         candidates = []
         if len(shape) < len(other) and shape:
             column = f"{text}.unsqueeze({len(shape)})" if is_tensor else f"{text}.reshape({_call_args((*shape, 1))})"
-            candidates.append(self.candidate(index, column, _("adds a dimension of size 1 at the end, so it broadcasts along it")))
+            candidates.append(
+                self.candidate(index, column, _("adds a dimension of size 1 at the end, so it broadcasts along it"))
+            )
         if len(shape) == 2:
-            candidates.append(self.candidate(index, f"{text}.T", _(NOTE_TRANSPOSE if is_tensor else NOTE_NUMPY_TRANSPOSE)))
+            candidates.append(
+                self.candidate(index, f"{text}.T", _(NOTE_TRANSPOSE if is_tensor else NOTE_NUMPY_TRANSPOSE))
+            )
         if int(np.prod(shape)) == int(np.prod(other)) and shape != other:
-            candidates.append(self.candidate(index, f"{text}.reshape({_call_args(other)})", _("the same elements in the other operand's shape")))
+            candidates.append(
+                self.candidate(
+                    index, f"{text}.reshape({_call_args(other)})", _("the same elements in the other operand's shape")
+                )
+            )
         return candidates
 
     # -- shapes of one tensor
@@ -619,14 +729,25 @@ class _Case:
             "{x}{shape} is not contiguous (it came from a transpose, permute or slice): its elements "
             "are not stored row by row, so view, which never copies, cannot regroup them. "
             "reshape copies when it has to; contiguous() makes a row-by-row copy first.",
-            x=x_name, shape=shape,
+            x=x_name,
+            shape=shape,
         )
-        candidates = [c for c in [self.renamed_call("reshape", _("copies here, because the tensor is not contiguous"))] if c is not None]
+        candidates = [
+            c
+            for c in [self.renamed_call("reshape", _("copies here, because the tensor is not contiguous"))]
+            if c is not None
+        ]
         node = self.node
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "view":
             owner = self.rewriter.operand(node.func.value)
-            new_call = f"{owner}.contiguous().view" + self.rewriter.text(node)[len(self.rewriter.text(node.func)):]
-            candidates.append(Candidate(new_call, self.rewriter.replace(node, new_call), _("contiguous() copies, then view shares that copy")))
+            new_call = f"{owner}.contiguous().view" + self.rewriter.text(node)[len(self.rewriter.text(node.func)) :]
+            candidates.append(
+                Candidate(
+                    new_call,
+                    self.rewriter.replace(node, new_call),
+                    _("contiguous() copies, then view shares that copy"),
+                )
+            )
         return explanation, candidates
 
     def element_count(self) -> tuple[str, list[Candidate]]:
@@ -648,7 +769,8 @@ class _Case:
             explanation = _(
                 "{x} has {count} (shape {shape}){needs}. reshape and view keep every element, so no reshape can "
                 "fix it: ask for a shape whose sizes multiply to {size}, such as {pairs}.",
-                pairs=", ".join(pairs), **facts,
+                pairs=", ".join(pairs),
+                **facts,
             )
         else:
             explanation = _(
@@ -678,7 +800,13 @@ class _Case:
             return explanation, []
         owner = self.rewriter.operand(node.func.value)
         new_func = f"{owner}.detach().numpy"
-        return explanation, [Candidate(f"{new_func}()", self.rewriter.replace(node.func, new_func), _("shares memory with the tensor; the array is not tracked by autograd"))]
+        return explanation, [
+            Candidate(
+                f"{new_func}()",
+                self.rewriter.replace(node.func, new_func),
+                _("shares memory with the tensor; the array is not tracked by autograd"),
+            )
+        ]
 
     def numpy_shape_tuple(self) -> tuple[str, list[Candidate]]:
         node = self.node
@@ -689,10 +817,14 @@ class _Case:
         explanation = _(
             "{function} takes the shape as one tuple; its second argument is the dtype, so "
             "{second} was read as a dtype. Write {call}. (torch.zeros accepts both forms.)",
-            function=function, second=self.rewriter.text(node.args[1]), call=f"{function}(({dims}))",
+            function=function,
+            second=self.rewriter.text(node.args[1]),
+            call=f"{function}(({dims}))",
         )
         new_call = f"{function}(({dims}))"
-        return explanation, [Candidate(new_call, self.rewriter.replace(node, new_call), _("the shape as one tuple, as NumPy expects"))]
+        return explanation, [
+            Candidate(new_call, self.rewriter.replace(node, new_call), _("the shape as one tuple, as NumPy expects"))
+        ]
 
     def backward_not_scalar(self) -> tuple[str, list[Candidate]]:
         node = self.node
@@ -704,7 +836,8 @@ class _Case:
         explanation = _(
             "{y} has shape {shape}: backward() with no argument needs one number, "
             "such as a loss. Reduce it to one number first, or pass a gradient of the same shape.",
-            y=y_name, shape=_shape_text(tuple(y.shape)),
+            y=y_name,
+            shape=_shape_text(tuple(y.shape)),
         )
         summed = f"{owner}.sum().backward()"
         seeded = f"{owner}.backward(torch.ones_like({owner}))"
@@ -719,8 +852,14 @@ LONG_WORDS = N_(
     "Whole-number tensors, such as torch.tensor([1, 2]), are Long."
 )
 
-_DTYPE_WORDS = {torch.int64: "int64 ('Long')", torch.int32: "int32 ('Int')", torch.float32: "float32 ('Float')",
-                torch.float64: "float64 ('Double')", torch.uint8: "uint8 ('Byte')", torch.bool: "bool"}
+_DTYPE_WORDS = {
+    torch.int64: "int64 ('Long')",
+    torch.int32: "int32 ('Int')",
+    torch.float32: "float32 ('Float')",
+    torch.float64: "float64 ('Double')",
+    torch.uint8: "uint8 ('Byte')",
+    torch.bool: "bool",
+}
 
 
 def _dtype_words(dtype: torch.dtype) -> str:
@@ -736,7 +875,10 @@ def explain(message: str) -> str:
             "device = 'cuda' if torch.cuda.is_available() else 'cpu' picks the CPU; use .to(device) or 'cpu'."
         )
     if "not implemented for 'Long'" in message or "Got: Long" in message:
-        return _("{long_words} This operation needs floating-point numbers: convert with .float() first.", long_words=_(LONG_WORDS))
+        return _(
+            "{long_words} This operation needs floating-point numbers: convert with .float() first.",
+            long_words=_(LONG_WORDS),
+        )
     return ""
 
 

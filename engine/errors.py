@@ -15,6 +15,6 @@ class InputError(ValueError):
         self.message = message
         self.field = field
 
-    def for_field(self, field: str) -> "InputError":
+    def for_field(self, field: str) -> InputError:
         """The same message, attached to ``field``."""
         return InputError(self.message, field)

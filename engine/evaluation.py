@@ -12,19 +12,19 @@ import ast
 import gc
 import time
 import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import MappingProxyType
-from typing import Callable, Iterator
 
 import numpy as np
 import torch
 from torch import nn
 
+from engine import limits
 from engine.builtin_functions import render_text
 from engine.callables import RUN_LOCK
 from engine.doctor import Prescription, Trial, explain, explain_warning, prescribe
 from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone
-from engine import limits
 from engine.limits import (
     MAX_FIX_SECONDS,
     MAX_NESTING,
@@ -61,7 +61,14 @@ def evaluate(source: str, *, seed: int = 0, seconds: float | None = None) -> Eva
     tree_or_problem = _parse(source)
     if isinstance(tree_or_problem, Problem):
         return _refused(tree_or_problem)
-    with RUN_LOCK, _no_collection(), _seeded(seed), display_width(), torch.enable_grad(), warnings.catch_warnings(record=True) as caught:
+    with (
+        RUN_LOCK,
+        _no_collection(),
+        _seeded(seed),
+        display_width(),
+        torch.enable_grad(),
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always")
         evaluation = _run(source, tree_or_problem, seed, limits.MAX_SECONDS if seconds is None else seconds)
         notes = tuple(dict.fromkeys(explain_warning(str(w.message)) for w in caught))
@@ -84,7 +91,7 @@ def apply_fix(source: str, problem: Problem, fix: Fix) -> str:
     line = positions.line(problem.line)
     if problem.source and problem.source in line:
         start = positions.starts[problem.line - 1] + line.index(problem.source)
-        return source[:start] + fix.code + source[start + len(problem.source):]
+        return source[:start] + fix.code + source[start + len(problem.source) :]
     raise ValueError(f"line {problem.line} no longer holds `{problem.source}`")
 
 
@@ -137,7 +144,11 @@ def _parse(source: str) -> ast.Module | Problem:
     except (RecursionError, MemoryError):
         return Problem(
             f"the source is nested too deeply to read; the limit is {MAX_NESTING} levels",
-            "LimitExceeded", 0, "", "", (),
+            "LimitExceeded",
+            0,
+            "",
+            "",
+            (),
         )
     except ValueError as exc:  # null bytes
         return Problem(str(exc), "SyntaxError", 0, "", "", ())
@@ -156,13 +167,21 @@ def _check_shape_of_tree(tree: ast.Module) -> Problem | None:
             if statements > MAX_STATEMENTS:
                 return Problem(
                     f"the number of statements is over {MAX_STATEMENTS:,}; the limit is {MAX_STATEMENTS:,}",
-                    "LimitExceeded", node.lineno, "", "", (),
+                    "LimitExceeded",
+                    node.lineno,
+                    "",
+                    "",
+                    (),
                 )
         if depth > MAX_NESTING:
             line = getattr(node, "lineno", 0)
             return Problem(
                 f"the nesting depth of the code is over {MAX_NESTING}; the limit is {MAX_NESTING}",
-                "LimitExceeded", line, "", "", (),
+                "LimitExceeded",
+                line,
+                "",
+                "",
+                (),
             )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
     return None
@@ -299,8 +318,15 @@ def describe(line: int, source: str, name: str | None, value: object) -> Output:
     if isinstance(value, torch.Tensor):
         grad_fn = value.grad_fn
         return Output(
-            line, source, name, text, "tensor", tuple(value.shape), str(value.dtype),
-            value.requires_grad, None if grad_fn is None else type(grad_fn).__name__,
+            line,
+            source,
+            name,
+            text,
+            "tensor",
+            tuple(value.shape),
+            str(value.dtype),
+            value.requires_grad,
+            None if grad_fn is None else type(grad_fn).__name__,
         )
     if isinstance(value, np.ndarray):
         return Output(line, source, name, text, "ndarray", tuple(value.shape), str(value.dtype), None, None)

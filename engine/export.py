@@ -21,9 +21,10 @@ from __future__ import annotations
 import ast
 import os
 import textwrap
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from engine.blocks import Code, LessonResult
 from engine.i18n import _
@@ -120,7 +121,8 @@ def _header(title: str) -> str:
     first = f"# {title}" if title else _("# Code from tensor-tutor")
     made = _(
         "# Made with PyTorch {torch} and NumPy {numpy}; other versions\n# may draw other random numbers from the same seed.",
-        torch=torch.__version__.split("+")[0], numpy=numpy.__version__,
+        torch=torch.__version__.split("+")[0],
+        numpy=numpy.__version__,
     )
     return f"{first}\n{made}\n\n"
 
@@ -386,9 +388,7 @@ def save_script(script: str, lesson_id: str, directory: Path | None = None) -> S
     data = script.encode("utf-8")
     for path in _script_names(directory, lesson_id):
         try:
-            descriptor = os.open(
-                path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644
-            )
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         except FileExistsError:
             found = _existing(path, script)
             if found == "":

@@ -19,7 +19,8 @@ translate when they run, never at import (``N_`` marks such texts).
 from __future__ import annotations
 
 import gettext
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 ENGLISH = "en"
 CHINESE = "zh"
@@ -92,4 +93,15 @@ def N_(message: str, /) -> str:
     return message
 
 
-__all__ = ["CHINESE", "ENGLISH", "LANGUAGES", "N_", "_", "choose", "from_environment", "language", "use_catalog", "use_language"]
+__all__ = [
+    "CHINESE",
+    "ENGLISH",
+    "LANGUAGES",
+    "N_",
+    "_",
+    "choose",
+    "from_environment",
+    "language",
+    "use_catalog",
+    "use_language",
+]

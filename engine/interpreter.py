@@ -11,8 +11,9 @@ from __future__ import annotations
 import ast
 import operator
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import torch
@@ -75,9 +76,19 @@ IN_PLACE_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.BitXor: operator.ixor,
 }
 OPERATOR_SYMBOLS = {
-    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
-    ast.Pow: "**", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>", ast.BitAnd: "&",
-    ast.BitOr: "|", ast.BitXor: "^",
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.BitXor: "^",
 }
 COMPARISONS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
@@ -346,7 +357,9 @@ class Interpreter(Members):
         for alias in stmt.names:
             if alias.name not in module.members:
                 if alias.name == "*":
-                    raise Refused(_("from {module} import * is not available here: import the names you use", module=stmt.module))
+                    raise Refused(
+                        _("from {module} import * is not available here: import the names you use", module=stmt.module)
+                    )
                 raise whitelist.import_refusal(f"{stmt.module}.{alias.name}")
             self.bind_import(alias.asname or alias.name, module.members[alias.name])
 
@@ -363,9 +376,7 @@ class Interpreter(Members):
             raise refuse("this form of `with`")
         manager = self.value_of(stmt.items[0].context_expr)
         if not isinstance(manager, (torch.no_grad, torch.enable_grad)):
-            raise Refused(
-                "`with` is available here only as `with torch.no_grad():` or `with torch.enable_grad():`"
-            )
+            raise Refused("`with` is available here only as `with torch.no_grad():` or `with torch.enable_grad():`")
         with manager:
             self.run_block(stmt.body)
 
@@ -410,10 +421,17 @@ class Interpreter(Members):
                 if static and not is_function:
                     raise Refused(_("@staticmethod is available here only in a class based on torch.autograd.Function"))
                 if is_function and not static:
-                    raise Refused(_("methods of an autograd Function are @staticmethod here, like PyTorch's: {name}", name=item.name))
+                    raise Refused(
+                        _(
+                            "methods of an autograd Function are @staticmethod here, like PyTorch's: {name}",
+                            name=item.name,
+                        )
+                    )
                 methods[item.name] = self.make_closure(item, item.name, is_method=not is_function, static=static)
             elif isinstance(item, ast.Pass) or (
-                isinstance(item, ast.Expr) and isinstance(item.value, ast.Constant) and isinstance(item.value.value, str)
+                isinstance(item, ast.Expr)
+                and isinstance(item.value, ast.Constant)
+                and isinstance(item.value.value, str)
             ):
                 continue
             else:
@@ -421,7 +439,12 @@ class Interpreter(Members):
         if is_function:
             missing = [name for name in ("forward", "backward") if name not in methods]
             if missing:
-                raise Refused(_("an autograd Function here defines forward and backward; this one has no {missing}", missing=missing[0]))
+                raise Refused(
+                    _(
+                        "an autograd Function here defines forward and backward; this one has no {missing}",
+                        missing=missing[0],
+                    )
+                )
             self.frame.locals[stmt.name] = build_function_class(stmt.name, methods)
         else:
             self.frame.locals[stmt.name] = build_module_class(stmt.name, methods)
@@ -436,7 +459,9 @@ class Interpreter(Members):
         if isinstance(target, (ast.Tuple, ast.List)):
             if any(isinstance(t, ast.Starred) for t in target.elts):
                 raise refuse("starred assignment")
-            items = self.builtins.materialize(self.iterate(value)) if not isinstance(value, (list, tuple)) else list(value)
+            items = (
+                self.builtins.materialize(self.iterate(value)) if not isinstance(value, (list, tuple)) else list(value)
+            )
             if len(items) != len(target.elts):
                 raise ValueError(
                     f"too many values to unpack (expected {len(target.elts)})"
@@ -476,7 +501,6 @@ class Interpreter(Members):
         if isinstance(container, (list, dict)):
             sizing.check_length(len(container))
 
-
     # -- expressions
 
     def value_of(self, node: ast.expr) -> Any:
@@ -511,7 +535,6 @@ class Interpreter(Members):
     def expr_Attribute(self, node: ast.Attribute) -> object:
         return self.attribute(self.value_of(node.value), node.attr)
 
-
     def expr_Call(self, node: ast.Call) -> object:
         if _is_super_init(node.func):
             return self.super_init(node)
@@ -530,7 +553,9 @@ class Interpreter(Members):
             kwargs[keyword.arg] = self.value_of(keyword.value)
         return self.call_value(node, function, args, kwargs)
 
-    def call_value(self, node: ast.AST | None, function: object, args: list[object], kwargs: dict[str, object]) -> object:
+    def call_value(
+        self, node: ast.AST | None, function: object, args: list[object], kwargs: dict[str, object]
+    ) -> object:
         """Call anything the code can hold, with the checks its kind needs."""
         if isinstance(function, Allowed):
             return self.call_library(node, function, args, kwargs)
@@ -549,7 +574,9 @@ class Interpreter(Members):
             return function(*args, **kwargs)
         raise refuse(f"calling {type_word(function)}")
 
-    def call_library(self, node: ast.AST | None, function: Allowed, args: list[object], kwargs: dict[str, object]) -> object:
+    def call_library(
+        self, node: ast.AST | None, function: Allowed, args: list[object], kwargs: dict[str, object]
+    ) -> object:
         if function.rule == "module":
             sizing.check_module(function, args, kwargs)
             layer = self.invoke(node, function.name, function.fn, args, kwargs)
@@ -561,8 +588,9 @@ class Interpreter(Members):
             sizing.before_torch(function, args, kwargs)
         return self.checked(self.invoke(node, function.name, function.fn, args, kwargs))
 
-
-    def call_module(self, node: ast.AST | None, module: nn.Module, args: list[object], kwargs: dict[str, object]) -> object:
+    def call_module(
+        self, node: ast.AST | None, module: nn.Module, args: list[object], kwargs: dict[str, object]
+    ) -> object:
         if isinstance(module, nn.Sequential) and not kwargs and len(args) == 1:
             value = args[0]
             for layer in module:
@@ -646,7 +674,9 @@ class Interpreter(Members):
                 scope[name] = closure.kw_defaults[name]
         self.tick()
         if self.depth >= MAX_CALL_DEPTH:
-            raise LimitExceeded(f"the depth of nested function calls is over {MAX_CALL_DEPTH}; the limit is {MAX_CALL_DEPTH}")
+            raise LimitExceeded(
+                f"the depth of nested function calls is over {MAX_CALL_DEPTH}; the limit is {MAX_CALL_DEPTH}"
+            )
         self_value = args[0] if closure.is_method and args else None
         outer_frame = self.frame
         self.frame = Frame(closure.globals, scope, self_value, in_function=True)
@@ -673,7 +703,9 @@ class Interpreter(Members):
         kind = type(node.op)
         return self.binary(BINARY_OPERATORS[kind], OPERATOR_SYMBOLS[kind], left, right, node)
 
-    def binary(self, op: Callable[[Any, Any], Any], symbol: str, left: object, right: object, node: ast.AST | None) -> object:
+    def binary(
+        self, op: Callable[[Any, Any], Any], symbol: str, left: object, right: object, node: ast.AST | None
+    ) -> object:
         plain = _PLAIN_OPERATORS.get(op, op)
         sizing.before_operator(plain, left, right)
         return self.checked(self.invoke(node, symbol, op, [left, right], {}))
@@ -796,7 +828,24 @@ class Interpreter(Members):
         return self.checked(self.invoke(node, "[]", operator.getitem, [container, index], {}, target=container))
 
     def iterate(self, value: object) -> Iterator[object]:
-        if isinstance(value, (list, tuple, str, range, torch.Size, torch.Tensor, np.ndarray, enumerate, zip, reversed, nn.Sequential, dict, _DICT_VIEWS)):
+        if isinstance(
+            value,
+            (
+                list,
+                tuple,
+                str,
+                range,
+                torch.Size,
+                torch.Tensor,
+                np.ndarray,
+                enumerate,
+                zip,
+                reversed,
+                nn.Sequential,
+                dict,
+                _DICT_VIEWS,
+            ),
+        ):
             return iter(value)
         if _is_generator(value):
             return value  # type: ignore[return-value]
@@ -890,7 +939,13 @@ _DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
 
 
 def _is_generator(value: object) -> bool:
-    return type(value).__name__ in ("generator", "list_iterator", "tuple_iterator", "range_iterator", "dict_keyiterator")
+    return type(value).__name__ in (
+        "generator",
+        "list_iterator",
+        "tuple_iterator",
+        "range_iterator",
+        "dict_keyiterator",
+    )
 
 
 _KEY_TYPES = (str, int, float, bool, type(None))

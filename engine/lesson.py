@@ -13,8 +13,9 @@ and the step's result (its ``measures``). Goals guide; they never block.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Callable, Mapping, TypeVar
+from typing import TypeVar
 
 from engine.blocks import LessonResult, Measures
 from engine.errors import InputError

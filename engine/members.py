@@ -137,7 +137,9 @@ class Members:
             raise AttributeError(f"'{type(module).__name__}' object has no attribute '{name}'")
         raise refuse(f".{name} on an nn layer")
 
-    def call_method(self: Interpreter, node: ast.AST | None, method: Method, args: list[object], kwargs: dict[str, object]) -> object:
+    def call_method(
+        self: Interpreter, node: ast.AST | None, method: Method, args: list[object], kwargs: dict[str, object]
+    ) -> object:
         owner, name = method.owner, method.name
         if isinstance(owner, torch.Tensor):
             sizing.before_tensor_method(owner, name, args, kwargs)
@@ -217,7 +219,8 @@ def check_name(name: str, allow_init: bool = False) -> None:
         raise Refused(
             _(
                 "names starting with an underscore ({name}) are not available here: {allowed}",
-                name=name, allowed=_(whitelist.ALLOWED_SUMMARY),
+                name=name,
+                allowed=_(whitelist.ALLOWED_SUMMARY),
             )
         )
 

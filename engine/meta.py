@@ -15,7 +15,7 @@ values, so it is kept (``_CACHE``) and a repeated call costs a dictionary look-u
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 import torch
@@ -94,7 +94,19 @@ def _attempt(fn: Callable[..., object], arguments: Callable[[], tuple[list, dict
         return None
 
 
-_PLAIN_TYPES = (int, float, complex, str, bool, type(None), type(Ellipsis), torch.dtype, torch.device, torch.memory_format, torch.layout)
+_PLAIN_TYPES = (
+    int,
+    float,
+    complex,
+    str,
+    bool,
+    type(None),
+    type(Ellipsis),
+    torch.dtype,
+    torch.device,
+    torch.memory_format,
+    torch.layout,
+)
 
 
 def _signature(value: object, depth: int = 0) -> Hashable | None:

@@ -7,8 +7,9 @@ must not import torch or NumPy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)

@@ -38,10 +38,15 @@ def broken_character(text: str) -> tuple[int, str] | None:
         return None
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    where = _("line {line}, column {column}", line=line, column=column) if "\n" in text else _("character {column}", column=column)
+    where = (
+        _("line {line}, column {column}", line=line, column=column)
+        if "\n" in text
+        else _("character {column}", column=column)
+    )
     reason = _(
         "a broken character (U+{code}, half of a pair) at {where}: delete it and type it again",
-        code=f"{ord(found.group()):04X}", where=where,
+        code=f"{ord(found.group()):04X}",
+        where=where,
     )
     return line, reason
 
@@ -83,7 +88,14 @@ def parse_python(text: str, mode: str = "exec") -> ast.AST:
 def _check_length(text: str, what: str) -> None:
     check_text(text, what)
     if len(text) > MAX_FIELD_CHARS:
-        raise InputError(_("{what} is {count} characters long: keep it under {most}.", what=what, count=len(text), most=MAX_FIELD_CHARS))
+        raise InputError(
+            _(
+                "{what} is {count} characters long: keep it under {most}.",
+                what=what,
+                count=len(text),
+                most=MAX_FIELD_CHARS,
+            )
+        )
 
 
 def elements_in(shape: tuple[int, ...]) -> int:
@@ -98,7 +110,9 @@ def check_elements(shape: tuple[int, ...], what: str | None = None) -> None:
         raise InputError(
             _(
                 "{what} holds {count} elements: the limit is {most}, so try smaller numbers.",
-                what=_("That shape") if what is None else what, count=f"{count:,}", most=f"{MAX_ELEMENTS:,}",
+                what=_("That shape") if what is None else what,
+                count=f"{count:,}",
+                most=f"{MAX_ELEMENTS:,}",
             )
         )
 
@@ -116,11 +130,17 @@ def parse_shape(text: str) -> tuple[int, ...]:
     stripped = stripped.rstrip(",").strip()
     example = _("like 2,3")
     if not stripped:
-        raise InputError(_('Shape "{text}" is empty: type whole numbers separated by commas, {example}.', text=text, example=example))
+        raise InputError(
+            _('Shape "{text}" is empty: type whole numbers separated by commas, {example}.', text=text, example=example)
+        )
     parts = _SHAPE_SEPARATORS.split(stripped)
     if any(part == "" for part in parts):
         raise InputError(
-            _('Shape "{text}": expected whole numbers separated by commas, {example} (found an empty part).', text=text, example=example)
+            _(
+                'Shape "{text}": expected whole numbers separated by commas, {example} (found an empty part).',
+                text=text,
+                example=example,
+            )
         )
     dims: list[int] = []
     for part in parts:
@@ -128,17 +148,35 @@ def parse_shape(text: str) -> tuple[int, ...]:
             raise InputError(
                 _(
                     'Shape "{text}": "{part}" is not a whole number; use whole numbers separated by commas, {example}.',
-                    text=text, part=part, example=example,
+                    text=text,
+                    part=part,
+                    example=example,
                 )
             )
         if len(part) > 12:
-            raise InputError(_('Shape "{text}": "{part}" is far too large; the limit is {most} elements.', text=text, part=part, most=f"{MAX_ELEMENTS:,}"))
+            raise InputError(
+                _(
+                    'Shape "{text}": "{part}" is far too large; the limit is {most} elements.',
+                    text=text,
+                    part=part,
+                    most=f"{MAX_ELEMENTS:,}",
+                )
+            )
         value = int(part)
         if value < 0:
-            raise InputError(_('Shape "{text}": sizes cannot be negative ({part}); use 0 or more, {example}.', text=text, part=part, example=example))
+            raise InputError(
+                _(
+                    'Shape "{text}": sizes cannot be negative ({part}); use 0 or more, {example}.',
+                    text=text,
+                    part=part,
+                    example=example,
+                )
+            )
         dims.append(value)
     if len(dims) > MAX_DIMS:
-        raise InputError(_('Shape "{text}" has {count} dimensions: the limit is {most}.', text=text, count=len(dims), most=MAX_DIMS))
+        raise InputError(
+            _('Shape "{text}" has {count} dimensions: the limit is {most}.', text=text, count=len(dims), most=MAX_DIMS)
+        )
     shape = tuple(dims)
     check_elements(shape, _('Shape "{text}"', text=text))
     return shape
@@ -169,7 +207,14 @@ def parse_number(text: str, what: str, lo: float | None = None, hi: float | None
     try:
         value = float(stripped)
     except ValueError:
-        raise InputError(_('{what} "{text}" is not a number: type one like {examples}.', what=what, text=_clip(text), examples=examples)) from None
+        raise InputError(
+            _(
+                '{what} "{text}" is not a number: type one like {examples}.',
+                what=what,
+                text=_clip(text),
+                examples=examples,
+            )
+        ) from None
     if not math.isfinite(value):
         raise InputError(_("{what} must be a finite number, like {examples}.", what=what, examples=examples))
     _check_range(value, what, lo, hi)
@@ -182,7 +227,14 @@ def parse_int(text: str, what: str, lo: int | None = None, hi: int | None = None
     stripped = text.strip()
     if re.fullmatch(r"[+-]?\d+", stripped) is None:
         example = _examples(("7", "3", "1", "0"), lo, hi, 1)[0]
-        raise InputError(_('{what} "{text}" is not a whole number: type one like {example}.', what=what, text=_clip(text), example=example))
+        raise InputError(
+            _(
+                '{what} "{text}" is not a whole number: type one like {example}.',
+                what=what,
+                text=_clip(text),
+                example=example,
+            )
+        )
     if len(stripped.lstrip("+-")) > MAX_INT_DIGITS:  # read no further: int() of a huge text is slow
         largest = hi if hi is not None else 10**MAX_INT_DIGITS - 1
         smallest = lo if lo is not None else -largest
@@ -200,7 +252,9 @@ def parse_int(text: str, what: str, lo: int | None = None, hi: int | None = None
 def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
     """Check that ``text`` is one of ``choices``."""
     if text not in choices:
-        raise InputError(_('{what} "{text}" is not one of: {choices}.', what=what, text=_clip(text), choices=", ".join(choices)))
+        raise InputError(
+            _('{what} "{text}" is not one of: {choices}.', what=what, text=_clip(text), choices=", ".join(choices))
+        )
     return text
 
 
@@ -218,7 +272,12 @@ def _check_range(value: float, what: str, lo: float | None, hi: float | None) ->
         elif hi is None:
             message = _("{what} must be from {lo}; {value} is out of range.", lo=format_number(lo), **shown)
         else:
-            message = _("{what} must be from {lo} up to {hi}; {value} is out of range.", lo=format_number(lo), hi=format_number(hi), **shown)
+            message = _(
+                "{what} must be from {lo} up to {hi}; {value} is out of range.",
+                lo=format_number(lo),
+                hi=format_number(hi),
+                **shown,
+            )
         raise InputError(message)
 
 

@@ -8,8 +8,8 @@ the libraries then break rows themselves, between numbers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 DISPLAY_WIDTH = 56
 """The line width, in characters, values are printed for: it fits the lesson pane at 80 columns.

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 import operator
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import torch
 import torch.nn.functional as functional
 from torch import nn
 
+from engine import meta
 from engine.limits import (
     MAX_DIMS,
     MAX_ELEMENTS,
@@ -28,9 +29,8 @@ from engine.limits import (
     check,
 )
 from engine.meta import mirror
-from engine import meta
-from engine.whitelist_nn import NO_GPU, no_device
 from engine.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Builtin, Refused, is_dtype_like
+from engine.whitelist_nn import NO_GPU, no_device
 
 MATMUL_NAMES = frozenset("matmul mm bmm dot mv linear @".split())
 """Operations whose work is (result elements) x (inner dimension), bounded by MAX_WORK."""
@@ -333,7 +333,9 @@ def check_module(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
     """
     _check_device(kwargs)
     try:
-        layer = allowed.fn(*[meta.plain(a) for a in args], **{k: meta.plain(v) for k, v in kwargs.items()}, device="meta")
+        layer = allowed.fn(
+            *[meta.plain(a) for a in args], **{k: meta.plain(v) for k, v in kwargs.items()}, device="meta"
+        )
     except TypeError as exc:
         if "device" not in str(exc):
             return  # the real call reports the learner's mistake in torch's words
@@ -523,7 +525,9 @@ def _numpy_count(rule: str, args: Sequence[object], kwargs: dict, name: str) -> 
     if rule == "linspace":
         num = _shape_count(_arg(args, kwargs, 2, "num", 50))
         try:
-            ends = math.prod(np.broadcast_shapes(_shape(_arg(args, kwargs, 0, "start")), _shape(_arg(args, kwargs, 1, "stop"))))
+            ends = math.prod(
+                np.broadcast_shapes(_shape(_arg(args, kwargs, 0, "start")), _shape(_arg(args, kwargs, 1, "stop")))
+            )
         except ValueError:
             return None
         return None if num is None else num * ends

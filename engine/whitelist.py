@@ -12,10 +12,11 @@ import warnings
 import numpy as np
 import torch
 
-from engine.i18n import N_, _
-from engine.whitelist_base import ALLOWED_SUMMARY, Allowed, Builtin, Library, Refused, functions, refuse
 from engine import whitelist_nn, whitelist_python
-from engine.whitelist_nn import F, NN
+from engine.i18n import N_, _
+from engine.whitelist_base import Allowed, Builtin, Library, Refused, functions, refuse
+from engine.whitelist_nn import NN, F
+
 
 def _seed_torch(seed: int) -> None:
     """torch.manual_seed without its Generator result, whose text changes from run to run."""
@@ -47,8 +48,7 @@ TORCH_META = (
     "broadcast_to detach"
 )
 TORCH_BOUNDED = (
-    "equal allclose isclose is_tensor numel from_numpy is_floating_point all any "
-    "rand_like randn_like randint_like"
+    "equal allclose isclose is_tensor numel from_numpy is_floating_point all any rand_like randn_like randint_like"
 )
 
 TORCH: dict[str, object] = {
@@ -164,10 +164,7 @@ _NP_MEMBERS: dict[str, object] = {
     "ndarray": np.ndarray,
     "random": Library(
         "np.random",
-        {
-            name: Allowed(f"np.random.{name}", getattr(np.random, name), rule)
-            for name, rule in NP_RANDOM_RULES.items()
-        },
+        {name: Allowed(f"np.random.{name}", getattr(np.random, name), rule) for name, rule in NP_RANDOM_RULES.items()},
         np.random,
     ),
 }
@@ -205,10 +202,14 @@ MODULES = {
 """Modules ``import`` and ``from ... import`` accept, as the code sees them."""
 
 MODULES_ELSEWHERE = {
-    "torchvision": N_("torchvision (its datasets download files) is not available here: make image-shaped tensors "
-    "instead, such as torch.rand(64, 1, 28, 28) for a batch of 28x28 images"),
-    "torch.utils": N_("torch.utils.data (datasets and DataLoader) is not available here: slice your tensors into "
-    "batches instead, for example x[i:i + 64] in a for loop over range(0, len(x), 64)"),
+    "torchvision": N_(
+        "torchvision (its datasets download files) is not available here: make image-shaped tensors "
+        "instead, such as torch.rand(64, 1, 28, 28) for a batch of 28x28 images"
+    ),
+    "torch.utils": N_(
+        "torch.utils.data (datasets and DataLoader) is not available here: slice your tensors into "
+        "batches instead, for example x[i:i + 64] in a for loop over range(0, len(x), 64)"
+    ),
     "torchaudio": N_("torchaudio is not available here: make tensors of samples with torch.randn instead"),
     "torchtext": N_("torchtext is not available here: make tensors of token ids with torch.randint instead"),
     "matplotlib": N_("matplotlib is not available here: print the numbers, or see a lesson's charts"),
@@ -218,8 +219,10 @@ MODULES_ELSEWHERE = {
 
 
 BUILTINS_ELSEWHERE = {
-    "open": N_("open is not available here: the Playground cannot read or write files; "
-    "write the data into the code as a list or a tensor"),
+    "open": N_(
+        "open is not available here: the Playground cannot read or write files; "
+        "write the data into the code as a list or a tensor"
+    ),
     "input": N_("input is not available here: set a variable to the value instead"),
     "help": N_("help is not available here: press F1 for help on the Playground, or print a value to see it"),
     "dir": N_("dir is not available here: print a value, or its .shape and .dtype, to see what it holds"),
@@ -332,9 +335,6 @@ def is_dtype_like(value: object) -> bool:
 
 
 NUMPY_STRINGS = frozenset(
-    (
-        "float32 float64 float16 float int64 int32 int16 int8 int uint8 bool complex64 "
-        "complex128 C F A K"
-    ).split()
+    ("float32 float64 float16 float int64 int32 int16 int8 int uint8 bool complex64 complex128 C F A K").split()
 )
 """Strings numpy functions may receive (dtype names, memory orders): nothing that sizes memory."""

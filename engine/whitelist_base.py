@@ -5,8 +5,8 @@ The whitelist modules (``whitelist``, ``whitelist_nn``, ``whitelist_python``) bu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from engine.i18n import N_, _
 
@@ -64,7 +64,7 @@ class Builtin:
         except TypeError as exc:  # "Builtins.sum() takes ..." -> "sum() takes ..."
             message = str(exc)
             if message.startswith("Builtins."):
-                raise TypeError(message[len("Builtins."):]) from None
+                raise TypeError(message[len("Builtins.") :]) from None
             raise
 
     def __repr__(self) -> str:

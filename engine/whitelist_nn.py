@@ -92,8 +92,12 @@ BACKENDS = Library(
     "torch.backends",
     module=torch.backends,
     members={
-        "mps": Library("torch.backends.mps", {"is_available": Allowed("torch.backends.mps.is_available", _is_available, "bounded")}),
-        "cuda": Library("torch.backends.cuda", {"is_built": Allowed("torch.backends.cuda.is_built", _is_available, "bounded")}),
+        "mps": Library(
+            "torch.backends.mps", {"is_available": Allowed("torch.backends.mps.is_available", _is_available, "bounded")}
+        ),
+        "cuda": Library(
+            "torch.backends.cuda", {"is_built": Allowed("torch.backends.cuda.is_built", _is_available, "bounded")}
+        ),
     },
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import string
-from typing import Sequence
+from collections.abc import Sequence
 
 from engine.limits import MAX_FORMAT_WIDTH, MAX_SEQUENCE, LimitExceeded, check
 from engine.whitelist_base import Allowed, Library, Refused, functions

@@ -58,6 +58,14 @@ async def replace_field(pilot, name: str, text: str) -> None:
 
 
 def _key(char: str) -> str:
-    names = {",": "comma", " ": "space", "(": "left_parenthesis", ")": "right_parenthesis",
-             "[": "left_square_bracket", "]": "right_square_bracket", "-": "minus", ".": "full_stop"}
+    names = {
+        ",": "comma",
+        " ": "space",
+        "(": "left_parenthesis",
+        ")": "right_parenthesis",
+        "[": "left_square_bracket",
+        "]": "right_square_bracket",
+        "-": "minus",
+        ".": "full_stop",
+    }
     return names.get(char, char)

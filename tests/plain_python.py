@@ -19,14 +19,16 @@ from dataclasses import dataclass, field
 
 from engine.printing import DISPLAY_WIDTH
 
-_PRELUDE = f"""\
+_PRELUDE = (
+    f"""\
 import json
 import numpy as np
 import torch
 
 torch.set_printoptions(linewidth={DISPLAY_WIDTH})
 np.set_printoptions(linewidth={DISPLAY_WIDTH})
-""" + """
+"""
+    + """
 
 
 def _show(case, key, value):
@@ -37,6 +39,7 @@ def _show(case, key, value):
 def _fail(case, error):
     print(json.dumps({"case": case, "error": f"{type(error).__name__}: {error}"}))
 """
+)
 
 
 @dataclass

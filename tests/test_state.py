@@ -38,8 +38,10 @@ def test_round_trip_creates_the_directory(tmp_path) -> None:
     assert store.remember_values("playground", {"code": "x = torch.ones(2)\n# ünïcode [b] {c}\n"})
     assert store.save()
     loaded = StateStore(path).load()
-    assert loaded == State("matmul", {"tensors": {"shape": "2,3", "seed": "7"},
-                                      "playground": {"code": "x = torch.ones(2)\n# ünïcode [b] {c}\n"}})
+    assert loaded == State(
+        "matmul",
+        {"tensors": {"shape": "2,3", "seed": "7"}, "playground": {"code": "x = torch.ones(2)\n# ünïcode [b] {c}\n"}},
+    )
     assert json.loads(path.read_text("utf-8"))["format"] == 2
     assert [p.name for p in path.parent.iterdir()] == [FILE_NAME]  # no temporary file left behind
 

@@ -35,7 +35,9 @@ class _ShowVersion(argparse.Action):
     def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs) -> None:
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
-    def __call__(self, parser: argparse.ArgumentParser, namespace: object, values: object, option_string: str | None = None) -> None:
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: object, values: object, option_string: str | None = None
+    ) -> None:
         print(f"tensor-tutor {_version()}")
         parser.exit()
 
@@ -68,16 +70,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     options.add_argument("-h", "--help", action="help", help=_("show this help message and exit"))
     options.add_argument("--version", action=_ShowVersion, help=_("show program's version number and exit"))
     options.add_argument(
-        "--lang", choices=LANGUAGES,
-        help=_("language: zh (Chinese) or en (English); default: the one picked in the palette, else $LANG and the other locale variables"),
+        "--lang",
+        choices=LANGUAGES,
+        help=_(
+            "language: zh (Chinese) or en (English); default: the one picked in the palette, else $LANG and the other locale variables"
+        ),
     )
     options.add_argument(
         "--no-mouse", action="store_true", help=_("do not capture the mouse (lighter over slow SSH links)")
     )
     options.add_argument(
-        "--engine", metavar="SOCKET",
-        help=_("use the engine server (tensor-tutor serve) listening on SOCKET; default: $TENSOR_TUTOR_ENGINE, "
-        "or the default socket if a server listens there, else an engine of this app's own"),
+        "--engine",
+        metavar="SOCKET",
+        help=_(
+            "use the engine server (tensor-tutor serve) listening on SOCKET; default: $TENSOR_TUTOR_ENGINE, "
+            "or the default socket if a server listens there, else an engine of this app's own"
+        ),
     )
     options.add_argument(
         "--reset", action="store_true", help=_("forget the saved lesson, field values and progress, then start fresh")
@@ -104,7 +112,7 @@ def _has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stderr.isatty()
 
 
-def _save_before_dying(store: "StateStore") -> None:
+def _save_before_dying(store: StateStore) -> None:
     """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) saves the learner's place, then ends as usual.
 
     Edits are saved half a second after they happen; this keeps the last half second too.

@@ -8,8 +8,8 @@ once it is ready.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import Iterable, Sequence
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -25,9 +25,9 @@ from engine.catalog import LESSONS, lesson_by_id
 from engine.i18n import CHINESE, ENGLISH, _, language
 from engine.lesson import Field, Lesson
 from engine.practice import steps
+from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui import glyphs
 from tui.cjk import wrapped
-from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
@@ -35,7 +35,6 @@ from tui.widgets.challenge import ChallengeView
 from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
 from tui.widgets.lesson_pane import LessonPane
-
 
 LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
 """Each language by its own name, as a learner who reads it looks for it."""
@@ -57,7 +56,9 @@ class TensorTutorApp(App[None]):
         Binding("ctrl+up", "scroll_step(-1)", _("scroll up"), show=False, priority=True),
         Binding("ctrl+b", "toggle_sidebar", _("sidebar"), key_display="^b", priority=True),
         # Textual's own palette key, declared here so the footer names it in the learner's language.
-        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True, tooltip=_("Open the command palette")),
+        Binding(
+            "ctrl+p", "command_palette", _("palette"), show=False, priority=True, tooltip=_("Open the command palette")
+        ),
         # Each lesson's own keys, enabled only on the steps that offer them (see check_action).
         *(
             Binding(action.key, f"lesson_action('{lesson.id}', '{action.name}')", action.description, priority=True)
@@ -126,7 +127,10 @@ class TensorTutorApp(App[None]):
         state = self.store.state
         every = {lesson.id: steps(lesson) for lesson in LESSONS}
         return {
-            lesson.id: (len(set(state.goals_of(lesson.id)) & {s.id for s in every[lesson.id] if s.goal}), sum(1 for s in every[lesson.id] if s.goal))
+            lesson.id: (
+                len(set(state.goals_of(lesson.id)) & {s.id for s in every[lesson.id] if s.goal}),
+                sum(1 for s in every[lesson.id] if s.goal),
+            )
             for lesson in LESSONS
             if any(step.goal for step in every[lesson.id])
         }
@@ -163,7 +167,10 @@ class TensorTutorApp(App[None]):
                 versions = self.engine.start()
             except EngineRefused as refused:  # the class's server is full or gone: this app has its own
                 self.call_from_thread(
-                    self.notify, _("{refused}.\nStarting an engine of this app's own instead.", refused=refused), severity="warning", timeout=10
+                    self.notify,
+                    _("{refused}.\nStarting an engine of this app's own instead.", refused=refused),
+                    severity="warning",
+                    timeout=10,
                 )
                 self.engine = Client()
                 versions = self.engine.start()
@@ -181,13 +188,19 @@ class TensorTutorApp(App[None]):
             timeout=30,
         )
         for waiting in self.query(".waiting").results(Static):
-            waiting.update(wrapped(_("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install.")))
+            waiting.update(
+                wrapped(_("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install."))
+            )
 
     def _engine_loaded(self, version: str) -> None:
         self.torch_version = version
         version = version.split("+")[0]
         served = self.engine.server is not None
-        self.sub_title = _("PyTorch {version} ready (served)", version=version) if served else _("PyTorch {version} ready", version=version)
+        self.sub_title = (
+            _("PyTorch {version} ready (served)", version=version)
+            if served
+            else _("PyTorch {version} ready", version=version)
+        )
         for pane in self.query(LessonPane):
             pane.start()
 
@@ -416,7 +429,10 @@ class TensorTutorApp(App[None]):
         other = ENGLISH if language() == CHINESE else CHINESE
         yield SystemCommand(
             _("Language: {name}", name=LANGUAGE_NAMES[other]),
-            _("Show the app in {name}: it starts again at the same place, with everything you typed.", name=LANGUAGE_NAMES[other]),
+            _(
+                "Show the app in {name}: it starts again at the same place, with everything you typed.",
+                name=LANGUAGE_NAMES[other],
+            ),
             partial(self.switch_language, other),
         )
         for lesson in LESSONS:

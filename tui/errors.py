@@ -50,7 +50,9 @@ def describe(error: BaseException, lesson: Lesson | None = None) -> str:
     if isinstance(error, EngineError):  # raised in the worker: its own type's name
         kind, module = error.kind, error.module
     if kind == "ModuleNotFoundError" and lesson is not None and module == lesson.module:
-        return _("This lesson is not available in this version: its engine module {module} is missing.", module=lesson.module)
+        return _(
+            "This lesson is not available in this version: its engine module {module} is missing.", module=lesson.module
+        )
     detail = " ".join(str(error).split())
     if isinstance(error, RunFailed) and not isinstance(error, EngineError):
         kind = ""  # a time limit, a stop, a worker's end: the message says it in words
@@ -60,7 +62,7 @@ def describe(error: BaseException, lesson: Lesson | None = None) -> str:
     return text
 
 
-def pane_of(node: object) -> "LessonPane | None":
+def pane_of(node: object) -> LessonPane | None:
     """The lesson pane that holds ``node``, if any."""
     from tui.widgets.lesson_pane import LessonPane
 
@@ -72,21 +74,21 @@ def pane_of(node: object) -> "LessonPane | None":
 class ErrorHandler:
     """Routes every unexpected error to the pane it happened in and keeps a log of them."""
 
-    def __init__(self, app: "TensorTutorApp") -> None:
+    def __init__(self, app: TensorTutorApp) -> None:
         self.app = app
         self.log: list[str] = []
         """Every message shown this session, oldest first."""
         self._recoveries = 0
-        self._renewing: set["LessonPane"] = set()
+        self._renewing: set[LessonPane] = set()
 
-    def _note(self, error: BaseException, pane: "LessonPane") -> str:
+    def _note(self, error: BaseException, pane: LessonPane) -> str:
         """Describe ``error`` and keep it in the log (and Textual's devtools log)."""
         text = describe(error, pane.lesson)
         self.log.append(f"{pane.lesson.title}: {text}")
         self.app.log.error(f"{pane.lesson.id}: {text}")
         return text
 
-    def report(self, error: BaseException, pane: "LessonPane") -> None:
+    def report(self, error: BaseException, pane: LessonPane) -> None:
         """Show ``error`` in ``pane``, above its last good output."""
         pane.show_failure(self._note(error, pane))
 
@@ -114,7 +116,7 @@ class ErrorHandler:
         self.renew(pane, error, rendering)
         return True
 
-    def failed(self, pane: "LessonPane", error: BaseException, broken: bool) -> None:
+    def failed(self, pane: LessonPane, error: BaseException, broken: bool) -> None:
         """A pane reported a failure (``LessonPane.Failed``); ``broken`` panes are rebuilt."""
         if broken and self._recoveries < MAX_RECOVERIES:
             self._recoveries += 1
@@ -122,7 +124,7 @@ class ErrorHandler:
         else:
             self.report(error, pane)
 
-    def renew(self, pane: "LessonPane", error: BaseException, rendering: bool) -> None:
+    def renew(self, pane: LessonPane, error: BaseException, rendering: bool) -> None:
         """Replace ``pane`` with a fresh one, keeping its values and its last good output.
 
         ``rendering`` says the error came from showing the latest result, so the
@@ -137,7 +139,7 @@ class ErrorHandler:
             keep = None  # the output it came back with failed too: do not show it a third time
         self.app.call_later(self._replace, pane, keep, text)
 
-    async def _replace(self, old: "LessonPane", keep: "LessonResult | None", text: str) -> None:
+    async def _replace(self, old: LessonPane, keep: LessonResult | None, text: str) -> None:
         switcher = old.parent
         if switcher is None:
             return
@@ -159,7 +161,11 @@ class ErrorHandler:
         try:
             fresh.restore(keep, text, engine_ready)
         except Exception as error:  # noqa: BLE001 - the kept output fails to show too: show none
-            fresh.restore(None, _("{text} (then, showing the last output: {error})", text=text, error=describe(error)), engine_ready)
+            fresh.restore(
+                None,
+                _("{text} (then, showing the last output: {error})", text=text, error=describe(error)),
+                engine_ready,
+            )
         if had_focus:
             if not fresh.focus_first_field():
                 self.app.query_one("#lessons").focus()

@@ -84,7 +84,7 @@ class State:
         return data
 
     @classmethod
-    def from_json(cls, data: Any) -> "State":
+    def from_json(cls, data: Any) -> State:
         """Read the file's content; raises ValueError if it is not what the app writes."""
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
@@ -139,10 +139,14 @@ class StateStore:
         except (FileNotFoundError, NotADirectoryError):
             return self.state  # nothing saved yet (a blocked directory is reported by save)
         except NotARegularFile as error:
-            self.notices.append(_("Saved progress at {path} is {what}, not a regular file; starting fresh.", path=self.path, what=error))
+            self.notices.append(
+                _("Saved progress at {path} is {what}, not a regular file; starting fresh.", path=self.path, what=error)
+            )
             return self.state
         except OSError as error:
-            self.notices.append(_("Saved progress could not be read ({reason}); starting fresh.", reason=_reason(error)))
+            self.notices.append(
+                _("Saved progress could not be read ({reason}); starting fresh.", reason=_reason(error))
+            )
             return self.state
         try:
             if len(raw) > MAX_FILE_BYTES:
@@ -162,11 +166,18 @@ class StateStore:
             self.notices.append(
                 _(
                     "Saved progress was unreadable ({reason}) and could not be moved aside ({move_reason}); starting fresh.",
-                    reason=reason, move_reason=_reason(move_error),
+                    reason=reason,
+                    move_reason=_reason(move_error),
                 )
             )
             return
-        self.notices.append(_("Saved progress was unreadable ({reason}); kept it as {name} and started fresh.", reason=reason, name=aside.name))
+        self.notices.append(
+            _(
+                "Saved progress was unreadable ({reason}); kept it as {name} and started fresh.",
+                reason=reason,
+                name=aside.name,
+            )
+        )
 
     def remember_lesson(self, lesson_id: str) -> bool:
         """Note the lesson on screen; True if that changed anything."""
@@ -245,7 +256,11 @@ class StateStore:
             reason = _reason(error)
             if reason != self._last_save_error:
                 self.notices.append(
-                    _("Progress cannot be saved to {folder} ({reason}); the app works, but will not resume.", folder=self.path.parent, reason=reason)
+                    _(
+                        "Progress cannot be saved to {folder} ({reason}); the app works, but will not resume.",
+                        folder=self.path.parent,
+                        reason=reason,
+                    )
                 )
             self._last_save_error = reason
             return False

@@ -6,12 +6,11 @@ Checking a challenge runs code, so it happens in the worker
 
 from __future__ import annotations
 
-from engine.practice.model import Challenge, Judgement, Misconception, Prediction, Trial, Verdict, judge
 from functools import cache
 
-from engine.practice.model import Challenge, Judgement, Misconception, Prediction, Trial, Verdict, judge
 from engine.i18n import _
 from engine.lesson import Goal, Lesson, Step
+from engine.practice.model import Challenge, Judgement, Misconception, Prediction, Trial, Verdict, judge
 
 CHALLENGE_PREFIX = "challenge-"
 """A challenge's step id is this and the challenge's id (no clash with a lesson's own step ids)."""

@@ -12,8 +12,8 @@ trial at best, never the others.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
-from typing import Mapping
 
 import numpy as np
 import torch
@@ -22,12 +22,13 @@ from torch import nn
 from engine import limits
 from engine.blocks import shape_text
 from engine.catalog import LESSONS
-from engine.practice import challenge as find_challenge, challenges
-from engine.practice.model import RUN_SECONDS, Challenge, Trial, Verdict
 from engine.evaluation import evaluate
 from engine.i18n import _
 from engine.number_text import format_number
 from engine.outcomes import Evaluation, Problem
+from engine.practice import challenge as find_challenge
+from engine.practice import challenges
+from engine.practice.model import RUN_SECONDS, Challenge, Trial, Verdict
 
 _MISSING = object()
 
@@ -40,7 +41,10 @@ def check(lesson: str, challenge: str, source: str) -> Verdict:
     try:
         found = find_challenge(lesson, challenge)
     except (KeyError, TypeError):
-        return Verdict(False, _("There is no challenge {challenge} in lesson {lesson}.", challenge=str(challenge), lesson=str(lesson)))
+        return Verdict(
+            False,
+            _("There is no challenge {challenge} in lesson {lesson}.", challenge=str(challenge), lesson=str(lesson)),
+        )
     if not isinstance(source, str):
         return Verdict(False, _("The code to check must be text."))
     try:
@@ -62,7 +66,9 @@ def check_challenge(challenge: Challenge, source: str) -> Verdict:
         for name in challenge.results + challenge.shapes:
             got = learner.namespace.get(name, _MISSING)
             want = reference.namespace[name]
-            difference = _shape_difference(name, got, want) if name in challenge.shapes else _difference(name, got, want)
+            difference = (
+                _shape_difference(name, got, want) if name in challenge.shapes else _difference(name, got, want)
+            )
             if difference:
                 return Verdict(False, _on_trial(trial, index, difference), None, index + 1)
     return Verdict(True, _("Solved: your code gives the reference's results on all {count} inputs.", count=count))
@@ -135,9 +141,19 @@ def _module_difference(name: str, got: object, want: nn.Module) -> str:
         return _("{name} is {kind}; it should be a module (an nn.Module).", name=name, kind=_kind(got))
     have, need = _parameters(got), _parameters(want)
     if have > need:
-        return _("{name} has {count} parameters, {difference} too many.", name=name, count=format_number(have), difference=format_number(have - need))
+        return _(
+            "{name} has {count} parameters, {difference} too many.",
+            name=name,
+            count=format_number(have),
+            difference=format_number(have - need),
+        )
     if have < need:
-        return _("{name} has {count} parameters, {difference} too few.", name=name, count=format_number(have), difference=format_number(need - have))
+        return _(
+            "{name} has {count} parameters, {difference} too few.",
+            name=name,
+            count=format_number(have),
+            difference=format_number(need - have),
+        )
     return ""
 
 
@@ -151,7 +167,10 @@ def _array_difference(name: str, got: object, want: torch.Tensor | np.ndarray) -
     assert isinstance(got, (torch.Tensor, np.ndarray))
     if tuple(got.shape) != tuple(want.shape):
         return _(
-            "{name} has shape {got}; it should be {want}.", name=name, got=shape_text(tuple(got.shape)), want=shape_text(tuple(want.shape))
+            "{name} has shape {got}; it should be {want}.",
+            name=name,
+            got=shape_text(tuple(got.shape)),
+            want=shape_text(tuple(want.shape)),
         )
     got_dtype, want_dtype = _dtype_text(got), _dtype_text(want)
     if got_dtype != want_dtype:
@@ -195,7 +214,12 @@ def _shape_difference(name: str, got: object, want: object) -> str:
     if have is None:
         return _("{name} is {kind}; it should be {wanted}.", name=name, kind=_kind(got), wanted=_kind(want))
     if tuple(have) != tuple(need):
-        return _("{name} has shape {got}; it should be {want}.", name=name, got=shape_text(tuple(have)), want=shape_text(tuple(need)))
+        return _(
+            "{name} has shape {got}; it should be {want}.",
+            name=name,
+            got=shape_text(tuple(have)),
+            want=shape_text(tuple(need)),
+        )
     return ""
 
 

@@ -8,12 +8,12 @@ where torch is imported.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from engine import calculus, evaluation, export
 from engine.blocks import LessonResult
-from engine.practice import checking
 from engine.catalog import lesson_by_id
+from engine.practice import checking
 
 
 def compute_lesson(lesson: str, values: Mapping[str, str], **arguments: object) -> LessonResult:

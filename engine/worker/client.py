@@ -133,8 +133,14 @@ class Worker:
 class Client:
     """Runs engine calls in a worker process forked from a zygote this client starts."""
 
-    def __init__(self, *, time_limit: float | None = None, module: str = ZYGOTE_MODULE,
-                 environment: dict[str, str] | None = None, server: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        time_limit: float | None = None,
+        module: str = ZYGOTE_MODULE,
+        environment: dict[str, str] | None = None,
+        server: str | None = None,
+    ) -> None:
         self.time_limit = time_limit or configured_time_limit()
         self.module = module
         self.server = server
@@ -365,7 +371,9 @@ class Client:
         if worker.stopped is RunStopped:
             return RunStopped(_("You stopped this run."))
         return WorkerDied(
-            _("The engine's worker process ended during this run (out of memory, or killed); a fresh one has taken over.")
+            _(
+                "The engine's worker process ended during this run (out of memory, or killed); a fresh one has taken over."
+            )
         )
 
 

@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from typing import Any, Union
 
 from engine import blocks, outcomes
-from engine.practice import model as challenge_model
 from engine.errors import InputError
+from engine.practice import model as challenge_model
 
 TAG = "$"
 """The key that names a value's type in encoded data."""
@@ -194,7 +194,7 @@ def _untyped(data: object) -> object:
             return {str(key): _untyped(item) for key, item in data.items()}
         tag = data[TAG]
         if tag == "InputError":
-            return InputError(_decode(data.get("message"), str), _decode(data.get("field"), Union[str, None]))
+            return InputError(_decode(data.get("message"), str), _decode(data.get("field"), str | None))
         cls = REGISTRY.get(str(tag))
         if cls is None:
             raise CodecError(f"{tag!r} is not a type that may be sent")

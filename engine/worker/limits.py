@@ -47,6 +47,7 @@ PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 
+
 @functools.cache
 def _libc() -> ctypes.CDLL:
     return ctypes.CDLL(None, use_errno=True)
@@ -169,29 +170,98 @@ _WRITE_FLAGS = (os.O_WRONLY, os.O_RDWR, os.O_CREAT, os.O_TRUNC)
 
 _DENIED = (
     # new programs and processes
-    "execve", "execveat", "fork", "vfork",
+    "execve",
+    "execveat",
+    "fork",
+    "vfork",
     # the network, and sockets of any kind
-    "socket", "socketpair",
+    "socket",
+    "socketpair",
     # changing the file system without open()
-    "creat", "link", "linkat", "symlink", "symlinkat", "unlink", "unlinkat", "rename", "renameat",
-    "renameat2", "mkdir", "mkdirat", "rmdir", "mknod", "mknodat", "truncate", "chmod", "fchmod",
-    "fchmodat", "chown", "fchown", "lchown", "fchownat", "name_to_handle_at", "open_by_handle_at",
+    "creat",
+    "link",
+    "linkat",
+    "symlink",
+    "symlinkat",
+    "unlink",
+    "unlinkat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "mkdir",
+    "mkdirat",
+    "rmdir",
+    "mknod",
+    "mknodat",
+    "truncate",
+    "chmod",
+    "fchmod",
+    "fchmodat",
+    "chown",
+    "fchown",
+    "lchown",
+    "fchownat",
+    "name_to_handle_at",
+    "open_by_handle_at",
     # other processes, limits, users, the kernel
-    "ptrace", "process_vm_readv", "process_vm_writev", "tkill", "pidfd_send_signal", "setrlimit",
-    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setgroups", "capset",
-    "mount", "umount2", "pivot_root", "chroot", "unshare", "setns", "reboot", "kexec_load",
-    "kexec_file_load", "init_module", "finit_module", "delete_module", "bpf", "perf_event_open",
-    "keyctl", "add_key", "request_key", "swapon", "swapoff", "settimeofday", "clock_settime",
-    "adjtimex", "sethostname", "setdomainname", "iopl", "ioperm", "personality", "userfaultfd",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "tkill",
+    "pidfd_send_signal",
+    "setrlimit",
+    "setuid",
+    "setgid",
+    "setreuid",
+    "setregid",
+    "setresuid",
+    "setresgid",
+    "setgroups",
+    "capset",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "unshare",
+    "setns",
+    "reboot",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "bpf",
+    "perf_event_open",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "swapon",
+    "swapoff",
+    "settimeofday",
+    "clock_settime",
+    "adjtimex",
+    "sethostname",
+    "setdomainname",
+    "iopl",
+    "ioperm",
+    "personality",
+    "userfaultfd",
     # io_uring would do any of the above without a system call seccomp sees
-    "io_uring_setup", "io_uring_enter", "io_uring_register",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
 )
 _NOT_IMPLEMENTED = ("clone3", "openat2")
 """Calls whose arguments seccomp cannot read: "not implemented" makes the C library use the older call."""
 
 
 class _ArgCmp(ctypes.Structure):
-    _fields_ = [("arg", ctypes.c_uint), ("op", ctypes.c_int), ("datum_a", ctypes.c_uint64), ("datum_b", ctypes.c_uint64)]
+    _fields_ = [
+        ("arg", ctypes.c_uint),
+        ("op", ctypes.c_int),
+        ("datum_a", ctypes.c_uint64),
+        ("datum_b", ctypes.c_uint64),
+    ]
 
 
 def _errno_action(number: int) -> int:
@@ -206,7 +276,11 @@ def _seccomp() -> str:
     lib.seccomp_init.restype = ctypes.c_void_p
     lib.seccomp_init.argtypes = [ctypes.c_uint32]
     lib.seccomp_rule_add_array.argtypes = [
-        ctypes.c_void_p, ctypes.c_uint32, ctypes.c_int, ctypes.c_uint, ctypes.POINTER(_ArgCmp),
+        ctypes.c_void_p,
+        ctypes.c_uint32,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.POINTER(_ArgCmp),
     ]
     lib.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
     lib.seccomp_load.argtypes = [ctypes.c_void_p]

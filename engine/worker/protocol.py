@@ -84,7 +84,7 @@ def _read_exactly(channel: socket.socket, size: int, deadline: float | None) -> 
             channel.settimeout(None)
         try:
             chunk = channel.recv(min(size - len(chunks), 1 << 20))
-        except socket.timeout:
+        except TimeoutError:
             raise Timeout() from None
         except ConnectionResetError:
             raise EOFError() from None

@@ -12,7 +12,7 @@ import os
 import resource
 import signal
 import socket
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from engine.errors import InputError
 from engine.i18n import ENGLISH, use_language

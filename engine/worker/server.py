@@ -27,9 +27,10 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, TextIO
+from typing import TextIO
 
 from engine.worker import protocol
 from engine.worker.limits import MEMORY_HEADROOM
@@ -101,8 +102,10 @@ class Server:
         signal.signal(signal.SIGTERM, ask_to_stop)
         signal.signal(signal.SIGINT, ask_to_stop)
         signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
-        self.log(f"serving PyTorch {self.versions['torch']} on {self.path} "
-                 f"(at most {self.max_learners} learners, {self.memory_per_learner // 2**20} MB each)")
+        self.log(
+            f"serving PyTorch {self.versions['torch']} on {self.path} "
+            f"(at most {self.max_learners} learners, {self.memory_per_learner // 2**20} MB each)"
+        )
         try:
             while not stop[0]:
                 self._step(listener)
@@ -224,16 +227,26 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--socket", type=Path, default=default_socket(), help="the Unix socket to listen on")
     parser.add_argument("--max-learners", type=int, default=DEFAULT_MAX_LEARNERS, help="refuse connections past this")
-    parser.add_argument("--memory-per-learner", type=int, default=MEMORY_HEADROOM // 2**20, metavar="MB",
-                        help="address space each learner's worker may add to its warm size")
-    parser.add_argument("--mode", type=lambda text: int(text, 8), default=0o600,
-                        help="permissions of the socket, in octal (0600: only this user; 0660: also its group)")
+    parser.add_argument(
+        "--memory-per-learner",
+        type=int,
+        default=MEMORY_HEADROOM // 2**20,
+        metavar="MB",
+        help="address space each learner's worker may add to its warm size",
+    )
+    parser.add_argument(
+        "--mode",
+        type=lambda text: int(text, 8),
+        default=0o600,
+        help="permissions of the socket, in octal (0600: only this user; 0660: also its group)",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str]) -> int:
     """``tensor-tutor serve ...``"""
     args = parse_args(argv)
-    server = Server(args.socket, max_learners=args.max_learners, memory_per_learner=args.memory_per_learner * 2**20,
-                    mode=args.mode)
+    server = Server(
+        args.socket, max_learners=args.max_learners, memory_per_learner=args.memory_per_learner * 2**20, mode=args.mode
+    )
     return server.run()

@@ -21,7 +21,7 @@ import os
 import signal
 import socket
 import sys
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from engine.worker import protocol
 from engine.worker.serve import serve
@@ -40,7 +40,7 @@ def warm() -> dict[str, str]:
     from engine.practice import checking
 
     torch.set_num_threads(1)
-    (torch.ones(2, 3, device="meta") @ torch.ones(3, 2, device="meta")).shape
+    _ = (torch.ones(2, 3, device="meta") @ torch.ones(3, 2, device="meta")).shape
     use_language(CHINESE)  # read every catalog before the fork: the workers share it
     use_language(ENGLISH)
     for lesson in LESSONS:

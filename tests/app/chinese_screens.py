@@ -17,10 +17,11 @@ from engine.i18n import use_language
 
 use_language("zh")
 
+from textual.widgets import Static  # noqa: E402
+
 from engine.catalog import LESSONS  # noqa: E402 - after the language, as in tui/__main__.py
 from tests.conftest import SIZE, settle  # noqa: E402
 from tests.screen import frame  # noqa: E402
-from textual.widgets import Static  # noqa: E402
 from tui.app import TensorTutorApp  # noqa: E402
 from tui.widgets.blocks import FactBlock, ProblemBlock, ProseBlock  # noqa: E402
 from tui.widgets.goal_bar import GoalBar  # noqa: E402
@@ -62,7 +63,7 @@ async def main() -> dict[str, object]:
         for lesson in LESSONS:
             await pilot.press("escape", str(lesson.number), "enter")
             pane = app.current_pane
-            for index, step in enumerate(lesson.steps):
+            for index in range(len(lesson.steps)):
                 await _result_for_step(pilot, pane)
                 await pilot.pause()
                 screen, _codes = frame(app)

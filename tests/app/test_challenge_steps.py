@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import OptionList, Static
 
 from engine import LESSONS
-from engine.practice import challenges, predictions, steps
+from engine.practice import challenges, predictions
 from tests.conftest import SIZE, settle
 from tui.app import TensorTutorApp
 from tui.state import FILE_NAME
@@ -107,9 +107,13 @@ async def test_after_the_hints_the_solution_and_a_fix_applies_in_the_editor(app)
         assert verdict == "Not yet: Line 1: mat1 and mat2 shapes cannot be multiplied (1x10 and 1x10)"
         assert "inputs is (1, 10) and w1 is (1, 10)" in _text(view.query_one(".challenge-explanation", Static))
         await pilot.press("f4")
-        assert "Solution:" not in _text(view.query_one(".challenge-hints", Static)), "the solution comes after the hints"
+        assert "Solution:" not in _text(view.query_one(".challenge-hints", Static)), (
+            "the solution comes after the hints"
+        )
         await pilot.press("f3", "f3", "f4")
-        assert _text(view.query_one(".challenge-hints", Static)).startswith("Solution:\ny = torch.sigmoid(torch.matmul(inputs, w1.view(10, 1)) + b1)")
+        assert _text(view.query_one(".challenge-hints", Static)).startswith(
+            "Solution:\ny = torch.sigmoid(torch.matmul(inputs, w1.view(10, 1)) + b1)"
+        )
         fixes = view.query_one(".challenge-fixes", OptionList)
         fixes.focus()
         await pilot.press("down", "enter")  # the second fix: w1.view(10, 1)

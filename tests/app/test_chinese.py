@@ -29,7 +29,12 @@ def report() -> dict:
     """Every step of every lesson visited in Chinese at 80x24 (tests/app/chinese_screens.py)."""
     env = {**os.environ, "TENSOR_TUTOR_ENGINE": "", "LANG": "zh_CN.UTF-8"}
     done = subprocess.run(
-        [sys.executable, "-m", "tests.app.chinese_screens"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=280
+        [sys.executable, "-m", "tests.app.chinese_screens"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=280,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
@@ -70,7 +75,10 @@ def test_the_layer_lesson_explains_in_chinese_under_torchs_own_words(report) -> 
     problem = report["layer_problem"]
     assert problem["message"] == "mat1 and mat2 shapes cannot be multiplied (1x10 and 1x10)", "torch's words, verbatim"
     assert "RuntimeError: mat1 and mat2 shapes cannot be multiplied (1x10 and 1x10)" in problem["shown"]
-    assert problem["explanation"] == "inputs 是 (1, 10)，w1 是 (1, 10)：inputs 有 10 列，而 w1 有 1 行；矩阵乘法要求两者相等。"
+    assert (
+        problem["explanation"]
+        == "inputs 是 (1, 10)，w1 是 (1, 10)：inputs 有 10 列，而 w1 有 1 行；矩阵乘法要求两者相等。"
+    )
 
 
 def test_chinese_breaks_between_characters_and_never_before_closing_marks() -> None:
@@ -81,8 +89,14 @@ def test_chinese_breaks_between_characters_and_never_before_closing_marks() -> N
         for line in lines:
             assert Paragraph(line).text.cell_len <= width, (width, line)
             assert line[0] not in NO_LINE_START, (width, lines)
-        assert not any(word in "".join(lines[i][-3:] + "|" + lines[i + 1][:3]) for i in range(len(lines) - 1) for word in ("Py|Torch", "nd|array"))
-    assert [line.plain for line in Paragraph(text).lines(30)][0] == "张量是 PyTorch 的 n 维数组，很", "a CJK run is not pushed whole to the next line"
+        assert not any(
+            word in "".join(lines[i][-3:] + "|" + lines[i + 1][:3])
+            for i in range(len(lines) - 1)
+            for word in ("Py|Torch", "nd|array")
+        )
+    assert [line.plain for line in Paragraph(text).lines(30)][0] == "张量是 PyTorch 的 n 维数组，很", (
+        "a CJK run is not pushed whole to the next line"
+    )
     english = "English words only wrap at spaces, as textwrap does it"
     for width in (12, 20):
         cuts = [0, *break_offsets(english, width), len(english)]
@@ -110,7 +124,11 @@ async def test_the_palette_switches_the_language_and_remembers_it(tmp_path, monk
 
 def test_starting_again_keeps_every_switch_but_the_language_and_a_reset() -> None:
     assert relaunch_arguments(["--no-mouse", "--lang", "en", "--reset", "--engine", "/s"], "zh") == [
-        "--no-mouse", "--engine", "/s", "--lang", "zh",
+        "--no-mouse",
+        "--engine",
+        "/s",
+        "--lang",
+        "zh",
     ]
     assert relaunch_arguments(["--lang=zh"], "en") == ["--lang", "en"]
 

@@ -22,7 +22,9 @@ def _shown_values(pane) -> list[str]:
 
 async def _open_code(pilot, key: str = "c") -> CodeScreen:
     """Open the code screen: c from the sidebar (escape reaches it), f2 from anywhere."""
-    await pilot.press(*(["escape", key] if key == "c" and pilot.app.query_one("#lessons") is not pilot.app.focused else [key]))
+    await pilot.press(
+        *(["escape", key] if key == "c" and pilot.app.query_one("#lessons") is not pilot.app.focused else [key])
+    )
     screen = pilot.app.screen
     assert isinstance(screen, CodeScreen)
     await pilot.app.workers.wait_for_complete()

@@ -204,13 +204,23 @@ def test_ticks_are_round_and_inside_the_range() -> None:
 
 
 def test_legend_colours_differ_in_sixteen_colours() -> None:
-    dark = {"primary": "#0178D4", "secondary": "#004578", "accent": "#FEA62B", "warning": "#FEA62B",
-            "error": "#B93C5B", "success": "#4EBF71"}
+    dark = {
+        "primary": "#0178D4",
+        "secondary": "#004578",
+        "accent": "#FEA62B",
+        "warning": "#FEA62B",
+        "error": "#B93C5B",
+        "success": "#4EBF71",
+    }
     colours = series_colours(dark, "standard")
     hues = [(RichColor.from_rgb(*c).downgrade(ColorSystem.STANDARD).number or 0) % 8 for c in colours]
     assert len(set(hues)) == len(hues) >= 4 and not {0, 7} & set(hues)
     assert series_colours(dark, "truecolor")[0] == (1, 120, 212)  # the theme's own primary
-    chart = Chart("t", (Series("a", (0.0,), (0.0,)), Series("b", (0.0,), (0.0,)), Series("a", (1.0,), (1.0,))),
-                  (0.0, 1.0), (0.0, 1.0))
+    chart = Chart(
+        "t",
+        (Series("a", (0.0,), (0.0,)), Series("b", (0.0,), (0.0,)), Series("a", (1.0,), (1.0,))),
+        (0.0, 1.0),
+        (0.0, 1.0),
+    )
     entries = legend(chart, colours, no_color=True)
     assert [e.label for e in entries] == ["a", "b"] and len({e.marker for e in entries}) == 2

@@ -73,7 +73,9 @@ async def test_every_fix_side_by_side_and_the_goal_view(app) -> None:
         pane = await open_lesson(pilot, "5")
         await next_step(pilot, pane)
         rows = shown_rows(pane)
-        assert [rows[f][0] for f in ("w1.reshape(10, 1)", "w1.view(10, 1)", "w1.resize_(10, 1)", "w1.T")] == ["0.3030"] * 4
+        assert [rows[f][0] for f in ("w1.reshape(10, 1)", "w1.view(10, 1)", "w1.resize_(10, 1)", "w1.T")] == [
+            "0.3030"
+        ] * 4
         assert "b1 = 1.7792" in _facts(pane) and "-0.8331" in _facts(pane)
         assert "refuse with the same words" in _facts(pane)
         select = pane.form.row("fix").editor

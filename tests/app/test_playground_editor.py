@@ -62,7 +62,7 @@ async def test_the_footer_shows_how_to_leave_the_editor_and_escape_does(app) -> 
 
 async def test_the_code_screen_never_says_there_is_no_code_while_the_editor_holds_some(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        pane = await _open_empty_playground(pilot)
+        await _open_empty_playground(pilot)
         await pilot.press(*"x = torch.ones(2", "enter")  # does not parse yet
         await settle(pilot)
         await pilot.press("f2")

@@ -18,11 +18,7 @@ from tui.state import FILE_NAME
 from tui.widgets.lesson_list import LessonList
 
 # Lessons with a field a learner types into, wherever they are in the list (1-9 reach them).
-TYPED = [
-    lesson
-    for lesson in LESSONS
-    if lesson.number <= 9 and any(not f.choices for f in lesson.fields)
-]
+TYPED = [lesson for lesson in LESSONS if lesson.number <= 9 and any(not f.choices for f in lesson.fields)]
 
 
 def _notices(app: TensorTutorApp) -> list[str]:
@@ -168,8 +164,11 @@ async def test_a_saved_lesson_that_no_longer_exists_starts_at_the_first(tmp_path
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     path = _state_file(tmp_path)
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"format": 1, "lesson": "gone", "values": {"gone": {"x": "1"},
-                                LESSONS[0].id: {"no-such-field": "1"}}}))
+    path.write_text(
+        json.dumps(
+            {"format": 1, "lesson": "gone", "values": {"gone": {"x": "1"}, LESSONS[0].id: {"no-such-field": "1"}}}
+        )
+    )
     app = TensorTutorApp()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -30,7 +30,10 @@ async def test_starts_in_the_first_field_and_lists_the_lessons_with_progress(app
         sidebar = app.query_one(LessonList)
         await pilot.pause()
         assert app.focused is app.current_pane.form.row("shape").editor
-        prompts = [re.sub(r"\s+(\d+/\d+|✓)$", "", str(sidebar.get_option_at_index(i).prompt).rstrip()) for i in range(sidebar.option_count)]
+        prompts = [
+            re.sub(r"\s+(\d+/\d+|✓)$", "", str(sidebar.get_option_at_index(i).prompt).rstrip())
+            for i in range(sidebar.option_count)
+        ]
         assert prompts[:6] == ["1 Tensors", "2 Matmul", "3 Torch/NumPy", "4 Derivatives", "5 Single layer", "6 Network"]
         assert str(sidebar.get_option_at_index(0).prompt).endswith(f"0/{len(steps(LESSONS[0]))}")
         assert len(prompts) == len(LESSONS)
@@ -63,7 +66,12 @@ async def test_a_bad_shape_explains_itself_and_keeps_the_last_output(app) -> Non
         await settle(pilot)
         pane = app.current_pane
         before = _text(_shown_values(pane)["t"])
-        for bad, words in (("2,,3", "empty part"), ("-1", "negative"), ("abc", "not a whole number"), ("100000x100000", "limit")):
+        for bad, words in (
+            ("2,,3", "empty part"),
+            ("-1", "negative"),
+            ("abc", "not a whole number"),
+            ("100000x100000", "limit"),
+        ):
             await replace_field(pilot, "shape", bad)
             error = pane.form.row("shape").query_one(".field-error", Static)
             assert words in str(error.content)

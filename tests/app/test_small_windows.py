@@ -11,7 +11,11 @@ from tui.widgets.fields import FieldSelect
 
 def _shown(widgets):
     """The widgets the step on screen shows (the other steps' fields are hidden)."""
-    return [widget for widget in widgets if all(node.display for node in widget.ancestors_with_self if hasattr(node, "display"))]
+    return [
+        widget
+        for widget in widgets
+        if all(node.display for node in widget.ancestors_with_self if hasattr(node, "display"))
+    ]
 
 
 def _rows_of(app, widget) -> list[str]:

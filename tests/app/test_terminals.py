@@ -23,7 +23,6 @@ from tests.screen import frame as _frame
 from tui.app import TensorTutorApp
 from tui.screens.help import HelpScreen
 from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-from tui.widgets.lesson_list import LessonList
 
 COLOUR = re.compile(r"\x1b\[([0-9;]*)m")
 

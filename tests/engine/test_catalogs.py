@@ -54,7 +54,9 @@ def test_the_compiled_catalog_is_what_gettext_reads(tmp_path) -> None:
     assert catalog.gettext("Tensors") == "张量" and catalog.gettext("{n} rows") == "{n} 行"
     assert catalog.gettext("empty") == "empty", "an untranslated entry falls back to the English id"
     po = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#, fuzzy\nmsgid "a"\nmsgstr "甲"\n\nmsgid "b \\"q\\""\nmsgstr ""\n"乙\\n"\n'
-    assert read_po(po) == {"": "Content-Type: text/plain; charset=UTF-8\n", 'b "q"': "乙\n"}, "fuzzy entries are left out"
+    assert read_po(po) == {"": "Content-Type: text/plain; charset=UTF-8\n", 'b "q"': "乙\n"}, (
+        "fuzzy entries are left out"
+    )
 
 
 def test_compiling_once_into_the_cache_and_in_memory_without_one(tmp_path, monkeypatch) -> None:

@@ -34,10 +34,12 @@ def test_every_lesson_ends_with_two_or_three_challenges_that_follow_its_steps(le
         assert item.lesson == lesson.id and item.prompt and item.starter and item.solution
         assert 1 <= len(item.hints) <= 3
         assert len(item.trials) >= 3, "the challenge's own inputs and at least two more"
-        assert len({trial.setup for trial in item.trials}) == len(item.trials) or len({t.seed for t in item.trials}) == len(item.trials)
+        assert len({trial.setup for trial in item.trials}) == len(item.trials) or len(
+            {t.seed for t in item.trials}
+        ) == len(item.trials)
     every = steps(lesson)
     assert every[: len(lesson.steps)] == lesson.steps
-    assert [step.kind for step in every[-len(found):]] == ["challenge"] * len(found)
+    assert [step.kind for step in every[-len(found) :]] == ["challenge"] * len(found)
     assert len({step.id for step in every}) == len(every)
 
 
@@ -60,7 +62,9 @@ def test_empty_code_fails_naming_what_is_missing(item: Challenge) -> None:
 def _literal(name: str, value: object) -> str | None:
     """``name = <the value typed out>``, as a learner who copies the printed numbers would write it."""
     if isinstance(value, torch.Tensor):
-        return f"{name} = torch.tensor({value.detach().tolist()!r}, dtype=torch.{str(value.dtype).removeprefix('torch.')})"
+        return (
+            f"{name} = torch.tensor({value.detach().tolist()!r}, dtype=torch.{str(value.dtype).removeprefix('torch.')})"
+        )
     if isinstance(value, np.ndarray):
         return f"{name} = np.array({value.tolist()!r}, dtype=np.{value.dtype})"
     if isinstance(value, (int, float)):
@@ -110,7 +114,9 @@ def test_the_verdict_speaks_in_the_learners_names_and_numbers() -> None:
     ones = challenge("tensors", "ones")
     typed = check_challenge(ones, "t = torch.ones(2, 3)\n")
     assert not typed.passed and typed.trial == 2
-    assert typed.feedback.startswith("Right for the inputs given, but not with rows, cols = 4, 1: t has shape (2, 3); it should be (4, 1).")
+    assert typed.feedback.startswith(
+        "Right for the inputs given, but not with rows, cols = 4, 1: t has shape (2, 3); it should be (4, 1)."
+    )
     seeded = check_challenge(layer, "y = torch.tensor([[0.3030]])\n")
     assert seeded.feedback == "y[0, 0] is 0.303; it should be 0.302986."
 
@@ -150,8 +156,20 @@ _CODE = st.one_of(
     st.text(max_size=200),
     st.lists(
         st.sampled_from(
-            ["t = torch.ones(rows, cols)", "t = t @ t", "x = (", "t = torch.zeros(10**9)", "import os", "t = t.T", "del t",
-             "while True:\n    pass", "t = [1] * 10**8", "t = torch.randn(rows, cols).numpy()", "print(t)", "t.resize_(3)"]
+            [
+                "t = torch.ones(rows, cols)",
+                "t = t @ t",
+                "x = (",
+                "t = torch.zeros(10**9)",
+                "import os",
+                "t = t.T",
+                "del t",
+                "while True:\n    pass",
+                "t = [1] * 10**8",
+                "t = torch.randn(rows, cols).numpy()",
+                "print(t)",
+                "t.resize_(3)",
+            ]
         ),
         max_size=6,
     ).map("\n".join),

@@ -11,7 +11,6 @@ from engine.evaluation import Evaluation, Problem, apply_fix, evaluate
 from tests.results import LESSON5, lesson5_tensors
 
 
-
 def failed(source: str) -> Problem:
     evaluation = evaluate(source)
     assert evaluation.error is not None, "expected the source to fail"
@@ -139,7 +138,9 @@ def test_mm_with_3d_second_argument_says_mat2() -> None:
 def test_elementwise_mismatch_explains_broadcasting_and_offers_the_matrix_product() -> None:
     source = "A = torch.ones(3, 3)\nB = torch.ones(3, 2)\nA * B"
     problem = failed(source)
-    assert problem.message == "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"
+    assert (
+        problem.message == "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 1"
+    )
     assert "A is (3, 3) and B is (3, 2)" in problem.explanation
     assert "the last dimension has 3 in A and 2 in B" in problem.explanation
     assert [f.label for f in problem.fixes] == ["A @ B"]
@@ -176,7 +177,11 @@ def test_view_of_a_1xn_transpose_works_so_nothing_fails() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["x = torch.ones(2, 5)\nx.view(3, 4)", "x = torch.ones(2, 5)\nx.reshape(3, 4)", "x = np.ones((2, 5))\nx.reshape(3, 4)"],
+    [
+        "x = torch.ones(2, 5)\nx.view(3, 4)",
+        "x = torch.ones(2, 5)\nx.reshape(3, 4)",
+        "x = np.ones((2, 5))\nx.reshape(3, 4)",
+    ],
 )
 def test_wrong_element_count_says_no_reshape_can_fix_it(source: str) -> None:
     problem = failed(source)

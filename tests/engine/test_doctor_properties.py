@@ -52,7 +52,9 @@ def check_against_torch(source: str, expected: object, raised: Exception | None)
 
 @DOCTOR
 @given(SHAPES, SHAPES, st.sampled_from(sorted(BINARY)))
-def test_binary_operations_match_torch_and_fixes_run(a_shape: tuple[int, ...], b_shape: tuple[int, ...], op: str) -> None:
+def test_binary_operations_match_torch_and_fixes_run(
+    a_shape: tuple[int, ...], b_shape: tuple[int, ...], op: str
+) -> None:
     a, b = torch.ones(a_shape), torch.full(b_shape, 2.0)
     try:
         expected, raised = BINARY[op](a, b), None
@@ -64,7 +66,9 @@ def test_binary_operations_match_torch_and_fixes_run(a_shape: tuple[int, ...], b
 
 @DOCTOR
 @given(SHAPES, SHAPES, st.sampled_from(["view", "reshape"]), st.booleans())
-def test_view_and_reshape_match_torch(shape: tuple[int, ...], target: tuple[int, ...], method: str, transposed: bool) -> None:
+def test_view_and_reshape_match_torch(
+    shape: tuple[int, ...], target: tuple[int, ...], method: str, transposed: bool
+) -> None:
     x = torch.arange(float(torch.Size(shape).numel())).reshape(shape)
     prefix = ".T" if transposed and len(shape) == 2 else ""
     try:

@@ -38,7 +38,6 @@ net.fc1.weight.shape
 """
 
 
-
 def outputs_named(evaluation: Evaluation, name: str) -> list[Output]:
     return [o for o in evaluation.outputs if o.name == name]
 
@@ -70,7 +69,12 @@ def test_output_fields_describe_the_tensor() -> None:
     evaluation = evaluate("x = torch.tensor(2.0, requires_grad=True)\nz = x ** 3\nz.backward()\nx.grad")
     x, z, grad = evaluation.outputs
     assert (x.name, x.kind, x.shape, x.dtype, x.requires_grad, x.grad_fn) == (
-        "x", "tensor", (), "torch.float32", True, None,
+        "x",
+        "tensor",
+        (),
+        "torch.float32",
+        True,
+        None,
     )
     assert (z.name, z.grad_fn, z.text) == ("z", "PowBackward0", "tensor(8., grad_fn=<PowBackward0>)")
     assert (grad.name, grad.line, grad.source, grad.text) == (None, 4, "x.grad", "tensor(12.)")
@@ -88,7 +92,9 @@ def test_lesson4_gradients_of_x_x2_x3_at_two() -> None:
     )
     evaluation = evaluate(source)
     assert evaluation.ok
-    assert [o.text for o in evaluation.outputs if o.name is None] == grads == ["tensor(1.)", "tensor(4.)", "tensor(12.)"]
+    assert (
+        [o.text for o in evaluation.outputs if o.name is None] == grads == ["tensor(1.)", "tensor(4.)", "tensor(12.)"]
+    )
 
 
 def test_lesson2_products_agree_with_numpy_and_torch() -> None:
@@ -128,8 +134,7 @@ def test_lesson2_errors_are_torchs_own(source: str, expected) -> None:
     with pytest.raises(RuntimeError) as raised:
         expected(a, b)
     evaluation = evaluate(
-        "A = torch.tensor([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]])\n"
-        "B = torch.tensor([[2.0, 3], [2, 3], [2, 3]])\n" + source
+        "A = torch.tensor([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]])\nB = torch.tensor([[2.0, 3], [2, 3], [2, 3]])\n" + source
     )
     assert evaluation.error.message == str(raised.value)
     assert evaluation.error.line == 3
@@ -345,7 +350,11 @@ def test_lesson6_layer_weight_is_the_transpose_of_the_hand_built_one() -> None:
 
 def test_type_names_read_like_python() -> None:
     evaluation = evaluate("type(torch.ones(1))\ntype(np.ones(1))\ntype(3)")
-    assert [o.text for o in evaluation.outputs] == ["<class 'torch.Tensor'>", "<class 'numpy.ndarray'>", "<class 'int'>"]
+    assert [o.text for o in evaluation.outputs] == [
+        "<class 'torch.Tensor'>",
+        "<class 'numpy.ndarray'>",
+        "<class 'int'>",
+    ]
 
 
 def test_min_max_sorted_compare_single_numbers_and_scalar_tensors() -> None:
@@ -354,7 +363,12 @@ def test_min_max_sorted_compare_single_numbers_and_scalar_tensors() -> None:
         "max(torch.tensor(1.0), torch.tensor(3.0))\nsorted([torch.tensor(2.0), torch.tensor(1.0)])"
     )
     assert [o.text for o in evaluation.outputs] == [
-        "3", "3", "[3, 2, 1]", "0", pane_text(torch.tensor(3.0)), pane_text([torch.tensor(1.0), torch.tensor(2.0)]),
+        "3",
+        "3",
+        "[3, 2, 1]",
+        "0",
+        pane_text(torch.tensor(3.0)),
+        pane_text([torch.tensor(1.0), torch.tensor(2.0)]),
     ]
 
 
@@ -377,4 +391,6 @@ def test_python_idioms_of_training_code_behave_as_in_python() -> None:
     )
     evaluation = evaluate(source)
     assert evaluation.ok, evaluation.error
-    assert evaluation.outputs[-1].text == "[1, 0, 2, 4] [3, 2, 1] [0.05, 0.005] {'a': 2, 'b': 0, 'c': 0} a True (3, 1) 32"
+    assert (
+        evaluation.outputs[-1].text == "[1, 0, 2, 4] [3, 2, 1] [0.05, 0.005] {'a': 2, 'b': 0, 'c': 0} a True (3, 1) 32"
+    )

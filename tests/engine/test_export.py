@@ -8,8 +8,8 @@ and each fix the pane offers), so lessons are checked as they are added.
 from __future__ import annotations
 
 import json
-import random
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +19,6 @@ import pytest
 from engine import LESSONS, InputError, Lesson, lesson_by_id
 from engine.blocks import Block, Code, Columns, LessonResult, ProblemView, Value
 from engine.evaluation import evaluate
-from engine.printing import DISPLAY_WIDTH
 from engine.export import (
     export_result,
     export_script,
@@ -29,6 +28,7 @@ from engine.export import (
     script_path,
     shown_source,
 )
+from engine.printing import DISPLAY_WIDTH
 from engine.snippets import SNIPPETS
 
 RUNNER = """\
@@ -170,7 +170,9 @@ def _written(line: str, script_lines: set[str]) -> bool:
 def test_lessons_are_covered_with_edits(exported) -> None:
     assert "tensors" in exported and "playground" in exported
     assert len(exported["tensors"]) >= 8  # every step, the other choices of its fields, another seed
-    assert {name.split(":")[0] for name, *_ in exported["tensors"]} == {step.id for step in lesson_by_id("tensors").steps}
+    assert {name.split(":")[0] for name, *_ in exported["tensors"]} == {
+        step.id for step in lesson_by_id("tensors").steps
+    }
     names = [name.split(": ", 1)[1] for name, *_ in exported["playground"]]
     assert all(snippet.title in names for snippet in SNIPPETS)
     assert any(", fix " in name for name in names)  # a fix the doctor offered, applied and exported
@@ -287,7 +289,10 @@ def test_saving_never_follows_a_link_even_a_dangling_one(tmp_path) -> None:
     assert not target.exists()  # the dangling link's target was not created
     assert saved.path.name == "tensor_tutor_layer_3.py" and not saved.path.is_symlink()
     assert saved.path.read_text() == "print(1)\n" and not saved.reused  # a link to the same text is no reuse
-    assert saved.passed_over == (("tensor_tutor_layer.py", "a symbolic link"), ("tensor_tutor_layer_2.py", "a symbolic link"))
+    assert saved.passed_over == (
+        ("tensor_tutor_layer.py", "a symbolic link"),
+        ("tensor_tutor_layer_2.py", "a symbolic link"),
+    )
     assert script_path(tmp_path, "layer", "print(1)\n") == saved.path
 
 
@@ -334,10 +339,25 @@ def test_e_continues_in_the_playground_with_the_panes_numbers(lesson_id: str, ex
 
 SETUP = "x = torch.randn(2, 3)\nw = torch.ones(3, 1)  # a column\na = np.arange(6).reshape(2, 3)\n"
 POOL = [
-    "y = x.T @ x", "x.shape", "z = x * 2; z.sum()", "x @ w", "w @ x", "a.T @ a", "a @ a", "print(a.sum())",
-    "for i in range(2): print(i)", "t = torch.tensor(2.0, requires_grad=True)", "u = t ** 2\nu.backward()",
-    "t.grad", "b = np.random.rand(2)", "x[0, 0] = 7.0", "q, r = 7 // 2, 7 % 2", "x.view(3, 2)", "x.T.view(6)",
-    "w.numpy()", "x + w",
+    "y = x.T @ x",
+    "x.shape",
+    "z = x * 2; z.sum()",
+    "x @ w",
+    "w @ x",
+    "a.T @ a",
+    "a @ a",
+    "print(a.sum())",
+    "for i in range(2): print(i)",
+    "t = torch.tensor(2.0, requires_grad=True)",
+    "u = t ** 2\nu.backward()",
+    "t.grad",
+    "b = np.random.rand(2)",
+    "x[0, 0] = 7.0",
+    "q, r = 7 // 2, 7 % 2",
+    "x.view(3, 2)",
+    "x.T.view(6)",
+    "w.numpy()",
+    "x + w",
 ]
 
 

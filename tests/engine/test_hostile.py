@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pytest
@@ -25,6 +25,7 @@ def short_run_limit() -> Iterator[None]:
     real, limits.MAX_SECONDS = limits.MAX_SECONDS, MAX_SECONDS
     yield
     limits.MAX_SECONDS = real
+
 
 ALLOWED_WORDS = (
     "tensor-tutor runs a subset of Python with chosen parts of torch, torch.nn, torch.optim, "
@@ -89,7 +90,10 @@ def assert_refused(source: str, kind: str, *words: str) -> Evaluation:
         ("class A:\n    pass", "class Name(nn.Module)"),
         ("class Net(nn.Module):\n    x = 1", "only method definitions"),
         ("class Net(nn.Module):\n    def __getattr__(self, name):\n        pass", "__getattr__"),
-        ("class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self._x = 1\nNet()", "_x"),
+        (
+            "class Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self._x = 1\nNet()",
+            "_x",
+        ),
         ("x = torch.ones(3)\nx.grad_fn = 1", "assigning to .grad_fn"),
         ("np.zeros(10, dtype='U1000000000')", "'U1000000000' is not available"),
         ("np.zeros(10, dtype=str)", "str is not available"),
@@ -117,7 +121,9 @@ def test_refusal_message_says_what_is_allowed() -> None:
         "open is not available here: the Playground cannot read or write files; "
         "write the data into the code as a list or a tensor"
     )
-    assert assert_refused("breakpoint()", "Refused").error.message == f"breakpoint is not available here: {ALLOWED_WORDS}"
+    assert (
+        assert_refused("breakpoint()", "Refused").error.message == f"breakpoint is not available here: {ALLOWED_WORDS}"
+    )
     assert evaluation.error.line == 1 and evaluation.error.source == 'open("x")'
 
 
@@ -163,11 +169,19 @@ def test_global_settings_are_refused_and_unchanged() -> None:
         "torch.set_grad_enabled(False)",
     ):
         assert_refused(source, "Refused", "is not available here")
-    assert (torch.get_default_dtype(), torch.get_num_threads(), np.get_printoptions(), torch.is_grad_enabled()) == before
+    assert (
+        torch.get_default_dtype(),
+        torch.get_num_threads(),
+        np.get_printoptions(),
+        torch.is_grad_enabled(),
+    ) == before
 
 
 def test_no_grad_inside_code_does_not_leak() -> None:
-    assert evaluate("with torch.no_grad():\n    y = torch.ones(1) * 2\nwhile True:\n    pass").error.kind == "LimitExceeded"
+    assert (
+        evaluate("with torch.no_grad():\n    y = torch.ones(1) * 2\nwhile True:\n    pass").error.kind
+        == "LimitExceeded"
+    )
     assert torch.is_grad_enabled()
 
 
@@ -241,7 +255,9 @@ def test_resource_limits_are_checked_before_allocating(source: str, words: list[
 
 
 def test_sizes_just_under_the_limit_are_fine() -> None:
-    evaluation, seconds = timed("x = torch.ones(1000, 1000)\ny = x.sum()\nz = np.zeros(MAX)".replace("MAX", str(MAX_ELEMENTS)))
+    evaluation, seconds = timed(
+        "x = torch.ones(1000, 1000)\ny = x.sum()\nz = np.zeros(MAX)".replace("MAX", str(MAX_ELEMENTS))
+    )
     assert evaluation.ok and seconds < 1.0
     assert evaluation.namespace["x"].numel() == MAX_ELEMENTS
 
@@ -312,7 +328,9 @@ def test_limit_message_keeps_the_time_bound_for_calls_after_the_run() -> None:
 
 
 def test_concurrent_evaluations_are_isolated_and_deterministic() -> None:
-    sources = [f"torch.manual_seed({i})\nx = torch.randn(3)\nnp.random.seed({i})\ny = np.random.rand(2)" for i in range(4)]
+    sources = [
+        f"torch.manual_seed({i})\nx = torch.randn(3)\nnp.random.seed({i})\ny = np.random.rand(2)" for i in range(4)
+    ]
     expected = [[o.text for o in evaluate(s).outputs] for s in sources]
     results: dict[int, list[str]] = {}
 
@@ -347,8 +365,13 @@ def test_a_growing_resize_is_refused_so_no_uninitialised_memory_shows() -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["torch.ones(3).to('cuda')", "torch.ones(3, device='cuda')", "torch.ones(3).cuda()", "nn.Linear(2, 2).to('cuda')",
-     "d = torch.device('cuda:0')\ntorch.zeros(2).to(d)"],
+    [
+        "torch.ones(3).to('cuda')",
+        "torch.ones(3, device='cuda')",
+        "torch.ones(3).cuda()",
+        "nn.Linear(2, 2).to('cuda')",
+        "d = torch.device('cuda:0')\ntorch.zeros(2).to(d)",
+    ],
 )
 def test_a_gpu_is_never_reached_and_the_error_is_the_one_without_a_gpu(source: str) -> None:
     evaluation = evaluate(source)

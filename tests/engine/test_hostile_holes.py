@@ -86,7 +86,9 @@ def test_the_cost_of_showing_a_value_is_bounded_before_its_text_is_made(source: 
 
 
 def test_showing_a_list_of_losses_from_a_training_loop_is_fine() -> None:
-    evaluation = evaluate("losses = []\nfor i in range(2000):\n    losses.append(torch.tensor(i / 10))\nlen(losses)\nprint(losses[:3])")
+    evaluation = evaluate(
+        "losses = []\nfor i in range(2000):\n    losses.append(torch.tensor(i / 10))\nlen(losses)\nprint(losses[:3])"
+    )
     assert evaluation.ok and evaluation.outputs[-1].text == "[tensor(0.), tensor(0.1000), tensor(0.2000)]"
 
 

@@ -17,17 +17,106 @@ QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthC
 KNOWN_KINDS_OF_REFUSAL = {"Refused", "LimitExceeded", "SyntaxError"}
 
 NAMES = st.sampled_from(
-    ["x", "y", "w", "net", "torch", "np", "nn", "F", "print", "len", "range", "sum", "list", "type",
-     "open", "eval", "__class__", "_x", "self", "super", "Net", "math", "optim", "opt", "d", "ctx", "_",
-     "abs", "reversed", "next", "dict", "pow", "any"]
+    [
+        "x",
+        "y",
+        "w",
+        "net",
+        "torch",
+        "np",
+        "nn",
+        "F",
+        "print",
+        "len",
+        "range",
+        "sum",
+        "list",
+        "type",
+        "open",
+        "eval",
+        "__class__",
+        "_x",
+        "self",
+        "super",
+        "Net",
+        "math",
+        "optim",
+        "opt",
+        "d",
+        "ctx",
+        "_",
+        "abs",
+        "reversed",
+        "next",
+        "dict",
+        "pow",
+        "any",
+    ]
 )
 ATTRIBUTES = st.sampled_from(
-    ["shape", "T", "reshape", "view", "sum", "randn", "ones", "zeros", "matmul", "mm", "numpy", "grad",
-     "requires_grad", "item", "backward", "resize_", "append", "Linear", "relu", "sigmoid", "random",
-     "expand", "repeat", "parameters", "weight", "dtype", "float32", "__class__", "__dict__", "_modules",
-     "load", "save", "storage", "fn", "optim", "SGD", "Adam", "step", "zero_grad", "param_groups", "format",
-     "join", "cuda", "to", "apply", "state_dict", "items", "keys", "Function", "save_for_backward", "empty",
-     "new_ones", "new_empty", "type", "device", "Conv2d", "Embedding", "one_hot", "sqrt", "pi", "__version__"]
+    [
+        "shape",
+        "T",
+        "reshape",
+        "view",
+        "sum",
+        "randn",
+        "ones",
+        "zeros",
+        "matmul",
+        "mm",
+        "numpy",
+        "grad",
+        "requires_grad",
+        "item",
+        "backward",
+        "resize_",
+        "append",
+        "Linear",
+        "relu",
+        "sigmoid",
+        "random",
+        "expand",
+        "repeat",
+        "parameters",
+        "weight",
+        "dtype",
+        "float32",
+        "__class__",
+        "__dict__",
+        "_modules",
+        "load",
+        "save",
+        "storage",
+        "fn",
+        "optim",
+        "SGD",
+        "Adam",
+        "step",
+        "zero_grad",
+        "param_groups",
+        "format",
+        "join",
+        "cuda",
+        "to",
+        "apply",
+        "state_dict",
+        "items",
+        "keys",
+        "Function",
+        "save_for_backward",
+        "empty",
+        "new_ones",
+        "new_empty",
+        "type",
+        "device",
+        "Conv2d",
+        "Embedding",
+        "one_hot",
+        "sqrt",
+        "pi",
+        "__version__",
+    ]
 )
 NUMBERS = st.one_of(
     st.integers(-3, 40),
@@ -35,8 +124,19 @@ NUMBERS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=32).map(repr),
 )
 TEXTS = st.sampled_from(
-    ["'a'", "'float32'", "'U9999999'", "'cuda'", "'%s'", "'x' * 3", "f'{1:>99}'", "'{0.__class__}'", "'{}{}'",
-     "{'lr': 0.1}", "{1: x}"]
+    [
+        "'a'",
+        "'float32'",
+        "'U9999999'",
+        "'cuda'",
+        "'%s'",
+        "'x' * 3",
+        "f'{1:>99}'",
+        "'{0.__class__}'",
+        "'{}{}'",
+        "{'lr': 0.1}",
+        "{1: x}",
+    ]
 )
 BINARY = st.sampled_from(["+", "-", "*", "/", "//", "%", "**", "@", "<<", "&", "==", "<", "in", "is", "and", "or"])
 
@@ -82,8 +182,20 @@ SIMPLE_STATEMENTS = st.one_of(
     st.tuples(EXPRESSIONS, EXPRESSIONS, EXPRESSIONS).map(lambda p: f"({p[0]})[{p[1]}] = {p[2]}"),
     st.tuples(EXPRESSIONS, ATTRIBUTES, EXPRESSIONS).map(lambda p: f"({p[0]}).{p[1]} = {p[2]}"),
     st.sampled_from(
-        ["import torch", "import os", "from torch import nn", "import numpy as np", "pass", "break", "return 1",
-         "del x", "assert x", "global x", "x = {}", "with torch.no_grad():\n    y = x * 2"]
+        [
+            "import torch",
+            "import os",
+            "from torch import nn",
+            "import numpy as np",
+            "pass",
+            "break",
+            "return 1",
+            "del x",
+            "assert x",
+            "global x",
+            "x = {}",
+            "with torch.no_grad():\n    y = x * 2",
+        ]
     ),
 )
 
@@ -97,9 +209,11 @@ def compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(EXPRESSIONS, body, body).map(lambda p: f"if {p[0]}:\n{indent(p[1])}\nelse:\n{indent(p[2])}"),
         st.tuples(NAMES, body).map(lambda p: f"def {p[0]}(a, b=1):\n{indent(p[1])}"),
         st.tuples(body, body).map(
-            lambda p: "class Net(nn.Module):\n"
-            f"    def __init__(self):\n        super().__init__()\n{indent(indent(p[0]))}\n"
-            f"    def forward(self, x):\n{indent(indent(p[1]))}\n"
+            lambda p: (
+                "class Net(nn.Module):\n"
+                f"    def __init__(self):\n        super().__init__()\n{indent(indent(p[0]))}\n"
+                f"    def forward(self, x):\n{indent(indent(p[1]))}\n"
+            )
         ),
     )
 

@@ -64,7 +64,11 @@ def test_the_learners_own_error_is_explained_and_not_called_the_lessons() -> Non
 
 @pytest.mark.parametrize(
     ("step", "values", "field"),
-    [("share", {"values": "[1, [2]]"}, "values"), ("share", {"values": "[]"}, "values"), ("share", {"write": "lots"}, "write")],
+    [
+        ("share", {"values": "[1, [2]]"}, "values"),
+        ("share", {"values": "[]"}, "values"),
+        ("share", {"write": "lots"}, "write"),
+    ],
 )
 def test_bad_input_names_its_field(step: str, values: dict[str, str], field: str) -> None:
     with pytest.raises(InputError) as caught:

@@ -57,7 +57,9 @@ def test_every_fix_gives_the_tutorials_y_z_and_b1(fix: str) -> None:
     assert shown["y"].text == str(y) and shown["z"].text == str(z) and shown["b1"].text == str(b1)
     rows = _rows(compute("fixes", fix=fix))
     assert all(row[0] == "0.3030" for row in rows.values())
-    assert "z = inputs @ w + b1 = -0.8331 with b1 = 1.7792; y = sigmoid(z) = 0.3030" in _facts(compute("fixes", fix=fix))
+    assert "z = inputs @ w + b1 = -0.8331 with b1 = 1.7792; y = sigmoid(z) = 0.3030" in _facts(
+        compute("fixes", fix=fix)
+    )
 
 
 def test_memory_of_each_fix_on_a_contiguous_w1() -> None:

@@ -115,7 +115,11 @@ _SIZES = st.text(alphabet="0123456789, ", max_size=16)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(sizes=_SIZES, shape=st.text(alphabet="0123456789, x", max_size=8), step=st.sampled_from([s.id for s in LESSON.steps]))
+@given(
+    sizes=_SIZES,
+    shape=st.text(alphabet="0123456789, x", max_size=8),
+    step=st.sampled_from([s.id for s in LESSON.steps]),
+)
 def test_any_sizes_give_a_result_or_a_field_message(sizes: str, shape: str, step: str) -> None:
     try:
         result = compute(step, sizes=sizes, input=shape)

@@ -18,7 +18,9 @@ def _run(step: str, **values: str):
     return LESSON.compute({**LESSON.defaults(), **values}, step=step)
 
 
-@pytest.mark.parametrize(("function", "shape", "seed"), [("randn", (2, 3), 0), ("rand", (4,), 1), ("randn", (2, 2, 3), 42)])
+@pytest.mark.parametrize(
+    ("function", "shape", "seed"), [("randn", (2, 3), 0), ("rand", (4,), 1), ("randn", (2, 2, 3), 42)]
+)
 def test_random_tensors_match_the_libraries(function: str, shape: tuple[int, ...], seed: int) -> None:
     result = _run("random", random=function, shape=",".join(map(str, shape)), seed=str(seed))
     shown = result_values(result)

@@ -77,9 +77,7 @@ def test_parse_values_reads_nested_lists() -> None:
     assert parse_values("[-1.5, 2e3]") == [-1.5, 2000.0]
 
 
-@pytest.mark.parametrize(
-    "text", ["[[1, 2], [3]]", "__import__('os')", "[1, 'a']", "[1, 2", "", "[x]", "[[1]] + [[2]]"]
-)
+@pytest.mark.parametrize("text", ["[[1, 2], [3]]", "__import__('os')", "[1, 'a']", "[1, 2", "", "[x]", "[[1]] + [[2]]"])
 def test_parse_values_refuses_ragged_and_non_numbers(text: str) -> None:
     with pytest.raises(InputError):
         parse_values(text)
@@ -189,7 +187,7 @@ def test_limits_are_written_in_full_never_in_e_notation(parse, text: str) -> Non
     ],
 )
 def test_the_example_in_a_refusal_is_one_the_field_accepts(parse) -> None:
-    """"type one like 7" for a field that takes 0-4 would send the learner into a second refusal."""
+    """ "type one like 7" for a field that takes 0-4 would send the learner into a second refusal."""
     with pytest.raises(InputError) as caught:
         parse("abc")
     found = re.findall(r"like (-?\d+(?:\.\d+)?)(?: or (-?\d+(?:\.\d+)?))?", caught.value.message)

@@ -100,8 +100,32 @@ def test_starter_snippets_run_or_fail_on_purpose(snippet) -> None:
 
 
 TOKENS = st.sampled_from(
-    ["x", "=", "torch.randn(", "2", ",", "3", ")", "@", "x.T", "\n", "np.zeros((2, 2))", "(", "[", "]",
-     "import os", "print(x)", "for i in range(3):", "    ", ".shape", "**", "9", "__class__", ":", "'"]
+    [
+        "x",
+        "=",
+        "torch.randn(",
+        "2",
+        ",",
+        "3",
+        ")",
+        "@",
+        "x.T",
+        "\n",
+        "np.zeros((2, 2))",
+        "(",
+        "[",
+        "]",
+        "import os",
+        "print(x)",
+        "for i in range(3):",
+        "    ",
+        ".shape",
+        "**",
+        "9",
+        "__class__",
+        ":",
+        "'",
+    ]
 )
 
 

@@ -27,7 +27,11 @@ def test_the_answer_is_what_pytorch_does(item: Prediction) -> None:
         return
     assert run.error is None, run.error
     value = run.namespace[item.target]
-    seen = {"shape": lambda: shape_text(tuple(value.shape)), "dtype": lambda: str(value.dtype), "value": lambda: repr(float(value))}
+    seen = {
+        "shape": lambda: shape_text(tuple(value.shape)),
+        "dtype": lambda: str(value.dtype),
+        "value": lambda: repr(float(value)),
+    }
     assert seen[item.asks]() == item.answer
     assert item.answer in item.choices
 
@@ -47,8 +51,13 @@ def test_a_right_guess_is_right_and_every_wrong_one_names_its_misconception(item
 
 def test_the_misconceptions_the_issue_names_are_all_taught() -> None:
     reasons = " ".join(m.reason for item in ALL for m in item.misconceptions)
-    for phrase in ("A transposed shape", "Expecting mm to broadcast", "Expecting float64 from torch", "Expecting .T to copy",
-                   "Expecting the second backward to replace .grad"):
+    for phrase in (
+        "A transposed shape",
+        "Expecting mm to broadcast",
+        "Expecting float64 from torch",
+        "Expecting .T to copy",
+        "Expecting the second backward to replace .grad",
+    ):
         assert phrase in reasons
 
 

@@ -109,7 +109,9 @@ def _met(lesson_id: str, step: str, values: dict[str, str]) -> bool | None:
 
 
 def test_every_goal_is_tested() -> None:
-    assert {(lesson, step) for lesson, step, _ in GOALS} == {(lesson.id, step.id) for lesson in TAUGHT for step in lesson.steps}
+    assert {(lesson, step) for lesson, step, _ in GOALS} == {
+        (lesson.id, step.id) for lesson in TAUGHT for step in lesson.steps
+    }
 
 
 @pytest.mark.parametrize(("lesson_id", "step", "values"), GOALS, ids=lambda v: v if isinstance(v, str) else "")

@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from engine.worker import zygote
 from engine.worker.calls import CALLS, compute_lesson

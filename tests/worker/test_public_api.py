@@ -90,6 +90,8 @@ def test_the_app_shows_every_lesson_and_a_script_without_importing_torch(tmp_pat
     done = subprocess.run([sys.executable, "-c", APP_RUN], capture_output=True, text=True, timeout=240, env=environment)
     assert done.returncode == 0, done.stderr[-2000:]
     lines = done.stdout.split("\n")
-    assert [line for line in lines if line.endswith(" True")][: len(LESSONS)] == [f"{l.id} True" for l in LESSONS]
+    assert [line for line in lines if line.endswith(" True")][: len(LESSONS)] == [
+        f"{lesson.id} True" for lesson in LESSONS
+    ]
     assert "script True" in lines
     assert "torch False numpy False" in lines

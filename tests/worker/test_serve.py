@@ -9,8 +9,8 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -43,7 +43,10 @@ def served(tmp_path_factory) -> Iterator[Served]:
     with open(log, "w") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.worker.hostile_zygote", "serve", str(path), str(MAX_LEARNERS)],
-            stdout=subprocess.DEVNULL, stderr=log_file, env=environment, text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+            env=environment,
+            text=True,
         )
     server = Served(path, process, log)
     deadline = time.monotonic() + 120

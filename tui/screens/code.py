@@ -91,7 +91,11 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
     def compose(self) -> ComposeResult:
         lesson = self.lesson
-        yield Static(_("{number} {title}: the code as a script you can run", number=lesson.number, title=lesson.title), id="code-title", markup=False)
+        yield Static(
+            _("{number} {title}: the code as a script you can run", number=lesson.number, title=lesson.title),
+            id="code-title",
+            markup=False,
+        )
         yield Static(id="code-where", markup=False)
         with VerticalScroll(id="code-scroll"):
             yield Static(_("Preparing the script…"), id="code-text", markup=False)
@@ -101,11 +105,15 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
     def on_mount(self) -> None:
         self.query_one("#code-scroll").focus()
         if self.stale and self.result.source.strip():
-            self._status(_("The fields hold an error: this is the code of the dimmed output, the last values that ran."))
+            self._status(
+                _("The fields hold an error: this is the code of the dimmed output, the last values that ran.")
+            )
         if not self.result.source.strip():
             # No code has run yet: either there is none, or what the fields hold does not run yet.
             self.query_one("#code-text", Static).update(
-                _("The code in the editor does not run yet (its message is under it): the script appears here once it does.")
+                _(
+                    "The code in the editor does not run yet (its message is under it): the script appears here once it does."
+                )
                 if self.stale
                 else _("There is no code yet: type some in the Playground.")
             )
@@ -132,7 +140,10 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
         if not self.is_attached:
             return  # closed while the script was being built
         self.query_one("#code-text", Static).update(
-            _("The script could not be built: {reason}\nThe code in the lesson pane is still the code that ran.", reason=describe(error))
+            _(
+                "The script could not be built: {reason}\nThe code in the lesson pane is still the code that ran.",
+                reason=describe(error),
+            )
         )
 
     def _ready(self, script: str, code: str, directory: Path) -> None:

@@ -79,6 +79,9 @@ class TooSmallScreen(Screen[None]):
                 "tensor-tutor needs a window of at least {min_width}x{min_height}; this one is {width}x{height}.\n"
                 "Make the window bigger (or the font smaller) and the lesson comes back as you left it.\n"
                 "q quits.",
-                min_width=MIN_WIDTH, min_height=MIN_HEIGHT, width=size.width, height=size.height,
+                min_width=MIN_WIDTH,
+                min_height=MIN_HEIGHT,
+                width=size.width,
+                height=size.height,
             )
         )

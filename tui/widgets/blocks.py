@@ -7,13 +7,14 @@ tensors, error messages) is never parsed as markup: ``a[0]`` must stay ``a[0]``.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rich.table import Table as RichTable
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.highlight import highlight
 from textual.containers import Horizontal, Vertical
+from textual.highlight import highlight
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -26,8 +27,8 @@ from engine.blocks import (
     Columns,
     Fact,
     FixChoice,
-    Prose,
     ProblemView,
+    Prose,
     Table,
     Value,
 )

@@ -103,7 +103,11 @@ class ChallengeView(Vertical):
         if action == "hint":
             return bool(self.record.get("tried")) and hints < len(self.challenge.hints)
         if action == "solution":
-            return bool(self.record.get("tried")) and hints >= len(self.challenge.hints) and not self.record.get("solution")
+            return (
+                bool(self.record.get("tried"))
+                and hints >= len(self.challenge.hints)
+                and not self.record.get("solution")
+            )
         return True
 
     def action_check(self) -> None:
@@ -175,7 +179,10 @@ class ChallengeView(Vertical):
         if challenge is None:
             return
         shown = min(self.record.get("hints", 0), len(challenge.hints))
-        lines = [_("Hint {number} of {count}: {hint}", number=i + 1, count=len(challenge.hints), hint=challenge.hints[i]) for i in range(shown)]
+        lines = [
+            _("Hint {number} of {count}: {hint}", number=i + 1, count=len(challenge.hints), hint=challenge.hints[i])
+            for i in range(shown)
+        ]
         if self.record.get("solution"):
             lines = [_("Solution:"), challenge.solution.rstrip()]
         elif self.record.get("tried") and shown < len(challenge.hints):

@@ -14,8 +14,9 @@ plotext is imported when the first chart is mounted, not when the app starts.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from rich.color import Color as RichColor
 from rich.color import ColorSystem
@@ -196,7 +197,9 @@ def draw(
             plt.plot(xs, ys, marker=entry.marker, color=entry.colour)
     points = [(x, y) for x, y in chart.points if _finite(x, y) and _inside(x, y, x_range, y_range)]
     if points:
-        plt.scatter([x for x, _ in points], [y for _, y in points], marker=point_marker, color=point_colour, style="bold")
+        plt.scatter(
+            [x for x, _ in points], [y for _, y in points], marker=point_marker, color=point_colour, style="bold"
+        )
     plt.xlim(*x_range)
     plt.ylim(*y_range)
     xticks = nice_ticks(*x_range, count=max(2, width // 9))
@@ -267,7 +270,7 @@ class ChartView(Vertical):
         yield PlotextPlot(classes="chart-plot")
 
     @property
-    def plot(self) -> "PlotextPlot":
+    def plot(self) -> PlotextPlot:
         """The plotext widget."""
         from textual_plotext import PlotextPlot
 

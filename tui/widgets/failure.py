@@ -37,6 +37,8 @@ class FailureNotice(Static):
         self.message = message
         self.set_class(bool(message), "-visible")
         if message:
-            self.update(wrapped(Text.assemble((_("✗ Something went wrong: "), "bold"), message, "\n", (hint, "italic"))))
+            self.update(
+                wrapped(Text.assemble((_("✗ Something went wrong: "), "bold"), message, "\n", (hint, "italic")))
+            )
         else:
             self.update("")

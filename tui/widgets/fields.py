@@ -6,7 +6,8 @@ kind, so the lesson pane does not care how a value was typed or picked.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from rich.cells import cell_len
 from textual import events
@@ -19,7 +20,6 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from engine.i18n import _
 from engine.lesson import Field
-
 
 COLUMN_GUTTER = 2
 LABEL_MIN = 6
@@ -292,7 +292,9 @@ class FieldsForm(Vertical):
     def _column_width(self) -> int:
         """Cells the widest field needs: its label, then its longest choice and arrow (or a short entry)."""
         widths = [
-            max(cell_len(spec.label), LABEL_MIN) + 1 + (max(map(cell_len, spec.choices)) + 3 if spec.choices else ENTRY_MIN)
+            max(cell_len(spec.label), LABEL_MIN)
+            + 1
+            + (max(map(cell_len, spec.choices)) + 3 if spec.choices else ENTRY_MIN)
             for spec in self._fields
             if not spec.multiline
         ]

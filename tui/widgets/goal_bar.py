@@ -10,8 +10,8 @@ from textual.message import Message
 from textual.widgets import Button, Static
 
 from engine.i18n import _
-from tui.cjk import wrapped
 from engine.lesson import Lesson, Step
+from tui.cjk import wrapped
 
 
 class GoalBar(Horizontal):

@@ -14,7 +14,8 @@ nothing here: it is data in ``engine/lessons/<name>/spec.py``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -27,9 +28,9 @@ from textual.worker import get_current_worker
 from engine.blocks import LessonResult
 from engine.errors import InputError
 from engine.i18n import _
-from tui.cjk import wrapped
 from engine.lesson import Lesson, Step
 from engine.practice import Challenge, Prediction, for_step, steps
+from tui.cjk import wrapped
 from tui.widgets.challenge import ChallengeView
 from tui.widgets.failure import FailureNotice
 from tui.widgets.fields import FieldsForm
@@ -57,7 +58,7 @@ class LessonPane(VerticalScroll):
     class Failed(Message):
         """Something the learner did not cause failed here; ``broken``: the widgets may be half-updated."""
 
-        def __init__(self, pane: "LessonPane", error: BaseException, broken: bool) -> None:
+        def __init__(self, pane: LessonPane, error: BaseException, broken: bool) -> None:
             super().__init__()
             self.pane = pane
             self.error = error
@@ -163,7 +164,10 @@ class LessonPane(VerticalScroll):
         title = f"{lesson.number} {lesson.title}"
         if self.has_steps:
             title += _(
-                ", step {number} of {count}: {heading}", number=self.step_index + 1, count=len(self.steps), heading=step.heading
+                ", step {number} of {count}: {heading}",
+                number=self.step_index + 1,
+                count=len(self.steps),
+                heading=step.heading,
             )
         self.query_one(".lesson-title", Static).update(title)
         prose = self.query_one(".lesson-summary", Static)
@@ -305,7 +309,7 @@ class LessonPane(VerticalScroll):
             self._debounce.stop()
         self._debounce = self.set_timer(DEBOUNCE_SECONDS, self.recompute)
 
-    def on_fix_list_applied(self, event: "FixList.Applied") -> None:
+    def on_fix_list_applied(self, event: FixList.Applied) -> None:
         event.stop()
         self.set_values(event.fix.values)
         # The fix list goes away with the error; keep the keyboard in the lesson.

@@ -25,7 +25,9 @@ from engine.practice.model import Judgement, Prediction, judge
 class PredictionView(Vertical):
     """The code, the choices, and once one is picked: the answer, PyTorch's output, the likely misconception."""
 
-    HELP = _("## Predict, then see\n\n**up/down** choose what you expect the code to do, **enter** picks it; then the code runs.")
+    HELP = _(
+        "## Predict, then see\n\n**up/down** choose what you expect the code to do, **enter** picks it; then the code runs."
+    )
 
     class Answered(Message):
         """The learner made a prediction and saw the answer."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -23,7 +24,11 @@ class ResultView(Vertical):
         self.result: LessonResult | None = None
 
     def compose(self):
-        yield Static(wrapped(_("Loading PyTorch… the first screen is ready; numbers follow in a moment.")), classes="waiting", markup=False)
+        yield Static(
+            wrapped(_("Loading PyTorch… the first screen is ready; numbers follow in a moment.")),
+            classes="waiting",
+            markup=False,
+        )
 
     def show(self, result: LessonResult) -> None:
         """Show ``result``, reusing every widget that can show one of its blocks, in order.
@@ -72,7 +77,7 @@ class ResultView(Vertical):
         self.set_class(stale, "-stale")
 
 
-def _pair_up(widgets: Sequence["BlockWidget"], blocks: Sequence[Block]) -> dict[int, int]:
+def _pair_up(widgets: Sequence[BlockWidget], blocks: Sequence[Block]) -> dict[int, int]:
     """Block index -> widget index: the most widgets that can show blocks without changing their order."""
     from tui.widgets.blocks import widget_matches
 

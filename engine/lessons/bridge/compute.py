@@ -11,7 +11,7 @@ refusal, and the ``.detach().numpy()`` fix, which is one of the field's choices.
 from __future__ import annotations
 
 import ast
-from typing import Mapping
+from collections.abc import Mapping
 
 from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Table
 from engine.errors import InputError
@@ -97,7 +97,10 @@ def _share(values: Mapping[str, str]) -> LessonResult:
 
 def dtype_source(array: list, dtype: str) -> str:
     """From NumPy to torch and back, then whether the result still uses a's memory."""
-    return "\n".join([_array_line(array, dtype), "t = torch.from_numpy(a)", "n = t.numpy()", "np.shares_memory(n, a)"]) + "\n"
+    return (
+        "\n".join([_array_line(array, dtype), "t = torch.from_numpy(a)", "n = t.numpy()", "np.shares_memory(n, a)"])
+        + "\n"
+    )
 
 
 def _dtype(values: Mapping[str, str]) -> LessonResult:
@@ -139,7 +142,9 @@ def _fix_choices(problem: Problem) -> tuple[FixChoice, ...]:
         if len(statement) == 1 and isinstance(statement[0], ast.Assign):
             expression = ast.unparse(statement[0].value)
             if expression in BACK:
-                choices.append(FixChoice(fix.label or fix.code, fix.note, fix.shape, {"back": expression}, of=fix.target))
+                choices.append(
+                    FixChoice(fix.label or fix.code, fix.note, fix.shape, {"back": expression}, of=fix.target)
+                )
     return tuple(choices)
 
 

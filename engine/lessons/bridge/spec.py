@@ -15,20 +15,26 @@ FIELDS = (
         "write",
         _("write"),
         "",
-        _("A number written into a's first element after t and c are made; empty writes nothing. ctrl+n writes 99, then 100, and so on."),
+        _(
+            "A number written into a's first element after t and c are made; empty writes nothing. ctrl+n writes 99, then 100, and so on."
+        ),
     ),
     Field(
         "dtype",
         _("dtype"),
         "default",
-        _("a's element type; 'default' lets NumPy choose (float64 for decimals, int64 for whole numbers). from_numpy and .numpy() keep it."),
+        _(
+            "a's element type; 'default' lets NumPy choose (float64 for decimals, int64 for whole numbers). from_numpy and .numpy() keep it."
+        ),
         choices=DTYPES,
     ),
     Field(
         "back",
         "n =",
         "w.numpy()",
-        _("How n gets back to NumPy: t.numpy() shares t's memory; w.numpy(), where w requires grad, is refused; w.detach().numpy() is the fix."),
+        _(
+            "How n gets back to NumPy: t.numpy() shares t's memory; w.numpy(), where w requires grad, is refused; w.detach().numpy() is the fix."
+        ),
         choices=BACK,
     ),
 )
@@ -36,7 +42,7 @@ FIELDS = (
 STEPS = (
     Step(
         "share",
-        _('Shared memory and copies'),
+        _("Shared memory and copies"),
         _("torch.from_numpy(a) wraps a's memory; torch.tensor(a) copies it."),
         ("values", "write"),
         Goal(
@@ -48,7 +54,7 @@ STEPS = (
     ),
     Step(
         "dtype",
-        _('Back to NumPy'),
+        _("Back to NumPy"),
         _("t.numpy() shares t's memory, and the dtype is kept both ways."),
         ("dtype",),
         Goal(
@@ -59,8 +65,8 @@ STEPS = (
     ),
     Step(
         "grad",
-        _('.numpy() and requires_grad'),
-        _('NumPy cannot track gradients, so .numpy() refuses a tensor that requires grad.'),
+        _(".numpy() and requires_grad"),
+        _("NumPy cannot track gradients, so .numpy() refuses a tensor that requires grad."),
         ("back",),
         Goal(
             _("Make it work: pick n = w.detach().numpy() (or apply the fix below)."),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
 from engine.i18n import _
+from engine.practice.model import Challenge, Misconception, Prediction, Trial
 
 CHALLENGES = (
     Challenge(
         id="slope",
         lesson="derivatives",
         title=_("A slope by autograd"),
-        prompt=_("x is a tensor that requires grad (1.5 here). With autograd, make slope: the slope of x**3 at x, as a number."),
+        prompt=_(
+            "x is a tensor that requires grad (1.5 here). With autograd, make slope: the slope of x**3 at x, as a number."
+        ),
         starter="y = x ** 3\nslope = 0.0\n",
         hints=(
             _("y.backward() works out dy/dx and puts it in x.grad."),

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ast
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import torch
 
@@ -24,7 +24,6 @@ from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.derivatives.spec import FUNCTION_LABELS, LESSON, MAX_FUNCTIONS
 from engine.parsing import parse_choice, parse_number
-
 
 MAX_PATH = 50
 """Most visited points the path field keeps (the oldest go first)."""
@@ -106,7 +105,9 @@ def parse_range(text: str) -> tuple[float, float]:
     except InputError as error:
         raise error.for_field("range") from None
     if hi - lo < 1e-6:
-        raise InputError(_("Range {lo}, {hi}: the first number must be smaller, like -3, 3.", lo=f"{lo:g}", hi=f"{hi:g}"), "range")
+        raise InputError(
+            _("Range {lo}, {hi}: the first number must be smaller, like -3, 3.", lo=f"{lo:g}", hi=f"{hi:g}"), "range"
+        )
     return lo, hi
 
 
@@ -174,11 +175,24 @@ def _probe(expressions: Sequence[str], labels: Sequence[str], x: float) -> list[
         value = namespace[f"y{i}"]
         if isinstance(value, torch.Tensor) and value.numel() != 1:
             raise InputError(
-                _("{label} = {expression} gives {count} numbers for one x: a function here gives one.", label=label, expression=expression, count=value.numel()),
+                _(
+                    "{label} = {expression} gives {count} numbers for one x: a function here gives one.",
+                    label=label,
+                    expression=expression,
+                    count=value.numel(),
+                ),
                 "functions",
             )
         if not isinstance(value, (torch.Tensor, int, float)) or isinstance(value, torch.Tensor) and value.is_complex():
-            raise InputError(_("{label} = {expression} gives a {kind}, not a number.", label=label, expression=expression, kind=type(value).__name__), "functions")
+            raise InputError(
+                _(
+                    "{label} = {expression} gives a {kind}, not a number.",
+                    label=label,
+                    expression=expression,
+                    kind=type(value).__name__,
+                ),
+                "functions",
+            )
         depends.append(isinstance(value, torch.Tensor) and value.requires_grad)
     return depends
 
@@ -246,6 +260,7 @@ def _series(label: str, xs: Sequence[float], ys: Sequence[float | None], y_range
 
 def _defined(function: Function) -> bool:
     return function.slope is not None and math.isfinite(function.value)
+
 
 def slopes_table(functions: Sequence[Function], x: float) -> Table:
     """Each function's value and slope at x, and each slope against the one before it."""
@@ -330,9 +345,14 @@ def descent_fact(
     """
     name = f"{target.label} = {target.expression}"
     if not target.depends:
-        return Fact(_("{name} is flat as autograd sees it: its slope is 0, so descent stays put.", name=name), tone="warning")
+        return Fact(
+            _("{name} is flat as autograd sees it: its slope is 0, so descent stays put.", name=name), tone="warning"
+        )
     if target.slope is None:
-        return Fact(_("The slope of {name} at x = {x} is undefined: descent cannot step.", name=name, x=f"{x:g}"), tone="warning")
+        return Fact(
+            _("The slope of {name} at x = {x} is undefined: descent cannot step.", name=name, x=f"{x:g}"),
+            tone="warning",
+        )
     if x_next is None:
         return Fact(
             _(
@@ -357,7 +377,9 @@ def descent_fact(
         text += " " + _("Visited: {points} ({count} steps).", points=" -> ".join(shown), count=len(path))
     if before is not None and math.isfinite(target.value) and target.value > before:
         return Fact(
-            text + " " + _("{label} went up on the last step: lr is too large, so the step overshoots.", label=target.label),
+            text
+            + " "
+            + _("{label} went up on the last step: lr is too large, so the step overshoots.", label=target.label),
             tone="warning",
         )
     return Fact(text)
@@ -398,7 +420,12 @@ def _pick(functions: Sequence[Function], values: Mapping[str, str], name: str) -
     if index < len(functions):
         return functions[index], ""
     chosen = functions[-1]
-    note = _("There is no {label} now: the functions field has {count}, so {chosen} is used.", label=label, count=len(functions), chosen=chosen.label)
+    note = _(
+        "There is no {label} now: the functions field has {count}, so {chosen} is used.",
+        label=label,
+        count=len(functions),
+        chosen=chosen.label,
+    )
     return chosen, note
 
 
@@ -417,7 +444,9 @@ def _chart_range(values: Mapping[str, str], x: float, path: Sequence[float] = ()
     return min(lo, x, *path), max(hi, x, *path)
 
 
-def function_chart(function: Function, x: float, x_range: tuple[float, float], path: Sequence[tuple[float, float]], height: int) -> Chart:
+def function_chart(
+    function: Function, x: float, x_range: tuple[float, float], path: Sequence[tuple[float, float]], height: int
+) -> Chart:
     """One function over the range, on a y scale of its own, with its tangent at x (in its colour) and any path."""
     sampled = curve(function.expression, x_range[0], x_range[1], CURVE_POINTS, label=function.label)
     here = [(x, function.value)] if math.isfinite(function.value) else []
@@ -487,7 +516,9 @@ def _parse_lr(text: str) -> float:
     try:
         lr = parse_number(text, _("Learning rate"))
     except InputError:
-        raise InputError(_('Learning rate "{text}" is not a number: type one like 0.1.', text=text.strip()[:30])) from None
+        raise InputError(
+            _('Learning rate "{text}" is not a number: type one like 0.1.', text=text.strip()[:30])
+        ) from None
     if not 0 < lr <= 100:
         raise InputError(_("Learning rate must be more than 0 and at most 100, like 0.1; {lr} is not.", lr=f"{lr:g}"))
     return lr
@@ -498,7 +529,14 @@ def _pitfall(values: Mapping[str, str]) -> LessonResult:
     functions, _source = _functions(values, x)
     target, _note = _pick(functions, values, "descend")
     if not target.depends or target.slope is None:
-        fact = Fact(_("{label} = {expression} has no slope at x here: pick another function to descend.", label=target.label, expression=target.expression), tone="warning")
+        fact = Fact(
+            _(
+                "{label} = {expression} has no slope at x here: pick another function to descend.",
+                label=target.label,
+                expression=target.expression,
+            ),
+            tone="warning",
+        )
         return LessonResult((fact,), "", measures={"doubled": False, "x": x})
     source = accumulation_source(target.expression, x)
     evaluation = evaluate(source)

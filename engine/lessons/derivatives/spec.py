@@ -18,7 +18,9 @@ FIELDS = (
         "functions",
         "f(x)",
         "x; x**2; x**3",
-        _("Up to four functions of x separated by semicolons, like x; x**2; x**3 or torch.sin(x). Each is run with autograd to find its slope."),
+        _(
+            "Up to four functions of x separated by semicolons, like x; x**2; x**3 or torch.sin(x). Each is run with autograd to find its slope."
+        ),
     ),
     Field("x", "x", "2", _("The point where the slopes are taken: up/down move it by 0.1, shift for 1."), step=0.1),
     Field(
@@ -29,7 +31,13 @@ FIELDS = (
         choices=FUNCTION_LABELS,
     ),
     Field("range", _("range"), "-3, 3", _("The chart's x range: two numbers, like -3, 3.")),
-    Field("lr", "lr", "0.1", _("Learning rate of a gradient descent step, x = x - lr * f'(x): more than 0, like 0.1."), step=0.01),
+    Field(
+        "lr",
+        "lr",
+        "0.1",
+        _("Learning rate of a gradient descent step, x = x - lr * f'(x): more than 0, like 0.1."),
+        step=0.01,
+    ),
     Field(
         "descend",
         _("descend"),
@@ -43,8 +51,8 @@ FIELDS = (
 STEPS = (
     Step(
         "slopes",
-        _('Slopes by autograd'),
-        _('y.backward() puts dy/dx in x.grad. At x = 2 the slopes are 1, 4 and 12.'),
+        _("Slopes by autograd"),
+        _("y.backward() puts dy/dx in x.grad. At x = 2 the slopes are 1, 4 and 12."),
         ("functions", "x"),
         Goal(
             _("Move x (up/down in its field) until the parabola's slope is 6."),
@@ -54,8 +62,8 @@ STEPS = (
     ),
     Step(
         "chart",
-        _('A tangent per function'),
-        _('Each function on its own scale. x**3 is a cubic, not the hyperbola the tutorial says.'),
+        _("A tangent per function"),
+        _("Each function on its own scale. x**3 is a cubic, not the hyperbola the tutorial says."),
         ("show", "x", "range"),
         Goal(
             _("Chart the cubic: pick f3 and see how much steeper its tangent is."),
@@ -65,7 +73,7 @@ STEPS = (
     ),
     Step(
         "descent",
-        _('Gradient descent'),
+        _("Gradient descent"),
         _("The tutorial's rule: w = w - lr * dJ/dw."),
         ("descend", "lr", "path"),
         Goal(
@@ -77,8 +85,8 @@ STEPS = (
     ),
     Step(
         "pitfall",
-        _('Pitfall: .grad adds up'),
-        _('A second backward adds to x.grad: zero it before each step.'),
+        _("Pitfall: .grad adds up"),
+        _("A second backward adds to x.grad: zero it before each step."),
         ("x",),
         Goal(
             _("Move x away from 2 and check that the second .grad is still twice the first."),

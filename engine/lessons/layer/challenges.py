@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
 from engine.i18n import _
+from engine.practice.model import Challenge, Misconception, Prediction, Trial
 
-_LAYER = "torch.manual_seed({seed})\ninputs = torch.randn((1, 10))\nw1 = torch.randn_like(inputs)\nb1 = torch.randn((1, 1))"
+_LAYER = (
+    "torch.manual_seed({seed})\ninputs = torch.randn((1, 10))\nw1 = torch.randn_like(inputs)\nb1 = torch.randn((1, 1))"
+)
 
 CHALLENGES = (
     Challenge(
@@ -19,7 +21,9 @@ CHALLENGES = (
             _("w1.view(10, 1) is w1's numbers as one column, with no copy."),
         ),
         solution="y = torch.sigmoid(torch.matmul(inputs, w1.view(10, 1)) + b1)\n",
-        trials=tuple(Trial(_LAYER.format(seed=seed), index, f"torch.manual_seed({seed})") for index, seed in enumerate((7, 8, 9))),
+        trials=tuple(
+            Trial(_LAYER.format(seed=seed), index, f"torch.manual_seed({seed})") for index, seed in enumerate((7, 8, 9))
+        ),
         results=("y", "inputs"),
         inputs=_("inputs is (1, 10), w1 (1, 10) and b1 (1, 1), from torch.manual_seed(7)"),
     ),

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import torch
 
@@ -96,7 +96,9 @@ def parse(values: Mapping[str, str], contiguous: bool | None = None) -> Layer:
         try:
             weight = parse_shape(values["weight"])
         except InputError as error:
-            raise InputError(error.message + " " + _('Or type "like inputs" for torch.randn_like(inputs).'), "weight") from None
+            raise InputError(
+                error.message + " " + _('Or type "like inputs" for torch.randn_like(inputs).'), "weight"
+            ) from None
     bias = read(values, "bias", parse_shape)
     read(values, "fix", parse_choice, _("Fix"), FIXES)
     memory = read(values, "memory", parse_choice, _("Memory"), LAYOUTS)
@@ -194,7 +196,9 @@ def run_fix(layer: Layer, fix: str) -> FixRun:
     expression = fix_expression(layer, fix)
     if _grows(layer, fix):
         grown = math.prod(layer.target) - math.prod(layer.weight_shape)
-        return FixRun(fix, expression, None, _("not run: it would grow w1 by {count} uninitialised numbers", count=grown))
+        return FixRun(
+            fix, expression, None, _("not run: it would grow w1 by {count} uninitialised numbers", count=grown)
+        )
     return FixRun(fix, expression, evaluate(build_source(layer, fix), seed=layer.seed))
 
 
@@ -272,9 +276,7 @@ def formula(layer: Layer, evaluation: Evaluation) -> Block | None:
     symbols = " + ".join(f"w{_sub(i)}x{_sub(i)}" for i in range(1, features + 1))
     numbers = " + ".join(f"{_num(wi)}×{_num(xi)}" for wi, xi in zip(ws, xs))
     sigmoid = f"y = sigmoid(z) = 1 / (1 + e^{_num(-z.item())}) = {y.item():.4f}"
-    return Prose(
-        f"z = {symbols} + b\n  = {numbers} + {_num(b.item())}\n  = {z.item():.4f}\n{sigmoid}"
-    )
+    return Prose(f"z = {symbols} + b\n  = {numbers} + {_num(b.item())}\n  = {z.item():.4f}\n{sigmoid}")
 
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -299,7 +301,10 @@ def _sigmoid_fact(layer: Layer, evaluation: Evaluation) -> Fact | None:
         text = (
             _("torch.sigmoid(z) gives the same: {shown}. Sigmoid squeezes any z into (0, 1).", shown=shown)
             if by_hand
-            else _("By hand, 1 / (1 + torch.exp(-z)) gives the same: {shown}. Sigmoid squeezes any z into (0, 1).", shown=shown)
+            else _(
+                "By hand, 1 / (1 + torch.exp(-z)) gives the same: {shown}. Sigmoid squeezes any z into (0, 1).",
+                shown=shown,
+            )
         )
     else:
         text = (
@@ -317,15 +322,27 @@ def _memory_facts(layer: Layer, runs: dict[str, FixRun]) -> list[Block]:
     if layer.contiguous:
         sharing = [runs[k].expression for k in FIXES[1:] if k != "resize_" and runs[k].shares_memory]
         if sharing:
-            facts.append(Fact(_("w1 is stored row by row, so {fixes} reuse its memory: no copy.", fixes=", ".join(sharing))))
+            facts.append(
+                Fact(_("w1 is stored row by row, so {fixes} reuse its memory: no copy.", fixes=", ".join(sharing)))
+            )
         return facts
     if view.failed and not view.skipped and view.evaluation is not None and view.evaluation.error is not None:
-        facts.append(Fact(_("view never copies, so it refuses: {message}", message=_clipped(view.evaluation.error.message, 50)), tone="warning"))
+        facts.append(
+            Fact(
+                _("view never copies, so it refuses: {message}", message=_clipped(view.evaluation.error.message, 50)),
+                tone="warning",
+            )
+        )
     said = []
     if reshape.shares_memory is False:
         said.append(_("reshape copied."))
     y_reshape, y_resize = reshape.tensor("y"), resize.tensor("y")
-    if y_reshape is not None and y_resize is not None and y_reshape.shape == y_resize.shape and not torch.allclose(y_reshape, y_resize):
+    if (
+        y_reshape is not None
+        and y_resize is not None
+        and y_reshape.shape == y_resize.shape
+        and not torch.allclose(y_reshape, y_resize)
+    ):
         said.append(_("resize_ ignores strides and keeps memory order: another y."))
     turned = runs["transpose"].tensor("w1")
     if turned is not None and turned.T.is_contiguous():
@@ -348,10 +365,11 @@ def _same_words(layer: Layer, source: str, problem: Problem) -> Fact | None:
         if other is None or other.message != problem.message:
             return None
     return Fact(
-        _("{products} refuse with the same words: the shapes, not the function, are wrong.", products=_(" and ").join(_OTHER_PRODUCTS))
+        _(
+            "{products} refuse with the same words: the shapes, not the function, are wrong.",
+            products=_(" and ").join(_OTHER_PRODUCTS),
+        )
     )
-
-
 
 
 def _fit(layer: Layer, fix: str) -> None:
@@ -401,7 +419,7 @@ def _fixes(values: Mapping[str, str]) -> LessonResult:
     shown = runs.get(fix) or runs["reshape"]
     source = build_source(layer, shown.fix)
     lines = source.splitlines()
-    tail = "\n".join(lines[lines.index(next(l for l in lines if l.startswith("w = "))):]) + "\n"
+    tail = "\n".join(lines[lines.index(next(line for line in lines if line.startswith("w = "))) :]) + "\n"
     blocks: list[Block] = [Code(tail, title=_("after the layer's first four lines"))]
     blocks.append(fixes_table(layer, list(runs.values()), chosen=fix))
     b1, z, y = (shown.tensor(n) for n in ("b1", "z", "y"))
@@ -429,7 +447,10 @@ def _memory(values: Mapping[str, str]) -> LessonResult:
     layer = parse(values)
     runs = _runs(layer)
     # The script behind this step makes w1 and checks its layout; the table's rows each ran on their own.
-    source = "\n".join(line for line in build_source(layer, "none").splitlines() if not line.startswith(("z = ", "y = "))) + "\n"
+    source = (
+        "\n".join(line for line in build_source(layer, "none").splitlines() if not line.startswith(("z = ", "y = ")))
+        + "\n"
+    )
     made = [line for line in source.splitlines() if line.startswith("w1")]
     setup = "\n".join([_("# inputs and b1 as in step 1"), *made]) + "\n"
     blocks: list[Block] = [Code(setup), fixes_table(layer, list(runs.values()))]
@@ -461,7 +482,11 @@ def _same_check(layer: Layer, evaluation: Evaluation) -> str:
     z, y = evaluation.namespace.get("z"), evaluation.namespace.get("y")
     if not isinstance(z, torch.Tensor) or not isinstance(y, torch.Tensor):
         return ""
-    return "same" if torch.allclose(torch.sigmoid(z), 1 / (1 + torch.exp(-z))) and torch.allclose(torch.sigmoid(z), y) else ""
+    return (
+        "same"
+        if torch.allclose(torch.sigmoid(z), 1 / (1 + torch.exp(-z))) and torch.allclose(torch.sigmoid(z), y)
+        else ""
+    )
 
 
 _STEPS = {"error": _error, "fixes": _fixes, "memory": _memory, "sigmoid": _sigmoid}

@@ -17,7 +17,9 @@ FIELDS = (
         "weight",
         "w1",
         "like inputs",
-        _("Shape of the weights w1. 'like inputs' is torch.randn_like(inputs), as the tutorial does (so w1 is 1,10 too); or type a shape such as 10,1."),
+        _(
+            "Shape of the weights w1. 'like inputs' is torch.randn_like(inputs), as the tutorial does (so w1 is 1,10 too); or type a shape such as 10,1."
+        ),
     ),
     Field("bias", "b1", "1,1", _("Shape of the bias b1: one number is 1,1.")),
     Field(
@@ -31,7 +33,9 @@ FIELDS = (
         "memory",
         _("w1 memory"),
         "non-contiguous",
-        _("non-contiguous makes w1 the transpose of another tensor, so its numbers are not laid out row by row: view refuses it, reshape copies it, resize_ ignores the layout."),
+        _(
+            "non-contiguous makes w1 the transpose of another tensor, so its numbers are not laid out row by row: view refuses it, reshape copies it, resize_ ignores the layout."
+        ),
         choices=LAYOUTS,
     ),
     Field(
@@ -46,8 +50,8 @@ FIELDS = (
 STEPS = (
     Step(
         "error",
-        _('The layer and its error'),
-        _('w1 = randn_like(inputs) is (1, 10), so the product fails.'),
+        _("The layer and its error"),
+        _("w1 = randn_like(inputs) is (1, 10), so the product fails."),
         ("seed", "inputs", "weight", "bias"),
         Goal(
             _("Read why it fails, then apply a fix from the list (tab to it, enter)."),
@@ -57,8 +61,8 @@ STEPS = (
     ),
     Step(
         "fixes",
-        _('Four fixes, one y'),
-        _('reshape, view, resize_ and .T all make w1 (10, 1); each row ran.'),
+        _("Four fixes, one y"),
+        _("reshape, view, resize_ and .T all make w1 (10, 1); each row ran."),
         ("fix",),
         Goal(
             _("Make w1 fit with view: pick fix view."),
@@ -68,8 +72,8 @@ STEPS = (
     ),
     Step(
         "memory",
-        _('A non-contiguous w1'),
-        _('Here w1 is a transpose: its numbers are not stored row by row.'),
+        _("A non-contiguous w1"),
+        _("Here w1 is a transpose: its numbers are not stored row by row."),
         ("memory",),
         Goal(
             _("Set w1 memory to contiguous and see view work again, with no copy."),
@@ -79,8 +83,8 @@ STEPS = (
     ),
     Step(
         "sigmoid",
-        _('Sigmoid by hand'),
-        _('sigmoid(z) = 1 / (1 + exp(-z)) squeezes any z into (0, 1).'),
+        _("Sigmoid by hand"),
+        _("sigmoid(z) = 1 / (1 + exp(-z)) squeezes any z into (0, 1)."),
         ("activation",),
         Goal(
             _("Switch to torch.sigmoid and check it gives the same y."),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
 from engine.i18n import _
+from engine.practice.model import Challenge, Misconception, Prediction, Trial
 
 CHALLENGES = (
     Challenge(
@@ -18,7 +18,9 @@ CHALLENGES = (
         ),
         solution="C = A @ B\n",
         trials=(
-            Trial("A = torch.tensor([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]])\nB = torch.tensor([[2.0, 3], [2, 3], [2, 3]])"),
+            Trial(
+                "A = torch.tensor([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]])\nB = torch.tensor([[2.0, 3], [2, 3], [2, 3]])"
+            ),
             Trial("A = torch.randn(2, 4)\nB = torch.randn(4, 3)", 1),
             Trial("A = torch.randn(5, 2)\nB = torch.randn(2, 1)", 2),
         ),

@@ -12,8 +12,8 @@ changes the fields and the code together.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 import numpy as np
 import torch
@@ -34,6 +34,7 @@ NUMPY_OPS = {"matmul": "np.matmul", "mm": "np.dot", "bmm": "np.matmul", "@": "@"
 SEED = 0
 RANDOM_HIGH = 10
 """Random inputs are whole numbers from 0 to 9, so torch's and NumPy's results are easy to compare."""
+
 
 @dataclass(frozen=True)
 class Matrix:
@@ -216,7 +217,13 @@ def ways_source(a: Matrix, b: Matrix) -> str:
 
 def _shown_source(source: str) -> str:
     """The code on screen: the lines after A and B are made (step 1 shows those)."""
-    kept = [line for line in source.splitlines() if not line.startswith(("A = torch.tensor", "B = torch.tensor", "A = torch.randint", "B = torch.randint", "torch.manual_seed"))]
+    kept = [
+        line
+        for line in source.splitlines()
+        if not line.startswith(
+            ("A = torch.tensor", "B = torch.tensor", "A = torch.randint", "B = torch.randint", "torch.manual_seed")
+        )
+    ]
     return "\n".join([_("# A and B as in step 1"), *kept]) + "\n"
 
 
@@ -282,7 +289,11 @@ def _times(values: Mapping[str, str]) -> LessonResult:
     problem = torch_run.error
     if problem is not None:
         blocks.append(problem_view(problem, _fix_choices(problem, _as_times), expected=_mismatch(problem)))
-    shown = [v for v in (_named(torch_run, "C", "torch: C"), numpy_run and _named(numpy_run, "c", "np.multiply(a, ...)")) if v]
+    shown = [
+        v
+        for v in (_named(torch_run, "C", "torch: C"), numpy_run and _named(numpy_run, "c", "np.multiply(a, ...)"))
+        if v
+    ]
     if shown:
         blocks.append(Columns(tuple(shown)))
     if problem is None:
@@ -291,7 +302,9 @@ def _times(values: Mapping[str, str]) -> LessonResult:
         else:
             blocks.append(Fact(_("Element by element: C[i, j] = A[i, j] * right[i, j]. Not a matrix product.")))
     if missing:
-        blocks.append(Fact(_("NumPy has no plain twin for {missing} here, so only torch ran.", missing=missing), tone="warning"))
+        blocks.append(
+            Fact(_("NumPy has no plain twin for {missing} here, so only torch ran.", missing=missing), tone="warning")
+        )
     error = "mismatch" if _mismatch(problem) else ("other" if problem is not None else "")
     measures = {"ok": problem is None, "error": error}
     return LessonResult(tuple(blocks), source + ("\n" + twin if twin else ""), measures=measures)
@@ -348,10 +361,20 @@ def _batch(values: Mapping[str, str]) -> LessonResult:
     problem = torch_run.error
     C = torch_run.namespace.get("C") if problem is None else None
     if problem is not None:
-        blocks.append(problem_view(problem, _fix_choices(problem, _as_batched), expected=op in ("mm", "bmm") and batch > 0))
+        blocks.append(
+            problem_view(problem, _fix_choices(problem, _as_batched), expected=op in ("mm", "bmm") and batch > 0)
+        )
     elif isinstance(C, torch.Tensor):
         name = "@" if op == "@" else f"torch.{op}"
-        blocks.append(Fact(_("{name} gives {shape}: one product per matrix of the batch.", name=name, shape=shape_text(tuple(C.shape)))))
+        blocks.append(
+            Fact(
+                _(
+                    "{name} gives {shape}: one product per matrix of the batch.",
+                    name=name,
+                    shape=shape_text(tuple(C.shape)),
+                )
+            )
+        )
     blocks += _batch_hints(setup, op)
     dims = C.dim() if isinstance(C, torch.Tensor) else 0
     return LessonResult(tuple(blocks), source, measures={"ok": problem is None, "dims": dims})

@@ -38,21 +38,38 @@ def parse_operand(text: str, field: str) -> ast.expr:
     stripped = text.strip()
     check_text(stripped, field, field)
     if not stripped:
-        raise InputError(_("{field} is empty: type A, B, a number like 2, or an expression like B.T.", field=field), field)
+        raise InputError(
+            _("{field} is empty: type A, B, a number like 2, or an expression like B.T.", field=field), field
+        )
     if len(stripped) > MAX_OPERAND_CHARS:
-        raise InputError(_("{field} is {count} characters long: keep it under {most}.", field=field, count=len(stripped), most=MAX_OPERAND_CHARS), field)
+        raise InputError(
+            _(
+                "{field} is {count} characters long: keep it under {most}.",
+                field=field,
+                count=len(stripped),
+                most=MAX_OPERAND_CHARS,
+            ),
+            field,
+        )
     try:
         tree = ast.parse(stripped, mode="eval").body
     except SyntaxError:
         raise InputError(
-            _('{field} "{text}" is not an expression: type A, B, a number like 2, or something like B.T.', field=field, text=stripped), field
+            _(
+                '{field} "{text}" is not an expression: type A, B, a number like 2, or something like B.T.',
+                field=field,
+                text=stripped,
+            ),
+            field,
         ) from None
-    unknown = sorted(
-        {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(TENSOR_NAMES) - {"torch"}
-    )
+    unknown = sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} - set(TENSOR_NAMES) - {"torch"})
     if unknown:
         raise InputError(
-            _("{field} uses {names}: only A and B exist here (and torch), like A.T or B.reshape(2, 3).", field=field, names=", ".join(unknown)),
+            _(
+                "{field} uses {names}: only A and B exist here (and torch), like A.T or B.reshape(2, 3).",
+                field=field,
+                names=", ".join(unknown),
+            ),
             field,
         )
     return tree
@@ -120,8 +137,10 @@ class _Twin(ast.NodeTransformer):
         return ast.Subscript(value=self.visit(node.value), slice=self.visit(node.slice), ctx=ast.Load())
 
     def visit_Slice(self, node: ast.Slice) -> ast.AST:
-        parts = {key: None if part is None else self.visit(part) for key, part in
-                 (("lower", node.lower), ("upper", node.upper), ("step", node.step))}
+        parts = {
+            key: None if part is None else self.visit(part)
+            for key, part in (("lower", node.lower), ("upper", node.upper), ("step", node.step))
+        }
         return ast.Slice(**parts)
 
     def visit_Tuple(self, node: ast.Tuple) -> ast.AST:

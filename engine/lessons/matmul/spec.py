@@ -31,7 +31,10 @@ FIELDS = (
         "batch",
         _("batch"),
         "2",
-        _("Stack this many copies of A into a batch (0 to {most}): 2 turns A (3, 3) into (2, 3, 3); 0 leaves A as it is.", most=MAX_BATCH),
+        _(
+            "Stack this many copies of A into a batch (0 to {most}): 2 turns A (3, 3) into (2, 3, 3); 0 leaves A as it is.",
+            most=MAX_BATCH,
+        ),
         step=1,
         width=4,
     ),
@@ -39,7 +42,9 @@ FIELDS = (
         "batched",
         _("op"),
         "mm",
-        _("torch.mm takes 2-D matrices only; torch.matmul and @ broadcast over a batch; torch.bmm wants both sides 3-D."),
+        _(
+            "torch.mm takes 2-D matrices only; torch.matmul and @ broadcast over a batch; torch.bmm wants both sides 3-D."
+        ),
         choices=BATCHED,
     ),
 )
@@ -47,8 +52,8 @@ FIELDS = (
 STEPS = (
     Step(
         "ways",
-        _('One product, five spellings'),
-        _('A (3, 3) times B (3, 2): row i of A meets column j of B.'),
+        _("One product, five spellings"),
+        _("A (3, 3) times B (3, 2): row i of A meets column j of B."),
         ("a", "b"),
         Goal(
             _("Change A or B (values, or a shape like 3,4 for random numbers) and check the five still agree."),
@@ -58,7 +63,7 @@ STEPS = (
     ),
     Step(
         "times",
-        _('Element by element: *'),
+        _("Element by element: *"),
         _("The tutorial's A * 2 broadcasts the number; * between two tensors pairs their elements."),
         ("times",),
         Goal(
@@ -69,7 +74,7 @@ STEPS = (
     ),
     Step(
         "order",
-        _('Order matters: B @ A'),
+        _("Order matters: B @ A"),
         _("B's 2 columns cannot meet A's 3 rows. Read both libraries' words."),
         ("op", "left", "right"),
         Goal(
@@ -81,13 +86,15 @@ STEPS = (
     ),
     Step(
         "batch",
-        _('A batch: mm or matmul'),
-        _('A batch stacks copies of A into (2, 3, 3); mm takes 2-D matrices only.'),
+        _("A batch: mm or matmul"),
+        _("A batch stacks copies of A into (2, 3, 3); mm takes 2-D matrices only."),
         ("batched", "batch"),
         Goal(
             _("Pick matmul (or @): (2, 3, 3) @ (3, 2) gives (2, 3, 2)."),
             _("matmul and @ broadcast B over the batch: one product per matrix."),
-            lambda values, m: bool(m.get("ok")) and values["batched"] in ("matmul", "@") and int(m.get("dims") or 0) == 3,
+            lambda values, m: (
+                bool(m.get("ok")) and values["batched"] in ("matmul", "@") and int(m.get("dims") or 0) == 3
+            ),
         ),
     ),
 )

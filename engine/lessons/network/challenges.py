@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
 from engine.i18n import _
+from engine.practice.model import Challenge, Misconception, Prediction, Trial
 
 _STARTER = """class Net(nn.Module):
     def __init__(self):
@@ -33,7 +33,9 @@ CHALLENGES = (
         id="net850",
         lesson="network",
         title=_("A Net of 850 parameters"),
-        prompt=_("Write net, a Net of nn.Linear layers with exactly 850 parameters, mapping 10 features to 10; out = net(x)."),
+        prompt=_(
+            "Write net, a Net of nn.Linear layers with exactly 850 parameters, mapping 10 features to 10; out = net(x)."
+        ),
         starter=_STARTER,
         hints=(
             _("nn.Linear(a, b) has a * b weights and b biases."),
@@ -41,7 +43,11 @@ CHALLENGES = (
             _("A middle layer nn.Linear(20, 20) has 420."),
         ),
         solution=_SOLUTION,
-        trials=(Trial("x = torch.randn(1, 10)"), Trial("x = torch.randn(3, 10)", 1), Trial("x = torch.randn(5, 10)", 2)),
+        trials=(
+            Trial("x = torch.randn(1, 10)"),
+            Trial("x = torch.randn(3, 10)", 1),
+            Trial("x = torch.randn(5, 10)", 2),
+        ),
         results=("net",),
         shapes=("out",),
     ),
@@ -49,7 +55,9 @@ CHALLENGES = (
         id="by-hand",
         lesson="network",
         title=_("A layer by hand"),
-        prompt=_("Like the tutorial: w is (inputs, outputs), x a vector, b the bias. Make h = w's transpose times x, plus b."),
+        prompt=_(
+            "Like the tutorial: w is (inputs, outputs), x a vector, b the bias. Make h = w's transpose times x, plus b."
+        ),
         starter="h = torch.matmul(w, x) + b\n",
         hints=(
             _("w is (10, 20) and x is (10,): w's transpose, (20, 10), fits x."),
@@ -78,7 +86,9 @@ PREDICTIONS = (
         answer="(20, 10)",
         why=_("nn.Linear keeps its weight as (out, in) and computes x @ weight.T + bias."),
         misconceptions=(
-            Misconception("(10, 20)", _("A transposed shape: the hand-built w1 is (in, out), nn.Linear's is (out, in).")),
+            Misconception(
+                "(10, 20)", _("A transposed shape: the hand-built w1 is (in, out), nn.Linear's is (out, in).")
+            ),
             Misconception("(20,)", _("That is the bias's shape: the weight has a row for each output.")),
         ),
     ),

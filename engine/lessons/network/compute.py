@@ -11,8 +11,8 @@ keeps the layers before a failing one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import torch
 from torch import nn
@@ -60,26 +60,55 @@ def parse_sizes(text: str) -> tuple[int, ...]:
     """
     example = "10, 20, 20, 10"
     if len(text) > MAX_FIELD_CHARS:
-        raise InputError(_("Layer sizes are {count} characters long: type a few numbers, like {example}.", count=len(text), example=example))
+        raise InputError(
+            _(
+                "Layer sizes are {count} characters long: type a few numbers, like {example}.",
+                count=len(text),
+                example=example,
+            )
+        )
     stripped = text.strip().strip("()[]").strip().rstrip(",").strip()
     parts = _SEPARATORS.split(stripped) if stripped else []
     if any(part == "" for part in parts):
         raise InputError(
-            _('Layer sizes "{text}": expected whole numbers separated by commas, like {example} (found an empty part).', text=text, example=example)
+            _(
+                'Layer sizes "{text}": expected whole numbers separated by commas, like {example} (found an empty part).',
+                text=text,
+                example=example,
+            )
         )
     if len(parts) < 2:
-        raise InputError(_("Layer sizes need at least two numbers (inputs and outputs), like {example}.", example=example))
+        raise InputError(
+            _("Layer sizes need at least two numbers (inputs and outputs), like {example}.", example=example)
+        )
     if len(parts) > MAX_LAYERS + 1:
-        raise InputError(_("Layer sizes: at most {most} layers ({numbers} numbers), like {example}.", most=MAX_LAYERS, numbers=MAX_LAYERS + 1, example=example))
+        raise InputError(
+            _(
+                "Layer sizes: at most {most} layers ({numbers} numbers), like {example}.",
+                most=MAX_LAYERS,
+                numbers=MAX_LAYERS + 1,
+                example=example,
+            )
+        )
     sizes: list[int] = []
     for part in parts:
         if re.fullmatch(r"\d{1,7}", part) is None or int(part) < 1:
-            raise InputError(_('Layer size "{part}" is not a whole number from 1: type sizes like {example}.', part=part, example=example))
+            raise InputError(
+                _(
+                    'Layer size "{part}" is not a whole number from 1: type sizes like {example}.',
+                    part=part,
+                    example=example,
+                )
+            )
         sizes.append(parse_int(part, _("Layer size"), 1, MAX_ELEMENTS))
     network_size = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
     if network_size > MAX_PARAMETERS:
         raise InputError(
-            _("Those layers hold {count} parameters: the limit is {limit}, so try smaller sizes.", count=f"{network_size:,}", limit=f"{MAX_PARAMETERS:,}")
+            _(
+                "Those layers hold {count} parameters: the limit is {limit}, so try smaller sizes.",
+                count=f"{network_size:,}",
+                limit=f"{MAX_PARAMETERS:,}",
+            )
         )
     return tuple(sizes)
 
@@ -143,7 +172,12 @@ def module_source(network: Network, run: bool = False) -> str:
         x = f"self.fc{i}({x})" if i == last else _activated(network, f"self.fc{i}({x})")
     lines += ["    def forward(self, x):", f"        return {x}", "net = Net()"]
     if run:
-        lines = [f"torch.manual_seed({network.seed})", f"inputs = torch.randn({_args(network.input)})", *lines, "y = net(inputs)"]
+        lines = [
+            f"torch.manual_seed({network.seed})",
+            f"inputs = torch.randn({_args(network.input)})",
+            *lines,
+            "y = net(inputs)",
+        ]
     else:
         lines += ["sum(p.numel() for p in net.parameters())", "net.fc1.weight.shape"]
     return "\n".join(lines) + "\n"
@@ -156,7 +190,9 @@ def layer_table(network: Network, evaluation: Evaluation) -> Table:
     marked with PyTorch's own message and the layers before it keep their rows.
     """
     net, inputs = evaluation.namespace.get("net"), evaluation.namespace.get("inputs")
-    layers = [getattr(net, f"fc{i}", None) for i in range(1, len(network.layers) + 1)] if isinstance(net, nn.Module) else []
+    layers = (
+        [getattr(net, f"fc{i}", None) for i in range(1, len(network.layers) + 1)] if isinstance(net, nn.Module) else []
+    )
     rows: list[tuple[str, str, str, str]] = []
     h = inputs if isinstance(inputs, torch.Tensor) else None
     why_not = _("not run") if h is None else ""
@@ -214,7 +250,11 @@ def input_fixes(network: Network, values: Mapping[str, str], problem: Problem) -
     features = network.input[-1]
     first = network.sizes[0]
     candidates = [
-        (f"input {first}", _("give the network the {count} features its first layer takes", count=first), {"input": str(first)}),
+        (
+            f"input {first}",
+            _("give the network the {count} features its first layer takes", count=first),
+            {"input": str(first)},
+        ),
     ]
     if len(network.input) > 1:
         shape = network.input[:-1] + (first,)
@@ -222,7 +262,9 @@ def input_fixes(network: Network, values: Mapping[str, str], problem: Problem) -
             (f"input {_args(shape)}", _("keep the batch, with {count} features", count=first), {"input": _args(shape)})
         )
     sizes = ", ".join(map(str, (features,) + network.sizes[1:]))
-    candidates.append((f"layers {sizes}", _("make the first layer take {count} features", count=features), {"sizes": sizes}))
+    candidates.append(
+        (f"layers {sizes}", _("make the first layer take {count} features", count=features), {"sizes": sizes})
+    )
     fixes = []
     for label, note, change in candidates:
         shape = _ok({**values, **change})
@@ -259,7 +301,8 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
             _(
                 "No activation, so {size} compute the same map, yet differ here by {gap}: float32 rounding, "
                 "which grows with the numbers.",
-                size=size, gap=f"{(one - last).abs().max().item():.3g}",
+                size=size,
+                gap=f"{(one - last).abs().max().item():.3g}",
             ),
             tone="warning",
         )
@@ -268,7 +311,8 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
             _(
                 "With {activation} between the layers, {size} still match for these inputs: every hidden value "
                 "passed through {activation} unchanged. Other inputs would tell them apart.",
-                activation=network.activation, size=size,
+                activation=network.activation,
+                size=size,
             ),
             tone="warning",
         )
@@ -276,7 +320,9 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
         _(
             "With {activation} between the layers the stack is no longer one linear map: {size} give a "
             "different output (off by up to {gap}).",
-            activation=network.activation, size=size, gap=f"{(one - last).abs().max().item():.3g}",
+            activation=network.activation,
+            size=size,
+            gap=f"{(one - last).abs().max().item():.3g}",
         )
     )
 
@@ -312,7 +358,9 @@ def _table(values: Mapping[str, str]) -> LessonResult:
     network = parse(values)
     source = module_source(network, run=True)
     evaluation = evaluate(source, seed=network.seed)
-    shown = "\n".join([_("# class Net as in step 2"), *source.split("class Net", 1)[0].splitlines()[1:], "y = net(inputs)"])
+    shown = "\n".join(
+        [_("# class Net as in step 2"), *source.split("class Net", 1)[0].splitlines()[1:], "y = net(inputs)"]
+    )
     blocks: list[Block] = [Code(shown + "\n"), layer_table(network, evaluation)]
     if evaluation.error is not None:
         problem = evaluation.error

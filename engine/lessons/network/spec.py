@@ -22,7 +22,9 @@ FIELDS = (
         "input",
         _("input"),
         "1,11",
-        _("Shape of the input; its last size is the number of features (the first layer wants as many as the first layer size)."),
+        _(
+            "Shape of the input; its last size is the number of features (the first layer wants as many as the first layer size)."
+        ),
     ),
     Field(
         "activation",
@@ -36,8 +38,8 @@ FIELDS = (
 STEPS = (
     Step(
         "hand",
-        _('The network by hand'),
-        _('Each layer is h = matmul(w.T, h) + b: 10 in, two hidden layers of 20, 10 out.'),
+        _("The network by hand"),
+        _("Each layer is h = matmul(w.T, h) + b: 10 in, two hidden layers of 20, 10 out."),
         ("sizes", "seed"),
         Goal(
             _("Make the hidden layers wider, like 10, 30, 30, 10: h3 keeps its shape."),
@@ -47,8 +49,8 @@ STEPS = (
     ),
     Step(
         "module",
-        _('The same, as nn.Module'),
-        _('nn.Linear(in, out) holds a weight and a bias.'),
+        _("The same, as nn.Module"),
+        _("nn.Linear(in, out) holds a weight and a bias."),
         ("sizes",),
         Goal(
             _("Add a hidden layer: 10, 20, 20, 20, 10. Predict the count first."),
@@ -58,8 +60,8 @@ STEPS = (
     ),
     Step(
         "table",
-        _('Layer by layer'),
-        _('An input of 11 features meets fc1, which takes 10.'),
+        _("Layer by layer"),
+        _("An input of 11 features meets fc1, which takes 10."),
         ("input",),
         Goal(
             _("Make the input fit: apply a fix from the list, or type 1,10."),
@@ -69,8 +71,8 @@ STEPS = (
     ),
     Step(
         "activation",
-        _('What an activation changes'),
-        _('With no activation the layers fold into one matrix W and one bias c.'),
+        _("What an activation changes"),
+        _("With no activation the layers fold into one matrix W and one bias c."),
         ("activation",),
         Goal(
             _("Pick relu (or sigmoid): the stack stops being one linear map."),

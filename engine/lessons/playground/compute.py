@@ -9,12 +9,12 @@ the last results stay on screen, dimmed, until it parses again.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from engine.blocks import Block, Fact, FixChoice, LessonResult, ProblemView, Prose, Value
 from engine.errors import InputError
-from engine.i18n import N_, _
 from engine.evaluation import Output, Problem, apply_fix, evaluate
+from engine.i18n import N_, _
 from engine.lessons.common import problem_block
 from engine.limits import MAX_SOURCE_CHARS
 from engine.parsing import parse_python
@@ -46,10 +46,20 @@ def run(values: Mapping[str, str], step: str = "code") -> LessonResult:
     blocks: list[Block] = [_value(output) for output in evaluation.outputs[:MAX_SHOWN]]
     hidden = len(evaluation.outputs) - MAX_SHOWN
     if hidden > 0:
-        blocks.append(Fact(_("{hidden} more results are not listed: the Playground lists the first {shown}.", hidden=hidden, shown=MAX_SHOWN)))
+        blocks.append(
+            Fact(
+                _(
+                    "{hidden} more results are not listed: the Playground lists the first {shown}.",
+                    hidden=hidden,
+                    shown=MAX_SHOWN,
+                )
+            )
+        )
     if evaluation.error is not None:
         blocks.append(_problem(code, evaluation.error))
-    blocks.extend(Fact(_("Warning from the library: {text}", text=text), tone="warning") for text in evaluation.warnings)
+    blocks.extend(
+        Fact(_("Warning from the library: {text}", text=text), tone="warning") for text in evaluation.warnings
+    )
     if not blocks:
         blocks.append(Prose(_("It ran. A statement shows its value here when it assigns a name or is an expression.")))
     return LessonResult(blocks=tuple(blocks), source=code)
@@ -63,7 +73,10 @@ def _check_syntax(code: str) -> None:
         parse_python(code)
     except SyntaxError as error:
         where = _("Line {number}: ", number=error.lineno) if error.lineno else ""
-        raise InputError(_("{where}{message}. The results below are from the last code that ran.", where=where, message=error.msg), "code") from None
+        raise InputError(
+            _("{where}{message}. The results below are from the last code that ran.", where=where, message=error.msg),
+            "code",
+        ) from None
     except (RecursionError, MemoryError, ValueError):
         return
 
@@ -94,10 +107,11 @@ def _problem(code: str, problem: Problem) -> ProblemView:
         except ValueError:
             continue
         fixes.append(
-            FixChoice(label=fix.label or fix.code, note=fix.note, shape=fix.shape, values={"code": fixed}, of=fix.target)
+            FixChoice(
+                label=fix.label or fix.code, note=fix.note, shape=fix.shape, values={"code": fixed}, of=fix.target
+            )
         )
     explanation = problem.explanation
     if problem.kind == "Refused" and not explanation:
         explanation = _(SAFE_SUBSET)
     return problem_block(problem, tuple(fixes), explanation=explanation)
-

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
 from engine.i18n import _
+from engine.practice.model import Challenge, Misconception, Prediction, Trial
 
 CHALLENGES = (
     Challenge(

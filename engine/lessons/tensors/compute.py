@@ -6,7 +6,7 @@ code on screen is exactly what produced the numbers.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from engine.blocks import Block, Code, Columns, Fact, LessonResult
 from engine.errors import InputError
@@ -72,9 +72,7 @@ def _random(values: Mapping[str, str]) -> LessonResult:
 def fill_source(function: str, shape: tuple[int, ...]) -> str:
     """torch's and NumPy's zeros (or ones) of ``shape``, then NumPy given the sizes loose, as torch takes them."""
     return (
-        f"t = torch.{function}({_dims(shape)})\n"
-        f"a = np.{function}({_as_tuple(shape)})\n"
-        f"np.{function}({_dims(shape)})\n"
+        f"t = torch.{function}({_dims(shape)})\na = np.{function}({_as_tuple(shape)})\nnp.{function}({_dims(shape)})\n"
     )
 
 

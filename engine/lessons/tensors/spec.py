@@ -12,9 +12,21 @@ DTYPES = ("default", "float32", "float64", "int64")
 
 FIELDS = (
     Field("shape", _("shape"), "2,3", _("The tensor's shape: whole numbers separated by commas, like 2,3.")),
-    Field("random", _("function"), "randn", _("randn draws from a normal distribution (mean 0, variance 1), rand uniformly from [0, 1)."), choices=RANDOM),
+    Field(
+        "random",
+        _("function"),
+        "randn",
+        _("randn draws from a normal distribution (mean 0, variance 1), rand uniformly from [0, 1)."),
+        choices=RANDOM,
+    ),
     Field("seed", _("seed"), "0", SEED_HELP, step=1, width=6),
-    Field("fill", _("function"), "zeros", _("zeros or ones: the same in both libraries, but called differently."), choices=FILLS),
+    Field(
+        "fill",
+        _("function"),
+        "zeros",
+        _("zeros or ones: the same in both libraries, but called differently."),
+        choices=FILLS,
+    ),
     Field("size", _("size"), "3", _("The identity matrix's size: 3 for a 3x3 one, or 3,4 for 3 rows and 4 columns.")),
     Field(
         "dtype",
@@ -28,7 +40,7 @@ FIELDS = (
 STEPS = (
     Step(
         "random",
-        _('Random tensors'),
+        _("Random tensors"),
         _("torch.randn beside np.random.randn. The tutorial's text says randn, its notebook rand."),
         ("shape", "random", "seed"),
         Goal(
@@ -39,8 +51,8 @@ STEPS = (
     ),
     Step(
         "fill",
-        _('zeros and ones'),
-        _('torch takes the sizes one by one; NumPy wants them as one tuple.'),
+        _("zeros and ones"),
+        _("torch takes the sizes one by one; NumPy wants them as one tuple."),
         ("shape", "fill"),
         Goal(
             _("Give a shape of three sizes, like 2,2,2: torch still takes them loose, NumPy still refuses."),
@@ -50,8 +62,8 @@ STEPS = (
     ),
     Step(
         "eye",
-        _('eye and identity'),
-        _('torch has no identity(): it uses eye(). NumPy has identity (square only) and eye.'),
+        _("eye and identity"),
+        _("torch has no identity(): it uses eye(). NumPy has identity (square only) and eye."),
         ("size", "dtype"),
         Goal(
             _("Make torch's eye float64, like NumPy's identity: set dtype to float64."),
