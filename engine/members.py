@@ -36,6 +36,7 @@ from engine.whitelist import (
     Refused,
     refuse,
 )
+from engine.whitelist_base import ALLOWED_SUMMARY
 
 if TYPE_CHECKING:
     from engine.interpreter import Interpreter
@@ -220,7 +221,7 @@ def check_name(name: str, allow_init: bool = False) -> None:
             _(
                 "names starting with an underscore ({name}) are not available here: {allowed}",
                 name=name,
-                allowed=_(whitelist.ALLOWED_SUMMARY),
+                allowed=_(ALLOWED_SUMMARY),
             )
         )
 

@@ -30,12 +30,12 @@ inp.grad.zero_()
 out.backward(torch.ones_like(out), retain_graph=True)
 print(f"\nCall after zeroing gradients\n{inp.grad}")
 
-a = torch.tensor([2.0, 3.0], requires_grad=True)
-b = torch.tensor([6.0, 4.0], requires_grad=True)
-Q = 3 * a**3 - b**2
-external_grad = torch.tensor([1.0, 1.0])
+a = torch.tensor([2., 3.], requires_grad=True)
+b = torch.tensor([6., 4.], requires_grad=True)
+Q = 3 * a ** 3 - b ** 2
+external_grad = torch.tensor([1., 1.])
 Q.backward(gradient=external_grad)
-print(9 * a**2 == a.grad)
+print(9 * a ** 2 == a.grad)
 print(-2 * b == b.grad)
 
 x = torch.rand(5, 5)
@@ -46,6 +46,6 @@ print(f"Does `a` require gradients?: {a.requires_grad}")
 b = x + z
 print(f"Does `b` require gradients?: {b.requires_grad}")
 x = torch.tensor(2.0, requires_grad=True)
-y = x**2 + 3 * x
+y = x ** 2 + 3 * x
 y.backward()
 print(x.grad, x.grad.item(), x.is_leaf, y.is_leaf)

@@ -1,4 +1,5 @@
 import torch
+import numpy as np
 
 x = torch.rand(5, 3)
 print(x)
@@ -33,7 +34,7 @@ z = y * y * 3
 out = z.mean()
 print(z, out)
 a = torch.randn(2, 2)
-a = (a * 3) / (a - 1)
+a = ((a * 3) / (a - 1))
 print(a.requires_grad)
 a.requires_grad_(True)
 print(a.requires_grad)
@@ -50,9 +51,9 @@ v = torch.tensor([0.1, 1.0, 0.0001], dtype=torch.float)
 y.backward(v)
 print(x.grad)
 print(x.requires_grad)
-print((x**2).requires_grad)
+print((x ** 2).requires_grad)
 with torch.no_grad():
-    print((x**2).requires_grad)
+    print((x ** 2).requires_grad)
 y = x.detach()
 print(y.requires_grad)
 print(x.eq(y).all())

@@ -3,7 +3,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.optim as optim
 
-classes = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+classes = ('plane', 'car', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
 images = torch.randn(40, 3, 32, 32)
 targets = torch.randint(0, 10, (40,))
 
@@ -35,7 +35,7 @@ optimizer = optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
 for epoch in range(2):
     running_loss = 0.0
     for i in range(10):
-        inputs, labels = images[i * 4 : (i + 1) * 4], targets[i * 4 : (i + 1) * 4]
+        inputs, labels = images[i * 4:(i + 1) * 4], targets[i * 4:(i + 1) * 4]
         optimizer.zero_grad()
         outputs = net(inputs)
         loss = criterion(outputs, labels)
@@ -43,14 +43,14 @@ for epoch in range(2):
         optimizer.step()
         running_loss += loss.item()
         if i % 5 == 4:
-            print(f"[{epoch + 1}, {i + 1:5d}] loss: {running_loss / 5:.3f}")
+            print(f'[{epoch + 1}, {i + 1:5d}] loss: {running_loss / 5:.3f}')
             running_loss = 0.0
-print("Finished Training")
+print('Finished Training')
 
-print("GroundTruth: ", " ".join(f"{classes[targets[j]]:5s}" for j in range(4)))
+print('GroundTruth: ', ' '.join(f'{classes[targets[j]]:5s}' for j in range(4)))
 outputs = net(images[:4])
 _, predicted = torch.max(outputs, 1)
-print("Predicted: ", " ".join(f"{classes[predicted[j]]:5s}" for j in range(4)))
+print('Predicted: ', ' '.join(f'{classes[predicted[j]]:5s}' for j in range(4)))
 
 correct = 0
 total = 0
@@ -59,7 +59,7 @@ with torch.no_grad():
     _, predicted = torch.max(outputs.data, 1)
     total += targets.size(0)
     correct += (predicted == targets).sum().item()
-print(f"Accuracy of the network on the {total} test images: {100 * correct // total} %")
+print(f'Accuracy of the network on the {total} test images: {100 * correct // total} %')
 
 correct_pred = {classname: 0 for classname in classes}
 total_pred = {classname: 0 for classname in classes}
@@ -72,4 +72,4 @@ with torch.no_grad():
 for classname, correct_count in correct_pred.items():
     if total_pred[classname]:
         accuracy = 100 * float(correct_count) / total_pred[classname]
-        print(f"Accuracy for class: {classname:5s} is {accuracy:.1f} %")
+        print(f'Accuracy for class: {classname:5s} is {accuracy:.1f} %')

@@ -5,8 +5,9 @@ import torch.optim as optim
 
 
 class Net(nn.Module):
+
     def __init__(self):
-        super().__init__()
+        super(Net, self).__init__()
         self.conv1 = nn.Conv2d(1, 6, 5)
         self.conv2 = nn.Conv2d(6, 16, 5)
         self.fc1 = nn.Linear(16 * 5 * 5, 120)
@@ -45,10 +46,10 @@ print(loss)
 print(loss.grad_fn)
 
 net.zero_grad()
-print("conv1.bias.grad before backward")
+print('conv1.bias.grad before backward')
 print(net.conv1.bias.grad)
 loss.backward()
-print("conv1.bias.grad after backward")
+print('conv1.bias.grad after backward')
 print(net.conv1.bias.grad)
 
 learning_rate = 0.01

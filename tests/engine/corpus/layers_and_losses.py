@@ -40,12 +40,12 @@ log_probs = F.log_softmax(logits, dim=1)
 print(nn.NLLLoss()(log_probs, labels), F.nll_loss(log_probs, labels))
 
 predictions = torch.sigmoid(torch.randn(5))
-targets = torch.tensor([1.0, 0.0, 1.0, 1.0, 0.0])
+targets = torch.tensor([1., 0., 1., 1., 0.])
 print(nn.BCELoss()(predictions, targets))
 print(nn.BCEWithLogitsLoss()(torch.randn(5), targets))
 print(F.binary_cross_entropy(predictions, targets))
 print(nn.L1Loss()(predictions, targets), F.l1_loss(predictions, targets))
-print(nn.MSELoss(reduction="none")(predictions, targets))
+print(nn.MSELoss(reduction='none')(predictions, targets))
 print(nn.Sigmoid()(torch.tensor([0.0, 2.0])), nn.Tanh()(torch.tensor([0.5])))
 print(nn.Softmax(dim=0)(torch.tensor([1.0, 2.0, 3.0])))
 print(F.softmax(torch.tensor([1.0, 2.0]), dim=0), F.leaky_relu(torch.tensor([-1.0, 1.0]), 0.1))
@@ -69,9 +69,7 @@ with torch.no_grad():
     accuracy = (model(inputs).argmax(dim=1) == classes).float().mean()
 print(f"accuracy: {accuracy:.2%}")
 print(optimizer.param_groups[0]["lr"], optimizer.param_groups[0]["betas"])
-sgd = torch.optim.SGD(
-    [{"params": model[0].parameters()}, {"params": model[2].parameters(), "lr": 0.1}], lr=0.01, momentum=0.9
-)
+sgd = torch.optim.SGD([{"params": model[0].parameters()}, {"params": model[2].parameters(), "lr": 0.1}], lr=0.01, momentum=0.9)
 print(len(sgd.param_groups), sgd.param_groups[1]["lr"], sgd.param_groups[0]["momentum"])
 for group in sgd.param_groups:
     group["lr"] = group["lr"] * 0.5

@@ -26,7 +26,7 @@ class NeuralNetwork(nn.Module):
 
 
 def batches(x, y, size):
-    return [(x[i : i + size], y[i : i + size]) for i in range(0, len(x), size)]
+    return [(x[i:i + size], y[i:i + size]) for i in range(0, len(x), size)]
 
 
 def train_loop(data, model, loss_fn, optimizer):
@@ -55,14 +55,14 @@ def test_loop(data, model, loss_fn):
             correct += (pred.argmax(1) == y).type(torch.float).sum().item()
     test_loss /= num_batches
     correct /= size
-    print(f"Test Error: \n Accuracy: {(100 * correct):>0.1f}%, Avg loss: {test_loss:>8f} \n")
+    print(f"Test Error: \n Accuracy: {(100*correct):>0.1f}%, Avg loss: {test_loss:>8f} \n")
 
 
 model = NeuralNetwork()
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
 for t in range(epochs):
-    print(f"Epoch {t + 1}\n-------------------------------")
+    print(f"Epoch {t+1}\n-------------------------------")
     train_loop(batches(train_x, train_y, batch_size), model, loss_fn, optimizer)
     test_loop(batches(test_x, test_y, batch_size), model, loss_fn)
 print("Done!")

@@ -1,6 +1,5 @@
-import math
-
 import torch
+import math
 
 dtype = torch.float
 device = "cuda:0" if torch.cuda.is_available() else "cpu"
@@ -14,7 +13,7 @@ d = torch.randn((), dtype=dtype, requires_grad=True)
 
 learning_rate = 1e-6
 for t in range(2000):
-    y_pred = a + b * x + c * x**2 + d * x**3
+    y_pred = a + b * x + c * x ** 2 + d * x ** 3
     loss = (y_pred - y).pow(2).sum()
     if t % 100 == 99:
         print(t, loss.item())
@@ -29,4 +28,4 @@ for t in range(2000):
         c.grad = None
         d.grad = None
 
-print(f"Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3")
+print(f'Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3')

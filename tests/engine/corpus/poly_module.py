@@ -1,6 +1,5 @@
-import math
-
 import torch
+import math
 
 
 class Polynomial3(torch.nn.Module):
@@ -13,16 +12,16 @@ class Polynomial3(torch.nn.Module):
         self.d = torch.nn.Parameter(torch.randn(()))
 
     def forward(self, x):
-        return self.a + self.b * x + self.c * x**2 + self.d * x**3
+        return self.a + self.b * x + self.c * x ** 2 + self.d * x ** 3
 
     def string(self):
-        return f"y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + {self.d.item()} x^3"
+        return f'y = {self.a.item()} + {self.b.item()} x + {self.c.item()} x^2 + {self.d.item()} x^3'
 
 
 x = torch.linspace(-math.pi, math.pi, 2000)
 y = torch.sin(x)
 model = Polynomial3()
-criterion = torch.nn.MSELoss(reduction="sum")
+criterion = torch.nn.MSELoss(reduction='sum')
 optimizer = torch.optim.SGD(model.parameters(), lr=1e-6)
 for t in range(2000):
     y_pred = model(x)
@@ -33,4 +32,4 @@ for t in range(2000):
     loss.backward()
     optimizer.step()
 
-print(f"Result: {model.string()}")
+print(f'Result: {model.string()}')

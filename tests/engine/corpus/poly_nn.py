@@ -1,6 +1,5 @@
-import math
-
 import torch
+import math
 
 x = torch.linspace(-math.pi, math.pi, 2000)
 y = torch.sin(x)
@@ -8,8 +7,11 @@ p = torch.tensor([1, 2, 3])
 xx = x.unsqueeze(-1).pow(p)
 print(xx.shape)
 
-model = torch.nn.Sequential(torch.nn.Linear(3, 1), torch.nn.Flatten(0, 1))
-loss_fn = torch.nn.MSELoss(reduction="sum")
+model = torch.nn.Sequential(
+    torch.nn.Linear(3, 1),
+    torch.nn.Flatten(0, 1)
+)
+loss_fn = torch.nn.MSELoss(reduction='sum')
 
 learning_rate = 1e-6
 for t in range(2000):
@@ -24,6 +26,4 @@ for t in range(2000):
             param -= learning_rate * param.grad
 
 linear_layer = model[0]
-print(
-    f"Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + {linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3"
-)
+print(f'Result: y = {linear_layer.bias.item()} + {linear_layer.weight[:, 0].item()} x + {linear_layer.weight[:, 1].item()} x^2 + {linear_layer.weight[:, 2].item()} x^3')

@@ -1,5 +1,5 @@
-import numpy as np
 import torch
+import numpy as np
 import torch.nn as nn
 
 print(torch.randn(2, 3).shape, np.random.randn(2, 3).shape)
@@ -35,11 +35,11 @@ z = x
 z.backward()
 print(x.grad)
 x = torch.tensor(2.0, requires_grad=True)
-z = x**2
+z = x ** 2
 z.backward()
 print(x.grad)
 x = torch.tensor(2.0, requires_grad=True)
-z = x**3
+z = x ** 3
 z.backward()
 print(x.grad)
 
@@ -55,7 +55,7 @@ print(torch.sigmoid(torch.matmul(inputs, w1) + b1))
 
 class Net(nn.Module):
     def __init__(self):
-        super().__init__()
+        super(Net, self).__init__()
         self.fc1 = nn.Linear(10, 20)
         self.fc2 = nn.Linear(20, 20)
         self.output = nn.Linear(20, 10)

@@ -1,5 +1,5 @@
-import numpy as np
 import torch
+import numpy as np
 
 data = [[1, 2], [3, 4]]
 x_data = torch.tensor(data)
@@ -10,10 +10,7 @@ print(f"Ones Tensor: \n {x_ones} \n")
 x_rand = torch.rand_like(x_data, dtype=torch.float)
 print(f"Random Tensor: \n {x_rand} \n")
 
-shape = (
-    2,
-    3,
-)
+shape = (2, 3,)
 rand_tensor = torch.rand(shape)
 ones_tensor = torch.ones(shape)
 zeros_tensor = torch.zeros(shape)
