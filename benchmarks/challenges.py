@@ -38,9 +38,9 @@ def measure(checks: int, progress: Callable[[str], None] = print) -> CheckTimes:
     import torch
 
     from engine.catalog import LESSONS
-    from engine.evaluation import evaluate
     from engine.practice import challenges
     from engine.practice.model import CHECK_SECONDS
+    from engine.sandbox.evaluation import evaluate
 
     torch.set_num_threads(1)  # as in the worker
     times = CheckTimes()

@@ -42,8 +42,8 @@ class TrainingTimes:
 
 
 def measure(rounds: int) -> TrainingTimes:
-    from engine import limits
-    from engine.evaluation import evaluate
+    from engine.sandbox import limits
+    from engine.sandbox.evaluation import evaluate
 
     evaluator: dict[str, list[float]] = {}
     plain: dict[str, list[float]] = {}

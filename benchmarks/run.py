@@ -403,7 +403,7 @@ def training_table(times: playground.TrainingTimes) -> Table:
     header = ["Program", "Playground (evaluator)", "Plain Python", "Ratio", "Interpreter limit", "Result"]
     note = (
         f"Medians of {len(next(iter(times.evaluator.values())))} runs each, the same programs as the corpus test. "
-        "The interpreter's own limit (engine.limits.MAX_SECONDS) must let them finish; the worker holds the hard line."
+        "The interpreter's own limit (engine.sandbox.limits.MAX_SECONDS) must let them finish; the worker holds the hard line."
     )
     return Table("Training loop in the Playground", header, playground.rows(times), note)
 

@@ -30,7 +30,7 @@ LIBRARIES = "import torch, numpy, textual.app, textual_plotext, plotext"
 """The libraries the app has loaded once every lesson has been shown: the memory floor without the app."""
 META = "import torch; torch.empty(1, device='meta') + 1"
 """torch and its first meta-device operation, which imports torch._dynamo and sympy: the floor of meta sizing."""
-ENGINE = "import engine.evaluation"
+ENGINE = "import engine.sandbox.evaluation"
 """What the engine's zygote imports: torch, NumPy, and what the engine's meta-device sizing pulls in."""
 
 
@@ -52,7 +52,7 @@ class StartupTimes:
     import_torch_cpu: list[float] = field(default_factory=list)
     app_lesson_output_cpu: list[float] = field(default_factory=list)
     engine_import: list[float] = field(default_factory=list)
-    """``python -c "import engine.evaluation"`` (torch plus what the engine loads), start to exit."""
+    """``python -c "import engine.sandbox.evaluation"`` (torch plus what the engine loads), start to exit."""
     engine_import_cpu: list[float] = field(default_factory=list)
     engine_rss_mb: list[float] = field(default_factory=list)
     import_torch_rss_mb: list[float] = field(default_factory=list)

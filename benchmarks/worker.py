@@ -60,7 +60,7 @@ def measure(calls: int, kills: int, progress: Callable[[str], None] = print) -> 
     import torch
 
     from engine.catalog import lesson_by_id
-    from engine.evaluation import evaluate
+    from engine.sandbox.evaluation import evaluate
 
     torch.set_num_threads(1)  # as in the worker
     times = WorkerTimes()

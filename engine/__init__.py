@@ -4,7 +4,7 @@ The engine never imports textual, and this package never imports torch: the
 calls that run learner-influenced input (``compute``, ``evaluate``,
 ``apply_fix``, ``derivative``, ``curve``) run in a locked-down worker process
 (``engine.worker``) and return the same plain data. The in-process versions,
-which the worker runs, stay in ``engine.evaluation``, ``engine.calculus`` and
+which the worker runs, stay in ``engine.sandbox.evaluation``, ``engine.calculus`` and
 ``Lesson.compute``.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
-from engine import limits
 from engine.blocks import LessonResult
 from engine.errors import InputError
 from engine.lesson import Action, Field, Lesson
@@ -21,6 +20,7 @@ from engine.outcomes import Curve, Evaluation, Fix, Output, Problem
 from engine.parsing import parse_shape, parse_values
 from engine.practice import Challenge, Judgement, Prediction, Verdict, challenges, judge, predictions
 from engine.practice.model import CHECK_SECONDS
+from engine.sandbox import limits
 from engine.worker.client import EngineUnavailable, RunFailed, shared
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """Slopes by autograd: a function of x typed by the learner, its value and derivative.
 
 The expression is text, never Python: it is checked to be one expression in
-``x``, then run through ``engine.evaluation.evaluate`` (the same safe subset as
+``x``, then run through ``engine.sandbox.evaluation.evaluate`` (the same safe subset as
 every lesson) with ``x`` bound to a tensor that requires grad. Autograd's
 ``backward`` then fills ``x.grad``.
 
@@ -20,11 +20,11 @@ from collections.abc import Sequence
 import torch
 
 from engine.errors import InputError
-from engine.evaluation import Evaluation, evaluate
 from engine.number_text import format_number
-from engine.outcomes import Curve
+from engine.outcomes import Curve, Evaluation
 from engine.parsing import parse_python
-from engine.whitelist import LIBRARIES
+from engine.sandbox.evaluation import evaluate
+from engine.sandbox.whitelist import LIBRARIES
 
 MAX_EXPRESSION_CHARS = 200
 """Longest expression accepted; a function of x is a few dozen characters."""

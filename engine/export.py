@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING
 from engine.blocks import Code, LessonResult
 from engine.i18n import _
 from engine.positions import Positions
-from engine.printing import DISPLAY_WIDTH
 from engine.safe_files import NotARegularFile, open_regular
+from engine.sandbox.printing import DISPLAY_WIDTH
 
 if TYPE_CHECKING:  # torch is imported only when a script is built
-    from engine.evaluation import Evaluation, Output
+    from engine.outcomes import Evaluation, Output
 
 START_SEED = 0
 """The seed every evaluation starts from unless the code seeds itself (``evaluate``'s default)."""
@@ -78,7 +78,7 @@ def export_script(source: str, title: str = "", blocks: Sequence[str] = ()) -> s
         tree = ast.parse(source)
     except SyntaxError as error:
         return f"{header}# This code does not parse yet: {error.msg} (line {error.lineno}).\n\n{source}"
-    from engine.evaluation import evaluate
+    from engine.sandbox.evaluation import evaluate
 
     programs = _programs(source, blocks)
     evaluations = [evaluate(program, seed=START_SEED) for program in programs]
@@ -177,7 +177,7 @@ def _seed_lines(program: str, evaluation: Evaluation | None = None) -> str:
 
     ``evaluation`` is the program's run from ``START_SEED``, when the caller has it already.
     """
-    from engine.evaluation import evaluate
+    from engine.sandbox.evaluation import evaluate
 
     first = evaluation or evaluate(program, seed=START_SEED)
     if _fingerprint(first) == _fingerprint(evaluate(program, seed=START_SEED + 1)):

@@ -1,6 +1,6 @@
 """What an evaluation returns: plain frozen data, importable without torch.
 
-``engine.evaluation`` builds these in the worker process; the app and
+``engine.sandbox.evaluation`` builds these in the worker process; the app and
 ``engine.evaluate`` receive them through ``engine.worker.codec``, so this module
 must not import torch or NumPy.
 """

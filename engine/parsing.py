@@ -15,8 +15,8 @@ import warnings
 
 from engine.errors import InputError
 from engine.i18n import _
-from engine.limits import MAX_DIMS, MAX_ELEMENTS
 from engine.number_text import format_number
+from engine.sandbox.limits import MAX_DIMS, MAX_ELEMENTS
 
 MAX_FIELD_CHARS = 2_000
 """Longest text a single-line field may hold; longer input is refused before parsing."""

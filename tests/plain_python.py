@@ -17,7 +17,7 @@ import sys
 import textwrap
 from dataclasses import dataclass, field
 
-from engine.printing import DISPLAY_WIDTH
+from engine.sandbox.printing import DISPLAY_WIDTH
 
 _PRELUDE = (
     f"""\

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.printing import display_width
+from engine.sandbox.printing import display_width
 
 
 def pane_text(value: object) -> str:

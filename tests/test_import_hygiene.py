@@ -13,7 +13,7 @@ def _modules_after(statement: str) -> set[str]:
 
 
 def test_engine_never_imports_textual() -> None:
-    modules = _modules_after("import engine, engine.evaluation, engine.lessons.tensors.compute")
+    modules = _modules_after("import engine, engine.sandbox.evaluation, engine.lessons.tensors.compute")
     assert "torch" in modules  # the torch-backed parts really were imported
     assert not any(name == "textual" or name.startswith("textual.") for name in modules)
 

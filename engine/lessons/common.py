@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from engine.blocks import Block, FixChoice, ProblemView, Value
-from engine.evaluation import Evaluation, Output, Problem
 from engine.i18n import _
 from engine.lessons.clash import clash_spans
+from engine.outcomes import Evaluation, Output, Problem
 
 
 def value_block(output: Output, title: str | None = None, note: str = "") -> Value:

@@ -19,16 +19,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine import limits
 from engine.blocks import shape_text
 from engine.catalog import LESSONS
-from engine.evaluation import evaluate
 from engine.i18n import _
 from engine.number_text import format_number
 from engine.outcomes import Evaluation, Problem
 from engine.practice import challenge as find_challenge
 from engine.practice import challenges
 from engine.practice.model import RUN_SECONDS, Challenge, Trial, Verdict
+from engine.sandbox import limits
+from engine.sandbox.evaluation import evaluate
 
 _MISSING = object()
 

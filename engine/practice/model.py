@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine import limits
 from engine.i18n import _
 from engine.outcomes import Problem
+from engine.sandbox import limits
 
 RUN_SECONDS = 1.5
 """The interpreter's limit on one run of the learner's code in a check (a check makes three)."""

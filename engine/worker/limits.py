@@ -1,7 +1,7 @@
 """The operating system's limits on a forked worker, layer by layer.
 
 Each layer holds even if the ones before it fail; the interpreter's own checks
-(``engine.limits``) come first, these stop what gets past them:
+(``engine.sandbox.limits``) come first, these stop what gets past them:
 
 - an empty working directory that no longer exists: relative paths lead nowhere;
 - ``RLIMIT_AS`` (about 1 GB over the warm size): a huge allocation fails with

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from textual.widgets import Select, Static
 
-from engine.snippets import SNIPPETS
+from engine.lessons.playground.snippets import SNIPPETS
 from tests.conftest import SIZE, settle
 from tests.printing import pane_text
 from tui.widgets.blocks import FixList, ProblemBlock, ValueBlock

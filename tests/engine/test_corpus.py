@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import limits
-from engine.evaluation import evaluate
-from engine.printing import DISPLAY_WIDTH
+from engine.sandbox import limits
+from engine.sandbox.evaluation import evaluate
+from engine.sandbox.printing import DISPLAY_WIDTH
 
 CORPUS = Path(__file__).parent / "corpus"
 PROGRAMS = sorted(CORPUS.glob("*.py"))

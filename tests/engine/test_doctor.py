@@ -7,7 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from engine.evaluation import Evaluation, Problem, apply_fix, evaluate
+from engine.outcomes import Evaluation, Problem
+from engine.sandbox.evaluation import apply_fix, evaluate
 from tests.results import LESSON5, lesson5_tensors
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from engine.evaluation import apply_fix, evaluate
+from engine.sandbox.evaluation import apply_fix, evaluate
 
 
 @pytest.mark.parametrize(

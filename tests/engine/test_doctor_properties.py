@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from engine.evaluation import apply_fix, evaluate
+from engine.sandbox.evaluation import apply_fix, evaluate
 
 SHAPES = st.lists(st.integers(0, 5), min_size=1, max_size=3).map(tuple)
 BINARY = {

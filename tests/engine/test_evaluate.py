@@ -7,8 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from engine.evaluation import Evaluation, Output, evaluate
-from engine.printing import DISPLAY_WIDTH
+from engine.outcomes import Evaluation, Output
+from engine.sandbox.evaluation import evaluate
+from engine.sandbox.printing import DISPLAY_WIDTH
 from tests.printing import pane_text
 from tests.results import LESSON5, lesson5_tensors
 

@@ -18,7 +18,6 @@ import pytest
 
 from engine import LESSONS, InputError, Lesson, lesson_by_id
 from engine.blocks import Block, Code, Columns, LessonResult, ProblemView, Value
-from engine.evaluation import evaluate
 from engine.export import (
     export_result,
     export_script,
@@ -28,8 +27,9 @@ from engine.export import (
     script_path,
     shown_source,
 )
-from engine.printing import DISPLAY_WIDTH
-from engine.snippets import SNIPPETS
+from engine.lessons.playground.snippets import SNIPPETS
+from engine.sandbox.evaluation import evaluate
+from engine.sandbox.printing import DISPLAY_WIDTH
 
 RUNNER = """\
 import contextlib, io, json, runpy, sys

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 import torch
 
-from engine import limits
-from engine.evaluation import Evaluation, evaluate
-from engine.limits import MAX_ELEMENTS
+from engine.outcomes import Evaluation
+from engine.sandbox import limits
+from engine.sandbox.evaluation import evaluate
+from engine.sandbox.limits import MAX_ELEMENTS
 from tests.printing import pane_text
 
 MAX_SECONDS = 1.0

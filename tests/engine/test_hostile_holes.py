@@ -12,8 +12,8 @@ import weakref
 
 import pytest
 
-from engine import limits
-from engine.evaluation import evaluate
+from engine.sandbox import limits
+from engine.sandbox.evaluation import evaluate
 from tests.engine.test_hostile import MAX_SECONDS, assert_refused, short_run_limit  # noqa: F401 (the fixture)
 
 

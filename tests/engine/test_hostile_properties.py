@@ -9,7 +9,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.evaluation import Evaluation, evaluate
+from engine.outcomes import Evaluation
+from engine.sandbox.evaluation import evaluate
 from tests.engine.test_hostile import MAX_SECONDS, short_run_limit  # noqa: F401 (the fixture)
 
 QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from engine import InputError, lesson_by_id
 from engine.blocks import Code, Fact, ProblemView, Table
-from engine.evaluation import Fix
 from engine.lessons.matmul.compute import fix_values
+from engine.outcomes import Fix
 from tests.results import result_values
 
 LESSON = lesson_by_id("matmul")

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import InputError, parse_shape, parse_values
-from engine.limits import MAX_ELEMENTS
 from engine.number_text import format_number
 from engine.parsing import parse_int, parse_number
+from engine.sandbox.limits import MAX_ELEMENTS
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_the_example_in_a_refusal_is_one_the_field_accepts(parse) -> None:
 
 
 def test_limit_messages_use_the_same_formatter() -> None:
-    from engine.limits import LimitExceeded, check
+    from engine.sandbox.limits import LimitExceeded, check
 
     with pytest.raises(LimitExceeded, match="1,000,001; the limit is 1,000,000"):
         check(1_000_001, 1_000_000, "the number of elements")

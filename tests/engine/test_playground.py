@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from engine import InputError, lesson_by_id
 from engine.blocks import Fact, ProblemView, Prose, Value
-from engine.evaluation import evaluate
 from engine.lessons.playground.compute import MAX_SHOWN
-from engine.snippets import SNIPPETS
+from engine.lessons.playground.snippets import SNIPPETS
+from engine.sandbox.evaluation import evaluate
 from tests.printing import pane_text
 
 PLAYGROUND = lesson_by_id("playground")

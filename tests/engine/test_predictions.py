@@ -6,8 +6,8 @@ import pytest
 
 from engine import LESSONS
 from engine.blocks import shape_text
-from engine.evaluation import evaluate
 from engine.practice import Prediction, judge, predictions, steps
+from engine.sandbox.evaluation import evaluate
 
 TAUGHT = [lesson for lesson in LESSONS if lesson.id != "playground"]
 ALL = [item for lesson in TAUGHT for item in predictions(lesson.id)]

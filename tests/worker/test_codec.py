@@ -11,8 +11,8 @@ from engine import LESSONS
 from engine.blocks import LessonResult, Value
 from engine.calculus import curve
 from engine.errors import InputError
-from engine.evaluation import evaluate
 from engine.outcomes import Evaluation
+from engine.sandbox.evaluation import evaluate
 from engine.worker import protocol
 from engine.worker.codec import CodecError, decode, encode
 

@@ -12,7 +12,7 @@ import torch
 import engine
 from engine import LESSONS, InputError
 from engine.calculus import curve, derivative
-from engine.evaluation import apply_fix, evaluate
+from engine.sandbox.evaluation import apply_fix, evaluate
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)

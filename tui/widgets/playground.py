@@ -17,7 +17,7 @@ from textual.widgets import Label, Select, Static, TextArea
 
 from engine.blocks import LessonResult
 from engine.i18n import _
-from engine.snippets import SNIPPETS, Snippet
+from engine.lessons.playground.snippets import SNIPPETS, Snippet
 from tui.widgets.blocks import FixList
 from tui.widgets.lesson_pane import LessonPane
 

@@ -15,12 +15,13 @@ from collections.abc import Mapping
 
 from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Table
 from engine.errors import InputError
-from engine.evaluation import Evaluation, Output, Problem, evaluate
 from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.bridge.spec import BACK, DTYPES
 from engine.lessons.common import problem_block, value_block
+from engine.outcomes import Evaluation, Output, Problem
 from engine.parsing import parse_choice, parse_number, parse_values, values_shape
+from engine.sandbox.evaluation import evaluate
 
 FIRST_WRITE = 99
 """What the action writes into a's first element the first time."""

@@ -19,11 +19,12 @@ import torch
 from engine.blocks import Block, Chart, Code, Fact, LessonResult, Series, Table
 from engine.calculus import check_expression, curve, run_problem, sample
 from engine.errors import InputError
-from engine.evaluation import Evaluation, evaluate
 from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.derivatives.spec import FUNCTION_LABELS, LESSON, MAX_FUNCTIONS
+from engine.outcomes import Evaluation
 from engine.parsing import parse_choice, parse_number
+from engine.sandbox.evaluation import evaluate
 
 MAX_PATH = 50
 """Most visited points the path field keeps (the oldest go first)."""

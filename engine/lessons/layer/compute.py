@@ -18,12 +18,13 @@ import torch
 
 from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, Prose, Table, shape_text
 from engine.errors import InputError
-from engine.evaluation import Evaluation, Problem, evaluate
 from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.common import outputs_by_name, problem_block, value_block
 from engine.lessons.layer.spec import ACTIVATIONS, FIXES, LAYOUTS
+from engine.outcomes import Evaluation, Problem
 from engine.parsing import parse_choice, parse_int, parse_shape
+from engine.sandbox.evaluation import evaluate
 
 LIKE_INPUTS = ("like inputs", "like", "randn_like", "same")
 """What the w1 field accepts for ``torch.randn_like(inputs)``, the tutorial's choice."""

@@ -20,13 +20,14 @@ import torch
 
 from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Table, Value, shape_text
 from engine.errors import InputError
-from engine.evaluation import Evaluation, Fix, Problem, evaluate
 from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.common import problem_block, value_block
 from engine.lessons.matmul.operands import NoTwin, numpy_twin, parse_operand
 from engine.lessons.matmul.spec import BATCHED, MAX_BATCH, OPS, PRODUCTS
+from engine.outcomes import Evaluation, Fix, Problem
 from engine.parsing import parse_choice, parse_int, parse_shape, parse_values, values_shape
+from engine.sandbox.evaluation import evaluate
 
 NUMPY_OPS = {"matmul": "np.matmul", "mm": "np.dot", "bmm": "np.matmul", "@": "@", "*": "np.multiply"}
 """The NumPy spelling shown beside each torch operation."""

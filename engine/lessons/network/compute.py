@@ -19,13 +19,14 @@ from torch import nn
 
 from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Table, shape_text
 from engine.errors import InputError
-from engine.evaluation import Evaluation, Problem, evaluate
 from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.common import outputs_by_name, problem_block, value_block
 from engine.lessons.network.spec import ACTIVATIONS
-from engine.limits import MAX_ELEMENTS, MAX_WORK
+from engine.outcomes import Evaluation, Problem
 from engine.parsing import MAX_FIELD_CHARS, parse_choice, parse_int, parse_shape
+from engine.sandbox.evaluation import evaluate
+from engine.sandbox.limits import MAX_ELEMENTS, MAX_WORK
 
 MAX_LAYERS = 8
 """Most layers (weight matrices) a network may have: enough to see depth, short enough to read."""

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 
 from engine.blocks import Block, Fact, FixChoice, LessonResult, ProblemView, Prose, Value
 from engine.errors import InputError
-from engine.evaluation import Output, Problem, apply_fix, evaluate
 from engine.i18n import N_, _
 from engine.lessons.common import problem_block
-from engine.limits import MAX_SOURCE_CHARS
+from engine.outcomes import Output, Problem
 from engine.parsing import parse_python
+from engine.sandbox.evaluation import apply_fix, evaluate
+from engine.sandbox.limits import MAX_SOURCE_CHARS
 
 MAX_SHOWN = 50
 """Most statement results listed; more would bury the error or the last value."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.i18n import _
 from engine.lesson import Field, Lesson, Step
-from engine.limits import CODE_SECONDS
+from engine.sandbox.limits import CODE_SECONDS
 
 LESSON = Lesson(
     id="playground",

@@ -10,12 +10,13 @@ from collections.abc import Mapping
 
 from engine.blocks import Block, Code, Columns, Fact, LessonResult
 from engine.errors import InputError
-from engine.evaluation import Evaluation, evaluate
 from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.common import error_blocks, outputs_by_name, problem_block, value_block
 from engine.lessons.tensors.spec import DTYPES, FILLS, RANDOM
+from engine.outcomes import Evaluation
 from engine.parsing import parse_choice, parse_int, parse_shape
+from engine.sandbox.evaluation import evaluate
 
 _NUMPY_RANDOM = {"randn": "np.random.randn", "rand": "np.random.rand"}
 

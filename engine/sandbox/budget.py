@@ -18,7 +18,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 
-from engine.limits import LimitExceeded
+from engine.sandbox.limits import LimitExceeded
 
 MEASURE_EVERY = 16_000_000
 """Bytes counted since the last measurement that make the next one due."""

@@ -31,7 +31,7 @@ MAX_WORK = 50_000_000
 MAX_RUN_BYTES = 200_000_000
 """Most memory one run may hold at a time: tensors, arrays, gradients, parameters and the lists it keeps.
 
-What the run has made and dropped does not count (``engine.memory``)."""
+What the run has made and dropped does not count (``engine.sandbox.budget``)."""
 
 SLOT_BYTES = 8
 """What one list or tuple slot costs, for the budget above (its item was counted when made)."""

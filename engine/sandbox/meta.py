@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable, Sequence
 import numpy as np
 import torch
 
-from engine.limits import MAX_DIMS
+from engine.sandbox.limits import MAX_DIMS
 
 _NUMPY_TO_TORCH = {
     np.dtype(name): getattr(torch, name)

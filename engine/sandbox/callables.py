@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
-from engine import limits
+from engine.sandbox import limits
 
 if TYPE_CHECKING:
-    from engine.interpreter import Interpreter
+    from engine.sandbox.interpreter import Interpreter
 
 RUN_LOCK = threading.RLock()
 """Held while learner code runs: runs touch global state (random generators, warnings)."""

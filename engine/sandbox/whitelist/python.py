@@ -12,8 +12,8 @@ import math
 import string
 from collections.abc import Sequence
 
-from engine.limits import MAX_FORMAT_WIDTH, MAX_SEQUENCE, LimitExceeded, check
-from engine.whitelist_base import Allowed, Library, Refused, functions
+from engine.sandbox.limits import MAX_FORMAT_WIDTH, MAX_SEQUENCE, LimitExceeded, check
+from engine.sandbox.whitelist.base import Allowed, Library, Refused, functions
 
 MATH_FUNCTIONS = (
     "sqrt exp log log2 log10 log1p expm1 sin cos tan asin acos atan atan2 sinh cosh tanh "

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as functional
 from torch import nn, optim
 
-from engine.whitelist_base import Allowed, Library, functions
+from engine.sandbox.whitelist.base import Allowed, Library, functions
 
 NN_MODULES = (
     "Linear Conv1d Conv2d MaxPool1d MaxPool2d AvgPool1d AvgPool2d AdaptiveAvgPool2d "

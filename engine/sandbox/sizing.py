@@ -17,8 +17,8 @@ import torch
 import torch.nn.functional as functional
 from torch import nn
 
-from engine import meta
-from engine.limits import (
+from engine.sandbox import meta
+from engine.sandbox.limits import (
     MAX_DIMS,
     MAX_ELEMENTS,
     MAX_EXPONENT_BITS,
@@ -28,9 +28,9 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
-from engine.meta import mirror
-from engine.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Builtin, Refused, is_dtype_like
-from engine.whitelist_nn import NO_GPU, no_device
+from engine.sandbox.meta import mirror
+from engine.sandbox.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Builtin, Refused, is_dtype_like
+from engine.sandbox.whitelist.nn import NO_GPU, no_device
 
 MATMUL_NAMES = frozenset("matmul mm bmm dot mv linear @".split())
 """Operations whose work is (result elements) x (inner dimension), bounded by MAX_WORK."""

@@ -19,9 +19,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine import limits, sizing, whitelist
-from engine.builtin_functions import Builtins, render_text
-from engine.callables import (
+from engine.i18n import _
+from engine.sandbox import limits, sizing, whitelist
+from engine.sandbox.budget import Budget
+from engine.sandbox.builtins import Builtins, render_text
+from engine.sandbox.callables import (
     Bound,
     Closure,
     InterpretedModule,
@@ -29,8 +31,7 @@ from engine.callables import (
     build_function_class,
     build_module_class,
 )
-from engine.i18n import _
-from engine.limits import (
+from engine.sandbox.limits import (
     MAX_CALL_DEPTH,
     MAX_PRINTED_CHARS,
     MAX_PRINTED_LINES,
@@ -41,9 +42,8 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
-from engine.members import Members, check_name, has_attribute, type_word
-from engine.memory import Budget
-from engine.whitelist import LIBRARIES, Allowed, Builtin, Refused, refuse
+from engine.sandbox.members import Members, check_name, has_attribute, type_word
+from engine.sandbox.whitelist import LIBRARIES, Allowed, Builtin, Refused, refuse
 
 BINARY_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from engine import sizing
-from engine.callables import InterpretedModule
-from engine.limits import MAX_SEQUENCE, SLOT_BYTES, LimitExceeded
-from engine.whitelist import Builtin
+from engine.sandbox import sizing
+from engine.sandbox.callables import InterpretedModule
+from engine.sandbox.limits import MAX_SEQUENCE, SLOT_BYTES, LimitExceeded
+from engine.sandbox.whitelist import Builtin
 
 if TYPE_CHECKING:
-    from engine.interpreter import Interpreter
+    from engine.sandbox.interpreter import Interpreter
 
 _NO_DEFAULT = object()
 

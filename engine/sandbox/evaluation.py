@@ -1,9 +1,9 @@
 """evaluate(): run a learner's snippet safely and describe every result and failure.
 
-The snippet is parsed with ``ast`` and walked by ``engine.interpreter`` (never
+The snippet is parsed with ``ast`` and walked by ``engine.sandbox.interpreter`` (never
 executed as Python). Each run starts from a seed and fresh names, and leaves the
 process's random state as it found it. When a statement fails, the shape doctor
-(``engine.doctor``) explains it and offers fixes it has already tried.
+(``engine.sandbox.doctor``) explains it and offers fixes it has already tried.
 """
 
 from __future__ import annotations
@@ -20,12 +20,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine import limits
-from engine.builtin_functions import render_text
-from engine.callables import RUN_LOCK
-from engine.doctor import Prescription, Trial, explain, explain_warning, prescribe
-from engine.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone
-from engine.limits import (
+from engine.outcomes import Evaluation, Fix, Output, Problem
+from engine.parsing import parse_python
+from engine.positions import Positions
+from engine.sandbox import limits
+from engine.sandbox.builtins import render_text
+from engine.sandbox.callables import RUN_LOCK
+from engine.sandbox.doctor import Prescription, Trial, explain, explain_warning, prescribe
+from engine.sandbox.interpreter import Interpreter, MisplacedStatement, WatchedStatementDone
+from engine.sandbox.limits import (
     MAX_FIX_SECONDS,
     MAX_NESTING,
     MAX_SOURCE_CHARS,
@@ -33,11 +36,8 @@ from engine.limits import (
     LimitExceeded,
     check,
 )
-from engine.outcomes import Evaluation, Fix, Output, Problem
-from engine.parsing import parse_python
-from engine.positions import Positions
-from engine.printing import display_width
-from engine.whitelist import Refused
+from engine.sandbox.printing import display_width
+from engine.sandbox.whitelist import Refused
 
 MAX_SEED = 2**32 - 1
 
@@ -104,7 +104,7 @@ def _no_collection() -> Iterator[None]:
     """Hold Python's cycle collector during a run.
 
     The run's memory is measured as the heap's growth since it started
-    (``engine.memory``); an earlier run's garbage freed half-way through would
+    (``engine.sandbox.budget``); an earlier run's garbage freed half-way through would
     hide that much of this run's. Memory freed by reference counting still
     returns at once.
     """

@@ -17,11 +17,11 @@ import torch
 from torch import nn
 from torch.autograd.function import FunctionCtx
 
-from engine import sizing, whitelist, whitelist_nn, whitelist_python
-from engine.callables import Bound, InterpretedFunction, InterpretedModule, Method
 from engine.i18n import _
-from engine.limits import NUMBER_BYTES
-from engine.whitelist import (
+from engine.sandbox import sizing, whitelist
+from engine.sandbox.callables import Bound, InterpretedFunction, InterpretedModule, Method
+from engine.sandbox.limits import NUMBER_BYTES
+from engine.sandbox.whitelist import (
     ARRAY_ATTRIBUTES,
     ARRAY_METHODS,
     DICT_METHODS,
@@ -36,10 +36,12 @@ from engine.whitelist import (
     Refused,
     refuse,
 )
-from engine.whitelist_base import ALLOWED_SUMMARY
+from engine.sandbox.whitelist import nn as whitelist_nn
+from engine.sandbox.whitelist import python as whitelist_python
+from engine.sandbox.whitelist.base import ALLOWED_SUMMARY
 
 if TYPE_CHECKING:
-    from engine.interpreter import Interpreter
+    from engine.sandbox.interpreter import Interpreter
 
 TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
 """Tensor attributes the code may assign (x.requires_grad = True, x.grad = None)."""

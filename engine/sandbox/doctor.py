@@ -21,9 +21,9 @@ import torch
 from torch import nn
 
 from engine.i18n import N_, _
-from engine.interpreter import Failure
 from engine.positions import Positions
-from engine.whitelist_nn import NO_GPU
+from engine.sandbox.interpreter import Failure
+from engine.sandbox.whitelist.nn import NO_GPU
 
 MAX_FIXES = 4
 """Most fixes shown for one problem: the first ones that work, in order of preference."""

@@ -12,10 +12,11 @@ import warnings
 import numpy as np
 import torch
 
-from engine import whitelist_nn, whitelist_python
 from engine.i18n import N_, _
-from engine.whitelist_base import Allowed, Builtin, Library, Refused, functions, refuse
-from engine.whitelist_nn import NN, F
+from engine.sandbox.whitelist import nn as whitelist_nn
+from engine.sandbox.whitelist import python as whitelist_python
+from engine.sandbox.whitelist.base import Allowed, Builtin, Library, Refused, functions, refuse
+from engine.sandbox.whitelist.nn import NN, F
 
 
 def _seed_torch(seed: int) -> None:
