@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from engine import calculus, evaluation, export
+from engine import calculus, export
 from engine.blocks import LessonResult
 from engine.catalog import lesson_by_id
 from engine.practice import checking
+from engine.sandbox import evaluation
 
 
 def compute_lesson(lesson: str, values: Mapping[str, str], **arguments: object) -> LessonResult:
