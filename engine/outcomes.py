@@ -44,7 +44,9 @@ class Problem:
     """Why a statement failed: the library's words, plain words, and fixes that work.
 
     ``span`` holds the failing statement's character offsets in the source, so a
-    fix can replace exactly that statement (``apply_fix``).
+    fix can replace exactly that statement (``apply_fix``); ``highlights`` the
+    character spans of the clashing sizes in ``explanation``, which the doctor
+    marks as it writes the sentence (in any language).
     """
 
     message: str
@@ -54,6 +56,7 @@ class Problem:
     explanation: str
     fixes: tuple[Fix, ...]
     span: tuple[int, int] | None = None
+    highlights: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from engine.blocks import Block, FixChoice, ProblemView, Value
 from engine.i18n import _
-from engine.lessons.clash import clash_spans
 from engine.outcomes import Evaluation, Output, Problem
 
 
@@ -30,7 +29,7 @@ def problem_block(
     expected: bool = False,
     explanation: str | None = None,
 ) -> ProblemView:
-    """An evaluation's problem as a block, its clashing sizes marked.
+    """An evaluation's problem as a block, the clashing sizes the doctor marked highlighted.
 
     ``fixes`` are the lesson's own choices (the doctor's fixes mapped onto its
     fields); ``explanation`` replaces the doctor's when given. ``expected`` marks the
@@ -38,6 +37,7 @@ def problem_block(
     is never left without words of explanation.
     """
     text = problem.explanation if explanation is None else explanation
+    highlights = problem.highlights if text == problem.explanation else ()
     if not expected and not text:
         text = _(
             "Your values caused this, not the lesson: the words above are the library's own. "
@@ -50,7 +50,7 @@ def problem_block(
         explanation=text,
         fixes=fixes,
         expected=expected,
-        highlights=clash_spans(text),
+        highlights=highlights,
     )
 
 

@@ -23,6 +23,7 @@ from torch import nn
 from engine.i18n import N_, _
 from engine.positions import Positions
 from engine.sandbox.interpreter import Failure
+from engine.sandbox.marks import Span, mark, plain, unmark
 from engine.sandbox.whitelist.nn import NO_GPU
 
 MAX_FIXES = 4
@@ -60,8 +61,11 @@ class Trial:
 
 @dataclass(frozen=True)
 class Prescription:
+    """The plain words for a failure, where its clashing sizes are in them, and the fixes that ran."""
+
     explanation: str
     fixes: tuple[tuple[Candidate, tuple[int, ...] | None], ...]
+    highlights: tuple[Span, ...] = ()
 
 
 class Rewriter:
@@ -104,7 +108,8 @@ def prescribe(
     if failure is None or failure.statement is None or not isinstance(exc, Exception):
         return Prescription("", ())
     case = _Case(exc, failure, Rewriter(positions, failure.statement))
-    explanation, candidates = case.diagnose()
+    marked, candidates = case.diagnose()
+    explanation, highlights = unmark(marked)
     fixes: list[tuple[Candidate, tuple[int, ...] | None]] = []
     seen: set[str] = set()
     labels: set[str] = set()
@@ -118,7 +123,7 @@ def prescribe(
                 candidate = Candidate(candidate.context, candidate.code, candidate.note)
             labels.add(candidate.label)
             fixes.append((candidate, _shape_of(outcome.value)))
-    return Prescription(explanation, tuple(fixes))
+    return Prescription(explanation, tuple(fixes), highlights)
 
 
 def _shape_of(value: object) -> tuple[int, ...] | None:
@@ -182,7 +187,7 @@ class _Case:
         if index < len(self.nodes) and self.nodes[index] is not None:
             text = self.rewriter.text(self.nodes[index])  # type: ignore[arg-type]
             if len(text) <= 24 and "\n" not in text:
-                return text
+                return plain(text)
         return fallback
 
     # -- dispatch
@@ -447,10 +452,10 @@ class _Case:
                 [],
             )
         if len(a_shape) > 2:
-            a_part = _("{a}'s last dimension has {count}", a=a_name, count=_count(k, "entry"))
+            a_part = _("{a}'s last dimension has {count}", a=a_name, count=mark(_count(k, "entry")))
         else:
-            a_part = _("{a} has {count}", a=a_name, count=_count(k, "column" if len(a_shape) >= 2 else "element"))
-        b_part = _("{b} has {count}", b=b_name, count=_count(rows, "row" if len(b_shape) >= 2 else "element"))
+            a_part = _("{a} has {count}", a=a_name, count=mark(_count(k, "column" if len(a_shape) >= 2 else "element")))
+        b_part = _("{b} has {count}", b=b_name, count=mark(_count(rows, "row" if len(b_shape) >= 2 else "element")))
         sentences = [
             _(
                 "{shapes}: {a_part} but {b_part}; a matrix product needs them equal.",
@@ -567,6 +572,11 @@ class _Case:
         short = op.rsplit(".", 1)[-1]
         a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
         needs = {"mm": _("2-D matrices"), "bmm": _("3-D batches of matrices"), "dot": _("1-D vectors")}.get(short, "")
+        rank = _RANKS.get(short)
+
+        def rank_text(shape: tuple[int, ...]) -> str:
+            return str(len(shape)) if rank is None or len(shape) == rank else mark(len(shape))
+
         explanation = _(
             "{op} takes {needs} only; {a} is {a_shape} ({a_rank}-D) and {b} is {b_shape} ({b_rank}-D). "
             "matmul handles any of these and broadcasts leading (batch) dimensions.",
@@ -574,10 +584,10 @@ class _Case:
             needs=needs,
             a=a_name,
             a_shape=_shape_text(a_shape),
-            a_rank=len(a_shape),
+            a_rank=rank_text(a_shape),
             b=b_name,
             b_shape=_shape_text(b_shape),
-            b_rank=len(b_shape),
+            b_rank=rank_text(b_shape),
         )
         candidates = [self.renamed_call("matmul", _("matmul: broadcasts over leading dimensions"))]
         if short == "mm" and len(a_shape) == 3 and len(b_shape) == 3:
@@ -597,9 +607,9 @@ class _Case:
         explanation = _(
             "{a} is {a_dtype} and {b} is {b_dtype}; a matrix product needs both in one dtype. Cast one of them.",
             a=a_name,
-            a_dtype=a.dtype,
+            a_dtype=mark(a.dtype),
             b=b_name,
-            b_dtype=b.dtype,  # type: ignore[attr-defined]
+            b_dtype=mark(b.dtype),  # type: ignore[attr-defined]
         )
         casts = [(1, a.dtype), (0, b.dtype)]  # type: ignore[attr-defined]
         if b.is_floating_point() and not a.is_floating_point():  # type: ignore[attr-defined]
@@ -679,8 +689,8 @@ class _Case:
                 "Element-wise operations line shapes up from the right, and sizes must match or be 1; "
                 "{where} has {x} in {a} and {y} in {b}, so they cannot broadcast.",
                 where=_from_right(offset),
-                x=x,
-                y=y,
+                x=mark(x),
+                y=mark(y),
                 **shapes,
             )
         candidates: list[Candidate] = []
@@ -902,6 +912,9 @@ def explain_warning(text: str) -> str:
         )
     return text
 
+
+_RANKS = {"mm": 2, "bmm": 3, "dot": 1}
+"""The rank each of these products takes: an operand of another rank is the clash to highlight."""
 
 _CAST_METHODS = {
     torch.float32: "float",

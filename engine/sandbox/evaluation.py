@@ -239,6 +239,7 @@ def _problem(exc: Exception, interpreter: Interpreter, statement: ast.stmt, posi
             for c, shape in prescription.fixes
         ),
         span=positions.span(failing),
+        highlights=prescription.highlights if prescription.explanation else (),
     )
 
 
