@@ -39,6 +39,7 @@ $(VENV)/.installed-check: $(VENV)/.installed
 check: $(VENV)/.installed-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py
