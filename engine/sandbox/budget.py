@@ -1,5 +1,10 @@
-"""The memory budget of one run: what the run holds now, not everything it ever made.
+"""What one run may use: time (``Clock``), memory (``Memory``) and printed text (``Printed``).
 
+The interpreter holds one of each for a run and checks them as it goes: the
+clock between steps and inside long builtins, the memory as values arrive, the
+printed text at each print().
+
+The memory a run holds is what it holds now, not everything it ever made.
 Every value the interpreter receives from a library is counted as it arrives,
 which costs nothing. When the count says the run may have grown by
 ``MEASURE_EVERY`` bytes, or may be over its budget, the process's heap is
@@ -17,8 +22,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import time
 
-from engine.sandbox.limits import LimitExceeded
+from engine.sandbox.limits import MAX_PRINTED_CHARS, MAX_PRINTED_LINES, LimitExceeded, check
 
 MEASURE_EVERY = 16_000_000
 """Bytes counted since the last measurement that make the next one due."""
@@ -52,7 +58,37 @@ def heap_in_use() -> int | None:
     return int(info.uordblks + info.hblkhd)
 
 
-class Budget:
+class Clock:
+    """A run's time: ``seconds`` from now."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.deadline = time.perf_counter() + seconds
+
+    def tick(self) -> None:
+        """Stop the run (LimitExceeded) when it has used its time."""
+        now = time.perf_counter()
+        if now > self.deadline:
+            used = now - self.deadline + self.seconds
+            raise LimitExceeded(f"the run time is {used:.2f} s; the limit is {self.seconds:g} s")
+
+
+class Printed:
+    """What a run has printed, against ``MAX_PRINTED_LINES`` and ``MAX_PRINTED_CHARS``."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.chars = 0
+
+    def count(self, text: str) -> None:
+        """Count one printed line of ``text``; raise LimitExceeded past either limit."""
+        self.lines += 1
+        self.chars += len(text)
+        check(self.lines, MAX_PRINTED_LINES, "the number of printed lines")
+        check(self.chars, MAX_PRINTED_CHARS, "the number of printed characters")
+
+
+class Memory:
     """What one run holds, against ``limit`` bytes."""
 
     def __init__(self, limit: int) -> None:

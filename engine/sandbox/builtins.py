@@ -77,15 +77,15 @@ class Builtins:
         """Walk an iterable step by step so time and length limits apply."""
         if isinstance(iterable, (list, tuple, range, str)):
             sizing.check_length(len(iterable))
-            self.interpreter.account(len(iterable) * SLOT_BYTES, python=True)
+            self.interpreter.memory.add(len(iterable) * SLOT_BYTES, python=True)
             return list(iterable)
         items: list[object] = []
         for item in iterable:
-            self.interpreter.tick()
+            self.interpreter.clock.tick()
             items.append(item)
             if len(items) > MAX_SEQUENCE:
                 sizing.check_length(len(items))
-        self.interpreter.account(len(items) * SLOT_BYTES, python=True)
+        self.interpreter.memory.add(len(items) * SLOT_BYTES, python=True)
         return items
 
     def list(self, iterable: Iterable[object] = ()) -> list[object]:
@@ -97,7 +97,7 @@ class Builtins:
     def sum(self, iterable: Iterable[object], start: object = 0) -> object:
         total = start
         for item in self.materialize(iterable):
-            self.interpreter.tick()
+            self.interpreter.clock.tick()
             total = self.interpreter.binary(operator.add, "+", total, item, None)
         return total
 
@@ -111,10 +111,10 @@ class Builtins:
         if key is not None:
             keys = []
             for item in items:
-                self.interpreter.tick()
+                self.interpreter.clock.tick()
                 keys.append(self.interpreter.call_value(None, key, [item], {}))
         sizing.check_hidden_comparisons(keys)
-        tick = self.interpreter.tick
+        tick = self.interpreter.clock.tick
         return [_Timed(key, tick) for key in keys]
 
     def _extreme(
@@ -165,14 +165,14 @@ class Builtins:
 
     def any(self, iterable: Iterable[object]) -> bool:
         for item in self.interpreter.iterate(iterable):
-            self.interpreter.tick()
+            self.interpreter.clock.tick()
             if self.interpreter.truth(item):
                 return True
         return False
 
     def all(self, iterable: Iterable[object]) -> bool:
         for item in self.interpreter.iterate(iterable):
-            self.interpreter.tick()
+            self.interpreter.clock.tick()
             if not self.interpreter.truth(item):
                 return False
         return True

@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 import torch
 from torch import nn
 
-from engine.sandbox import limits
-
 if TYPE_CHECKING:
     from engine.sandbox.interpreter import Interpreter
 
@@ -37,16 +35,7 @@ class Closure:
     is_method: bool = False
 
     def __call__(self, *args: object, **kwargs: object) -> object:
-        interpreter = self.interpreter
-        if interpreter.active:
-            return interpreter.call_closure(self, args, kwargs)
-        with RUN_LOCK:  # called after its run ended (net(x) from lesson code): a fresh budget
-            interpreter.active = True
-            interpreter.restart_clock(limits.MAX_SECONDS)
-            try:
-                return interpreter.call_closure(self, args, kwargs)
-            finally:
-                interpreter.active = False
+        return self.interpreter.call_function(self, args, kwargs)
 
     def __repr__(self) -> str:
         return f"<function {self.name}>"

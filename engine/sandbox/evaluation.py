@@ -198,21 +198,16 @@ def _run(source: str, tree: ast.Module, seed: int, seconds: float) -> Evaluation
         outputs.append(Output(line, code, None, text, "text", None, None, None, None))
 
     interpreter = Interpreter(namespace, on_print)
-    interpreter.restart_clock(seconds)
-    interpreter.active = True
-    try:
+    with interpreter.running(seconds):
         for statement in tree.body:
             try:
                 shown = interpreter.run_top_level(statement)
                 code = positions.text(statement)
                 outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
-                interpreter.tick()  # showing values takes time too
+                interpreter.clock.tick()  # showing values takes time too
             except Exception as exc:  # every failure of learner code becomes a Problem
                 problem = _problem(exc, interpreter, statement, positions, seed)
                 return Evaluation(tuple(outputs), problem, MappingProxyType(dict(namespace)))
-    finally:
-        interpreter.active = False
-        interpreter.release_graphs()
     return Evaluation(tuple(outputs), None, MappingProxyType(dict(namespace)))
 
 
@@ -271,11 +266,8 @@ def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: 
             return Trial(False)
         torch.manual_seed(seed)
         np.random.seed(seed)
-        interpreter = Interpreter({}, lambda text, statement: None)
-        interpreter.active = True
-        interpreter.restart_clock(remaining)
-        interpreter.watch = watch
-        with warnings.catch_warnings():
+        interpreter = Interpreter({}, lambda text, statement: None, watch=watch)
+        with warnings.catch_warnings(), interpreter.running(remaining):
             warnings.simplefilter("ignore")  # a trial's warnings are not the learner's
             try:
                 for statement in tree.body:
@@ -284,8 +276,6 @@ def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: 
                 return Trial(True, done.value)
             except Exception:
                 return Trial(False)
-            finally:
-                interpreter.release_graphs()
         return Trial(False)
 
     return trial

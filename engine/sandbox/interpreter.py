@@ -1,17 +1,19 @@
 """A whitelist interpreter for a small subset of Python, run over an ``ast`` tree.
 
-Learner code is data: each node type the subset allows has a method here, every
-other node is refused. Names resolve to the learner's variables, the curated
-libraries in ``whitelist`` or the builtins below; every call into torch or NumPy
-is sized first by ``sizing``. Time is checked between steps.
+Learner code is data: each node type the subset allows has a method here, listed
+in ``STATEMENTS`` and ``EXPRESSIONS``; every other node is refused. Names resolve
+to the learner's variables, the curated libraries in ``whitelist`` or the
+builtins (``builtins``); every call into torch or NumPy is sized first by
+``sizing``. The interpreter owns its run (``running``): its clock, memory and
+printing budgets (``budget``) are checked between steps.
 """
 
 from __future__ import annotations
 
 import ast
 import operator
-import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +23,10 @@ from torch import nn
 
 from engine.i18n import _
 from engine.sandbox import limits, sizing, whitelist
-from engine.sandbox.budget import Budget
+from engine.sandbox.budget import Clock, Memory, Printed
 from engine.sandbox.builtins import Builtins, render_text
 from engine.sandbox.callables import (
+    RUN_LOCK,
     Bound,
     Closure,
     InterpretedModule,
@@ -33,17 +36,14 @@ from engine.sandbox.callables import (
 )
 from engine.sandbox.limits import (
     MAX_CALL_DEPTH,
-    MAX_PRINTED_CHARS,
-    MAX_PRINTED_LINES,
     MAX_RUN_BYTES,
     MAX_SEQUENCE,
     NUMBER_BYTES,
     SLOT_BYTES,
     LimitExceeded,
-    check,
 )
 from engine.sandbox.members import Members, check_name, has_attribute, type_word
-from engine.sandbox.whitelist import LIBRARIES, Allowed, Builtin, Refused, refuse
+from engine.sandbox.whitelist import LIBRARIES, Allowed, Builtin, Refused, refuse, values
 
 BINARY_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -158,48 +158,54 @@ class Frame:
 class Interpreter(Members):
     """Runs statements of the subset against a namespace, under a time budget."""
 
-    def __init__(self, namespace: dict[str, object], on_print: Callable[[str, ast.stmt | None], None]) -> None:
+    def __init__(
+        self,
+        namespace: dict[str, object],
+        on_print: Callable[[str, ast.stmt | None], None],
+        *,
+        watch: tuple[int, int] | None = None,
+    ) -> None:
         self.namespace = namespace
         self.on_print = on_print
+        self.watch = watch
+        """A statement's (line, column): the run stops right after it (``WatchedStatementDone``), for a trial."""
         self.builtins = Builtins(self)
-        self.seconds = limits.MAX_SECONDS
-        self.deadline = time.perf_counter() + self.seconds
+        self.clock = Clock(limits.MAX_SECONDS)
+        self.memory = Memory(MAX_RUN_BYTES)
+        self.printing = Printed()
         self.depth = 0
         self.statement: ast.stmt | None = None
         self.failure: Failure | None = None
         self.frame = Frame(namespace, namespace)
-        self.watch: tuple[int, int] | None = None
         self.error_statement: ast.stmt | None = None
-        self.active = False
-        self.budget = Budget(MAX_RUN_BYTES)
         self.graph_leaves: list[torch.Tensor] = []
-        self.printed_lines = 0
-        self.printed_chars = 0
+        self._running = False
 
-    # -- budget
+    # -- a run
 
-    def restart_clock(self, seconds: float) -> None:
-        """Give the next run ``seconds`` of time."""
-        self.seconds = seconds
-        self.deadline = time.perf_counter() + seconds
+    @contextmanager
+    def running(self, seconds: float) -> Iterator[None]:
+        """Let the code run for ``seconds``; when the run ends, nothing it built outlives it (``release_graphs``)."""
+        self.clock = Clock(seconds)
+        self._running = True
+        try:
+            yield
+        finally:
+            self._running = False
+            self.release_graphs()
 
-    def tick(self) -> None:
-        """Stop the run when it has used its time."""
-        now = time.perf_counter()
-        if now > self.deadline:
-            used = now - self.deadline + self.seconds
-            raise LimitExceeded(f"the run time is {used:.2f} s; the limit is {self.seconds:g} s")
+    def call_function(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
+        """Call a function the code defined: inside its run, or as a run of its own when called after it
+        (``net(x)`` from lesson code), with a fresh clock."""
+        if self._running:
+            return self.call_closure(closure, args, kwargs)
+        with RUN_LOCK, self.running(limits.MAX_SECONDS):
+            return self.call_closure(closure, args, kwargs)
 
     def printed(self, text: str) -> None:
-        self.printed_lines += 1
-        self.printed_chars += len(text)
-        check(self.printed_lines, MAX_PRINTED_LINES, "the number of printed lines")
-        check(self.printed_chars, MAX_PRINTED_CHARS, "the number of printed characters")
+        """Show one printed line, counted against what a run may print."""
+        self.printing.count(text)
         self.on_print(text, self.statement)
-
-    def account(self, size: int, python: bool = False) -> None:
-        """Count ``size`` new bytes against what this run may hold (``python``: lists, numbers, text)."""
-        self.budget.add(size, python)
 
     # -- statements
 
@@ -221,15 +227,15 @@ class Interpreter(Members):
 
     def execute(self, stmt: ast.stmt) -> list[tuple[str | None, object]]:
         """Run one statement; return the (name, value) pairs a top-level statement would show."""
-        self.tick()
+        self.clock.tick()
         outer = self.statement
         self.statement = stmt
         try:
-            handler = getattr(self, f"stmt_{type(stmt).__name__}", None)
+            handler = STATEMENTS.get(type(stmt))
             if handler is None:
                 raise refuse(f"the `{_statement_word(stmt)}` statement")
             try:
-                shown = handler(stmt) or []
+                shown = handler(self, stmt) or []
             except _Return as returned:
                 if self.watch == (stmt.lineno, stmt.col_offset):
                     raise WatchedStatementDone(returned.value) from None
@@ -305,7 +311,7 @@ class Interpreter(Members):
     def stmt_For(self, stmt: ast.For) -> None:
         iterable = self.iterate(self.value_of(stmt.iter))
         for item in iterable:
-            self.tick()
+            self.clock.tick()
             self.assign(stmt.target, item)
             try:
                 self.run_block(stmt.body)
@@ -317,7 +323,7 @@ class Interpreter(Members):
 
     def stmt_While(self, stmt: ast.While) -> None:
         while self.truth(self.value_of(stmt.test)):
-            self.tick()
+            self.clock.tick()
             try:
                 self.run_block(stmt.body)
             except _Break:
@@ -375,7 +381,7 @@ class Interpreter(Members):
         if len(stmt.items) != 1 or stmt.items[0].optional_vars is not None:
             raise refuse("this form of `with`")
         manager = self.value_of(stmt.items[0].context_expr)
-        if not isinstance(manager, (torch.no_grad, torch.enable_grad)):
+        if not isinstance(manager, values.CONTEXT_MANAGERS):
             raise Refused("`with` is available here only as `with torch.no_grad():` or `with torch.enable_grad():`")
         with manager:
             self.run_block(stmt.body)
@@ -491,7 +497,7 @@ class Interpreter(Members):
         return []
 
     def set_item(self, container: object, index: object, value: object, node: ast.AST) -> None:
-        if not isinstance(container, (torch.Tensor, np.ndarray, list, dict)):
+        if not isinstance(container, values.ITEM_ASSIGNABLE):
             raise TypeError(f"'{type(container).__name__}' object does not support item assignment")
         if isinstance(container, np.ndarray):
             sizing.check_numpy_arguments([value], {})
@@ -504,10 +510,10 @@ class Interpreter(Members):
     # -- expressions
 
     def value_of(self, node: ast.expr) -> Any:
-        handler = getattr(self, f"expr_{type(node).__name__}", None)
+        handler = EXPRESSIONS.get(type(node))
         if handler is None:
             raise refuse(_expression_word(node))
-        return handler(node)
+        return handler(self, node)
 
     def expr_Constant(self, node: ast.Constant) -> object:
         if isinstance(node.value, bytes):
@@ -528,7 +534,7 @@ class Interpreter(Members):
             return LIBRARIES[name]
         if name in self.builtins.table:
             return self.builtins.table[name]
-        if name in REFUSED_BUILTINS:
+        if name in whitelist.REFUSED_BUILTINS:
             raise whitelist.refuse_builtin(name)
         raise NameError(f"name '{name}' is not defined")
 
@@ -580,7 +586,7 @@ class Interpreter(Members):
         if function.rule == "module":
             sizing.check_module(function, args, kwargs)
             layer = self.invoke(node, function.name, function.fn, args, kwargs)
-            self.account(sizing.module_bytes(layer))  # type: ignore[arg-type]
+            self.memory.add(sizing.module_bytes(layer))  # type: ignore[arg-type]
             return layer
         if function.name.startswith("np."):
             sizing.before_numpy(function, args, kwargs)
@@ -594,7 +600,7 @@ class Interpreter(Members):
         if isinstance(module, nn.Sequential) and not kwargs and len(args) == 1:
             value = args[0]
             for layer in module:
-                self.tick()
+                self.clock.tick()
                 value = self.call_module(node, layer, [value], {})
             return value
         if not isinstance(module, InterpretedModule):
@@ -638,13 +644,13 @@ class Interpreter(Members):
     def checked(self, value: object) -> object:
         sizing.check_result(value)
         if isinstance(value, torch.Tensor):
-            self.account(value.numel() * value.element_size())
+            self.memory.add(value.numel() * value.element_size())
         elif isinstance(value, np.ndarray):
-            self.account(value.nbytes)
+            self.memory.add(value.nbytes)
         elif isinstance(value, str):
-            self.account(len(value), python=True)
+            self.memory.add(len(value), python=True)
         elif isinstance(value, (list, tuple)):
-            self.account(len(value) * SLOT_BYTES, python=True)
+            self.memory.add(len(value) * SLOT_BYTES, python=True)
         return value
 
     def call_closure(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
@@ -672,7 +678,7 @@ class Interpreter(Members):
                 if name not in closure.kw_defaults:
                     raise TypeError(f"{closure.name}() missing required keyword argument: '{name}'")
                 scope[name] = closure.kw_defaults[name]
-        self.tick()
+        self.clock.tick()
         if self.depth >= MAX_CALL_DEPTH:
             raise LimitExceeded(
                 f"the depth of nested function calls is over {MAX_CALL_DEPTH}; the limit is {MAX_CALL_DEPTH}"
@@ -757,7 +763,7 @@ class Interpreter(Members):
             sizing.before_operator(operator.eq, container, item)  # tensor.__contains__ broadcasts
         elif isinstance(container, dict):
             _check_key(item)
-        elif not isinstance(container, (str, range, torch.Size)):
+        elif not isinstance(container, values.PLAIN_MEMBERSHIP):
             if not isinstance(container, (list, tuple)):
                 container = self.builtins.materialize(self.iterate(container))
             sizing.check_hidden_comparison(item, [c for c in container if c is not item])  # `is` skips ==
@@ -776,7 +782,7 @@ class Interpreter(Members):
             _check_key(key)
             result[key] = self.value_of(value_node)
         sizing.check_length(len(result))
-        self.account(len(result) * 2 * SLOT_BYTES, python=True)
+        self.memory.add(len(result) * 2 * SLOT_BYTES, python=True)
         return result
 
     def dict_value(self, value: object) -> dict[object, object]:
@@ -821,33 +827,16 @@ class Interpreter(Members):
             pass
         elif isinstance(container, dict):
             _check_key(index)
-        elif not isinstance(container, (list, tuple, str, range, torch.Size)):
+        elif not isinstance(container, values.SEQUENCES):
             if not has_attribute(container, "__getitem__"):
                 raise TypeError(f"'{type(container).__name__}' object is not subscriptable")
             raise refuse(f"indexing {type_word(container)}")
         return self.checked(self.invoke(node, "[]", operator.getitem, [container, index], {}, target=container))
 
     def iterate(self, value: object) -> Iterator[object]:
-        if isinstance(
-            value,
-            (
-                list,
-                tuple,
-                str,
-                range,
-                torch.Size,
-                torch.Tensor,
-                np.ndarray,
-                enumerate,
-                zip,
-                reversed,
-                nn.Sequential,
-                dict,
-                _DICT_VIEWS,
-            ),
-        ):
+        if isinstance(value, values.ITERABLE):
             return iter(value)
-        if _is_generator(value):
+        if type(value).__name__ in values.ITERATORS:
             return value  # type: ignore[return-value]
         raise TypeError(f"'{type(value).__name__}' object is not iterable")
 
@@ -860,7 +849,7 @@ class Interpreter(Members):
             if generator.is_async:
                 raise refuse("async comprehensions")
             for item in self.iterate(self.value_of(generator.iter)):
-                self.tick()
+                self.clock.tick()
                 self.assign(generator.target, item)
                 if all(self.truth(self.value_of(condition)) for condition in generator.ifs):
                     loop(level + 1)
@@ -882,7 +871,7 @@ class Interpreter(Members):
                 sizing.check_length(len(items))
 
         self.comprehension(node.generators, produce)
-        self.account(len(items) * NUMBER_BYTES, python=True)
+        self.memory.add(len(items) * NUMBER_BYTES, python=True)
         return items
 
     def expr_DictComp(self, node: ast.DictComp) -> dict[object, object]:
@@ -896,7 +885,7 @@ class Interpreter(Members):
                 sizing.check_length(len(result))
 
         self.comprehension(node.generators, produce)
-        self.account(len(result) * 2 * NUMBER_BYTES, python=True)
+        self.memory.add(len(result) * 2 * NUMBER_BYTES, python=True)
         return result
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[object]:
@@ -923,32 +912,57 @@ class Interpreter(Members):
         return self.invoke(node, "format", format, [value, spec], {})  # type: ignore[return-value]
 
 
-REFUSED_BUILTINS = frozenset(
-    (
-        "open eval exec compile input getattr setattr delattr hasattr globals locals vars dir "
-        "help exit quit super breakpoint memoryview object id hash iter map filter format "
-        "chr ord bytes bytearray set frozenset classmethod staticmethod property"
-    ).split()
-)
-"""Builtins that exist in Python but not here: named in a refusal rather than a NameError."""
+Shown = list[tuple[str | None, object]]
+"""The (name, value) pairs a top-level statement shows."""
+
+STATEMENTS: dict[type[ast.stmt], Callable[[Interpreter, Any], Shown | None]] = {
+    ast.Expr: Interpreter.stmt_Expr,
+    ast.Assign: Interpreter.stmt_Assign,
+    ast.AnnAssign: Interpreter.stmt_AnnAssign,
+    ast.AugAssign: Interpreter.stmt_AugAssign,
+    ast.Pass: Interpreter.stmt_Pass,
+    ast.Break: Interpreter.stmt_Break,
+    ast.Continue: Interpreter.stmt_Continue,
+    ast.Return: Interpreter.stmt_Return,
+    ast.If: Interpreter.stmt_If,
+    ast.For: Interpreter.stmt_For,
+    ast.While: Interpreter.stmt_While,
+    ast.Assert: Interpreter.stmt_Assert,
+    ast.Delete: Interpreter.stmt_Delete,
+    ast.Import: Interpreter.stmt_Import,
+    ast.ImportFrom: Interpreter.stmt_ImportFrom,
+    ast.With: Interpreter.stmt_With,
+    ast.FunctionDef: Interpreter.stmt_FunctionDef,
+    ast.ClassDef: Interpreter.stmt_ClassDef,
+}
+"""The statements the subset runs, each with the method that runs it; any other statement is refused."""
+
+EXPRESSIONS: dict[type[ast.expr], Callable[[Interpreter, Any], Any]] = {
+    ast.Constant: Interpreter.expr_Constant,
+    ast.Name: Interpreter.expr_Name,
+    ast.Attribute: Interpreter.expr_Attribute,
+    ast.Call: Interpreter.expr_Call,
+    ast.Lambda: Interpreter.expr_Lambda,
+    ast.BinOp: Interpreter.expr_BinOp,
+    ast.UnaryOp: Interpreter.expr_UnaryOp,
+    ast.BoolOp: Interpreter.expr_BoolOp,
+    ast.Compare: Interpreter.expr_Compare,
+    ast.IfExp: Interpreter.expr_IfExp,
+    ast.Dict: Interpreter.expr_Dict,
+    ast.List: Interpreter.expr_List,
+    ast.Tuple: Interpreter.expr_Tuple,
+    ast.Subscript: Interpreter.expr_Subscript,
+    ast.Slice: Interpreter.expr_Slice,
+    ast.ListComp: Interpreter.expr_ListComp,
+    ast.DictComp: Interpreter.expr_DictComp,
+    ast.GeneratorExp: Interpreter.expr_GeneratorExp,
+    ast.JoinedStr: Interpreter.expr_JoinedStr,
+    ast.FormattedValue: Interpreter.expr_FormattedValue,
+}
+"""The expressions the subset evaluates, each with the method that evaluates it; any other is refused."""
+
 
 _PLAIN_OPERATORS = {IN_PLACE_OPERATORS[k]: BINARY_OPERATORS[k] for k in BINARY_OPERATORS}
-
-
-_DICT_VIEWS = (type({}.keys()), type({}.values()), type({}.items()))
-
-
-def _is_generator(value: object) -> bool:
-    return type(value).__name__ in (
-        "generator",
-        "list_iterator",
-        "tuple_iterator",
-        "range_iterator",
-        "dict_keyiterator",
-    )
-
-
-_KEY_TYPES = (str, int, float, bool, type(None))
 
 
 def _check_key(key: object) -> None:
@@ -956,7 +970,7 @@ def _check_key(key: object) -> None:
     if isinstance(key, tuple):
         for part in key:
             _check_key(part)
-    elif not isinstance(key, _KEY_TYPES):
+    elif not isinstance(key, values.DICT_KEYS):
         raise Refused(f"{type_word(key)} as a dict key is not available here: use text or numbers as keys")
 
 

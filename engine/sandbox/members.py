@@ -43,9 +43,6 @@ from engine.sandbox.whitelist.base import ALLOWED_SUMMARY
 if TYPE_CHECKING:
     from engine.sandbox.interpreter import Interpreter
 
-TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
-"""Tensor attributes the code may assign (x.requires_grad = True, x.grad = None)."""
-
 
 class Members:
     """Attribute reads, attribute writes and method calls, as the interpreter runs them (a part of ``Interpreter``)."""
@@ -56,7 +53,7 @@ class Members:
             setattr(owner, name, value)
         elif isinstance(owner, FunctionCtx) and not has_attribute(owner, name):
             setattr(owner, name, value)  # ctx.constant = c in an autograd Function's forward
-        elif isinstance(owner, torch.Tensor) and name in TENSOR_SETTABLE:
+        elif isinstance(owner, torch.Tensor) and name in whitelist.TENSOR_SETTABLE:
             self.invoke(None, f".{name}=", setattr, [owner, name, value], {})
         else:
             raise refuse(f"assigning to .{name} of {type_word(owner)}")
@@ -84,9 +81,9 @@ class Members:
             if name in ARRAY_METHODS:
                 return Method(owner, name)
         elif isinstance(owner, np.generic):
-            if name in ("dtype", "shape", "ndim", "real", "imag"):
+            if name in whitelist.SCALAR_ATTRIBUTES:
                 return getattr(owner, name)
-            if name in ("item", "astype"):
+            if name in whitelist.SCALAR_METHODS:
                 return Method(owner, name)
         elif isinstance(owner, nn.Module):
             return self.module_attribute(owner, name)
@@ -106,17 +103,17 @@ class Members:
         elif isinstance(owner, torch.optim.lr_scheduler.LRScheduler) and name in whitelist_nn.SCHEDULER_METHODS:
             return Method(owner, name)
         elif isinstance(owner, FunctionCtx):
-            if name in ("save_for_backward", "mark_non_differentiable", "mark_dirty"):
+            if name in whitelist.CONTEXT_METHODS:
                 return Method(owner, name)
-            if name in ("saved_tensors", "needs_input_grad") or name in vars(owner):
+            if name in whitelist.CONTEXT_ATTRIBUTES or name in vars(owner):
                 return getattr(owner, name)
         elif isinstance(owner, type) and issubclass(owner, InterpretedFunction) and name == "apply":
             return Method(owner, name)
-        elif isinstance(owner, torch.device) and name in ("type", "index"):
+        elif isinstance(owner, torch.device) and name in whitelist.DEVICE_ATTRIBUTES:
             return getattr(owner, name)
-        elif isinstance(owner, tuple) and name in ("count", "index"):
+        elif isinstance(owner, tuple) and name in whitelist.TUPLE_METHODS:
             return Method(owner, name)
-        elif isinstance(owner, complex) and name in ("real", "imag"):
+        elif isinstance(owner, complex) and name in whitelist.COMPLEX_ATTRIBUTES:
             return getattr(owner, name)
         if has_attribute(owner, name):
             raise refuse(f".{name} on {type_word(owner)}")
@@ -155,7 +152,7 @@ class Members:
                 sizing.check_move(name, args, kwargs)
             if name in ("to", "float", "double", "half"):  # may make new parameters, of another dtype
                 result = self.invoke(node, f".{name}", getattr(owner, name), args, kwargs, target=owner)
-                self.account(sizing.module_bytes(owner))
+                self.memory.add(sizing.module_bytes(owner))
                 return result
         elif isinstance(owner, str):
             whitelist_python.before_str_method(owner, name, args, kwargs)
@@ -177,13 +174,13 @@ class Members:
                 owner.extend(items)
                 return None
         if name == "tolist":  # one Python number per element, counted before they are made
-            self.account(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES, python=True)
+            self.memory.add(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES, python=True)
         bound = getattr(owner, whitelist.METHOD_ALIASES.get(name, name) if isinstance(owner, torch.Tensor) else name)
         result = self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
         if name == "backward" and isinstance(owner, torch.Tensor):
             self.after_backward(owner, kwargs)
         elif name == "step" and isinstance(owner, torch.optim.Optimizer):
-            self.budget.measure()  # the first step makes the optimizer's state (Adam: two tensors per parameter)
+            self.memory.measure()  # the first step makes the optimizer's state (Adam: two tensors per parameter)
         return result
 
     def after_backward(self: Interpreter, output: torch.Tensor, kwargs: dict[str, object]) -> None:
@@ -193,7 +190,7 @@ class Members:
         to the leaf: a cycle through C++ that Python's collector cannot free. Those
         gradients are detached when the run ends (``release_graphs``).
         """
-        self.budget.measure()
+        self.memory.measure()
         if not kwargs.get("create_graph") or output.grad_fn is None:
             return
         seen: set[int] = set()

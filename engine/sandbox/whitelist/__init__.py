@@ -2,7 +2,9 @@
 
 Nothing here is reachable unless it is listed. The interpreter asks this module
 for every name and attribute; anything else is refused with a message saying
-what tensor-tutor does run.
+what tensor-tutor does run. The whole whitelist is in this package: ``base``
+(the kinds of entry), ``nn`` (layers, optimizers, devices), ``python`` (math and
+text), ``values`` (what the syntax may loop over, index and enter) and here.
 """
 
 from __future__ import annotations
@@ -235,6 +237,15 @@ BUILTINS_ELSEWHERE = {
 }
 """Builtins beginners reach for that are refused, with the allowed way to do the same."""
 
+REFUSED_BUILTINS = frozenset(
+    (
+        "open eval exec compile input getattr setattr delattr hasattr globals locals vars dir "
+        "help exit quit super breakpoint memoryview object id hash iter map filter format "
+        "chr ord bytes bytearray set frozenset classmethod staticmethod property"
+    ).split()
+)
+"""Builtins that exist in Python but not here: named in a refusal rather than a NameError."""
+
 
 def refuse_builtin(name: str) -> Refused:
     """The refusal for builtin ``name``, with the allowed way where there is one."""
@@ -270,6 +281,8 @@ IMPORT_HELP = N_(
 TENSOR_ATTRIBUTES = frozenset(
     "shape dtype T mT H grad requires_grad is_leaf grad_fn data ndim device layout is_cuda".split()
 )
+TENSOR_SETTABLE = frozenset({"requires_grad", "grad", "data"})
+"""Tensor attributes the code may assign (x.requires_grad = True, x.grad = None)."""
 TENSOR_METHODS_BOUNDED = frozenset(
     (
         "item tolist numpy backward numel size dim is_contiguous data_ptr equal allclose "
@@ -318,6 +331,17 @@ MODULE_ATTRIBUTES = frozenset(
     ).split()
 )
 
+SCALAR_ATTRIBUTES = frozenset("dtype shape ndim real imag".split())
+SCALAR_METHODS = frozenset("item astype".split())
+"""Members of NumPy's scalars (np.float32(2.0), an array's element)."""
+
+CONTEXT_METHODS = frozenset("save_for_backward mark_non_differentiable mark_dirty".split())
+CONTEXT_ATTRIBUTES = frozenset("saved_tensors needs_input_grad".split())
+"""Members of ``ctx`` in an autograd Function's forward and backward (with what forward set on it)."""
+
+DEVICE_ATTRIBUTES = frozenset("type index".split())
+TUPLE_METHODS = frozenset("count index".split())
+COMPLEX_ATTRIBUTES = frozenset("real imag".split())
 LIST_METHODS = frozenset("append pop index count copy reverse insert clear remove extend sort".split())
 DICT_METHODS = frozenset("keys values items get copy pop update setdefault".split())
 STR_METHODS = whitelist_python.STR_METHODS
