@@ -11,7 +11,7 @@ import torch
 from engine.sandbox import sizing
 from engine.sandbox.callables import InterpretedModule
 from engine.sandbox.limits import MAX_SEQUENCE, SLOT_BYTES, LimitExceeded
-from engine.sandbox.whitelist import Builtin
+from engine.sandbox.whitelist.base import Builtin
 
 if TYPE_CHECKING:
     from engine.sandbox.interpreter import Interpreter
@@ -147,7 +147,7 @@ class Builtins:
     def reversed(self, sequence: object) -> object:
         """reversed(x): a tensor's reversal is a flipped copy, made through the checked path."""
         if isinstance(sequence, torch.Tensor):
-            return self.interpreter.call_value(None, self.interpreter.attribute(sequence, "flip"), [0], {})
+            return self.interpreter.call_value(None, self.interpreter.members.attribute(sequence, "flip"), [0], {})
         if not isinstance(sequence, (list, tuple, range, str)):
             sequence = self.materialize(self.interpreter.iterate(sequence))
         return reversed(sequence)

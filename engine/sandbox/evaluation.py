@@ -37,7 +37,7 @@ from engine.sandbox.limits import (
     check,
 )
 from engine.sandbox.printing import display_width
-from engine.sandbox.whitelist import Refused
+from engine.sandbox.whitelist.base import Refused
 
 MAX_SEED = 2**32 - 1
 

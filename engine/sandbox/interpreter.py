@@ -43,7 +43,8 @@ from engine.sandbox.limits import (
     LimitExceeded,
 )
 from engine.sandbox.members import Members, check_name, has_attribute, type_word
-from engine.sandbox.whitelist import LIBRARIES, Allowed, Builtin, Refused, refuse, values
+from engine.sandbox.whitelist import LIBRARIES, values
+from engine.sandbox.whitelist.base import Allowed, Builtin, Refused, refuse
 
 BINARY_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -155,7 +156,7 @@ class Frame:
     in_function: bool = False
 
 
-class Interpreter(Members):
+class Interpreter:
     """Runs statements of the subset against a namespace, under a time budget."""
 
     def __init__(
@@ -170,6 +171,7 @@ class Interpreter(Members):
         self.watch = watch
         """A statement's (line, column): the run stops right after it (``WatchedStatementDone``), for a trial."""
         self.builtins = Builtins(self)
+        self.members = Members(self)
         self.clock = Clock(limits.MAX_SECONDS)
         self.memory = Memory(MAX_RUN_BYTES)
         self.printing = Printed()
@@ -178,7 +180,6 @@ class Interpreter(Members):
         self.failure: Failure | None = None
         self.frame = Frame(namespace, namespace)
         self.error_statement: ast.stmt | None = None
-        self.graph_leaves: list[torch.Tensor] = []
         self._running = False
 
     # -- a run
@@ -192,7 +193,7 @@ class Interpreter(Members):
             yield
         finally:
             self._running = False
-            self.release_graphs()
+            self.members.release_graphs()
 
     def call_function(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
         """Call a function the code defined: inside its run, or as a run of its own when called after it
@@ -285,9 +286,9 @@ class Interpreter(Members):
             return self.shown_root(target)
         if isinstance(target, ast.Attribute):
             owner = self.value_of(target.value)
-            current = self.attribute(owner, target.attr)
+            current = self.members.attribute(owner, target.attr)
             value = self.binary(op, symbol, current, self.value_of(stmt.value), stmt)
-            self.set_attribute(owner, target.attr, value)
+            self.members.set_attribute(owner, target.attr, value)
             return self.shown_root(target)
         raise refuse("this kind of augmented assignment")
 
@@ -483,7 +484,7 @@ class Interpreter(Members):
             self.set_item(container, self.eval_index(target.slice), value, target)
             return self.shown_root(target)
         if isinstance(target, ast.Attribute):
-            self.set_attribute(self.value_of(target.value), target.attr, value)
+            self.members.set_attribute(self.value_of(target.value), target.attr, value)
             return []
         raise refuse("this assignment target")
 
@@ -539,7 +540,7 @@ class Interpreter(Members):
         raise NameError(f"name '{name}' is not defined")
 
     def expr_Attribute(self, node: ast.Attribute) -> object:
-        return self.attribute(self.value_of(node.value), node.attr)
+        return self.members.attribute(self.value_of(node.value), node.attr)
 
     def expr_Call(self, node: ast.Call) -> object:
         if _is_super_init(node.func):
@@ -566,7 +567,7 @@ class Interpreter(Members):
         if isinstance(function, Allowed):
             return self.call_library(node, function, args, kwargs)
         if isinstance(function, Method):
-            return self.call_method(node, function, args, kwargs)
+            return self.members.call_method(node, function, args, kwargs)
         if isinstance(function, (Closure, Bound)):
             return function(*args, **kwargs)
         if isinstance(function, nn.Module):

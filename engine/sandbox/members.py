@@ -32,33 +32,35 @@ from engine.sandbox.whitelist import (
     STR_METHODS,
     TENSOR_ATTRIBUTES,
     TENSOR_METHODS,
-    Library,
-    Refused,
-    refuse,
 )
 from engine.sandbox.whitelist import nn as whitelist_nn
 from engine.sandbox.whitelist import python as whitelist_python
-from engine.sandbox.whitelist.base import ALLOWED_SUMMARY
+from engine.sandbox.whitelist.base import ALLOWED_SUMMARY, Library, Refused, refuse
 
 if TYPE_CHECKING:
     from engine.sandbox.interpreter import Interpreter
 
 
 class Members:
-    """Attribute reads, attribute writes and method calls, as the interpreter runs them (a part of ``Interpreter``)."""
+    """Attribute reads, attribute writes and method calls, as the interpreter runs them (its ``members``)."""
 
-    def set_attribute(self: Interpreter, owner: object, name: str, value: object) -> None:
+    def __init__(self, interpreter: Interpreter) -> None:
+        self.interpreter = interpreter
+        self.graph_leaves: list[torch.Tensor] = []
+        """Tensors whose gradient may keep a graph (``after_backward``), detached when the run ends."""
+
+    def set_attribute(self, owner: object, name: str, value: object) -> None:
         check_name(name)
         if isinstance(owner, InterpretedModule):
             setattr(owner, name, value)
         elif isinstance(owner, FunctionCtx) and not has_attribute(owner, name):
             setattr(owner, name, value)  # ctx.constant = c in an autograd Function's forward
         elif isinstance(owner, torch.Tensor) and name in whitelist.TENSOR_SETTABLE:
-            self.invoke(None, f".{name}=", setattr, [owner, name, value], {})
+            self.interpreter.invoke(None, f".{name}=", setattr, [owner, name, value], {})
         else:
             raise refuse(f"assigning to .{name} of {type_word(owner)}")
 
-    def attribute(self: Interpreter, owner: object, name: str) -> object:
+    def attribute(self, owner: object, name: str) -> object:
         if name == "__version__" and isinstance(owner, Library) and owner.module in (torch, np):
             return str(owner.module.__version__)  # print(torch.__version__) opens many tutorials
         check_name(name)
@@ -119,7 +121,7 @@ class Members:
             raise refuse(f".{name} on {type_word(owner)}")
         raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{name}'")
 
-    def module_attribute(self: Interpreter, module: nn.Module, name: str) -> object:
+    def module_attribute(self, module: nn.Module, name: str) -> object:
         if isinstance(module, InterpretedModule):
             methods = type(module)._user_methods
             if name in methods:
@@ -138,7 +140,7 @@ class Members:
         raise refuse(f".{name} on an nn layer")
 
     def call_method(
-        self: Interpreter, node: ast.AST | None, method: Method, args: list[object], kwargs: dict[str, object]
+        self, node: ast.AST | None, method: Method, args: list[object], kwargs: dict[str, object]
     ) -> object:
         owner, name = method.owner, method.name
         if isinstance(owner, torch.Tensor):
@@ -147,12 +149,12 @@ class Members:
             sizing.before_array_method(owner, name, args, kwargs)  # type: ignore[arg-type]
         elif isinstance(owner, nn.Module):
             if name == "forward":
-                return self.call_module(node, owner, args, kwargs)
+                return self.interpreter.call_module(node, owner, args, kwargs)
             if name in ("to", "cuda"):
                 sizing.check_move(name, args, kwargs)
             if name in ("to", "float", "double", "half"):  # may make new parameters, of another dtype
-                result = self.invoke(node, f".{name}", getattr(owner, name), args, kwargs, target=owner)
-                self.memory.add(sizing.module_bytes(owner))
+                result = self.interpreter.invoke(node, f".{name}", getattr(owner, name), args, kwargs, target=owner)
+                self.interpreter.memory.add(sizing.module_bytes(owner))
                 return result
         elif isinstance(owner, str):
             whitelist_python.before_str_method(owner, name, args, kwargs)
@@ -166,31 +168,33 @@ class Members:
                 for arg in args:
                     sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
             elif name == "sort" and isinstance(owner, list):  # sorted's comparisons are timed and sized
-                owner[:] = self.builtins.sorted(owner, *args, **kwargs)  # type: ignore[arg-type]
+                owner[:] = self.interpreter.builtins.sorted(owner, *args, **kwargs)  # type: ignore[arg-type]
                 return None
             elif name == "extend" and isinstance(owner, list) and len(args) == 1 and not kwargs:
-                items = self.builtins.materialize(self.iterate(args[0]))  # walked once: a generator is used up
+                items = self.interpreter.builtins.materialize(
+                    self.interpreter.iterate(args[0])
+                )  # walked once: a generator is used up
                 sizing.check_length(len(owner) + len(items))
                 owner.extend(items)
                 return None
         if name == "tolist":  # one Python number per element, counted before they are made
-            self.memory.add(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES, python=True)
+            self.interpreter.memory.add(int(np.prod(getattr(owner, "shape", ()))) * NUMBER_BYTES, python=True)
         bound = getattr(owner, whitelist.METHOD_ALIASES.get(name, name) if isinstance(owner, torch.Tensor) else name)
-        result = self.checked(self.invoke(node, f".{name}", bound, args, kwargs, target=owner))
+        result = self.interpreter.checked(self.interpreter.invoke(node, f".{name}", bound, args, kwargs, target=owner))
         if name == "backward" and isinstance(owner, torch.Tensor):
             self.after_backward(owner, kwargs)
         elif name == "step" and isinstance(owner, torch.optim.Optimizer):
-            self.memory.measure()  # the first step makes the optimizer's state (Adam: two tensors per parameter)
+            self.interpreter.memory.measure()  # the first step makes the optimizer's state (Adam: two tensors per parameter)
         return result
 
-    def after_backward(self: Interpreter, output: torch.Tensor, kwargs: dict[str, object]) -> None:
+    def after_backward(self, output: torch.Tensor, kwargs: dict[str, object]) -> None:
         """Count the gradients backward made, and remember leaves whose gradient keeps a graph.
 
         ``backward(create_graph=True)`` gives each leaf a gradient whose graph refers back
         to the leaf: a cycle through C++ that Python's collector cannot free. Those
         gradients are detached when the run ends (``release_graphs``).
         """
-        self.memory.measure()
+        self.interpreter.memory.measure()
         if not kwargs.get("create_graph") or output.grad_fn is None:
             return
         seen: set[int] = set()

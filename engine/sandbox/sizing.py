@@ -29,7 +29,8 @@ from engine.sandbox.limits import (
     check,
 )
 from engine.sandbox.meta import mirror
-from engine.sandbox.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, Allowed, Builtin, Refused, is_dtype_like
+from engine.sandbox.whitelist import NUMPY_STRINGS, TENSOR_METHODS_BOUNDED, is_dtype_like
+from engine.sandbox.whitelist.base import Allowed, Builtin, Refused
 from engine.sandbox.whitelist.nn import NO_GPU, no_device
 
 MATMUL_NAMES = frozenset("matmul mm bmm dot mv linear @".split())
