@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, SupportsIndex, TypeVar
 
 import torch
 
@@ -17,27 +17,31 @@ if TYPE_CHECKING:
     from engine.sandbox.interpreter import Interpreter
 
 _NO_DEFAULT = object()
+T = TypeVar("T")
 
 
 class Builtins:
-    """The Python builtins the subset offers, reimplemented so each one checks its limits."""
+    """The Python builtins the subset offers, reimplemented so each one checks its limits.
+
+    ``table`` names them; a method named for a type the annotations use (``list_``) ends in ``_``.
+    """
 
     def __init__(self, interpreter: Interpreter) -> None:
         self.interpreter = interpreter
-        ours = {
+        ours: dict[str, tuple[Callable[..., object], type | None]] = {
             "print": (self.print, None),
-            "range": (self.range, range),
+            "range": (self.range_, range),
             "sum": (self.sum, None),
             "min": (self.min, None),
             "max": (self.max, None),
             "round": (self.round, None),
-            "str": (self.str, str),
+            "str": (self.str_, str),
             "repr": (self.repr, None),
-            "list": (self.list, list),
-            "tuple": (self.tuple, tuple),
+            "list": (self.list_, list),
+            "tuple": (self.tuple_, tuple),
             "sorted": (self.sorted, None),
             "isinstance": (self.isinstance, None),
-            "type": (self.type, None),
+            "type": (self.type_, None),
             "abs": (self.abs, None),
             "reversed": (self.reversed, None),
             "pow": (self.pow, None),
@@ -45,7 +49,7 @@ class Builtins:
             "any": (self.any, None),
             "all": (self.all, None),
             "next": (self.next, None),
-            "dict": (self.dict, dict),
+            "dict": (self.dict_, dict),
         }
         self.table: dict[str, Callable[..., object]] = {
             name: Builtin(name, function, as_type) for name, (function, as_type) in ours.items()
@@ -68,18 +72,18 @@ class Builtins:
         text = sep.join(pieces) + end
         self.interpreter.printed(text[:-1] if text.endswith("\n") else text)
 
-    def range(self, *args: object) -> range:
-        result = range(*args)  # type: ignore[arg-type]
+    def range_(self, *args: SupportsIndex) -> range:
+        result = range(*args)
         sizing.check_length(len(result), "the length of the range")
         return result
 
-    def materialize(self, iterable: Iterable[object]) -> list[object]:
+    def materialize(self, iterable: Iterable[T]) -> list[T]:
         """Walk an iterable step by step so time and length limits apply."""
         if isinstance(iterable, (list, tuple, range, str)):
             sizing.check_length(len(iterable))
             self.interpreter.memory.add(len(iterable) * SLOT_BYTES, python=True)
             return list(iterable)
-        items: list[object] = []
+        items: list[T] = []
         for item in iterable:
             self.interpreter.clock.tick()
             items.append(item)
@@ -88,10 +92,10 @@ class Builtins:
         self.interpreter.memory.add(len(items) * SLOT_BYTES, python=True)
         return items
 
-    def list(self, iterable: Iterable[object] = ()) -> list[object]:
+    def list_(self, iterable: Iterable[object] = ()) -> list[object]:
         return self.materialize(iterable)
 
-    def tuple(self, iterable: Iterable[object] = ()) -> tuple[object, ...]:
+    def tuple_(self, iterable: Iterable[object] = ()) -> tuple[object, ...]:
         return tuple(self.materialize(iterable))
 
     def sum(self, iterable: Iterable[object], start: object = 0) -> object:
@@ -101,7 +105,7 @@ class Builtins:
             total = self.interpreter.binary(operator.add, "+", total, item, None)
         return total
 
-    def sort_keys(self, items: list[object], key: object) -> list[object]:
+    def sort_keys(self, items: list[object], key: object) -> list[_Timed]:
         """The values Python will compare: keys computed through the checked call path.
 
         Python compares them itself, past the size checks, so at most one may be a
@@ -120,7 +124,7 @@ class Builtins:
     def _extreme(
         self, name: str, pick: Callable[..., int], args: tuple[object, ...], key: object, default: object
     ) -> object:
-        items = self.materialize(args[0]) if len(args) == 1 else list(args)
+        items = self.materialize(self.interpreter.iterate(args[0])) if len(args) == 1 else list(args)
         if not items:
             if default is not _NO_DEFAULT:
                 return default
@@ -137,7 +141,7 @@ class Builtins:
     def sorted(self, iterable: Iterable[object], key: object = None, reverse: bool = False) -> list[object]:
         items = self.materialize(iterable)
         keys = self.sort_keys(items, key)
-        order = sorted(range(len(items)), key=keys.__getitem__, reverse=bool(reverse))
+        order = sorted(range(len(items)), key=lambda i: keys[i], reverse=bool(reverse))
         return [items[i] for i in order]
 
     def abs(self, value: object) -> object:
@@ -154,7 +158,7 @@ class Builtins:
 
     def pow(self, base: object, exponent: object, mod: object = None) -> object:
         if mod is not None:
-            return pow(base, exponent, mod)  # type: ignore[call-overload]  # the result is below mod
+            return pow(base, exponent, mod)  # type: ignore[call-overload]  # the code's values: Python checks them; the result is below mod
         return self.interpreter.binary(operator.pow, "**", base, exponent, None)
 
     def divmod(self, a: object, b: object) -> object:
@@ -181,19 +185,19 @@ class Builtins:
         """next() on the iterators the code can hold (module.parameters(), iter of a list)."""
         if not hasattr(type(iterator), "__next__") or len(default) > 1:
             raise TypeError(f"'{type(iterator).__name__}' object is not an iterator")
-        return next(iterator, *default)  # type: ignore[call-overload]
+        return next(iterator, *default)  # type: ignore[call-overload]  # an iterator by the check above
 
-    def dict(self, *args: object, **kwargs: object) -> dict[object, object]:
-        result = dict(self.materialize(args[0])) if args else {}  # type: ignore[arg-type]
+    def dict_(self, *args: Iterable[tuple[object, object]], **kwargs: object) -> dict[object, object]:
+        result: dict[object, object] = dict(self.materialize(args[0])) if args else {}
         result.update(kwargs)
         return result
 
     def round(self, value: object, ndigits: object = None) -> object:
         if isinstance(ndigits, int) and abs(ndigits) > 400:
             raise LimitExceeded(f"round to {ndigits} digits is over the limit of 400")
-        return round(value, ndigits)  # type: ignore[call-overload]
+        return round(value, ndigits)  # type: ignore[call-overload]  # the code's values: Python checks them
 
-    def str(self, value: object = "") -> str:
+    def str_(self, value: object = "") -> str:
         return render_text(value)
 
     def repr(self, value: object) -> str:
@@ -202,7 +206,7 @@ class Builtins:
             return repr(value)
         return render_text(value)
 
-    def type(self, value: object) -> type:
+    def type_(self, value: object) -> type:
         """type(x) with one argument only: the three-argument form would build classes."""
         return type(value)
 
@@ -223,17 +227,18 @@ class _Timed:
 
     __slots__ = ("value", "tick")
 
-    def __init__(self, value: object, tick: Callable[[], None]) -> None:
+    def __init__(self, value: Any, tick: Callable[[], None]) -> None:
         self.value = value
+        """Any value the code made: comparing it is Python's (or the library's) own check."""
         self.tick = tick
 
-    def __lt__(self, other: _Timed) -> object:
+    def __lt__(self, other: _Timed) -> bool:
         self.tick()
-        return self.value < other.value  # type: ignore[operator]
+        return bool(self.value < other.value)
 
-    def __gt__(self, other: _Timed) -> object:
+    def __gt__(self, other: _Timed) -> bool:
         self.tick()
-        return self.value > other.value  # type: ignore[operator]
+        return bool(self.value > other.value)
 
 
 def render_text(value: object) -> str:

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import numpy as np
 import torch
@@ -155,7 +156,11 @@ def _call_args(shape: Sequence[int]) -> str:
     return ", ".join(str(s) for s in shape)
 
 
-def _is_array(value: object) -> bool:
+Array = torch.Tensor | np.ndarray
+"""What the doctor reads shapes from: a tensor or an array."""
+
+
+def _is_array(value: object) -> TypeGuard[Array]:
     return isinstance(value, (torch.Tensor, np.ndarray))
 
 
@@ -182,10 +187,15 @@ class _Case:
             return list(failure.args), list(node.args)
         return list(failure.args), []
 
+    def operand(self, index: int) -> ast.AST | None:
+        """The code of operand ``index``, when the failing call spelled it out."""
+        return self.nodes[index] if index < len(self.nodes) else None
+
     def name(self, index: int, fallback: str) -> str:
         """How the explanation calls an operand: its code if short, else a description."""
-        if index < len(self.nodes) and self.nodes[index] is not None:
-            text = self.rewriter.text(self.nodes[index])  # type: ignore[arg-type]
+        node = self.operand(index)
+        if node is not None:
+            text = self.rewriter.text(node)
             if len(text) <= 24 and "\n" not in text:
                 return plain(text)
         return fallback
@@ -256,9 +266,10 @@ class _Case:
         return self.values[1], self.nodes[1] if len(self.nodes) > 1 else None
 
     def with_method(self, index: int, method: str, note: str) -> Candidate | None:
-        if index >= len(self.nodes) or self.nodes[index] is None:
+        node = self.operand(index)
+        if node is None:
             return None
-        return self.candidate(index, f"{self.rewriter.operand(self.nodes[index])}.{method}", note)  # type: ignore[arg-type]
+        return self.candidate(index, f"{self.rewriter.operand(node)}.{method}", note)
 
     def integer_dtype(self) -> tuple[str, list[Candidate]]:
         x = self.values[0] if self.values else None
@@ -358,11 +369,10 @@ class _Case:
             "Pass raw scores through torch.sigmoid first, or use nn.BCEWithLogitsLoss on the raw scores "
             "(it applies the sigmoid itself, more accurately)."
         )
-        if not self.nodes or self.nodes[0] is None:
+        node = self.operand(0)
+        if node is None:
             return explanation, []
-        wrapped = self.candidate(
-            0, f"torch.sigmoid({self.rewriter.text(self.nodes[0])})", _("probabilities from raw scores")
-        )  # type: ignore[arg-type]
+        wrapped = self.candidate(0, f"torch.sigmoid({self.rewriter.text(node)})", _("probabilities from raw scores"))
         return explanation, [wrapped]
 
     def in_place_on_leaf(self) -> tuple[str, list[Candidate]]:
@@ -419,6 +429,8 @@ class _Case:
 
     def matmul(self) -> tuple[str, list[Candidate]]:
         a, b = self.values[0], self.values[1]
+        if not (_is_array(a) and _is_array(b)):
+            return "", []
         message = self.message
         a_name, b_name = self.name(0, _("the left operand")), self.name(1, _("the right operand"))
         if "dtype" in message:
@@ -427,8 +439,8 @@ class _Case:
             return self.wrong_rank(a, b, a_name, b_name)
         return self.inner_dimension(a, b, a_name, b_name)
 
-    def inner_dimension(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
-        a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
+    def inner_dimension(self, a: Array, b: Array, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
+        a_shape, b_shape = tuple(a.shape), tuple(b.shape)
         if not a_shape or not b_shape:
             return "", []
         k = a_shape[-1]
@@ -496,13 +508,13 @@ class _Case:
         candidates.extend(self.operand_reshapes(0, a, a_rows, before=False))
         return " ".join(s for s in sentences if s), candidates
 
-    def operand_reshapes(self, index: int, value: object, size: int, before: bool) -> list[Candidate]:
+    def operand_reshapes(self, index: int, value: Array, size: int, before: bool) -> list[Candidate]:
         """Rewrites giving operand ``index`` ``size`` rows (right operand) or columns (left)."""
-        if index >= len(self.nodes) or self.nodes[index] is None or size <= 0:
+        node = self.operand(index)
+        if node is None or size <= 0:
             return []
-        node = self.nodes[index]
-        text = self.rewriter.operand(node)  # type: ignore[arg-type]
-        shape = tuple(value.shape)  # type: ignore[attr-defined]
+        text = self.rewriter.operand(node)
+        shape = tuple(value.shape)
         numel = int(np.prod(shape))
         is_tensor = isinstance(value, torch.Tensor)
         candidates: list[Candidate] = []
@@ -544,9 +556,12 @@ class _Case:
         return []
 
     def candidate(self, index: int, new_text: str, note: str) -> Candidate:
-        operand = self.nodes[index]
-        context = self.rewriter.replace_within(self.node, operand, new_text)  # type: ignore[arg-type]
-        return Candidate(new_text, self.rewriter.replace(operand, new_text), note, context)  # type: ignore[arg-type]
+        """The statement with operand ``index`` rewritten as ``new_text`` (callers have checked it is in the code)."""
+        operand = self.operand(index)
+        if operand is None:
+            raise LookupError(f"operand {index} is not in the code")  # evaluate then shows the library's words alone
+        context = self.rewriter.replace_within(self.node, operand, new_text)
+        return Candidate(new_text, self.rewriter.replace(operand, new_text), note, context)
 
     def swapped(self) -> Candidate | None:
         """B @ A when A @ B was meant (products are not commutative: a different product)."""
@@ -567,10 +582,10 @@ class _Case:
             text, self.rewriter.replace(node, text), _("the operands swapped: a different product, since order matters")
         )
 
-    def wrong_rank(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
+    def wrong_rank(self, a: Array, b: Array, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
         op = self.failure.op
         short = op.rsplit(".", 1)[-1]
-        a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
+        a_shape, b_shape = tuple(a.shape), tuple(b.shape)
         needs = {"mm": _("2-D matrices"), "bmm": _("3-D batches of matrices"), "dot": _("1-D vectors")}.get(short, "")
         rank = _RANKS.get(short)
 
@@ -603,30 +618,35 @@ class _Case:
         new_call = new_func + self.rewriter.text(node)[len(func_text) :]
         return Candidate(new_call, self.rewriter.replace(node, new_call), note)
 
-    def dtype_mismatch(self, a: object, b: object, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
+    def dtype_mismatch(self, a: Array, b: Array, a_name: str, b_name: str) -> tuple[str, list[Candidate]]:
         explanation = _(
             "{a} is {a_dtype} and {b} is {b_dtype}; a matrix product needs both in one dtype. Cast one of them.",
             a=a_name,
             a_dtype=mark(a.dtype),
             b=b_name,
-            b_dtype=mark(b.dtype),  # type: ignore[attr-defined]
+            b_dtype=mark(b.dtype),
         )
-        casts = [(1, a.dtype), (0, b.dtype)]  # type: ignore[attr-defined]
-        if b.is_floating_point() and not a.is_floating_point():  # type: ignore[attr-defined]
+        if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)):
+            return explanation, []  # NumPy promotes dtypes in a product: only torch stops here
+        casts = [(1, a.dtype), (0, b.dtype)]
+        if b.is_floating_point() and not a.is_floating_point():
             casts.reverse()
         return explanation, [c for index, dtype in casts if (c := self.cast(index, dtype)) is not None]
 
     def cast(self, index: int, dtype: torch.dtype) -> Candidate | None:
         method = _CAST_METHODS.get(dtype)
-        if method is None or index >= len(self.nodes) or self.nodes[index] is None:
+        node = self.operand(index)
+        if method is None or node is None:
             return None
-        text = f"{self.rewriter.operand(self.nodes[index])}.{method}()"  # type: ignore[arg-type]
+        text = f"{self.rewriter.operand(node)}.{method}()"
         return self.candidate(index, text, _("a copy converted to {dtype}", dtype=dtype))
 
     # -- layers
 
     def linear(self) -> tuple[str, list[Candidate]]:
-        layer: nn.Linear = self.failure.target  # type: ignore[assignment]
+        layer = self.failure.target
+        if not isinstance(layer, nn.Linear):
+            return "", []
         node = self.node
         layer_name = self.rewriter.text(node.func) if isinstance(node, ast.Call) else _("the layer")
         x = self.values[0] if self.values else None
@@ -669,10 +689,12 @@ class _Case:
     # -- element-wise
 
     def broadcast(self) -> tuple[str, list[Candidate]]:
-        if len(self.values) < 2 or not all(_is_array(v) for v in self.values[:2]):
+        if len(self.values) < 2:
             return "", []
         a, b = self.values[0], self.values[1]
-        a_shape, b_shape = tuple(a.shape), tuple(b.shape)  # type: ignore[attr-defined]
+        if not (_is_array(a) and _is_array(b)):
+            return "", []
+        a_shape, b_shape = tuple(a.shape), tuple(b.shape)
         a_name, b_name = self.name(0, _("the left operand")), self.name(1, _("the right operand"))
         clash = _first_clash(a_shape, b_shape)
         shapes = dict(a=a_name, a_shape=_shape_text(a_shape), b=b_name, b_shape=_shape_text(b_shape))
@@ -705,11 +727,12 @@ class _Case:
             )
         return explanation, candidates
 
-    def broadcast_candidates(self, index: int, value: object, other: tuple[int, ...]) -> list[Candidate]:
-        if index >= len(self.nodes) or self.nodes[index] is None:
+    def broadcast_candidates(self, index: int, value: Array, other: tuple[int, ...]) -> list[Candidate]:
+        node = self.operand(index)
+        if node is None:
             return []
-        text = self.rewriter.operand(self.nodes[index])  # type: ignore[arg-type]
-        shape = tuple(value.shape)  # type: ignore[attr-defined]
+        text = self.rewriter.operand(node)
+        shape = tuple(value.shape)
         is_tensor = isinstance(value, torch.Tensor)
         candidates = []
         if len(shape) < len(other) and shape:
@@ -765,7 +788,7 @@ class _Case:
         if not _is_array(x):
             return "", []
         x_name = self.name(0, _("the tensor"))
-        size = int(np.prod(x.shape))  # type: ignore[union-attr]
+        size = int(np.prod(x.shape))
         asked = self._asked_shape()
         needs = ""
         if asked is not None and -1 not in asked:
@@ -774,7 +797,7 @@ class _Case:
             known = math.prod(s for s in asked if s != -1)
             needs = _("; {shape} needs a multiple of {known}", shape=_shape_text(asked), known=known)
         pairs = [f"({d}, {size // d})" for d in range(1, size + 1) if size % d == 0][:6] if size <= 10_000 else []
-        facts = dict(x=x_name, count=_count(size, "element"), shape=_shape_text(tuple(x.shape)), needs=needs, size=size)  # type: ignore[union-attr]
+        facts = dict(x=x_name, count=_count(size, "element"), shape=_shape_text(tuple(x.shape)), needs=needs, size=size)
         if pairs:
             explanation = _(
                 "{x} has {count} (shape {shape}){needs}. reshape and view keep every element, so no reshape can "
@@ -794,9 +817,8 @@ class _Case:
         args = self.values[1:]
         if len(args) == 1 and isinstance(args[0], (tuple, list, torch.Size)):
             args = list(args[0])
-        if args and all(isinstance(a, int) for a in args):
-            return tuple(args)  # type: ignore[arg-type]
-        return None
+        sizes = tuple(a for a in args if isinstance(a, int))
+        return sizes if sizes and len(sizes) == len(args) else None
 
     def numpy_requires_grad(self) -> tuple[str, list[Candidate]]:
         x_name = self.name(0, _("the tensor"))

@@ -61,10 +61,11 @@ class Builtin:
     def __call__(self, *args: object, **kwargs: object) -> object:
         try:
             return self.fn(*args, **kwargs)
-        except TypeError as exc:  # "Builtins.sum() takes ..." -> "sum() takes ..."
+        except TypeError as exc:  # "Builtins.list_() takes ..." -> "list() takes ..."
             message = str(exc)
-            if message.startswith("Builtins."):
-                raise TypeError(message[len("Builtins.") :]) from None
+            ours = f"{getattr(self.fn, '__qualname__', self.name)}("
+            if message.startswith(ours):
+                raise TypeError(f"{self.name}({message[len(ours) :]}") from None
             raise
 
     def __repr__(self) -> str:
