@@ -23,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import time
+from collections.abc import Callable
 
 from engine.sandbox.limits import MAX_PRINTED_CHARS, MAX_PRINTED_LINES, LimitExceeded, check
 
@@ -37,7 +38,7 @@ class _MallInfo2(ctypes.Structure):
     ]
 
 
-def _mallinfo2() -> ctypes._CFuncPtr | None:
+def _mallinfo2() -> Callable[[], _MallInfo2] | None:
     try:
         function = ctypes.CDLL(ctypes.util.find_library("c") or None).mallinfo2
     except (OSError, AttributeError):

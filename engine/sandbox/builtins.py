@@ -56,7 +56,8 @@ class Builtins:
         }
         plain = (len, float, int, bool, complex, enumerate, zip)
         self.table.update({function.__name__: function for function in plain})
-        self.plain_ids = {id(function) for function in plain}
+        self.plain: dict[int, Callable[..., object]] = {id(function): function for function in plain}
+        """Python's own builtins the subset calls as they are, by identity."""
 
     def print(self, *values: object, sep: object = " ", end: object = "\n", flush: bool = False) -> None:
         sep = " " if sep is None else sep
@@ -138,7 +139,7 @@ class Builtins:
     def max(self, *args: object, key: object = None, default: object = _NO_DEFAULT) -> object:
         return self._extreme("max", max, args, key, default)
 
-    def sorted(self, iterable: Iterable[object], key: object = None, reverse: bool = False) -> list[object]:
+    def sorted(self, iterable: Iterable[object], key: object = None, reverse: object = False) -> list[object]:
         items = self.materialize(iterable)
         keys = self.sort_keys(items, key)
         order = sorted(range(len(items)), key=lambda i: keys[i], reverse=bool(reverse))

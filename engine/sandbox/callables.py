@@ -99,7 +99,7 @@ def build_function_class(name: str, methods: dict[str, Closure]) -> type:
     called it; the closure then runs under the interpreter's checks like any call.
     """
 
-    def as_static(closure: Closure) -> staticmethod:
+    def as_static(closure: Closure) -> staticmethod[..., object]:
         def method(*args: object, **kwargs: object) -> object:
             return closure(*args, **kwargs)
 

@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import MappingProxyType
+from typing import cast
 
 import numpy as np
 import torch
@@ -134,7 +135,7 @@ def _parse(source: str) -> ast.Module | Problem:
     """The syntax tree, or the Problem that stops the source before anything runs."""
     try:
         check(len(source), MAX_SOURCE_CHARS, "the length of the source in characters")
-        tree = parse_python(source)
+        tree = cast(ast.Module, parse_python(source))  # mode "exec" parses a module
     except LimitExceeded as exc:
         return Problem(str(exc), "LimitExceeded", 0, "", "", ())
     except SyntaxError as exc:

@@ -157,7 +157,7 @@ class Frame:
 
 
 class Interpreter:
-    """Runs statements of the subset against a namespace, under a time budget."""
+    """Runs statements of the subset against a namespace, within its run's budgets (``running``)."""
 
     def __init__(
         self,
@@ -544,7 +544,8 @@ class Interpreter:
 
     def expr_Call(self, node: ast.Call) -> object:
         if _is_super_init(node.func):
-            return self.super_init(node)
+            self.super_init(node)
+            return None
         function = self.value_of(node.func)
         args: list[object] = []
         for arg in node.args:
@@ -577,8 +578,11 @@ class Interpreter:
         if isinstance(function, type) and issubclass(function, np.generic):
             sizing.before_numpy(Allowed(function.__name__, function, "data"), args, kwargs)
             return self.checked(self.invoke(node, f"np.{function.__name__}", function, args, kwargs))
-        if isinstance(function, Builtin) or id(function) in self.builtins.plain_ids:
+        if isinstance(function, Builtin):
             return function(*args, **kwargs)
+        plain = self.builtins.plain.get(id(function))
+        if plain is not None:
+            return plain(*args, **kwargs)
         raise refuse(f"calling {type_word(function)}")
 
     def call_library(
@@ -587,7 +591,8 @@ class Interpreter:
         if function.rule == "module":
             sizing.check_module(function, args, kwargs)
             layer = self.invoke(node, function.name, function.fn, args, kwargs)
-            self.memory.add(sizing.module_bytes(layer))  # type: ignore[arg-type]
+            if isinstance(layer, nn.Module):
+                self.memory.add(sizing.module_bytes(layer))
             return layer
         if function.name.startswith("np."):
             sizing.before_numpy(function, args, kwargs)
@@ -632,9 +637,10 @@ class Interpreter:
         except (Refused, LimitExceeded, _Break, _Continue, _Return, RecursionError):
             raise
         except Exception:
-            if self.failure is None:
+            where = node if node is not None else self.statement
+            if self.failure is None and where is not None:  # outside any statement there is nothing to fix
                 self.failure = Failure(
-                    node=node if node is not None else self.statement,  # type: ignore[arg-type]
+                    node=where,
                     op=op,
                     args=tuple(args),
                     statement=self.statement,
@@ -837,8 +843,8 @@ class Interpreter:
     def iterate(self, value: object) -> Iterator[object]:
         if isinstance(value, values.ITERABLE):
             return iter(value)
-        if type(value).__name__ in values.ITERATORS:
-            return value  # type: ignore[return-value]
+        if type(value).__name__ in values.ITERATORS and isinstance(value, Iterator):
+            return value
         raise TypeError(f"'{type(value).__name__}' object is not iterable")
 
     def comprehension(self, generators: list[ast.comprehension], produce: Callable[[], None]) -> None:
@@ -863,7 +869,7 @@ class Interpreter:
         finally:
             self.frame = outer
 
-    def expr_ListComp(self, node: ast.ListComp) -> list[object]:
+    def expr_ListComp(self, node: ast.ListComp | ast.GeneratorExp) -> list[object]:
         items: list[object] = []
 
         def produce() -> None:
@@ -890,7 +896,7 @@ class Interpreter:
         return result
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Iterator[object]:
-        return iter(self.expr_ListComp(node))  # type: ignore[arg-type]
+        return iter(self.expr_ListComp(node))
 
     def expr_JoinedStr(self, node: ast.JoinedStr) -> str:
         parts: list[str] = []
@@ -902,7 +908,7 @@ class Interpreter:
 
     def expr_FormattedValue(self, node: ast.FormattedValue) -> str:
         value = self.value_of(node.value)
-        spec = "" if node.format_spec is None else self.expr_JoinedStr(node.format_spec)  # type: ignore[arg-type]
+        spec = self.expr_JoinedStr(node.format_spec) if isinstance(node.format_spec, ast.JoinedStr) else ""
         sizing.check_format_spec(spec)
         if node.conversion == ord("r") and isinstance(value, str):
             value = repr(value)
@@ -910,7 +916,7 @@ class Interpreter:
             value = render_text(value)
         elif not spec:
             return render_text(value)
-        return self.invoke(node, "format", format, [value, spec], {})  # type: ignore[return-value]
+        return str(self.invoke(node, "format", format, [value, spec], {}))
 
 
 Shown = list[tuple[str | None, object]]

@@ -146,7 +146,7 @@ class Members:
         if isinstance(owner, torch.Tensor):
             sizing.before_tensor_method(owner, name, args, kwargs)
         elif isinstance(owner, (np.ndarray, np.generic)):
-            sizing.before_array_method(owner, name, args, kwargs)  # type: ignore[arg-type]
+            sizing.before_array_method(owner, name, args, kwargs)
         elif isinstance(owner, nn.Module):
             if name == "forward":
                 return self.interpreter.call_module(node, owner, args, kwargs)
@@ -168,7 +168,7 @@ class Members:
                 for arg in args:
                     sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
             elif name == "sort" and isinstance(owner, list):  # sorted's comparisons are timed and sized
-                owner[:] = self.interpreter.builtins.sorted(owner, *args, **kwargs)  # type: ignore[arg-type]
+                owner[:] = self.interpreter.builtins.sorted(owner, *args, **kwargs)
                 return None
             elif name == "extend" and isinstance(owner, list) and len(args) == 1 and not kwargs:
                 items = self.interpreter.builtins.materialize(
@@ -198,7 +198,7 @@ class Members:
         if not kwargs.get("create_graph") or output.grad_fn is None:
             return
         seen: set[int] = set()
-        stack = [output.grad_fn]
+        stack: list[torch.autograd.graph.Node | None] = [output.grad_fn]
         while stack:
             function = stack.pop()
             if function is None or id(function) in seen:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
+from typing import overload
 
 import numpy as np
 import torch
@@ -34,6 +35,10 @@ _CACHE: OrderedDict[Hashable, object] = OrderedDict()
 _NOT_KNOWN = object()
 
 
+@overload
+def mirror(value: torch.Tensor) -> torch.Tensor: ...
+@overload
+def mirror(value: object) -> object: ...
 def mirror(value: object) -> object:
     """A meta tensor with the shape, strides and dtype of a tensor or array; others unchanged."""
     if isinstance(value, torch.Tensor):
@@ -64,7 +69,7 @@ def plain(value: object) -> object:
     return mirror(value)
 
 
-def run(key: Hashable, fn: Callable[..., object], args: Sequence[object], kwargs: dict) -> object:
+def run(key: Hashable, fn: Callable[..., object], args: Sequence[object], kwargs: dict[str, object]) -> object:
     """``fn``'s result on meta copies of ``args``, or None when meta cannot tell (the real call will speak).
 
     ``key`` names the operation; with the arguments' signature it finds a
@@ -86,7 +91,7 @@ def run(key: Hashable, fn: Callable[..., object], args: Sequence[object], kwargs
     return result
 
 
-def _attempt(fn: Callable[..., object], arguments: Callable[[], tuple[list, dict]]) -> object:
+def _attempt(fn: Callable[..., object], arguments: Callable[[], tuple[list[object], dict[str, object]]]) -> object:
     try:
         args, kwargs = arguments()
         return fn(*args, **kwargs)

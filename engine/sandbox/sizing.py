@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeGuard
 
 import numpy as np
 import torch
@@ -132,7 +133,7 @@ def _layer_window(module: nn.Module) -> tuple[str, int] | None:
 # ---------------------------------------------------------------- torch
 
 
-def _check_device(kwargs: dict) -> None:
+def _check_device(kwargs: dict[str, object]) -> None:
     """A device= that is not the CPU fails as it would on a machine without that device."""
     device = kwargs.get("device")
     if device is not None:
@@ -144,7 +145,7 @@ def _check_device(kwargs: dict) -> None:
         raise TypeError(f"out= must be a tensor or an array, not {type(out).__name__}")
 
 
-def check_move(name: str, args: Sequence[object], kwargs: dict) -> None:
+def check_move(name: str, args: Sequence[object], kwargs: dict[str, object]) -> None:
     """x.to(device), x.cuda() and x.type('torch.cuda.FloatTensor'), on a tensor or a layer: only the CPU is here."""
     if name == "cuda" or (name == "type" and any(isinstance(a, str) and "cuda" in a for a in args)):
         raise AssertionError(NO_GPU)
@@ -163,13 +164,13 @@ def _check_broadcast(values: Iterable[object]) -> None:
     """The size of the broadcast of the tensor arguments, which the operation makes internally."""
     shapes = [tuple(v.shape) for v in values if isinstance(v, (torch.Tensor, np.ndarray))]
     try:
-        size = math.prod(torch.broadcast_shapes(*shapes)) if len(shapes) > 1 else 0
+        size = math.prod(torch.broadcast_shapes(*shapes)) if len(shapes) > 1 else 0  # type: ignore[no-untyped-call]  # torch leaves it unannotated
     except RuntimeError:
         return
     check(size, MAX_ELEMENTS, "the number of elements this operation broadcasts its inputs to")
 
 
-def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None:
+def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict[str, object]) -> None:
     """Check a torch function call's result size (and work) before it runs."""
     _check_device(kwargs)
     if allowed.name.rsplit(".", 1)[-1] in BROADCAST_INSIDE:
@@ -198,7 +199,7 @@ def before_torch(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
     _check_meta(result)
 
 
-def _check_one_hot(args: Sequence[object], kwargs: dict) -> None:
+def _check_one_hot(args: Sequence[object], kwargs: dict[str, object]) -> None:
     """F.one_hot makes (elements of its input) x (classes) numbers; without num_classes, classes = max + 1."""
     tensor = args[0] if args else kwargs.get("tensor")
     if not isinstance(tensor, torch.Tensor) or tensor.dtype != torch.int64 or tensor.numel() == 0:
@@ -209,18 +210,18 @@ def _check_one_hot(args: Sequence[object], kwargs: dict) -> None:
     check(tensor.numel() * classes, MAX_ELEMENTS, "the number of elements F.one_hot would make")
 
 
-def _empty_like_random(name: str, *args: object, **kwargs: object) -> torch.Tensor:
-    """A meta tensor of the size a random creation call asks for."""
+def _empty_like_random(name: str, *args: Any, **kwargs: Any) -> torch.Tensor:
+    """A meta tensor of the size a random creation call asks for (the sizes as the code wrote them)."""
     if name == "randperm":
-        return torch.empty(args[0] if args else kwargs["n"], device="meta")  # type: ignore[arg-type]
+        return torch.empty(args[0] if args else kwargs["n"], device="meta")
     if name == "randint":
         size = kwargs["size"] if "size" in kwargs else args[-1]
-        return torch.empty(size, device="meta")  # type: ignore[arg-type]
+        return torch.empty(size, device="meta")
     size_kwargs = {"size": kwargs["size"]} if "size" in kwargs else {}
-    return torch.empty(*args, **size_kwargs, device="meta")  # type: ignore[arg-type]
+    return torch.empty(*args, **size_kwargs, device="meta")
 
 
-def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object], kwargs: dict) -> None:
+def before_tensor_method(tensor: torch.Tensor, name: str, args: Sequence[object], kwargs: dict[str, object]) -> None:
     """Check a tensor method call's result size before it runs."""
     _check_device(kwargs)
     if name in BROADCAST_INSIDE:
@@ -263,7 +264,7 @@ def _check_resize_keeps_memory(tensor: object, result: object) -> None:
         )
 
 
-def _check_matrix_norm(tensor: object, args: Sequence[object], kwargs: dict) -> None:
+def _check_matrix_norm(tensor: object, args: Sequence[object], kwargs: dict[str, object]) -> None:
     """The nuclear and spectral norms take a singular value decomposition: m * n * min(m, n) work."""
     p = _arg(args, kwargs, 0, "p", "fro")
     dim = _arg(args, kwargs, 1, "dim")
@@ -275,7 +276,7 @@ def _check_matrix_norm(tensor: object, args: Sequence[object], kwargs: dict) -> 
         check(work, MAX_WORK, "the work of this matrix norm (a singular value decomposition)")
 
 
-def _check_pieces(name: str, tensor: object, args: Sequence[object], kwargs: dict) -> None:
+def _check_pieces(name: str, tensor: object, args: Sequence[object], kwargs: dict[str, object]) -> None:
     size = _as_int(args[0]) if args else None
     if not isinstance(tensor, torch.Tensor) or size is None:
         return
@@ -326,7 +327,7 @@ def _on_meta(module: nn.Module) -> Callable[..., object]:
     return call
 
 
-def check_module(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None:
+def check_module(allowed: Allowed, args: Sequence[object], kwargs: dict[str, object]) -> None:
     """Check the parameters an nn layer would allocate before building it: build it on meta first.
 
     Its sizes are normalised (``meta.plain``): nn.Linear(True, 10 ** 9) or a 0-d
@@ -343,6 +344,8 @@ def check_module(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
         return  # a layer without parameters (ReLU, Flatten, the losses): nothing to size
     except Exception:
         return
+    if not isinstance(layer, nn.Module):
+        return
     total = 0
     for tensor in [*layer.parameters(), *layer.buffers()]:
         check(tensor.numel(), MAX_ELEMENTS, f"the number of elements of one parameter of this {allowed.name}")
@@ -358,7 +361,7 @@ def module_bytes(module: nn.Module) -> int:
 # ---------------------------------------------------------------- numpy
 
 
-def check_numpy_arguments(args: Sequence[object], kwargs: dict) -> None:
+def check_numpy_arguments(args: Sequence[object], kwargs: dict[str, object]) -> None:
     """Refuse strings and types that could make numpy allocate text or objects (dtype='U999999999')."""
     for value in [*args, *kwargs.values()]:
         if isinstance(value, str) and value not in NUMPY_STRINGS:
@@ -427,7 +430,7 @@ def _shape(value: object) -> tuple[int, ...]:
 def _as_int(value: object) -> int | None:
     """The whole number a size argument stands for (ints, bools, NumPy ints, 0-d int tensors), or None."""
     try:
-        return operator.index(value)  # type: ignore[arg-type]
+        return operator.index(value)  # type: ignore[arg-type]  # any value: index() says if it is not a whole number
     except (TypeError, RuntimeError, ValueError):
         return None
 
@@ -446,28 +449,31 @@ def _shape_count(shape: object) -> int | None:
         shape = shape.tolist()
     if isinstance(shape, (list, tuple, range)):
         check(len(shape), MAX_DIMS, "the number of dimensions asked for")
-        sizes = [_as_int(s) for s in shape]
-        if all(size is not None for size in sizes):
-            return math.prod(max(size, 0) for size in sizes)  # type: ignore[type-var]
+        sizes = [size for s in shape if (size := _as_int(s)) is not None]
+        if len(sizes) == len(shape):
+            return math.prod(max(size, 0) for size in sizes)
     return None
 
 
 def _number(value: object) -> float | None:
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value)  # type: ignore[arg-type]  # any value: float() says if it is not a number
     except (TypeError, ValueError, RuntimeError):
         return None
     return number if math.isfinite(number) else None
 
 
-def _arg(args: Sequence[object], kwargs: dict, index: int, name: str, default: object = None) -> object:
+def _arg(args: Sequence[object], kwargs: dict[str, object], index: int, name: str, default: object = None) -> object:
     if len(args) > index:
         return args[index]
     return kwargs.get(name, default)
 
 
-def _arange_count(args: Sequence[object], kwargs: dict) -> int | None:
+def _arange_count(args: Sequence[object], kwargs: dict[str, object]) -> int | None:
     numbers = [_number(a) for a in args[:3]]
+    start: float | None
+    stop: float | None
+    step: float | None
     if len(numbers) == 1:
         start, stop, step = 0.0, numbers[0], 1.0
     elif len(numbers) >= 2:
@@ -506,7 +512,7 @@ def _dot_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[tuple[int, ...],
     return a[:-1] + b[:-2] + b[-1:], a[-1]
 
 
-def _numpy_count(rule: str, args: Sequence[object], kwargs: dict, name: str) -> int | None:
+def _numpy_count(rule: str, args: Sequence[object], kwargs: dict[str, object], name: str) -> int | None:
     """Elements a numpy call's result will have under ``rule`` (None when unknown or bounded)."""
     if rule == "shape":
         return _shape_count(_arg(args, kwargs, 0, "shape"))
@@ -577,7 +583,7 @@ def _numpy_count(rule: str, args: Sequence[object], kwargs: dict, name: str) -> 
     return None
 
 
-def before_numpy(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None:
+def before_numpy(allowed: Allowed, args: Sequence[object], kwargs: dict[str, object]) -> None:
     """Check a numpy function call's arguments and result size before it runs."""
     check_numpy_arguments(args, kwargs)
     count = _numpy_count(allowed.rule, args, kwargs, allowed.name)
@@ -585,7 +591,9 @@ def before_numpy(allowed: Allowed, args: Sequence[object], kwargs: dict) -> None
         check(count, MAX_ELEMENTS, f"the number of elements {allowed.name} would make")
 
 
-def before_array_method(array: np.ndarray, name: str, args: Sequence[object], kwargs: dict) -> None:
+def before_array_method(
+    array: np.ndarray | np.generic, name: str, args: Sequence[object], kwargs: dict[str, object]
+) -> None:
     """Check an ndarray method call (dot and clip are the ones that can grow their input)."""
     check_numpy_arguments(args, kwargs)
     rule = {"dot": "dot", "clip": "broadcast"}.get(name)
@@ -647,7 +655,7 @@ def _broadcast(a: Sequence[int], b: Sequence[int]) -> tuple[int, ...] | None:
     return tuple(shape)
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -745,7 +753,7 @@ def count_data(
         return count
     memo: dict[int, int] = {}
     open_lists: set[int] = set()
-    stack: list[tuple[list | tuple | dict, bool]] = [(value, False)]
+    stack: list[tuple[Container, bool]] = [(value, False)]
     while stack:
         node, children_done = stack.pop()
         key = id(node)
@@ -772,9 +780,10 @@ def count_data(
 
 
 _CONTAINERS = (list, tuple, dict)
+Container = list[object] | tuple[object, ...] | dict[object, object]
 
 
-def _children(node: list | tuple | dict) -> Iterable[object]:
+def _children(node: Container) -> Iterable[object]:
     return [*node.keys(), *node.values()] if isinstance(node, dict) else node
 
 

@@ -10,6 +10,7 @@ text), ``values`` (what the syntax may loop over, index and enter) and here.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import torch
@@ -75,17 +76,17 @@ EMPTY_NOTE = (
 )
 
 
-def _empty(*args: object, **kwargs: object) -> torch.Tensor:
+def _empty(*args: Any, **kwargs: Any) -> torch.Tensor:
     """torch.empty filled with zeros: PyTorch leaves its memory as it was, so its numbers differ from run
     to run, and the same code must always show the same screen here. A note says so."""
     warnings.warn(EMPTY_NOTE, stacklevel=2)
-    return torch.zeros(*args, **kwargs)  # type: ignore[arg-type]
+    return torch.zeros(*args, **kwargs)
 
 
-def _empty_like(*args: object, **kwargs: object) -> torch.Tensor:
+def _empty_like(*args: Any, **kwargs: Any) -> torch.Tensor:
     """torch.empty_like filled with zeros, for the reason ``_empty`` gives."""
     warnings.warn(EMPTY_NOTE, stacklevel=2)
-    return torch.zeros_like(*args, **kwargs)  # type: ignore[arg-type]
+    return torch.zeros_like(*args, **kwargs)
 
 
 TORCH["empty"] = Allowed("torch.empty", _empty, "create")
@@ -94,7 +95,7 @@ TORCH["device"] = Allowed("torch.device", whitelist_nn.device, "bounded")
 TORCH["cuda"] = whitelist_nn.CUDA
 TORCH["backends"] = whitelist_nn.BACKENDS
 TORCH["optim"] = whitelist_nn.OPTIM
-TORCH["autograd"] = Library("torch.autograd", {"Function": torch.autograd.Function}, torch.autograd)
+AUTOGRAD = TORCH["autograd"] = Library("torch.autograd", {"Function": torch.autograd.Function}, torch.autograd)
 TORCH["nn"] = NN
 TORCH["Tensor"] = torch.Tensor
 TORCH["random"] = Library("torch.random", {"manual_seed": TORCH["manual_seed"]}, torch.random)
@@ -152,7 +153,7 @@ NP_DTYPES = "float32 float64 float16 int8 int16 int32 int64 uint8 bool_ complex6
 
 def _shares_memory(a: object, b: object) -> bool:
     """np.shares_memory with a bound on its work (the exact answer can take exponential time)."""
-    return bool(np.shares_memory(a, b, max_work=100_000))
+    return bool(np.shares_memory(a, b, max_work=100_000))  # type: ignore[arg-type]  # NumPy's stubs allow -1 and 0 only; any bound works
 
 
 _NP_MEMBERS: dict[str, object] = {
@@ -192,14 +193,14 @@ LIBRARIES = {
 }
 """Names always bound, whether or not the code imports them."""
 
-MODULES = {
+MODULES: dict[str, Library] = {
     "torch": TORCH_LIBRARY,
     "numpy": NP_LIBRARY,
     "torch.nn": NN,
     "torch.nn.functional": F,
     "torch.optim": whitelist_nn.OPTIM,
     "torch.optim.lr_scheduler": whitelist_nn.LR_SCHEDULER,
-    "torch.autograd": TORCH["autograd"],
+    "torch.autograd": AUTOGRAD,
     "math": whitelist_python.MATH,
 }
 """Modules ``import`` and ``from ... import`` accept, as the code sees them."""

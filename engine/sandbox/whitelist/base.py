@@ -1,11 +1,11 @@
 """The kinds of thing learner code may hold from a library, and the refusal for everything else.
 
-The whitelist modules (``whitelist``, ``whitelist_nn``, ``whitelist_python``) build their tables from these.
+The whitelist's modules (``whitelist``, ``whitelist.nn``, ``whitelist.python``) build their tables from these.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from engine.i18n import N_, _
@@ -77,7 +77,7 @@ class Library:
     """A module name as the code sees it (torch, np, nn, F): only listed members resolve."""
 
     name: str
-    members: dict[str, object]
+    members: Mapping[str, object]
     module: object = None
 
     def __repr__(self) -> str:

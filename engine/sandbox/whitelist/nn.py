@@ -10,6 +10,8 @@ the words a learner without one reads.
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 import torch.nn.functional as functional
 from torch import nn, optim
@@ -118,6 +120,6 @@ def no_device(device: object) -> BaseException | None:
     return RuntimeError(f"PyTorch is not linked with support for {kind} devices")
 
 
-def device(*args: object, **kwargs: object) -> torch.device:
+def device(*args: Any, **kwargs: Any) -> torch.device:
     """torch.device: naming any device is fine; moving something there is checked when it happens."""
-    return torch.device(*args, **kwargs)  # type: ignore[arg-type]
+    return torch.device(*args, **kwargs)

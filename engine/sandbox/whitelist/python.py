@@ -50,15 +50,14 @@ STR_METHODS = frozenset(
 )
 
 
-def before_str_method(text: str, name: str, args: Sequence[object], kwargs: dict) -> None:
+def before_str_method(text: str, name: str, args: Sequence[object], kwargs: dict[str, object]) -> None:
     """Refuse a string method whose result would be longer than MAX_SEQUENCE, before it runs."""
     if name == "join" and args and isinstance(args[0], (list, tuple)):
         items = args[0]
         check(len(items), MAX_SEQUENCE, "the number of pieces to join")
         length = sum(len(item) for item in items if isinstance(item, str)) + len(text) * len(items)
         check(length, MAX_SEQUENCE, "the length of the joined text")
-    elif name == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
-        old, new = args[0], args[1]
+    elif name == "replace" and len(args) >= 2 and isinstance(old := args[0], str) and isinstance(new := args[1], str):
         growth = max(len(new) - len(old), 0) * (text.count(old) if old else len(text) + 1)
         check(len(text) + growth, MAX_SEQUENCE, "the length of the replaced text")
     elif name in ("ljust", "rjust", "center", "zfill") and args and isinstance(args[0], int):

@@ -7,11 +7,13 @@ method of an unlisted type runs because a loop, an index or a ``with`` met it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import torch
 from torch import nn
 
-ITERABLE = (
+ITERABLE: tuple[type[Iterable[object]], ...] = (
     list,
     tuple,
     str,
