@@ -310,28 +310,29 @@ class Interpreter:
         self.run_block(stmt.body if self.truth(self.value_of(stmt.test)) else stmt.orelse)
 
     def stmt_For(self, stmt: ast.For) -> None:
-        iterable = self.iterate(self.value_of(stmt.iter))
-        for item in iterable:
+        for item in self.iterate(self.value_of(stmt.iter)):
             self.clock.tick()
             self.assign(stmt.target, item)
-            try:
-                self.run_block(stmt.body)
-            except _Break:
+            if not self.loop_body(stmt.body):
                 return
-            except _Continue:
-                continue
         self.run_block(stmt.orelse)
 
     def stmt_While(self, stmt: ast.While) -> None:
         while self.truth(self.value_of(stmt.test)):
             self.clock.tick()
-            try:
-                self.run_block(stmt.body)
-            except _Break:
+            if not self.loop_body(stmt.body):
                 return
-            except _Continue:
-                continue
         self.run_block(stmt.orelse)
+
+    def loop_body(self, body: list[ast.stmt]) -> bool:
+        """Run a loop's body once; False when it breaks out of the loop (``continue`` just ends this pass)."""
+        try:
+            self.run_block(body)
+        except _Break:
+            return False
+        except _Continue:
+            pass
+        return True
 
     def stmt_Assert(self, stmt: ast.Assert) -> None:
         if not self.truth(self.value_of(stmt.test)):
