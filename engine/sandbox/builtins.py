@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, SupportsIndex, TypeVar
 
 import torch
 
-from engine.sandbox import sizing
+from engine.sandbox import python_sizing
 from engine.sandbox.callables import InterpretedModule
 from engine.sandbox.limits import MAX_SEQUENCE, SLOT_BYTES, LimitExceeded
 from engine.sandbox.whitelist.base import Builtin
@@ -69,19 +69,19 @@ class Builtins:
         for value in values:
             pieces.append(render_text(value))
             length += len(pieces[-1]) + len(sep)
-            sizing.check_length(length, "the length of the printed text")
+            python_sizing.check_length(length, "the length of the printed text")
         text = sep.join(pieces) + end
         self.interpreter.printed(text[:-1] if text.endswith("\n") else text)
 
     def range_(self, *args: SupportsIndex) -> range:
         result = range(*args)
-        sizing.check_length(len(result), "the length of the range")
+        python_sizing.check_length(len(result), "the length of the range")
         return result
 
     def materialize(self, iterable: Iterable[T]) -> list[T]:
         """Walk an iterable step by step so time and length limits apply."""
         if isinstance(iterable, (list, tuple, range, str)):
-            sizing.check_length(len(iterable))
+            python_sizing.check_length(len(iterable))
             self.interpreter.memory.add(len(iterable) * SLOT_BYTES, python=True)
             return list(iterable)
         items: list[T] = []
@@ -89,7 +89,7 @@ class Builtins:
             self.interpreter.clock.tick()
             items.append(item)
             if len(items) > MAX_SEQUENCE:
-                sizing.check_length(len(items))
+                python_sizing.check_length(len(items))
         self.interpreter.memory.add(len(items) * SLOT_BYTES, python=True)
         return items
 
@@ -118,7 +118,7 @@ class Builtins:
             for item in items:
                 self.interpreter.clock.tick()
                 keys.append(self.interpreter.call_value(None, key, [item], {}))
-        sizing.check_hidden_comparisons(keys)
+        python_sizing.check_hidden_comparisons(keys)
         tick = self.interpreter.clock.tick
         return [_Timed(key, tick) for key in keys]
 
@@ -203,7 +203,7 @@ class Builtins:
 
     def repr(self, value: object) -> str:
         if isinstance(value, str):
-            sizing.check_length(len(value) * 4, "the length of the text")  # escapes grow it up to 4 times
+            python_sizing.check_length(len(value) * 4, "the length of the text")  # escapes grow it up to 4 times
             return repr(value)
         return render_text(value)
 
@@ -247,8 +247,8 @@ def render_text(value: object) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, (list, tuple, dict)):
-        sizing.count_data(value, "the number of values to show", weigh=sizing.shown_count)
-    sizing.check_render_cost(value)
+        python_sizing.count_data(value, "the number of values to show", weigh=python_sizing.shown_count)
+    python_sizing.check_render_cost(value)
     if isinstance(value, type):
         module = "__main__" if issubclass(value, InterpretedModule) else value.__module__
         return f"<class '{value.__qualname__ if module == 'builtins' else f'{module}.{value.__qualname__}'}'>"

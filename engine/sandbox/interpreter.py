@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from engine.i18n import _
-from engine.sandbox import limits, sizing, whitelist
+from engine.sandbox import limits, python_sizing, sizing, whitelist
 from engine.sandbox.budget import Clock, Memory, Printed
 from engine.sandbox.builtins import Builtins, render_text
 from engine.sandbox.callables import (
@@ -507,7 +507,7 @@ class Interpreter:
             _check_key(index)
         self.invoke(node, "[]=", operator.setitem, [container, index, value], {})
         if isinstance(container, (list, dict)):
-            sizing.check_length(len(container))
+            python_sizing.check_length(len(container))
 
     # -- expressions
 
@@ -774,7 +774,7 @@ class Interpreter:
         elif not isinstance(container, values.PLAIN_MEMBERSHIP):
             if not isinstance(container, (list, tuple)):
                 container = self.builtins.materialize(self.iterate(container))
-            sizing.check_hidden_comparison(item, [c for c in container if c is not item])  # `is` skips ==
+            python_sizing.check_hidden_comparison(item, [c for c in container if c is not item])  # `is` skips ==
         return bool(self.invoke(node, "in", operator.contains, [container, item], {}))
 
     def expr_IfExp(self, node: ast.IfExp) -> object:
@@ -789,7 +789,7 @@ class Interpreter:
             key = self.value_of(key_node)
             _check_key(key)
             result[key] = self.value_of(value_node)
-        sizing.check_length(len(result))
+        python_sizing.check_length(len(result))
         self.memory.add(len(result) * 2 * SLOT_BYTES, python=True)
         return result
 
@@ -811,7 +811,7 @@ class Interpreter:
                 items.extend(self.builtins.materialize(self.iterate(self.value_of(element.value))))
             else:
                 items.append(self.value_of(element))
-            sizing.check_length(len(items))
+            python_sizing.check_length(len(items))
         return items
 
     def expr_Subscript(self, node: ast.Subscript) -> object:
@@ -876,7 +876,7 @@ class Interpreter:
         def produce() -> None:
             items.append(self.value_of(node.elt))
             if len(items) > MAX_SEQUENCE:
-                sizing.check_length(len(items))
+                python_sizing.check_length(len(items))
 
         self.comprehension(node.generators, produce)
         self.memory.add(len(items) * NUMBER_BYTES, python=True)
@@ -890,7 +890,7 @@ class Interpreter:
             _check_key(key)
             result[key] = self.value_of(node.value)
             if len(result) > MAX_SEQUENCE:
-                sizing.check_length(len(result))
+                python_sizing.check_length(len(result))
 
         self.comprehension(node.generators, produce)
         self.memory.add(len(result) * 2 * NUMBER_BYTES, python=True)
@@ -904,13 +904,13 @@ class Interpreter:
         for value in node.values:
             parts.append(self.value_of(value) if isinstance(value, ast.FormattedValue) else str(self.value_of(value)))
         text = "".join(parts)
-        sizing.check_length(len(text), "the length of the formatted text")
+        python_sizing.check_length(len(text), "the length of the formatted text")
         return text
 
     def expr_FormattedValue(self, node: ast.FormattedValue) -> str:
         value = self.value_of(node.value)
         spec = self.expr_JoinedStr(node.format_spec) if isinstance(node.format_spec, ast.JoinedStr) else ""
-        sizing.check_format_spec(spec)
+        python_sizing.check_format_spec(spec)
         if node.conversion == ord("r") and isinstance(value, str):
             value = repr(value)
         elif node.conversion in (ord("r"), ord("s"), ord("a")):

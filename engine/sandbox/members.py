@@ -18,7 +18,7 @@ from torch import nn
 from torch.autograd.function import FunctionCtx
 
 from engine.i18n import _
-from engine.sandbox import sizing, whitelist
+from engine.sandbox import python_sizing, sizing, whitelist
 from engine.sandbox.callables import Bound, InterpretedFunction, InterpretedModule, Method
 from engine.sandbox.limits import NUMBER_BYTES
 from engine.sandbox.whitelist import (
@@ -160,13 +160,13 @@ class Members:
             whitelist_python.before_str_method(owner, name, args, kwargs)
             if name == "format":  # each value becomes text, as print would make it
                 for value in [*args, *kwargs.values()]:
-                    sizing.check_render_cost(value)
+                    python_sizing.check_render_cost(value)
         elif isinstance(owner, (list, tuple)):
             if name in ("append", "insert"):
-                sizing.check_length(len(owner) + 1)
+                python_sizing.check_length(len(owner) + 1)
             elif name in ("index", "count", "remove"):
                 for arg in args:
-                    sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
+                    python_sizing.check_hidden_comparison(arg, owner)  # index puts repr(arg) in its message
             elif name == "sort" and isinstance(owner, list):  # sorted's comparisons are timed and sized
                 owner[:] = self.interpreter.builtins.sorted(owner, *args, **kwargs)
                 return None
@@ -174,7 +174,7 @@ class Members:
                 items = self.interpreter.builtins.materialize(
                     self.interpreter.iterate(args[0])
                 )  # walked once: a generator is used up
-                sizing.check_length(len(owner) + len(items))
+                python_sizing.check_length(len(owner) + len(items))
                 owner.extend(items)
                 return None
         if name == "tolist":  # one Python number per element, counted before they are made
