@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from engine.i18n import _
-from engine.sandbox import limits, python_sizing, sizing, whitelist
+from engine.sandbox import limits, operators, python_sizing, sizing, whitelist
 from engine.sandbox.budget import Clock, Memory, Printed
 from engine.sandbox.builtins import Builtins, render_text
 from engine.sandbox.callables import (
@@ -45,66 +45,6 @@ from engine.sandbox.limits import (
 from engine.sandbox.members import Members, check_name, has_attribute, type_word
 from engine.sandbox.whitelist import LIBRARIES, values
 from engine.sandbox.whitelist.base import Allowed, Builtin, Refused, refuse
-
-BINARY_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: operator.pow,
-    ast.MatMult: operator.matmul,
-    ast.LShift: operator.lshift,
-    ast.RShift: operator.rshift,
-    ast.BitAnd: operator.and_,
-    ast.BitOr: operator.or_,
-    ast.BitXor: operator.xor,
-}
-IN_PLACE_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: operator.iadd,
-    ast.Sub: operator.isub,
-    ast.Mult: operator.imul,
-    ast.Div: operator.itruediv,
-    ast.FloorDiv: operator.ifloordiv,
-    ast.Mod: operator.imod,
-    ast.Pow: operator.ipow,
-    ast.MatMult: operator.imatmul,
-    ast.LShift: operator.ilshift,
-    ast.RShift: operator.irshift,
-    ast.BitAnd: operator.iand,
-    ast.BitOr: operator.ior,
-    ast.BitXor: operator.ixor,
-}
-OPERATOR_SYMBOLS = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.Div: "/",
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.Pow: "**",
-    ast.MatMult: "@",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
-}
-COMPARISONS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-}
-UNARY_OPERATORS: dict[type, Callable[[Any], Any]] = {
-    ast.USub: operator.neg,
-    ast.UAdd: operator.pos,
-    ast.Not: operator.not_,
-    ast.Invert: operator.invert,
-}
 
 
 class _Break(Exception):
@@ -270,8 +210,8 @@ class Interpreter:
         return self.assign(stmt.target, self.value_of(stmt.value))
 
     def stmt_AugAssign(self, stmt: ast.AugAssign) -> list[tuple[str | None, object]]:
-        op = IN_PLACE_OPERATORS[type(stmt.op)]
-        symbol = OPERATOR_SYMBOLS[type(stmt.op)] + "="
+        op = operators.IN_PLACE_OPERATORS[type(stmt.op)]
+        symbol = operators.OPERATOR_SYMBOLS[type(stmt.op)] + "="
         target = stmt.target
         if isinstance(target, ast.Name):
             current = self.lookup(target.id)
@@ -715,12 +655,12 @@ class Interpreter:
         left = self.value_of(node.left)
         right = self.value_of(node.right)
         kind = type(node.op)
-        return self.binary(BINARY_OPERATORS[kind], OPERATOR_SYMBOLS[kind], left, right, node)
+        return self.binary(operators.BINARY_OPERATORS[kind], operators.OPERATOR_SYMBOLS[kind], left, right, node)
 
     def binary(
         self, op: Callable[[Any, Any], Any], symbol: str, left: object, right: object, node: ast.AST | None
     ) -> object:
-        plain = _PLAIN_OPERATORS.get(op, op)
+        plain = operators.PLAIN.get(op, op)
         sizing.before_operator(plain, left, right)
         return self.checked(self.invoke(node, symbol, op, [left, right], {}))
 
@@ -728,7 +668,7 @@ class Interpreter:
         value = self.value_of(node.operand)
         if isinstance(node.op, ast.Not):
             return not self.truth(value)
-        return self.unary(node, type(node.op).__name__, UNARY_OPERATORS[type(node.op)], value)
+        return self.unary(node, type(node.op).__name__, operators.UNARY_OPERATORS[type(node.op)], value)
 
     def unary(self, node: ast.AST | None, name: str, op: Callable[[Any], Any], value: object) -> object:
         """-x, ~x and abs(x): the result has the operand's size, and is counted like any new value."""
@@ -752,8 +692,8 @@ class Interpreter:
         for op_node, right_node in zip(node.ops, node.comparators):
             right = self.value_of(right_node)
             kind = type(op_node)
-            if kind in COMPARISONS:
-                op = COMPARISONS[kind]
+            if kind in operators.COMPARISONS:
+                op = operators.COMPARISONS[kind]
                 sizing.before_operator(op, left, right)
                 result = self.checked(self.invoke(node, kind.__name__, op, [left, right], {}))
             elif kind in (ast.Is, ast.IsNot):
@@ -968,9 +908,6 @@ EXPRESSIONS: dict[type[ast.expr], Callable[[Interpreter, Any], Any]] = {
     ast.FormattedValue: Interpreter.expr_FormattedValue,
 }
 """The expressions the subset evaluates, each with the method that evaluates it; any other is refused."""
-
-
-_PLAIN_OPERATORS = {IN_PLACE_OPERATORS[k]: BINARY_OPERATORS[k] for k in BINARY_OPERATORS}
 
 
 def _check_key(key: object) -> None:
