@@ -590,10 +590,11 @@ class _Case:
         rank = _RANKS.get(short)
 
         def rank_text(shape: tuple[int, ...]) -> str:
-            return str(len(shape)) if rank is None or len(shape) == rank else mark(len(shape))
+            text = _("({rank}-D)", rank=len(shape))
+            return text if rank is None or len(shape) == rank else mark(text)
 
         explanation = _(
-            "{op} takes {needs} only; {a} is {a_shape} ({a_rank}-D) and {b} is {b_shape} ({b_rank}-D). "
+            "{op} takes {needs} only; {a} is {a_shape} {a_rank} and {b} is {b_shape} {b_rank}. "
             "matmul handles any of these and broadcasts leading (batch) dimensions.",
             op=op.lstrip("."),
             needs=needs,

@@ -44,8 +44,9 @@ def test_broadcast_highlights_the_two_sizes_that_cannot_broadcast(language: str)
 
 
 def test_mm_highlights_only_the_rank_that_is_not_a_matrix(language: str) -> None:
+    rank = torch.ones(2, 3, 3).dim()
     words = highlighted("a = torch.ones(2, 3, 3)\nb = torch.ones(3, 2)\nc = torch.mm(a, b)")
-    assert words == [str(torch.ones(2, 3, 3).dim())]
+    assert words == {ENGLISH: [f"({rank}-D)"], CHINESE: [f"（{rank} 维）"]}[language]
 
 
 def test_dtype_clash_highlights_both_dtypes(language: str) -> None:
