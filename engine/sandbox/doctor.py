@@ -710,10 +710,10 @@ class _Case:
             explanation = _(
                 "{a} is {a_shape} and {b} is {b_shape}. "
                 "Element-wise operations line shapes up from the right, and sizes must match or be 1; "
-                "{where} has {x} in {a} and {y} in {b}, so they cannot broadcast.",
+                "{where} has {x_in_a} and {y_in_b}, so they cannot broadcast.",
                 where=_from_right(offset),
-                x=mark(x),
-                y=mark(y),
+                x_in_a=mark(_("{size} in {name}", size=x, name=a_name)),
+                y_in_b=mark(_("{size} in {name}", size=y, name=b_name)),
                 **shapes,
             )
         candidates: list[Candidate] = []
