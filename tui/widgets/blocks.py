@@ -8,6 +8,7 @@ tensors, error messages) is never parsed as markup: ``a[0]`` must stay ``a[0]``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table as RichTable
@@ -158,12 +159,11 @@ Each fix here was run on your code and works.
 - **enter** applies it: the fields and the code change, and the output appears
 """)
 
+    @dataclass
     class Applied(Message):
         """The learner chose a fix."""
 
-        def __init__(self, fix: FixChoice) -> None:
-            super().__init__()
-            self.fix = fix
+        fix: FixChoice
 
     def set_fixes(self, fixes: tuple[FixChoice, ...]) -> None:
         """Replace the listed fixes."""

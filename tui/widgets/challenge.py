@@ -10,6 +10,7 @@ outcome) goes up as ``Changed`` for the app to save.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -44,14 +45,13 @@ class ChallengeView(Vertical):
         "puts it in your code."
     )
 
+    @dataclass
     class Changed(Message):
         """The challenge's record changed (``record`` as ``tui.state`` keeps it); ``solved``: a check passed."""
 
-        def __init__(self, challenge: Challenge, record: dict[str, Any], solved: bool) -> None:
-            super().__init__()
-            self.challenge = challenge
-            self.record = record
-            self.solved = solved
+        challenge: Challenge
+        record: dict[str, Any]
+        solved: bool
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -7,6 +7,7 @@ kind, so the lesson pane does not care how a value was typed or picked.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
@@ -233,13 +234,12 @@ class FieldRow(Vertical):
 class FieldsForm(Vertical):
     """All of a lesson's fields."""
 
+    @dataclass
     class Changed(Message):
         """A field was edited by the learner."""
 
-        def __init__(self, name: str, value: str) -> None:
-            super().__init__()
-            self.name = name
-            self.value = value
+        name: str
+        value: str
 
     def __init__(self, fields: tuple[Field, ...], values: Mapping[str, str]) -> None:
         super().__init__(classes="fields")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -20,19 +22,17 @@ class GoalBar(Horizontal):
     PageUp goes back; the footer and the help say so.
     """
 
+    @dataclass
     class Move(Message):
         """The learner asked for the step ``offset`` away (+1: the next one)."""
 
-        def __init__(self, offset: int) -> None:
-            super().__init__()
-            self.offset = offset
+        offset: int
 
+    @dataclass
     class Action(Message):
         """The learner pressed a lesson action's button (the same as its key)."""
 
-        def __init__(self, name: str) -> None:
-            super().__init__()
-            self.name = name
+        name: str
 
     def __init__(self, lesson: Lesson, **kwargs) -> None:
         super().__init__(**kwargs)

@@ -15,6 +15,7 @@ nothing here: it is data in ``engine/lessons/<name>/spec.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -47,46 +48,41 @@ DEBOUNCE_SECONDS = 0.1
 class LessonPane(VerticalScroll):
     """One lesson, kept alive while others are shown so nothing typed is lost."""
 
+    @dataclass
     class ValuesChanged(Message):
         """The lesson's field values changed (for saving them)."""
 
-        def __init__(self, lesson_id: str, values: dict[str, str]) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.values = values
+        lesson_id: str
+        values: dict[str, str]
 
+    @dataclass
     class Failed(Message):
         """Something the learner did not cause failed here; ``broken``: the widgets may be half-updated."""
 
-        def __init__(self, pane: LessonPane, error: BaseException, broken: bool) -> None:
-            super().__init__()
-            self.pane = pane
-            self.error = error
-            self.broken = broken
+        pane: LessonPane
+        error: BaseException
+        broken: bool
 
+    @dataclass
     class Computed(Message):
         """A new result is on screen."""
 
-        def __init__(self, lesson_id: str, result: LessonResult) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.result = result
+        lesson_id: str
+        result: LessonResult
 
+    @dataclass
     class StepShown(Message):
         """The pane moved to another step (for saving the place and the sidebar's progress)."""
 
-        def __init__(self, lesson_id: str, index: int) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.index = index
+        lesson_id: str
+        index: int
 
+    @dataclass
     class GoalMet(Message):
         """A step's goal was met for the first time in this pane."""
 
-        def __init__(self, lesson_id: str, step_id: str) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.step_id = step_id
+        lesson_id: str
+        step_id: str
 
     def __init__(
         self,

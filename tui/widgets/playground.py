@@ -8,6 +8,8 @@ kills its worker; the next edit gets a fresh one).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -48,12 +50,11 @@ One example per section of the tutorial. **enter** opens the list, **up/down** a
 yours back).
 """)
 
+    @dataclass
     class Picked(Message):
         """The learner chose a snippet."""
 
-        def __init__(self, snippet: Snippet) -> None:
-            super().__init__()
-            self.snippet = snippet
+        snippet: Snippet
 
     def compose(self) -> ComposeResult:
         yield Label(_("examples"))

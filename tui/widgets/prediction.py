@@ -7,6 +7,8 @@ so the answer on screen is PyTorch's own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -29,13 +31,12 @@ class PredictionView(Vertical):
         "## Predict, then see\n\n**up/down** choose what you expect the code to do, **enter** picks it; then the code runs."
     )
 
+    @dataclass
     class Answered(Message):
         """The learner made a prediction and saw the answer."""
 
-        def __init__(self, prediction: Prediction, judgement: Judgement) -> None:
-            super().__init__()
-            self.prediction = prediction
-            self.judgement = judgement
+        prediction: Prediction
+        judgement: Judgement
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
