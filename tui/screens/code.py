@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static
 from engine.blocks import LessonResult
 from engine.i18n import _
 from engine.lesson import Lesson
+from tui.engine_status import tutor_app
 from tui.errors import describe
 
 PLAYGROUND = "playground"
@@ -126,7 +127,7 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
         lesson = self.lesson
         title = _("tensor-tutor, lesson {number} ({title}), with your values", number=lesson.number, title=lesson.title)
-        engine = self.app.engine  # the script's values are computed again, in the worker
+        engine = tutor_app(self).engine  # the script's values are computed again, in the worker
         try:
             script = engine.call("export_result", result=self.result, title=title)
             code = engine.call("playground_code", source=shown_source(self.result))

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from engine.i18n import _
 from engine.outcomes import Fix, Problem
 from engine.practice.model import CHECK_SECONDS, Challenge, Verdict
+from tui.engine_status import tutor_app
 from tui.widgets.fields import CodeEditor
 
 
@@ -129,7 +130,7 @@ class ChallengeView(Vertical):
     @work(thread=True, exclusive=True, group="check")
     def _check(self, challenge: Challenge, source: str) -> None:
         try:
-            verdict = self.app.engine.call(
+            verdict = tutor_app(self).engine.call(
                 "check", time_limit=CHECK_SECONDS, lesson=challenge.lesson, challenge=challenge.id, source=source
             )
         except Exception as error:  # noqa: BLE001 - a worker that failed is a verdict in words, never a crash

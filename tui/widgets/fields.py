@@ -15,6 +15,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
@@ -263,6 +264,16 @@ class FieldsForm(Vertical):
     def values(self) -> dict[str, str]:
         """Every field's current text."""
         return {row.spec.name: row.value for row in self.rows()}
+
+    def values_kept(self) -> dict[str, str]:
+        """Every field's text, as far as it can be read: a row that never finished building gives its last known."""
+        values = dict(self._known)
+        for row in self.rows():
+            try:
+                values[row.spec.name] = row.value
+            except NoMatches:
+                pass  # its editor was never mounted: nothing newer was typed there
+        return values
 
     def set_values(self, values: Mapping[str, str]) -> None:
         """Show new values (from a fix or an action) without reporting edits."""

@@ -20,6 +20,7 @@ from textual.widgets import Label, Select, Static, TextArea
 from engine.blocks import LessonResult
 from engine.i18n import _
 from engine.snippets import SNIPPETS, Snippet
+from tui.engine_status import tutor_app
 from tui.widgets.blocks import FixList
 from tui.widgets.lesson_pane import LessonPane
 
@@ -115,7 +116,7 @@ class PlaygroundPane(LessonPane):
 
     def action_stop_run(self) -> None:
         """Kill the run in progress (its worker is replaced for the next one)."""
-        if not self.app.engine.stop():
+        if not tutor_app(self).engine.stop():
             self.app.bell()
 
     @property

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
 from engine.blocks import Block, LessonResult
 from engine.i18n import _
 from tui.cjk import wrapped
+from tui.engine_status import EngineStatus
 
 if TYPE_CHECKING:
     from tui.widgets.blocks import BlockWidget
@@ -23,12 +25,25 @@ class ResultView(Vertical):
         super().__init__(**kwargs)
         self.result: LessonResult | None = None
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(
             wrapped(_("Loading PyTorch… the first screen is ready; numbers follow in a moment.")),
             classes="waiting",
             markup=False,
         )
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "engine_status", self._engine_changed)
+
+    def _engine_changed(self, status: EngineStatus) -> None:
+        """No numbers will come if PyTorch failed to load: the waiting line says so."""
+        if status is EngineStatus.FAILED:
+            for waiting in self.query(".waiting").results(Static):
+                waiting.update(
+                    wrapped(
+                        _("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install.")
+                    )
+                )
 
     def show(self, result: LessonResult) -> None:
         """Show ``result``, reusing every widget that can show one of its blocks, in order.
