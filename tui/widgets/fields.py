@@ -48,7 +48,7 @@ class KeysInOrder:
     subclass, which would shadow the editor's own.)
     """
 
-    async def _on_key(self: Any, event: events.Key) -> None:
+    async def on_key(self: Any, event: events.Key) -> None:
         focused = self.app.focused  # the active screen's: a burst may have opened another screen
         if focused is not self:
             if focused is not None and self in focused.ancestors:
@@ -89,7 +89,7 @@ class FieldInput(KeysInOrder, Input):
     def __init__(self, **kwargs) -> None:
         super().__init__(select_on_focus=False, **kwargs)
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
         self.cursor_position = len(self.value)
 
 
@@ -122,7 +122,7 @@ class CodeEditor(KeysInOrder, TextArea):
     def takes_text(self, event: events.Key) -> bool:
         return event.key in ("enter", "tab") or super().takes_text(event)
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if event.key != "enter" or self.read_only or self.app.focused is not self:
             return
         event.prevent_default()
