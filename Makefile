@@ -36,9 +36,11 @@ $(VENV)/.installed-check: $(VENV)/.installed
 	touch $@
 
 # Lint and format (ruff), then the layers (import-linter) and types (mypy) once they are configured.
+# mypy checks tui/ by pyproject's tui.* section; --follow-imports=silent leaves engine/ to its own step.
 check: $(VENV)/.installed-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy --follow-imports=silent tui
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

@@ -45,7 +45,7 @@ class _ShowVersion(argparse.Action):
 class _Formatter(argparse.HelpFormatter):
     """argparse's layout, with its one word of its own ("usage:") in the learner's language."""
 
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
 

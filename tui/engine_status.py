@@ -2,13 +2,13 @@
 
 The app holds both: ``engine``, the client of the worker process that runs every computation,
 and ``engine_status``, a reactive that the lesson panes watch (they compute once it is ready,
-and say so if it failed).
+and say so if it failed). What the worker answers is checked for its type (``expect``).
 """
 
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.dom import DOMNode
 
@@ -27,3 +27,13 @@ class EngineStatus(Enum):
 def tutor_app(node: DOMNode) -> TensorTutorApp:
     """``node.app`` as tensor-tutor's app (Textual types it as any ``App``)."""
     return cast("TensorTutorApp", node.app)
+
+
+Answer = TypeVar("Answer")
+
+
+def expect(answer: object, kind: type[Answer]) -> Answer:
+    """``answer`` from the engine's worker, if it is a ``kind``: a worker that sent anything else has failed."""
+    if not isinstance(answer, kind):
+        raise TypeError(f"the engine answered with {type(answer).__name__} where {kind.__name__} was due")
+    return answer

@@ -118,7 +118,7 @@ class ColumnsBlock(Horizontal, BlockWidget):
 
     def show(self, block: Columns) -> None:
         self.block = block
-        children = list(self.children)
+        children = [w for w in self.children if isinstance(w, BlockWidget)]  # every child is one
         if len(children) != len(block.blocks) or any(
             _WIDGETS[type(b)] is not type(w) for b, w in zip(block.blocks, children)
         ):

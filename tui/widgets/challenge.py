@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 from engine.i18n import _
 from engine.outcomes import Fix, Problem
 from engine.practice.model import CHECK_SECONDS, Challenge, Verdict
-from tui.engine_status import tutor_app
+from tui.engine_status import expect, tutor_app
 from tui.widgets.fields import CodeEditor
 
 
@@ -130,9 +130,10 @@ class ChallengeView(Vertical):
     @work(thread=True, exclusive=True, group="check")
     def _check(self, challenge: Challenge, source: str) -> None:
         try:
-            verdict = tutor_app(self).engine.call(
+            answer = tutor_app(self).engine.call(
                 "check", time_limit=CHECK_SECONDS, lesson=challenge.lesson, challenge=challenge.id, source=source
             )
+            verdict = expect(answer, Verdict)
         except Exception as error:  # noqa: BLE001 - a worker that failed is a verdict in words, never a crash
             verdict = Verdict(False, str(error) or type(error).__name__)
         if not get_current_worker().is_cancelled:

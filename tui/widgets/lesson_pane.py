@@ -32,7 +32,7 @@ from engine.i18n import _
 from engine.lesson import Lesson, Step
 from engine.practice import Challenge, Prediction, for_step, steps
 from tui.cjk import wrapped
-from tui.engine_status import EngineStatus, tutor_app
+from tui.engine_status import EngineStatus, expect, tutor_app
 from tui.widgets.challenge import ChallengeView
 from tui.widgets.failure import FailureNotice
 from tui.widgets.fields import FieldsForm
@@ -330,9 +330,10 @@ class LessonPane(VerticalScroll):
     @work(thread=True, exclusive=True, group="compute")
     def _compute(self, values: dict[str, str], step: str) -> None:
         try:
-            outcome: LessonResult | InputError | Exception = tutor_app(self).engine.call(
+            answer = tutor_app(self).engine.call(
                 "lesson", time_limit=self.lesson.time_limit, lesson=self.lesson.id, values=values, step=step
             )
+            outcome: LessonResult | Exception = expect(answer, LessonResult)
         except InputError as error:
             outcome = error
         except Exception as error:  # noqa: BLE001 - any failure becomes a message, never a crash

@@ -22,7 +22,7 @@ from engine.blocks import shape_text
 from engine.i18n import _
 from engine.outcomes import Evaluation
 from engine.practice.model import Judgement, Prediction, judge
-from tui.engine_status import tutor_app
+from tui.engine_status import expect, tutor_app
 
 
 class PredictionView(Vertical):
@@ -87,7 +87,9 @@ class PredictionView(Vertical):
     @work(thread=True, exclusive=True, group="predict")
     def _run(self, prediction: Prediction, guess: str, judgement: Judgement) -> None:
         try:
-            seen = _seen(prediction, tutor_app(self).engine.call("evaluate", source=prediction.code))
+            seen = _seen(
+                prediction, expect(tutor_app(self).engine.call("evaluate", source=prediction.code), Evaluation)
+            )
         except Exception as error:  # noqa: BLE001 - the answer is still shown; the output says what failed
             seen = str(error) or type(error).__name__
         if not get_current_worker().is_cancelled:
