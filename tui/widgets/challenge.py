@@ -54,7 +54,7 @@ class ChallengeView(Vertical):
         record: dict[str, Any]
         solved: bool
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.challenge: Challenge | None = None
         self.record: dict[str, Any] = {}

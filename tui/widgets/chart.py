@@ -32,6 +32,7 @@ from tui import glyphs
 
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
+    from textual_plotext.plot import Plot
 
 Run = tuple[list[float], list[float]]
 """One unbroken piece of a line: its xs and ys."""
@@ -183,7 +184,7 @@ def legend(
 
 
 def draw(
-    plt,
+    plt: Plot,
     chart: Chart,
     entries: Sequence[LegendEntry],
     size: tuple[int, int],

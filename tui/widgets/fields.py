@@ -86,7 +86,7 @@ class FieldInput(KeysInOrder, Input):
         "one character, **ctrl+u** clears to the start; **tab** goes to the next field."
     )
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(select_on_focus=False, **kwargs)
 
     def on_focus(self, event: events.Focus) -> None:
@@ -114,7 +114,7 @@ class CodeEditor(KeysInOrder, TextArea):
 
     INDENT = "    "
 
-    def __init__(self, text: str, **kwargs) -> None:
+    def __init__(self, text: str, **kwargs: Any) -> None:
         super().__init__(
             text, language=CODE_LANGUAGE, soft_wrap=False, show_line_numbers=True, tab_behavior="indent", **kwargs
         )
@@ -148,7 +148,7 @@ class StepperInput(FieldInput):
         Binding("shift+down", "nudge(-10)", "much smaller", show=False),
     ]
 
-    def __init__(self, step: float, **kwargs) -> None:
+    def __init__(self, step: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.step = step
 

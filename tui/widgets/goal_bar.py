@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -34,7 +35,7 @@ class GoalBar(Horizontal):
 
         name: str
 
-    def __init__(self, lesson: Lesson, **kwargs) -> None:
+    def __init__(self, lesson: Lesson, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._lesson = lesson
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -61,7 +62,7 @@ Each lesson shows its goals met out of its steps, and a mark when all are met.
         lesson_id: str
         enter: bool
 
-    def __init__(self, lessons: tuple[Lesson, ...], progress: dict[str, tuple[int, int]], **kwargs) -> None:
+    def __init__(self, lessons: tuple[Lesson, ...], progress: dict[str, tuple[int, int]], **kwargs: Any) -> None:
         self._lessons = lessons
         self._progress = dict(progress)
         super().__init__(**kwargs)

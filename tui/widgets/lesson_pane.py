@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -93,7 +93,7 @@ class LessonPane(VerticalScroll):
         met: Iterable[str] = (),
         challenges: Mapping[str, dict] | None = None,
         restored: bool = False,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(classes="lesson-pane", **kwargs)
         self.lesson = lesson

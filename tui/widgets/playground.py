@@ -9,6 +9,7 @@ kills its worker; the next edit gets a fresh one).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -83,7 +84,7 @@ class PlaygroundPane(LessonPane):
 
     BINDINGS = [Binding(STOP_KEY, "stop_run", "stop the run", show=False)]  # the running note shows it
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._running_timer: Timer | None = None
 

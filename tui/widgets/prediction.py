@@ -8,6 +8,7 @@ so the answer on screen is PyTorch's own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import work
@@ -39,7 +40,7 @@ class PredictionView(Vertical):
         prediction: Prediction
         judgement: Judgement
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.prediction: Prediction | None = None
         self.judgement: Judgement | None = None

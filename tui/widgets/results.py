@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class ResultView(Vertical):
     """Shows a ``LessonResult``; ``stale`` dims it while the fields hold bad input."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.result: LessonResult | None = None
 
