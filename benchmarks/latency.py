@@ -45,6 +45,7 @@ from engine.catalog import LESSONS
 from engine.errors import InputError
 from engine.lesson import Lesson, Step
 from tui.app import TensorTutorApp
+from tui.engine_status import EngineStatus
 from tui.state import StateStore
 from tui.widgets.lesson_pane import LessonPane
 
@@ -217,7 +218,7 @@ async def _drain(app: BenchApp, pause: float = 0.01) -> None:
 
 async def _wait_ready(app: BenchApp, pilot) -> None:
     for _ in range(1200):
-        if app.torch_version is not None and app.current_pane.result is not None:
+        if app.engine_status is EngineStatus.READY and app.current_pane.result is not None:
             break
         await pilot.pause(0.05)
     else:

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from tui.app import TensorTutorApp
+from tui.engine_status import EngineStatus
 
 OUT = Path(__file__).with_name("screenshot.svg")
 
@@ -19,7 +20,7 @@ async def main() -> None:
     os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp()  # a fresh start, not the saved place
     app = TensorTutorApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        while app.torch_version is None:
+        while app.engine_status is not EngineStatus.READY:
             await pilot.pause(0.1)
         await pilot.press("escape", "5", "enter")
         await app.workers.wait_for_complete()

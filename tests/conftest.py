@@ -8,6 +8,7 @@ import pytest
 from textual.worker import WorkerCancelled
 
 from tui.app import TensorTutorApp
+from tui.engine_status import EngineStatus
 from tui.widgets.lesson_pane import DEBOUNCE_SECONDS
 
 SIZE = (80, 24)
@@ -32,7 +33,7 @@ async def settle(pilot) -> None:
     for _ in range(200):
         await _workers_done(app)
         await pilot.pause()
-        if app.torch_version is not None and not app.workers:
+        if app.engine_status is EngineStatus.READY and not app.workers:
             break
         await pilot.pause(0.05)
     await _workers_done(app)

@@ -49,6 +49,9 @@ def shown_code(pane) -> str:
 
 def frame(app) -> tuple[str, str]:
     """The screen as plain text (one line per row) and as the escape sequences sent to the terminal."""
+    # Textual's one way to the whole screen's lines (as export_screenshot does) is the screen's private
+    # compositor; the public screenshot is an SVG, without the escape codes the NO_COLOR tests read.
+    # tests/app/test_textual_hooks.py checks this still works.
     update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     text = "\n".join("".join(segment.text for segment in strip) for strip in update.strips)
     return text, update.render_segments(app.console)

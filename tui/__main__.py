@@ -12,7 +12,8 @@ import argparse
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from engine.i18n import LANGUAGES, _, choose, use_language
 
@@ -32,7 +33,7 @@ def _version() -> str:
 class _ShowVersion(argparse.Action):
     """``--version``, looked up only when asked: importlib.metadata costs every start ~10 ms before first paint."""
 
-    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs) -> None:
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
 
     def __call__(
@@ -45,7 +46,9 @@ class _ShowVersion(argparse.Action):
 class _Formatter(argparse.HelpFormatter):
     """argparse's layout, with its one word of its own ("usage:") in the learner's language."""
 
-    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # type: ignore[no-untyped-def]
+    def add_usage(
+        self, usage: str | None, actions: Iterable[argparse.Action], groups: Iterable[Any], prefix: str | None = None
+    ) -> None:
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
 
 

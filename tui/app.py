@@ -12,11 +12,12 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.filter import LineFilter
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Static
@@ -27,10 +28,11 @@ from engine.lesson import Field, Lesson
 from engine.practice import steps
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui import glyphs
-from tui.cjk import wrapped
+from tui.engine_status import EngineStatus
 from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
+from tui.textual_hooks import RecoveringApp
 from tui.widgets.challenge import ChallengeView
 from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
@@ -40,7 +42,7 @@ LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
 """Each language by its own name, as a learner who reads it looks for it."""
 
 
-class TensorTutorApp(App[None]):
+class TensorTutorApp(RecoveringApp[None]):
     """Learn PyTorch basics by editing real tensors."""
 
     TITLE = "tensor-tutor"
@@ -73,11 +75,13 @@ class TensorTutorApp(App[None]):
     SAVE_DELAY = 0.5
     """Seconds of quiet before field edits are written to the state file."""
 
+    engine_status: var[EngineStatus] = var(EngineStatus.LOADING)
+    """Whether PyTorch has loaded in the engine's process: the lesson panes watch it."""
+
     def __init__(self, store: StateStore | None = None, engine: Client | None = None) -> None:
         super().__init__()
         self.engine = engine or shared()
         """Runs every computation, in a worker process."""
-        self.torch_version: str | None = None
         self.store = store or StateStore()
         if not self.store.loaded:
             self.store.load()
@@ -187,13 +191,9 @@ class TensorTutorApp(App[None]):
             severity="error",
             timeout=30,
         )
-        for waiting in self.query(".waiting").results(Static):
-            waiting.update(
-                wrapped(_("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install."))
-            )
+        self.engine_status = EngineStatus.FAILED
 
     def _engine_loaded(self, version: str) -> None:
-        self.torch_version = version
         version = version.split("+")[0]
         served = self.engine.server is not None
         self.sub_title = (
@@ -201,8 +201,7 @@ class TensorTutorApp(App[None]):
             if served
             else _("PyTorch {version} ready", version=version)
         )
-        for pane in self.query(LessonPane):
-            pane.start()
+        self.engine_status = EngineStatus.READY
 
     @property
     def current_pane(self) -> LessonPane:
@@ -215,10 +214,7 @@ class TensorTutorApp(App[None]):
         switcher = self.query_one(ContentSwitcher)
         pane_id = f"pane-{lesson_id}"
         if not switcher.query(f"#{pane_id}"):
-            pane = self._new_pane(lesson_by_id(lesson_id))
-            switcher.mount(pane)
-            if self.torch_version is not None:
-                self.call_after_refresh(pane.start)
+            switcher.mount(self._new_pane(lesson_by_id(lesson_id)))
         switcher.current = pane_id
         self.query_one(LessonList).select_lesson(lesson_id)
         self.refresh_bindings()
@@ -317,11 +313,12 @@ class TensorTutorApp(App[None]):
     def on_lesson_pane_failed(self, event: LessonPane.Failed) -> None:
         self.errors.failed(event.pane, event.error, event.broken)
 
-    def _handle_exception(self, error: Exception) -> None:
+    def recover(self, error: Exception) -> bool:
         """Errors inside a lesson become a message in its pane; anything else ends the app, place saved."""
-        if not self.errors.recover(error):
-            self.store.save()
-            super()._handle_exception(error)
+        if self.errors.recover(error):
+            return True
+        self.store.save()
+        return False
 
     def _save_soon(self) -> None:
         if self._save_timer is not None:

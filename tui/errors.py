@@ -16,24 +16,19 @@ looping forever.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
-# The message pump whose handler raised; Textual has no public name for it.
-from textual._context import active_message_pump
-from textual.css.query import NoMatches
+from textual.app import App
 from textual.dom import DOMNode
-from textual.worker import WorkerFailed, active_worker
+from textual.widgets import ContentSwitcher
+from textual.worker import NoActiveWorker, WorkerFailed, get_current_worker
 
-from engine.blocks import LessonResult
 from engine.i18n import _
 from engine.lesson import Lesson
 from engine.worker.client import EngineError, RunFailed
-from tui.widgets.fields import FieldRow
+from tui.textual_hooks import failing_node
+from tui.widgets.lesson_pane import LessonPane
 from tui.widgets.results import ResultView
-
-if TYPE_CHECKING:
-    from tui.app import TensorTutorApp
-    from tui.widgets.lesson_pane import LessonPane
 
 MAX_RECOVERIES = 50
 """Panes rebuilt in one session before an error is treated as fatal."""
@@ -62,19 +57,25 @@ def describe(error: BaseException, lesson: Lesson | None = None) -> str:
     return text
 
 
-def pane_of(node: object) -> LessonPane | None:
+def pane_of(node: DOMNode | None) -> LessonPane | None:
     """The lesson pane that holds ``node``, if any."""
-    from tui.widgets.lesson_pane import LessonPane
-
-    if not isinstance(node, DOMNode):
+    if node is None:
         return None
     return next((n for n in node.ancestors_with_self if isinstance(n, LessonPane)), None)
+
+
+def _worker_node() -> DOMNode | None:
+    """The node that started the worker running now, if a worker is running."""
+    try:
+        return get_current_worker().node
+    except NoActiveWorker:
+        return None
 
 
 class ErrorHandler:
     """Routes every unexpected error to the pane it happened in and keeps a log of them."""
 
-    def __init__(self, app: TensorTutorApp) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.log: list[str] = []
         """Every message shown this session, oldest first."""
@@ -93,13 +94,12 @@ class ErrorHandler:
         pane.show_failure(self._note(error, pane))
 
     def recover(self, error: Exception) -> bool:
-        """Handle an error Textual caught (``App._handle_exception``); False if it is fatal."""
+        """Handle an error Textual caught (``RecoveringApp.recover``); False if it is fatal."""
         if self._recoveries >= MAX_RECOVERIES:
             return False
         if isinstance(error, WorkerFailed):
             # A worker runs apart from every message loop: its pane is still whole.
-            worker = active_worker.get(None)
-            pane = pane_of(worker.node if worker is not None else None)
+            pane = pane_of(_worker_node())
             if pane is None:
                 return False
             if not pane.is_attached:
@@ -107,9 +107,9 @@ class ErrorHandler:
             self._recoveries += 1
             self.report(error, pane)
             return True
-        failed = active_message_pump.get(None)
+        failed = failing_node()
         pane = pane_of(failed)
-        if pane is None:
+        if failed is None or pane is None:
             return False
         self._recoveries += 1
         rendering = any(isinstance(node, ResultView) for node in failed.ancestors_with_self)
@@ -134,38 +134,23 @@ class ErrorHandler:
         if pane in self._renewing:
             return  # one replacement per pane, however many of its widgets failed
         self._renewing.add(pane)
-        keep = pane.previous_result if rendering else pane.result
-        if pane.restored:
-            keep = None  # the output it came back with failed too: do not show it a third time
-        self.app.call_later(self._replace, pane, keep, text)
+        self.app.call_later(self._replace, pane, rendering, text)
 
-    async def _replace(self, old: LessonPane, keep: LessonResult | None, text: str) -> None:
+    async def _replace(self, old: LessonPane, rendering: bool, text: str) -> None:
         switcher = old.parent
-        if switcher is None:
-            return
-        # The saved values are those the pane last reported; its editors may hold newer text.
-        values = dict(self.app.store.state.values.get(old.lesson.id, {}))
-        for row in old.query(FieldRow):
-            try:
-                values[row.spec.name] = row.value
-            except NoMatches:
-                pass  # a row that never finished building holds nothing new
-        showing = getattr(switcher, "current", None) == old.id
+        if not isinstance(switcher, ContentSwitcher):
+            return  # already gone
+        fresh, output = old.successor(rendering)
+        showing = switcher.current == old.id
         had_focus = self.app.focused is not None and pane_of(self.app.focused) is old
         await old.remove()
         self._renewing.discard(old)
-        fresh = type(old)(old.lesson, values, step=old.step_index, met=old.met, id=old.id)
         fresh.display = showing
         await switcher.mount(fresh)
-        engine_ready = self.app.torch_version is not None
         try:
-            fresh.restore(keep, text, engine_ready)
+            fresh.restore(output, text)
         except Exception as error:  # noqa: BLE001 - the kept output fails to show too: show none
-            fresh.restore(
-                None,
-                _("{text} (then, showing the last output: {error})", text=text, error=describe(error)),
-                engine_ready,
-            )
+            fresh.restore(None, _("{text} (then, showing the last output: {error})", text=text, error=describe(error)))
         if had_focus:
             if not fresh.focus_first_field():
                 self.app.query_one("#lessons").focus()

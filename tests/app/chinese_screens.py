@@ -79,8 +79,8 @@ async def main() -> dict[str, object]:
                 if lesson.id == "layer" and index == 0:
                     problem = pane.query_one(ProblemBlock)
                     layer_problem = {
-                        "message": problem._block.message,
-                        "explanation": problem._block.explanation,
+                        "message": problem.block.message,
+                        "explanation": problem.block.explanation,
                         "shown": str(problem.query_one(".problem-message", Static).content),
                     }
                 if index < len(lesson.steps) - 1:

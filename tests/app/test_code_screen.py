@@ -6,6 +6,7 @@ import base64
 import subprocess
 import sys
 
+from textual.drivers.headless_driver import HeadlessDriver
 from textual.widgets import Input, Select, Static
 
 from engine.blocks import Code
@@ -51,13 +52,13 @@ async def test_c_shows_the_lessons_code_as_one_script(app, tmp_path, monkeypatch
         assert not isinstance(app.screen, CodeScreen)
 
 
-async def test_y_copies_the_script_with_osc_52(app) -> None:
+async def test_y_copies_the_script_with_osc_52(app, monkeypatch) -> None:
+    written: list[str] = []
+    real_write = HeadlessDriver.write  # what the test terminal is sent
+    monkeypatch.setattr(HeadlessDriver, "write", lambda driver, data: (written.append(data), real_write(driver, data)))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = await _open_code(pilot)
-        written: list[str] = []
-        real_write = app._driver.write
-        app._driver.write = lambda data: (written.append(data), real_write(data))[1]
         await pilot.press("y")
         assert app.clipboard == screen.script
         encoded = base64.b64encode(screen.script.encode()).decode()

@@ -30,5 +30,8 @@ async def test_a_failed_import_says_so_in_the_header_and_the_pane(tmp_path, monk
             await pilot.press("escape", "2")
             await pilot.pause(0.2)
             assert app.is_running and app.current_pane.lesson.id == "matmul"
+            # A pane opened after the failure says so too: it reads the app's engine status when it mounts.
+            waiting = app.current_pane.query_one(".waiting", Static)
+            assert "could not be loaded" in str(waiting.content)
     finally:
         engine.close()

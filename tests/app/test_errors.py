@@ -15,6 +15,7 @@ from engine.worker.client import EngineError
 from tests.conftest import SIZE, settle
 from tui.errors import describe
 from tui.state import FILE_NAME
+from tui.widgets.challenge import ChallengeView
 from tui.widgets.failure import FailureNotice
 from tui.widgets.lesson_list import LessonList
 from tui.widgets.lesson_pane import LessonPane
@@ -197,3 +198,30 @@ def test_describe_names_a_missing_lesson_module() -> None:
         pytest.fail("importing a missing module should fail")
     long = describe(ValueError("x" * 1000))
     assert len(long) == 300 and long.endswith("…")
+
+
+async def test_a_pane_rebuilt_on_a_challenge_step_keeps_the_code_typed_there(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", str(LESSON.number), "enter")
+        await settle(pilot)
+        pane = app.current_pane
+        target = [step.id for step in pane.steps].index("challenge-ones")
+        await pilot.press(*["pagedown"] * (target - pane.step_index))
+        await settle(pilot)
+        await pilot.pause(0.1)
+        view = pane.query_one(ChallengeView)
+        assert app.focused is view.editor
+        await pilot.press("end", "#", "space", "m", "i", "n", "e")
+        typed = view.editor.text
+        assert "# mine" in typed
+        await view.mount(_Exploding())  # a widget of the challenge fails: the pane is rebuilt
+        for _ in range(100):
+            if any(other is not pane and other.is_mounted for other in app.query(f"#{pane.id}")):
+                break
+            await asyncio.sleep(0.02)
+        await settle(pilot)
+        fresh = app.current_pane
+        assert fresh is not pane and fresh.step.id == "challenge-ones"
+        assert "KeyError: 'widget bug'" in _notice(fresh)
+        assert fresh.query_one(ChallengeView).editor.text == typed

@@ -82,7 +82,7 @@ async def test_b_at_a_shows_the_error_and_a_fix_brings_the_output_back(app) -> N
         await pilot.press("down")
         prompts = [str(fixes.get_option_at_index(i).prompt) for i in range(fixes.option_count)]
         assert [p.startswith("> ") for p in prompts] == [i == fixes.highlighted for i in range(fixes.option_count)]
-        chosen = problem._block.fixes[fixes.highlighted]
+        chosen = problem.block.fixes[fixes.highlighted]
         await pilot.press("enter")
         await settle(pilot)
         values = pane.form.values()

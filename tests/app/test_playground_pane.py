@@ -75,7 +75,7 @@ async def test_a_failing_matmul_shows_the_error_and_a_fix_makes_it_run(app) -> N
         assert fixes.option_count > 0
         fixes.focus()
         await pilot.pause()
-        chosen = pane.query_one(ProblemBlock)._block.fixes[fixes.highlighted]
+        chosen = pane.query_one(ProblemBlock).block.fixes[fixes.highlighted]
         await pilot.press("enter")
         await settle(pilot)
         assert not pane.query(ProblemBlock)

@@ -21,8 +21,17 @@ from tui.widgets.lesson_list import LessonList
 TYPED = [lesson for lesson in LESSONS if lesson.number <= 9 and any(not f.choices for f in lesson.fields)]
 
 
-def _notices(app: TensorTutorApp) -> list[str]:
-    return [notification.message for notification in app._notifications]
+def _noting(app: TensorTutorApp) -> list[str]:
+    """The messages ``app`` will show as notifications, from now on."""
+    shown: list[str] = []
+    notify = app.notify
+
+    def noting(message: str, *args, **kwargs) -> None:
+        shown.append(message)
+        notify(message, *args, **kwargs)
+
+    app.notify = noting
+    return shown
 
 
 def _state_file(tmp_path):
@@ -69,6 +78,7 @@ async def test_reopening_restores_lesson_and_values(app, tmp_path, monkeypatch) 
         assert saved["values"][lesson_id][name] == text
 
     reopened = TensorTutorApp()
+    shown = _noting(reopened)
     async with reopened.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert reopened.current_pane.lesson.id == last.id
@@ -79,7 +89,7 @@ async def test_reopening_restores_lesson_and_values(app, tmp_path, monkeypatch) 
             await _open_lesson(pilot, lesson.number)
             name, text = edited[lesson.id]
             assert reopened.current_pane.values()[name] == text
-        assert _notices(reopened) == []
+        assert shown == []
 
 
 CODE = [lesson for lesson in LESSONS if any(f.multiline for f in lesson.fields)]
@@ -145,9 +155,10 @@ async def test_a_corrupt_state_file_is_set_aside_with_a_notice(tmp_path, monkeyp
     path.parent.mkdir(parents=True)
     path.write_text('{"format": 1, "lesson": "tensors", "values": {')
     app = TensorTutorApp()
+    shown = _noting(app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        (notice,) = _notices(app)
+        (notice,) = shown
         assert notice.startswith("Saved progress was unreadable")
         (aside,) = path.parent.glob(f"{FILE_NAME}.corrupt-*")
         assert aside.name in notice
@@ -170,11 +181,12 @@ async def test_a_saved_lesson_that_no_longer_exists_starts_at_the_first(tmp_path
         )
     )
     app = TensorTutorApp()
+    shown = _noting(app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.current_pane.lesson.id == LESSONS[0].id
         assert app.current_pane.values() == LESSONS[0].defaults()
-        assert _notices(app) == []
+        assert shown == []
 
 
 async def test_an_unwritable_state_directory_gives_a_notice_not_a_crash(tmp_path, monkeypatch) -> None:
@@ -182,14 +194,14 @@ async def test_an_unwritable_state_directory_gives_a_notice_not_a_crash(tmp_path
     blocker.write_text("a file where the state directory should be")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
     app = TensorTutorApp()
+    shown = _noting(app)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("escape", "2")
         await pilot.pause(app.SAVE_DELAY + 0.3)
         await pilot.press("3")
         await pilot.pause(app.SAVE_DELAY + 0.3)
-        notices = _notices(app)
-        assert len(notices) == 1 and notices[0].startswith("Progress cannot be saved")
+        assert len(shown) == 1 and shown[0].startswith("Progress cannot be saved")
         assert app.is_running and app.current_pane.lesson.id == LESSONS[2].id
 
 

@@ -118,7 +118,7 @@ async def test_help_opens_with_the_focused_fields_help(app) -> None:
         await settle(pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        text = " ".join(str(m._markdown) for m in app.screen.query("Markdown"))
+        text = " ".join(str(m.source) for m in app.screen.query("Markdown"))
         assert "Field: shape" in text and "ctrl+p" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -153,6 +153,6 @@ async def test_help_lists_the_lessons_own_keys(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("escape", "4", "f1")
-        text = " ".join(str(m._markdown) for m in app.screen.query("Markdown"))
+        text = " ".join(str(m.source) for m in app.screen.query("Markdown"))
         actions = app.current_pane.lesson.actions
         assert actions and all(action.key in text and action.description in text for action in actions)

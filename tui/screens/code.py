@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static
 from engine.blocks import LessonResult
 from engine.i18n import _
 from engine.lesson import Lesson
+from tui.engine_status import expect, tutor_app
 from tui.errors import describe
 
 PLAYGROUND = "playground"
@@ -126,10 +127,10 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
 
         lesson = self.lesson
         title = _("tensor-tutor, lesson {number} ({title}), with your values", number=lesson.number, title=lesson.title)
-        engine = self.app.engine  # the script's values are computed again, in the worker
+        engine = tutor_app(self).engine  # the script's values are computed again, in the worker
         try:
-            script = engine.call("export_result", result=self.result, title=title)
-            code = engine.call("playground_code", source=shown_source(self.result))
+            script = expect(engine.call("export_result", result=self.result, title=title), str)
+            code = expect(engine.call("playground_code", source=shown_source(self.result)), str)
             directory = self.directory or script_directory()
         except Exception as error:  # noqa: BLE001 - a failure to build the script is shown, never a crash
             self.app.call_from_thread(self._failed, error)

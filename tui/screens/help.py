@@ -47,6 +47,3 @@ class HelpScreen(ModalScreen[None]):
                 yield Markdown(self._topic)
             yield Markdown(_(KEYS))
         yield Footer()  # its own: the lesson's footer below would list keys that do not work here
-
-    def action_dismiss(self) -> None:  # type: ignore[override]
-        self.dismiss(None)

@@ -8,6 +8,7 @@ tensors, error messages) is never parsed as markup: ``a[0]`` must stay ``a[0]``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table as RichTable
@@ -86,17 +87,17 @@ class ValueBlock(Vertical, BlockWidget):
 
     def __init__(self, block: Value) -> None:
         super().__init__(classes="block value")
-        self._block = block
+        self.block = block
 
     def compose(self) -> ComposeResult:
         yield Static(classes="value-title", markup=False)
         yield Static(classes="value-text", markup=False)
 
     def on_mount(self) -> None:
-        self.show(self._block)
+        self.show(self.block)
 
     def show(self, block: Value) -> None:
-        self._block = block
+        self.block = block
         title = Text(block.title, style="bold")
         if block.caption:
             title.append("  " + block.caption, style="dim")
@@ -109,15 +110,15 @@ class ColumnsBlock(Horizontal, BlockWidget):
 
     def __init__(self, block: Columns) -> None:
         super().__init__(classes="block columns")
-        self._block = block
+        self.block = block
 
     def compose(self) -> ComposeResult:
-        for child in self._block.blocks:
+        for child in self.block.blocks:
             yield make_block_widget(child)
 
     def show(self, block: Columns) -> None:
-        self._block = block
-        children = list(self.children)
+        self.block = block
+        children = [w for w in self.children if isinstance(w, BlockWidget)]  # every child is one
         if len(children) != len(block.blocks) or any(
             _WIDGETS[type(b)] is not type(w) for b, w in zip(block.blocks, children)
         ):
@@ -133,7 +134,7 @@ class ColumnsBlock(Horizontal, BlockWidget):
 
     def _fit(self) -> None:
         """Stack the columns when their widest lines would not fit side by side."""
-        needed = sum(_widest_line(b) + 2 for b in self._block.blocks)
+        needed = sum(_widest_line(b) + 2 for b in self.block.blocks)
         self.set_class(needed > self.size.width, "-stacked")
 
 
@@ -158,12 +159,11 @@ Each fix here was run on your code and works.
 - **enter** applies it: the fields and the code change, and the output appears
 """)
 
+    @dataclass
     class Applied(Message):
         """The learner chose a fix."""
 
-        def __init__(self, fix: FixChoice) -> None:
-            super().__init__()
-            self.fix = fix
+        fix: FixChoice
 
     def set_fixes(self, fixes: tuple[FixChoice, ...]) -> None:
         """Replace the listed fixes."""
@@ -201,7 +201,7 @@ class ProblemBlock(Vertical, BlockWidget):
 
     def __init__(self, block: ProblemView) -> None:
         super().__init__(classes="block problem")
-        self._block = block
+        self.block = block
 
     def compose(self) -> ComposeResult:
         yield Static(classes="problem-message", markup=False)
@@ -210,10 +210,10 @@ class ProblemBlock(Vertical, BlockWidget):
         yield FixList(classes="problem-fixes")
 
     def on_mount(self) -> None:
-        self.show(self._block)
+        self.show(self.block)
 
     def show(self, block: ProblemView) -> None:
-        self._block = block
+        self.block = block
         # An error the lesson sets out to show is the lesson, not a mistake: say so.
         heading = _("✗ The error this lesson shows: ") if block.expected else _("✗ Error ")
         message = Text.assemble((heading, "bold"), (f"{block.kind}: ", "bold"), block.message)

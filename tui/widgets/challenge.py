@@ -10,6 +10,7 @@ outcome) goes up as ``Changed`` for the app to save.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -25,6 +26,7 @@ from textual.worker import get_current_worker
 from engine.i18n import _
 from engine.outcomes import Fix, Problem
 from engine.practice.model import CHECK_SECONDS, Challenge, Verdict
+from tui.engine_status import expect, tutor_app
 from tui.widgets.fields import CodeEditor
 
 
@@ -44,16 +46,15 @@ class ChallengeView(Vertical):
         "puts it in your code."
     )
 
+    @dataclass
     class Changed(Message):
         """The challenge's record changed (``record`` as ``tui.state`` keeps it); ``solved``: a check passed."""
 
-        def __init__(self, challenge: Challenge, record: dict[str, Any], solved: bool) -> None:
-            super().__init__()
-            self.challenge = challenge
-            self.record = record
-            self.solved = solved
+        challenge: Challenge
+        record: dict[str, Any]
+        solved: bool
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.challenge: Challenge | None = None
         self.record: dict[str, Any] = {}
@@ -129,9 +130,10 @@ class ChallengeView(Vertical):
     @work(thread=True, exclusive=True, group="check")
     def _check(self, challenge: Challenge, source: str) -> None:
         try:
-            verdict = self.app.engine.call(
+            answer = tutor_app(self).engine.call(
                 "check", time_limit=CHECK_SECONDS, lesson=challenge.lesson, challenge=challenge.id, source=source
             )
+            verdict = expect(answer, Verdict)
         except Exception as error:  # noqa: BLE001 - a worker that failed is a verdict in words, never a crash
             verdict = Verdict(False, str(error) or type(error).__name__)
         if not get_current_worker().is_cancelled:

@@ -32,6 +32,7 @@ from tui import glyphs
 
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
+    from textual_plotext.plot import Plot
 
 Run = tuple[list[float], list[float]]
 """One unbroken piece of a line: its xs and ys."""
@@ -53,13 +54,15 @@ def clip_line(
     """
     runs: list[Run] = []
     current: Run | None = None
-    points = list(zip(xs, ys))
-    for index, (x, y) in enumerate(points):
-        if not _finite(x, y):
+    points = [_point(x, y) for x, y in zip(xs, ys)]
+    for index, point in enumerate(points):
+        if point is None:
             current = None
             continue
-        if index + 1 < len(points) and _finite(*points[index + 1]):
-            piece = _clip_segment((x, y), points[index + 1], x_range, y_range)  # type: ignore[arg-type]
+        x, y = point
+        following = points[index + 1] if index + 1 < len(points) else None
+        if following is not None:
+            piece = _clip_segment(point, following, x_range, y_range)
             if piece is None:
                 current = None
                 continue
@@ -69,7 +72,7 @@ def clip_line(
                 runs.append(current)
             current[0].append(bx)
             current[1].append(by)
-            if (bx, by) != points[index + 1]:
+            if (bx, by) != following:
                 current = None
         elif current is None and _inside(x, y, x_range, y_range):
             runs.append(([x], [y]))  # an isolated point between gaps
@@ -78,8 +81,11 @@ def clip_line(
     return runs
 
 
-def _finite(x: float | None, y: float | None) -> bool:
-    return x is not None and y is not None and math.isfinite(x) and math.isfinite(y)
+def _point(x: float, y: float | None) -> tuple[float, float] | None:
+    """The point (x, y), or None for a gap: a missing or non-finite value."""
+    if y is None or not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return x, y
 
 
 def _inside(x: float, y: float, x_range: tuple[float, float], y_range: tuple[float, float]) -> bool:
@@ -178,7 +184,7 @@ def legend(
 
 
 def draw(
-    plt,
+    plt: Plot,
     chart: Chart,
     entries: Sequence[LegendEntry],
     size: tuple[int, int],
@@ -195,7 +201,8 @@ def draw(
         entry = by_label[series.label]
         for xs, ys in clip_line(series.xs, series.ys, x_range, y_range):
             plt.plot(xs, ys, marker=entry.marker, color=entry.colour)
-    points = [(x, y) for x, y in chart.points if _finite(x, y) and _inside(x, y, x_range, y_range)]
+    finite = (_point(x, y) for x, y in chart.points)
+    points = [point for point in finite if point is not None and _inside(*point, x_range, y_range)]
     if points:
         plt.scatter(
             [x for x, _ in points], [y for _, y in points], marker=point_marker, color=point_colour, style="bold"

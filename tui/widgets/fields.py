@@ -7,6 +7,7 @@ kind, so the lesson pane does not care how a value was typed or picked.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rich.cells import cell_len
@@ -14,6 +15,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
@@ -46,7 +48,7 @@ class KeysInOrder:
     subclass, which would shadow the editor's own.)
     """
 
-    async def _on_key(self: Any, event: events.Key) -> None:
+    async def on_key(self: Any, event: events.Key) -> None:
         focused = self.app.focused  # the active screen's: a burst may have opened another screen
         if focused is not self:
             if focused is not None and self in focused.ancestors:
@@ -84,10 +86,10 @@ class FieldInput(KeysInOrder, Input):
         "one character, **ctrl+u** clears to the start; **tab** goes to the next field."
     )
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(select_on_focus=False, **kwargs)
 
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
         self.cursor_position = len(self.value)
 
 
@@ -112,7 +114,7 @@ class CodeEditor(KeysInOrder, TextArea):
 
     INDENT = "    "
 
-    def __init__(self, text: str, **kwargs) -> None:
+    def __init__(self, text: str, **kwargs: Any) -> None:
         super().__init__(
             text, language=CODE_LANGUAGE, soft_wrap=False, show_line_numbers=True, tab_behavior="indent", **kwargs
         )
@@ -120,7 +122,7 @@ class CodeEditor(KeysInOrder, TextArea):
     def takes_text(self, event: events.Key) -> bool:
         return event.key in ("enter", "tab") or super().takes_text(event)
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if event.key != "enter" or self.read_only or self.app.focused is not self:
             return
         event.prevent_default()
@@ -146,7 +148,7 @@ class StepperInput(FieldInput):
         Binding("shift+down", "nudge(-10)", "much smaller", show=False),
     ]
 
-    def __init__(self, step: float, **kwargs) -> None:
+    def __init__(self, step: float, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.step = step
 
@@ -233,13 +235,12 @@ class FieldRow(Vertical):
 class FieldsForm(Vertical):
     """All of a lesson's fields."""
 
+    @dataclass
     class Changed(Message):
         """A field was edited by the learner."""
 
-        def __init__(self, name: str, value: str) -> None:
-            super().__init__()
-            self.name = name
-            self.value = value
+        name: str
+        value: str
 
     def __init__(self, fields: tuple[Field, ...], values: Mapping[str, str]) -> None:
         super().__init__(classes="fields")
@@ -263,6 +264,16 @@ class FieldsForm(Vertical):
     def values(self) -> dict[str, str]:
         """Every field's current text."""
         return {row.spec.name: row.value for row in self.rows()}
+
+    def values_kept(self) -> dict[str, str]:
+        """Every field's text, as far as it can be read: a row that never finished building gives its last known."""
+        values = dict(self._known)
+        for row in self.rows():
+            try:
+                values[row.spec.name] = row.value
+            except NoMatches:
+                pass  # its editor was never mounted: nothing newer was typed there
+        return values
 
     def set_values(self, values: Mapping[str, str]) -> None:
         """Show new values (from a fix or an action) without reporting edits."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -20,21 +23,19 @@ class GoalBar(Horizontal):
     PageUp goes back; the footer and the help say so.
     """
 
+    @dataclass
     class Move(Message):
         """The learner asked for the step ``offset`` away (+1: the next one)."""
 
-        def __init__(self, offset: int) -> None:
-            super().__init__()
-            self.offset = offset
+        offset: int
 
+    @dataclass
     class Action(Message):
         """The learner pressed a lesson action's button (the same as its key)."""
 
-        def __init__(self, name: str) -> None:
-            super().__init__()
-            self.name = name
+        name: str
 
-    def __init__(self, lesson: Lesson, **kwargs) -> None:
+    def __init__(self, lesson: Lesson, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._lesson = lesson
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -52,15 +55,14 @@ Each lesson shows its goals met out of its steps, and a mark when all are met.
     collapsed: reactive[bool] = reactive(False)
     """Folded to a strip of lesson numbers."""
 
+    @dataclass
     class Picked(Message):
         """A lesson was chosen; ``enter`` is True when the learner wants to step into it."""
 
-        def __init__(self, lesson_id: str, enter: bool) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.enter = enter
+        lesson_id: str
+        enter: bool
 
-    def __init__(self, lessons: tuple[Lesson, ...], progress: dict[str, tuple[int, int]], **kwargs) -> None:
+    def __init__(self, lessons: tuple[Lesson, ...], progress: dict[str, tuple[int, int]], **kwargs: Any) -> None:
         self._lessons = lessons
         self._progress = dict(progress)
         super().__init__(**kwargs)

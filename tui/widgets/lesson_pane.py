@@ -15,7 +15,8 @@ nothing here: it is data in ``engine/lessons/<name>/spec.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import ComposeResult
@@ -31,6 +32,7 @@ from engine.i18n import _
 from engine.lesson import Lesson, Step
 from engine.practice import Challenge, Prediction, for_step, steps
 from tui.cjk import wrapped
+from tui.engine_status import EngineStatus, expect, tutor_app
 from tui.widgets.challenge import ChallengeView
 from tui.widgets.failure import FailureNotice
 from tui.widgets.fields import FieldsForm
@@ -47,46 +49,41 @@ DEBOUNCE_SECONDS = 0.1
 class LessonPane(VerticalScroll):
     """One lesson, kept alive while others are shown so nothing typed is lost."""
 
+    @dataclass
     class ValuesChanged(Message):
         """The lesson's field values changed (for saving them)."""
 
-        def __init__(self, lesson_id: str, values: dict[str, str]) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.values = values
+        lesson_id: str
+        values: dict[str, str]
 
+    @dataclass
     class Failed(Message):
         """Something the learner did not cause failed here; ``broken``: the widgets may be half-updated."""
 
-        def __init__(self, pane: LessonPane, error: BaseException, broken: bool) -> None:
-            super().__init__()
-            self.pane = pane
-            self.error = error
-            self.broken = broken
+        pane: LessonPane
+        error: BaseException
+        broken: bool
 
+    @dataclass
     class Computed(Message):
         """A new result is on screen."""
 
-        def __init__(self, lesson_id: str, result: LessonResult) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.result = result
+        lesson_id: str
+        result: LessonResult
 
+    @dataclass
     class StepShown(Message):
         """The pane moved to another step (for saving the place and the sidebar's progress)."""
 
-        def __init__(self, lesson_id: str, index: int) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.index = index
+        lesson_id: str
+        index: int
 
+    @dataclass
     class GoalMet(Message):
         """A step's goal was met for the first time in this pane."""
 
-        def __init__(self, lesson_id: str, step_id: str) -> None:
-            super().__init__()
-            self.lesson_id = lesson_id
-            self.step_id = step_id
+        lesson_id: str
+        step_id: str
 
     def __init__(
         self,
@@ -95,7 +92,8 @@ class LessonPane(VerticalScroll):
         step: int = 0,
         met: Iterable[str] = (),
         challenges: Mapping[str, dict] | None = None,
-        **kwargs,
+        restored: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(classes="lesson-pane", **kwargs)
         self.lesson = lesson
@@ -105,16 +103,15 @@ class LessonPane(VerticalScroll):
         """What the learner did on each challenge (code, hints, outcome), by challenge id."""
         self._initial = {**lesson.defaults(), **(values or {})}
         self._debounce: Timer | None = None
-        self.engine_ready = False
         self.step_index = min(max(step, 0), len(self.steps) - 1)
         self.met: set[str] = set(met)
         """Ids of the steps whose goal the learner has met (once met, a goal stays met)."""
         self._results: dict[str, LessonResult] = {}
         """The last result of each step visited, shown at once when the learner comes back to it."""
-        self.previous_result: LessonResult | None = None
+        self._previous_result: LessonResult | None = None
         """The result shown before the current one: the last good output if showing the current one fails."""
-        self.restored = False
-        """True from ``restore`` until the learner edits a field."""
+        self.restored = restored
+        """True for a pane that replaces one that failed (``successor``), until the learner edits a field."""
 
     @property
     def step(self) -> Step:
@@ -138,6 +135,22 @@ class LessonPane(VerticalScroll):
 
     def on_mount(self) -> None:
         self._lay_out_step()
+        self.watch(self.app, "engine_status", self._engine_changed)
+
+    def _engine_changed(self, before: EngineStatus, status: EngineStatus) -> None:
+        """PyTorch is ready (now, or before this pane was mounted: then ``before`` is ``status``): compute.
+
+        Deferred to the pane's own queue, which runs only once its fields are built. A pane that
+        replaces a failed one after PyTorch loaded keeps the last good output until the learner's
+        next edit (``restore``).
+        """
+        if status is EngineStatus.READY and not (self.restored and before is status):
+            self.call_later(self.recompute)
+
+    @property
+    def engine_ready(self) -> bool:
+        """Whether PyTorch has loaded, so that the pane can compute."""
+        return tutor_app(self).engine_status is EngineStatus.READY
 
     @property
     def form(self) -> FieldsForm:
@@ -269,15 +282,6 @@ class LessonPane(VerticalScroll):
 
     # ------------------------------------------------------------ computing
 
-    def start(self) -> None:
-        """PyTorch is ready: compute the first result.
-
-        Deferred to the pane's own queue, which runs only once its fields are
-        built: PyTorch may finish loading while this pane is still being mounted.
-        """
-        self.engine_ready = True
-        self.call_later(self.recompute)
-
     def set_values(self, values: Mapping[str, str]) -> None:
         """Put new values in the fields (a fix, an action) and recompute at once."""
         self.form.set_values(values)
@@ -288,7 +292,7 @@ class LessonPane(VerticalScroll):
         """Whether the step on screen offers lesson action ``name``."""
         return name in self.step.actions
 
-    def run_action(self, name: str) -> bool:
+    def apply_action(self, name: str) -> bool:
         """Apply a lesson action whose result was precomputed; False if it is not available now."""
         result = self.result
         if not self.can_run_action(name) or result is None or name not in result.actions:
@@ -298,7 +302,7 @@ class LessonPane(VerticalScroll):
 
     def action_lesson_action(self, name: str) -> None:
         """A lesson action was asked for (its key, or its button)."""
-        if not self.run_action(name):
+        if not self.apply_action(name):
             self.app.bell()
 
     def on_fields_form_changed(self, event: FieldsForm.Changed) -> None:
@@ -326,9 +330,10 @@ class LessonPane(VerticalScroll):
     @work(thread=True, exclusive=True, group="compute")
     def _compute(self, values: dict[str, str], step: str) -> None:
         try:
-            outcome: LessonResult | InputError | Exception = self.app.engine.call(
+            answer = tutor_app(self).engine.call(
                 "lesson", time_limit=self.lesson.time_limit, lesson=self.lesson.id, values=values, step=step
             )
+            outcome: LessonResult | Exception = expect(answer, LessonResult)
         except InputError as error:
             outcome = error
         except Exception as error:  # noqa: BLE001 - any failure becomes a message, never a crash
@@ -344,7 +349,7 @@ class LessonPane(VerticalScroll):
             for row in self.form.rows():
                 row.display = row.spec.name in self.step.fields
             self.query_one(FailureNotice).show_message("", "")
-            self.previous_result = self.result
+            self._previous_result = self.result
             self._results[step] = outcome
             if not self._display(outcome):
                 return
@@ -381,10 +386,28 @@ class LessonPane(VerticalScroll):
         self.query_one(FailureNotice).show_message(message, hint)
         self.results.set_stale(True)
 
-    def restore(self, result: LessonResult | None, message: str, engine_ready: bool) -> None:
+    def successor(self, rendering: bool) -> tuple[LessonPane, LessonResult | None]:
+        """A fresh pane to take this one's place after a failure, and the last good output for it to show.
+
+        The fresh pane holds the same lesson, step, goals, challenge records and field text (an
+        editor that never finished building gives its last known text). ``rendering`` says the
+        failure came from showing the latest result, so the good output is the one before it. A
+        pane that was itself restored hands on no output: the one it came back with failed too.
+        """
+        output = None if self.restored else self._previous_result if rendering else self.result
+        fresh = type(self)(
+            self.lesson,
+            self.form.values_kept(),
+            step=self.step_index,
+            met=self.met,
+            challenges=self.challenge_records,
+            restored=True,
+            id=self.id,
+        )
+        return fresh, output
+
+    def restore(self, result: LessonResult | None, message: str) -> None:
         """Come back after the pane this one replaces failed: its last good output and what went wrong."""
-        self.engine_ready = engine_ready
-        self.restored = True
         if result is not None:
             self.results.show(result)
         else:

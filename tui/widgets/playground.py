@@ -8,6 +8,9 @@ kills its worker; the next edit gets a fresh one).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -18,6 +21,7 @@ from textual.widgets import Label, Select, Static, TextArea
 from engine.blocks import LessonResult
 from engine.i18n import _
 from engine.lessons.playground.snippets import SNIPPETS, Snippet
+from tui.engine_status import tutor_app
 from tui.widgets.blocks import FixList
 from tui.widgets.lesson_pane import LessonPane
 
@@ -48,12 +52,11 @@ One example per section of the tutorial. **enter** opens the list, **up/down** a
 yours back).
 """)
 
+    @dataclass
     class Picked(Message):
         """The learner chose a snippet."""
 
-        def __init__(self, snippet: Snippet) -> None:
-            super().__init__()
-            self.snippet = snippet
+        snippet: Snippet
 
     def compose(self) -> ComposeResult:
         yield Label(_("examples"))
@@ -81,7 +84,7 @@ class PlaygroundPane(LessonPane):
 
     BINDINGS = [Binding(STOP_KEY, "stop_run", "stop the run", show=False)]  # the running note shows it
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._running_timer: Timer | None = None
 
@@ -114,7 +117,7 @@ class PlaygroundPane(LessonPane):
 
     def action_stop_run(self) -> None:
         """Kill the run in progress (its worker is replaced for the next one)."""
-        if not self.app.engine.stop():
+        if not tutor_app(self).engine.stop():
             self.app.bell()
 
     @property

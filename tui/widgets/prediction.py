@@ -7,6 +7,9 @@ so the answer on screen is PyTorch's own.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -20,6 +23,7 @@ from engine.blocks import shape_text
 from engine.i18n import _
 from engine.outcomes import Evaluation
 from engine.practice.model import Judgement, Prediction, judge
+from tui.engine_status import expect, tutor_app
 
 
 class PredictionView(Vertical):
@@ -29,15 +33,14 @@ class PredictionView(Vertical):
         "## Predict, then see\n\n**up/down** choose what you expect the code to do, **enter** picks it; then the code runs."
     )
 
+    @dataclass
     class Answered(Message):
         """The learner made a prediction and saw the answer."""
 
-        def __init__(self, prediction: Prediction, judgement: Judgement) -> None:
-            super().__init__()
-            self.prediction = prediction
-            self.judgement = judgement
+        prediction: Prediction
+        judgement: Judgement
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.prediction: Prediction | None = None
         self.judgement: Judgement | None = None
@@ -85,7 +88,9 @@ class PredictionView(Vertical):
     @work(thread=True, exclusive=True, group="predict")
     def _run(self, prediction: Prediction, guess: str, judgement: Judgement) -> None:
         try:
-            seen = _seen(prediction, self.app.engine.call("evaluate", source=prediction.code))
+            seen = _seen(
+                prediction, expect(tutor_app(self).engine.call("evaluate", source=prediction.code), Evaluation)
+            )
         except Exception as error:  # noqa: BLE001 - the answer is still shown; the output says what failed
             seen = str(error) or type(error).__name__
         if not get_current_worker().is_cancelled:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
 from engine.blocks import Block, LessonResult
 from engine.i18n import _
 from tui.cjk import wrapped
+from tui.engine_status import EngineStatus
 
 if TYPE_CHECKING:
     from tui.widgets.blocks import BlockWidget
@@ -19,16 +21,29 @@ if TYPE_CHECKING:
 class ResultView(Vertical):
     """Shows a ``LessonResult``; ``stale`` dims it while the fields hold bad input."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.result: LessonResult | None = None
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield Static(
             wrapped(_("Loading PyTorch… the first screen is ready; numbers follow in a moment.")),
             classes="waiting",
             markup=False,
         )
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "engine_status", self._engine_changed)
+
+    def _engine_changed(self, status: EngineStatus) -> None:
+        """No numbers will come if PyTorch failed to load: the waiting line says so."""
+        if status is EngineStatus.FAILED:
+            for waiting in self.query(".waiting").results(Static):
+                waiting.update(
+                    wrapped(
+                        _("PyTorch could not be loaded, so there are no numbers to show. Quit and check the install.")
+                    )
+                )
 
     def show(self, result: LessonResult) -> None:
         """Show ``result``, reusing every widget that can show one of its blocks, in order.
