@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from engine.i18n import _
 from engine.outcomes import Fix, Problem
 from engine.practice.model import CHECK_SECONDS, Challenge, Verdict
+from tui.cjk import wrapped
 from tui.widgets.fields import CodeEditor
 
 
@@ -78,7 +79,7 @@ class ChallengeView(Vertical):
             self.challenge = challenge
             self.record = dict(record)
             self.verdict = None
-            self.query_one(".challenge-given", Static).update(_("Given: {inputs}", inputs=challenge.given))
+            self.query_one(".challenge-given", Static).update(wrapped(_("Given: {inputs}", inputs=challenge.given)))
             self.editor.load_text(self.record.get("code", challenge.starter))
             self._show_verdict()
         self._show_hints()
@@ -113,7 +114,7 @@ class ChallengeView(Vertical):
     def action_check(self) -> None:
         """Check the editor's code in the worker."""
         if self.challenge is not None:
-            self.query_one(".challenge-verdict", Static).update(_("Checking…"))
+            self.query_one(".challenge-verdict", Static).update(wrapped(_("Checking…")))
             self._check(self.challenge, self.editor.text)
 
     def action_hint(self) -> None:
@@ -158,15 +159,15 @@ class ChallengeView(Vertical):
         fixes = self.query_one(".challenge-fixes", OptionList)
         self.set_class(verdict is not None and verdict.passed, "-passed")
         if verdict is None:
-            line.update(_("ctrl+s checks your code."))
+            line.update(wrapped(_("ctrl+s checks your code.")))
             explanation.display = False
             fixes.display = False
             return
         mark = _("Passed. ") if verdict.passed else _("Not yet: ")
-        line.update(Text.assemble((mark, "bold"), verdict.feedback))
+        line.update(wrapped(Text.assemble((mark, "bold"), verdict.feedback)))
         problem: Problem | None = verdict.problem
         explanation.display = bool(problem and problem.explanation)
-        explanation.update(problem.explanation if problem else "")
+        explanation.update(wrapped(problem.explanation if problem else ""))
         self._fixes = problem.fixes if problem and problem.span is not None else ()
         fixes.clear_options()
         fixes.add_options(Option(_fix_prompt(fix, index == 0)) for index, fix in enumerate(self._fixes[:2]))
@@ -190,7 +191,7 @@ class ChallengeView(Vertical):
         elif self.record.get("tried"):
             lines.append(_("f4: the reference solution."))
         hints = self.query_one(".challenge-hints", Static)
-        hints.update("\n".join(lines))
+        hints.update(wrapped("\n".join(lines)))
         hints.display = bool(lines)
         self.refresh_bindings()
 

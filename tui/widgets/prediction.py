@@ -20,6 +20,7 @@ from engine.blocks import shape_text
 from engine.i18n import _
 from engine.outcomes import Evaluation
 from engine.practice.model import Judgement, Prediction, judge
+from tui.cjk import wrapped
 
 
 class PredictionView(Vertical):
@@ -63,7 +64,7 @@ class PredictionView(Vertical):
         self.choices.highlighted = 0
         self.choices.disabled = False
         answer = self.query_one(".prediction-answer", Static)
-        answer.update(_("Pick what you expect (up/down, enter); then it runs."))
+        answer.update(wrapped(_("Pick what you expect (up/down, enter); then it runs.")))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Mark the highlighted choice with an arrow too, so it stands out without colour (NO_COLOR)."""
@@ -79,7 +80,7 @@ class PredictionView(Vertical):
             return
         guess = prediction.choices[event.option_index]
         self.judgement = judge(prediction, guess)
-        self.query_one(".prediction-answer", Static).update(_("Running…"))
+        self.query_one(".prediction-answer", Static).update(wrapped(_("Running…")))
         self._run(prediction, guess, self.judgement)
 
     @work(thread=True, exclusive=True, group="predict")
@@ -100,7 +101,7 @@ class PredictionView(Vertical):
         if judgement.misconception:
             lines.append(Text(judgement.misconception))
         lines.append(Text(judgement.why, style="italic"))
-        self.query_one(".prediction-answer", Static).update(Text("\n").join(lines))
+        self.query_one(".prediction-answer", Static).update(wrapped(Text("\n").join(lines)))
         self.set_class(judgement.right, "-right")
         self.post_message(self.Answered(prediction, judgement))
 
