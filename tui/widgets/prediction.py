@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from engine.blocks import shape_text
 from engine.i18n import _
 from engine.outcomes import Evaluation
-from engine.practice.model import Judgement, Prediction, judge
+from engine.practice.model import Judgement, Prediction, choice_text, judge
 from tui.cjk import wrapped
 
 
@@ -96,7 +96,9 @@ class PredictionView(Vertical):
         if prediction is not self.prediction:
             return
         verdict = (_("Right: "), "bold") if judgement.right else (_("Not quite: "), "bold")
-        said = _("you said {guess}, PyTorch says {answer}.", guess=guess, answer=judgement.answer)
+        said = _(
+            "you said {guess}, PyTorch says {answer}.", guess=choice_text(guess), answer=choice_text(judgement.answer)
+        )
         lines = [Text.assemble(verdict, said), Text(_("It ran: {seen}", seen=seen))]
         if judgement.misconception:
             lines.append(Text(judgement.misconception))
@@ -107,7 +109,7 @@ class PredictionView(Vertical):
 
 
 def _marked(choice: str, highlighted: bool) -> str:
-    return ("> " if highlighted else "  ") + choice
+    return ("> " if highlighted else "  ") + choice_text(choice)
 
 
 def _seen(prediction: Prediction, evaluation: Evaluation) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.i18n import _
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
+from engine.practice.model import FAILS, Challenge, Misconception, Prediction, Trial
 
 CHALLENGES = (
     Challenge(
@@ -55,8 +55,8 @@ PREDICTIONS = (
         code="X = torch.ones(2, 3, 3)\nW = torch.ones(3, 2)\nY = torch.mm(X, W)\n",
         target="Y",
         asks="fails",
-        choices=("(2, 3, 2)", "(3, 2)", "it fails"),
-        answer="it fails",
+        choices=("(2, 3, 2)", "(3, 2)", FAILS),
+        answer=FAILS,
         why=_("torch.mm takes two 2-D matrices; torch.matmul would give (2, 3, 2)."),
         misconceptions=(
             Misconception("(2, 3, 2)", _("Expecting mm to broadcast: only matmul and @ treat X as a batch.")),
