@@ -22,6 +22,7 @@ from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from engine.blocks import shape_text
 from engine.i18n import _
 from engine.outcomes import Fix, Problem
 from engine.practice.model import CHECK_SECONDS, Challenge, Verdict
@@ -193,6 +194,8 @@ class ChallengeView(Vertical):
         hints = self.query_one(".challenge-hints", Static)
         hints.update(wrapped("\n".join(lines)))
         hints.display = bool(lines)
+        self.set_class(shown >= 2, "-many-hints")  # the editor gives up rows to them (practice.tcss)
+        self.set_class(bool(self.record.get("solution")), "-solution")
         self.refresh_bindings()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -220,5 +223,9 @@ class ChallengeView(Vertical):
         self.action_check()
 
 
-def _fix_prompt(fix: Fix, highlighted: bool) -> str:
-    return ("> " if highlighted else "  ") + _("fix: {code}", code=fix.code)
+def _fix_prompt(fix: Fix, highlighted: bool) -> Text:
+    """A fix on one line: what changes (its label, not the whole statement), the shape it gives, its note."""
+    shape = f" -> {shape_text(fix.shape)}" if fix.shape is not None else ""
+    return Text.assemble(
+        "> " if highlighted else "  ", _("fix: {code}", code=fix.label or fix.code), shape, "  ", (fix.note, "dim")
+    )

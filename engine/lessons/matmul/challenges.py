@@ -10,7 +10,7 @@ CHALLENGES = (
         id="product",
         lesson="matmul",
         title=_("The matrix product"),
-        prompt=_("Make C, the matrix product of A and B (A is 3 by 3 and B is 3 by 2 here)."),
+        prompt=_("Make C, the matrix product of A and B."),
         starter="C = A * B\n",
         hints=(
             _("* multiplies element by element; it needs shapes that match or broadcast."),
