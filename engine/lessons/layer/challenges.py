@@ -63,7 +63,7 @@ PREDICTIONS = (
     Prediction(
         id="predict-t-copy",
         lesson="layer",
-        title=_("Predict: does .T copy?"),
+        title=_("Predict: writing through .T"),
         question=_("w is zeros. After writing 7 into w.T[0, 0], what is w[0, 0]?"),
         code="w = torch.zeros(2, 3)\nwt = w.T\nwt[0, 0] = 7.0\nv = w[0, 0].item()\n",
         target="v",
