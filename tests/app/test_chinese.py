@@ -105,7 +105,7 @@ def test_no_english_prose_on_a_chinese_screen(report) -> None:
             library = ("view size is not compatible",)  # torch's words, quoted inside a Chinese sentence
             english = [m for m in ENGLISH_PROSE.findall(text) if not any(m.startswith(q) for q in library)]
             assert not english, f"{step['lesson']} step {step['step']}: {english} in {text!r}"
-    assert all(not re.search(r"[•…×·▕●]", row) for step in report["steps"] for row in step["rows"]), (
+    assert all(not re.search(r"[•…×·▕●\u2080-\u2089]", row) for step in report["steps"] for row in step["rows"]), (
         "ambiguous-width marks are swapped in Chinese"
     )
 
