@@ -40,6 +40,8 @@ class Field:
     step: float | None = None
     multiline: bool = False
     width: int = 10
+    words: tuple[str, ...] = ()
+    """The choices that are words, not code ("none", "by hand"): the pick-list shows them translated (``N_``)."""
 
 
 @dataclass(frozen=True)

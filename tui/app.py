@@ -56,14 +56,22 @@ class TensorTutorApp(RecoveringApp[None]):
         Binding("pageup", "move_step(-1)", _("back"), key_display="PgUp", show=False, priority=True),
         Binding("ctrl+down", "scroll_step(1)", _("scroll"), key_display="^↓", priority=True),
         Binding("ctrl+up", "scroll_step(-1)", _("scroll up"), show=False, priority=True),
-        Binding("ctrl+b", "toggle_sidebar", _("sidebar"), key_display="^b", priority=True),
+        # Out of the footer (help and the sidebar's own help name it): at 80 columns the lesson's keys come first.
+        Binding("ctrl+b", "toggle_sidebar", _("sidebar"), key_display="^b", show=False, priority=True),
         # Textual's own palette key, declared here so the footer names it in the learner's language.
         Binding(
             "ctrl+p", "command_palette", _("palette"), show=False, priority=True, tooltip=_("Open the command palette")
         ),
-        # Each lesson's own keys, enabled only on the steps that offer them (see check_action).
+        # Each lesson's own keys, enabled only on the steps that offer them (see check_action). One with a button
+        # stays out of the footer: the button beside the goal names its key, and the footer keeps room at 80 columns.
         *(
-            Binding(action.key, f"lesson_action('{lesson.id}', '{action.name}')", action.description, priority=True)
+            Binding(
+                action.key,
+                f"lesson_action('{lesson.id}', '{action.name}')",
+                action.description,
+                show=not action.button,
+                priority=True,
+            )
             for lesson in LESSONS
             for action in lesson.actions
         ),

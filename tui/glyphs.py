@@ -104,6 +104,16 @@ _AMBIGUOUS = {
     for char, plain_char in {**_SUBSTITUTES, "×": "x", "·": ".", "°": "o", "‐": "-"}.items()
     if unicodedata.east_asian_width(char) == "A" and not "\u2500" <= char <= "\u257f"
 }
+# Subscript and superscript digits go as a family: ₁-₄ are ambiguous but ₅-₉ are not, and w₁₀ swapped by
+# halves would read w1₀. All of them, then (w10).
+_AMBIGUOUS.update(
+    {
+        char: _SUBSTITUTES[char]
+        for family in ("₀₁₂₃₄₅₆₇₈₉", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+        if set(family) & set(_AMBIGUOUS)
+        for char in family
+    }
+)
 _WIDE_SAFE_TABLE = str.maketrans(_AMBIGUOUS)
 
 

@@ -10,7 +10,17 @@ from functools import cache
 
 from engine.i18n import _
 from engine.lesson import Goal, Lesson, Step
-from engine.practice.model import Challenge, Judgement, Misconception, Prediction, Trial, Verdict, judge
+from engine.practice.model import (
+    FAILS,
+    Challenge,
+    Judgement,
+    Misconception,
+    Prediction,
+    Trial,
+    Verdict,
+    choice_text,
+    judge,
+)
 
 CHALLENGE_PREFIX = "challenge-"
 """A challenge's step id is this and the challenge's id (no clash with a lesson's own step ids)."""
@@ -89,7 +99,7 @@ def steps(lesson: Lesson) -> tuple[Step, ...]:
             item.title,
             item.prompt,
             (),
-            Goal(_("write the code; ctrl+s checks it."), _("Solved."), _solved),
+            Goal(_("Write the code; ctrl+s checks it."), _("Solved."), _solved),
             kind="challenge",
         )
         for item in challenges(lesson.id)
@@ -108,6 +118,7 @@ def for_step(lesson_id: str, step: Step) -> Challenge | Prediction | None:
 
 __all__ = [
     "CHALLENGE_PREFIX",
+    "FAILS",
     "Challenge",
     "Judgement",
     "Misconception",
@@ -116,6 +127,7 @@ __all__ = [
     "Verdict",
     "challenge",
     "challenges",
+    "choice_text",
     "for_step",
     "judge",
     "prediction",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.outcomes import Problem
 from engine.sandbox import limits
 
@@ -24,6 +24,9 @@ RUN_SECONDS = 1.5
 
 CHECK_SECONDS = 3 * (RUN_SECONDS + 0.5) + limits.OVERRUN_SECONDS
 """How long a whole check may take in the worker before it is stopped from outside."""
+
+FAILS = N_("it fails")
+"""The choice that says the code raises an error: judged as it is, shown in the learner's language."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,11 @@ class Judgement:
     why: str
 
 
+def choice_text(choice: str) -> str:
+    """A choice as the learner reads it: ``FAILS`` translated; shapes, dtypes and numbers are code, kept as they are."""
+    return _(choice) if choice == FAILS else choice
+
+
 def judge(prediction: Prediction, guess: str) -> Judgement:
     """Whether ``guess`` is ``prediction``'s answer, and what a wrong guess probably assumed."""
     right = guess.strip() == prediction.answer
@@ -129,8 +137,8 @@ def judge(prediction: Prediction, guess: str) -> Judgement:
     if not right:
         reason = next((m.reason for m in prediction.misconceptions if m.choice == guess.strip()), "")
         if not reason:
-            reason = _("Not quite: it is {answer}.", answer=prediction.answer)
+            reason = _("Not quite: it is {answer}.", answer=choice_text(prediction.answer))
     return Judgement(right, prediction.answer, reason, prediction.why)
 
 
-__all__ = ["Challenge", "Judgement", "Misconception", "Prediction", "Trial", "Verdict", "judge"]
+__all__ = ["FAILS", "Challenge", "Judgement", "Misconception", "Prediction", "Trial", "Verdict", "choice_text", "judge"]

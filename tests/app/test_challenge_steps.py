@@ -10,6 +10,7 @@ from textual.widgets import OptionList, Static
 from engine import LESSONS
 from engine.practice import challenges, predictions
 from tests.conftest import SIZE, settle
+from tests.screen import frame
 from tui.app import TensorTutorApp
 from tui.state import FILE_NAME
 from tui.widgets.challenge import ChallengeView
@@ -142,18 +143,35 @@ async def test_every_prediction_reveals_the_answer_and_a_wrong_guess_its_misconc
             assert reason in answer and "It ran: " in answer
             assert prediction.id in pane.met
             assert pane.max_scroll_y == 0, "the answer fits on the screen"
+            assert not _cut_keys(app), frame(app)[0].splitlines()[-1]
+
+
+def _cut_keys(app: TensorTutorApp) -> list[str]:
+    """The keys the footer lists that do not show whole in its row (it crops what does not fit)."""
+    footer = frame(app)[0].splitlines()[-1]
+    shown = [binding.description for _n, binding, _on, _tip in app.screen.active_bindings.values() if binding.show]
+    return [label for label in shown if label not in footer]
 
 
 @pytest.mark.parametrize("lesson", TAUGHT, ids=lambda lesson: lesson.id)
-async def test_every_challenge_fits_80x24_after_a_failed_check_and_a_hint(app, lesson) -> None:
+async def test_every_challenge_fits_80x24_after_a_failed_check_a_hint_and_the_solution(app, lesson) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for challenge in challenges(lesson.id):
             pane = await _go_to(pilot, lesson, "challenge-" + challenge.id)
             view = pane.query_one(ChallengeView)
-            assert pane.max_scroll_y == 0
+            assert pane.max_scroll_y == 0 and not _cut_keys(app)
             verdict = await _checked(pilot, view)
             assert verdict.startswith("Not yet: ")
             await pilot.press("f3")
             await pilot.pause()
             assert pane.max_scroll_y == 0, f"{challenge.id} scrolls by {pane.max_scroll_y} rows"
+            assert not _cut_keys(app), frame(app)[0].splitlines()[-1]
+            await pilot.press(*["f3"] * len(challenge.hints))
+            await pilot.pause()
+            assert "f4 solution" in frame(app)[0].splitlines()[-1], "after the last hint the footer offers f4"
+            assert not _cut_keys(app), frame(app)[0].splitlines()[-1]
+            await pilot.press("f4")
+            await pilot.pause()
+            assert _text(view.query_one(".challenge-hints", Static)).startswith("Solution:")
+            assert pane.max_scroll_y == 0, f"{challenge.id} with its solution scrolls by {pane.max_scroll_y} rows"

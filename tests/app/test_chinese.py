@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.catalog import LESSONS
 from engine.i18n import CHINESE, ENGLISH, language, use_language
+from engine.practice import challenges, predictions
 from tests.conftest import SIZE, settle
 from tui.__main__ import relaunch_arguments
 from tui.app import TensorTutorApp
@@ -40,6 +42,16 @@ def report() -> dict:
     return json.loads(done.stdout)
 
 
+def _is_code(value: str) -> bool:
+    """A shape, a number, an operator, a label like f1, or a name PyTorch has (torch.float32, view, t.numpy())."""
+    if re.fullmatch(r"[-+0-9.,() ]+|[@*]|f[0-9]", value):
+        return True
+    import torch
+
+    name = value.removesuffix("()").split(".")[-1]
+    return any(hasattr(home, name) for home in (torch, torch.Tensor, torch.nn.functional, torch.nn))
+
+
 def _pane_rows(step: dict) -> list[str]:
     """The screen's rows right of the sidebar's border (a plain | in Chinese: no ambiguous-width ▕)."""
     return [row.split("|", 1)[1] if "|" in row else row for row in step["rows"][:-1]]
@@ -48,8 +60,35 @@ def _pane_rows(step: dict) -> list[str]:
 def test_every_step_fits_80x24_in_chinese(report) -> None:
     steps = report["steps"]
     assert len(steps) >= 20
-    scrolling = [(s["lesson"], s["step"], s["scroll"]) for s in steps if s["scroll"]]
+    scrolling = [(s["lesson"], s["step"], s["state"], s["scroll"]) for s in steps if s["scroll"]]
     assert not scrolling, f"steps that scroll in Chinese: {scrolling}"
+
+
+def test_every_challenge_and_prediction_is_seen_at_its_fullest(report) -> None:
+    """Each one as it opens, and a challenge after a check, a hint and its solution; a prediction after a guess."""
+    seen = {(s["lesson"], s["step"]): set() for s in report["steps"] if s["kind"] != "explore"}
+    for step in report["steps"]:
+        if step["kind"] != "explore":
+            seen[(step["lesson"], step["step"])].add(step["state"])
+    expected = sum(len(challenges(lesson.id)) + len(predictions(lesson.id)) for lesson in LESSONS)
+    assert len(seen) == expected
+    for place, states in seen.items():
+        assert states in ({"open", "checked, one hint", "solution"}, {"open", "a wrong guess"}), place
+
+
+def test_the_footer_shows_every_key_whole(report) -> None:
+    """The footer crops what does not fit at 80 columns: every key it lists must be there in full."""
+    for step in report["steps"]:
+        footer = step["rows"][-1]
+        cut = [label for label in step["keys"] if label not in footer]
+        assert not cut, f"{step['lesson']} step {step['step']} ({step['state']}): {cut} cut from {footer!r}"
+
+
+def test_pick_lists_read_chinese_or_code(report) -> None:
+    """A value that is a word (none, default, by hand) reads Chinese; one that is code (eye, float32, @) stays."""
+    for step in report["steps"]:
+        for value in step["choices"]:
+            assert re.search(r"[\u4e00-\u9fff]", value) or _is_code(value), f"{step['lesson']}: {value!r}"
 
 
 def test_no_line_starts_with_closing_punctuation(report) -> None:
@@ -66,7 +105,7 @@ def test_no_english_prose_on_a_chinese_screen(report) -> None:
             library = ("view size is not compatible",)  # torch's words, quoted inside a Chinese sentence
             english = [m for m in ENGLISH_PROSE.findall(text) if not any(m.startswith(q) for q in library)]
             assert not english, f"{step['lesson']} step {step['step']}: {english} in {text!r}"
-    assert all(not re.search(r"[•…×·▕●]", row) for step in report["steps"] for row in step["rows"]), (
+    assert all(not re.search(r"[•…×·▕●\u2080-\u2089]", row) for step in report["steps"] for row in step["rows"]), (
         "ambiguous-width marks are swapped in Chinese"
     )
 

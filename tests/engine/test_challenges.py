@@ -6,6 +6,8 @@ through the worker the way the app does (``engine.check``).
 
 from __future__ import annotations
 
+import resource
+
 import numpy as np
 import pytest
 import torch
@@ -14,7 +16,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 import engine
-from engine import LESSONS
+from engine import LESSONS, limits
 from engine.practice import Challenge, Verdict, challenge, challenges, steps
 from engine.practice.checking import check, check_challenge, reference_values
 
@@ -176,12 +178,27 @@ _CODE = st.one_of(
 )
 
 
+_PEAK: dict[str, int] = {}
+"""This process's peak memory before the first example (bytes on Linux)."""
+
+
+def _peak() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(source=_CODE)
-def test_check_on_any_text_is_a_verdict(source: str) -> None:
+def test_check_on_any_text_is_a_verdict_within_the_evaluators_limits(source: str) -> None:
+    before = _PEAK.setdefault("before", _peak())
     verdict = check("tensors", "ones", source)
     assert isinstance(verdict, Verdict) and isinstance(verdict.feedback, str) and verdict.feedback
     assert verdict.passed is False or source.count("torch.ones(rows, cols)")
+    if verdict.problem is not None and verdict.problem.line > 0:
+        assert verdict.feedback.startswith(f"Line {verdict.problem.line}: "), (
+            "a failure says where, in the learner's lines"
+        )
+    grown = _peak() - before
+    assert grown < 3 * limits.MAX_RUN_BYTES, f"a check's memory stays bounded (peak grew {grown:,} bytes)"
 
 
 @pytest.mark.parametrize(

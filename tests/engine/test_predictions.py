@@ -6,7 +6,7 @@ import pytest
 
 from engine import LESSONS
 from engine.blocks import shape_text
-from engine.practice import Prediction, judge, predictions, steps
+from engine.practice import FAILS, Prediction, judge, predictions, steps
 from engine.sandbox.evaluation import evaluate
 
 TAUGHT = [lesson for lesson in LESSONS if lesson.id != "playground"]
@@ -23,7 +23,7 @@ def test_every_lesson_asks_for_a_prediction_before_its_challenges(lesson) -> Non
 def test_the_answer_is_what_pytorch_does(item: Prediction) -> None:
     run = evaluate(item.code)
     if item.asks == "fails":
-        assert (run.error is not None) == (item.answer == "it fails")
+        assert (run.error is not None) == (item.answer == FAILS)
         return
     assert run.error is None, run.error
     value = run.namespace[item.target]

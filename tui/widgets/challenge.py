@@ -23,9 +23,11 @@ from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from engine.blocks import shape_text
 from engine.i18n import _
 from engine.outcomes import Fix, Problem
 from engine.practice.model import CHECK_SECONDS, Challenge, Verdict
+from tui.cjk import wrapped
 from tui.engine_status import expect, tutor_app
 from tui.widgets.fields import CodeEditor
 
@@ -79,7 +81,7 @@ class ChallengeView(Vertical):
             self.challenge = challenge
             self.record = dict(record)
             self.verdict = None
-            self.query_one(".challenge-given", Static).update(_("Given: {inputs}", inputs=challenge.given))
+            self.query_one(".challenge-given", Static).update(wrapped(_("Given: {inputs}", inputs=challenge.given)))
             self.editor.load_text(self.record.get("code", challenge.starter))
             self._show_verdict()
         self._show_hints()
@@ -114,7 +116,7 @@ class ChallengeView(Vertical):
     def action_check(self) -> None:
         """Check the editor's code in the worker."""
         if self.challenge is not None:
-            self.query_one(".challenge-verdict", Static).update(_("Checking…"))
+            self.query_one(".challenge-verdict", Static).update(wrapped(_("Checking…")))
             self._check(self.challenge, self.editor.text)
 
     def action_hint(self) -> None:
@@ -160,15 +162,15 @@ class ChallengeView(Vertical):
         fixes = self.query_one(".challenge-fixes", OptionList)
         self.set_class(verdict is not None and verdict.passed, "-passed")
         if verdict is None:
-            line.update(_("ctrl+s checks your code."))
+            line.update(wrapped(_("ctrl+s checks your code.")))
             explanation.display = False
             fixes.display = False
             return
         mark = _("Passed. ") if verdict.passed else _("Not yet: ")
-        line.update(Text.assemble((mark, "bold"), verdict.feedback))
+        line.update(wrapped(Text.assemble((mark, "bold"), verdict.feedback)))
         problem: Problem | None = verdict.problem
         explanation.display = bool(problem and problem.explanation)
-        explanation.update(problem.explanation if problem else "")
+        explanation.update(wrapped(problem.explanation if problem else ""))
         self._fixes = problem.fixes if problem and problem.span is not None else ()
         fixes.clear_options()
         fixes.add_options(Option(_fix_prompt(fix, index == 0)) for index, fix in enumerate(self._fixes[:2]))
@@ -192,8 +194,10 @@ class ChallengeView(Vertical):
         elif self.record.get("tried"):
             lines.append(_("f4: the reference solution."))
         hints = self.query_one(".challenge-hints", Static)
-        hints.update("\n".join(lines))
+        hints.update(wrapped("\n".join(lines)))
         hints.display = bool(lines)
+        self.set_class(shown >= 2, "-many-hints")  # the editor gives up rows to them (practice.tcss)
+        self.set_class(bool(self.record.get("solution")), "-solution")
         self.refresh_bindings()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -221,5 +225,9 @@ class ChallengeView(Vertical):
         self.action_check()
 
 
-def _fix_prompt(fix: Fix, highlighted: bool) -> str:
-    return ("> " if highlighted else "  ") + _("fix: {code}", code=fix.code)
+def _fix_prompt(fix: Fix, highlighted: bool) -> Text:
+    """A fix on one line: what changes (its label, not the whole statement), the shape it gives, its note."""
+    shape = f" -> {shape_text(fix.shape)}" if fix.shape is not None else ""
+    return Text.assemble(
+        "> " if highlighted else "  ", _("fix: {code}", code=fix.label or fix.code), shape, "  ", (fix.note, "dim")
+    )

@@ -164,6 +164,11 @@ class StepperInput(FieldInput):
         self.cursor_position = len(self.value)
 
 
+def choice_label(spec: Field, choice: str) -> str:
+    """A pick-list value as the learner reads it: a word in their language, code as it is typed."""
+    return _(choice) if choice in spec.words else choice
+
+
 class FieldRow(Vertical):
     """One field: its label and editor on a line, its error message under them."""
 
@@ -181,7 +186,7 @@ class FieldRow(Vertical):
             yield Label(spec.label, classes="field-label", markup=False)
             if spec.choices:
                 yield FieldSelect(
-                    [(choice, choice) for choice in spec.choices],
+                    [(choice_label(spec, choice), choice) for choice in spec.choices],
                     value=self._value if self._value in spec.choices else spec.default,
                     allow_blank=False,
                     compact=True,
@@ -305,7 +310,7 @@ class FieldsForm(Vertical):
         widths = [
             max(cell_len(spec.label), LABEL_MIN)
             + 1
-            + (max(map(cell_len, spec.choices)) + 3 if spec.choices else ENTRY_MIN)
+            + (max(cell_len(choice_label(spec, choice)) for choice in spec.choices) + 3 if spec.choices else ENTRY_MIN)
             for spec in self._fields
             if not spec.multiline
         ]

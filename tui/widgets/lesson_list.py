@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -19,7 +20,7 @@ DONE_MARK = "✓"
 """Shown for a lesson whose every goal is met (its counts say the same in words: 3/3)."""
 
 WIDTH = 18
-"""Characters of a lesson's line in the open sidebar (its border takes one more column)."""
+"""Cells of a lesson's line in the open sidebar (its border takes one more column)."""
 
 
 class LessonList(OptionList):
@@ -77,10 +78,14 @@ Each lesson shows its goals met out of its steps, and a mark when all are met.
             return Text(f"{lesson.number}" + (DONE_MARK if done else ""))
         counts = DONE_MARK if done else (f"{met}/{total}" if total else "")
         title = f"{lesson.number} {lesson.title}"
-        room = WIDTH - len(counts) - 1
-        if len(title) > room:
-            title = title[: room - 1] + "."
-        line = Text(title.ljust(room + 1))
+        room = WIDTH - cell_len(counts) - 1
+        if cell_len(title) > room and cell_len(title) <= WIDTH:
+            # a long title (in Chinese: 5 神经网络的单层) keeps every character; its counts go below it, aligned
+            line = Text(set_cell_size(title, WIDTH) + "\n" + " " * (room + 1))
+        else:
+            if cell_len(title) > room:
+                title = set_cell_size(title, room - 1).rstrip() + "."
+            line = Text(set_cell_size(title, room + 1))  # widths in cells: a CJK character takes two
         line.append(counts, style="bold" if done else "dim")
         return line
 

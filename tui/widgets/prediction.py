@@ -22,7 +22,8 @@ from textual.worker import get_current_worker
 from engine.blocks import shape_text
 from engine.i18n import _
 from engine.outcomes import Evaluation
-from engine.practice.model import Judgement, Prediction, judge
+from engine.practice.model import Judgement, Prediction, choice_text, judge
+from tui.cjk import wrapped
 from tui.engine_status import expect, tutor_app
 
 
@@ -66,7 +67,7 @@ class PredictionView(Vertical):
         self.choices.highlighted = 0
         self.choices.disabled = False
         answer = self.query_one(".prediction-answer", Static)
-        answer.update(_("Pick what you expect (up/down, enter); then it runs."))
+        answer.update(wrapped(_("Pick what you expect (up/down, enter); then it runs.")))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Mark the highlighted choice with an arrow too, so it stands out without colour (NO_COLOR)."""
@@ -82,7 +83,7 @@ class PredictionView(Vertical):
             return
         guess = prediction.choices[event.option_index]
         self.judgement = judge(prediction, guess)
-        self.query_one(".prediction-answer", Static).update(_("Running…"))
+        self.query_one(".prediction-answer", Static).update(wrapped(_("Running…")))
         self._run(prediction, guess, self.judgement)
 
     @work(thread=True, exclusive=True, group="predict")
@@ -100,18 +101,20 @@ class PredictionView(Vertical):
         if prediction is not self.prediction:
             return
         verdict = (_("Right: "), "bold") if judgement.right else (_("Not quite: "), "bold")
-        said = _("you said {guess}, PyTorch says {answer}.", guess=guess, answer=judgement.answer)
+        said = _(
+            "you said {guess}, PyTorch says {answer}.", guess=choice_text(guess), answer=choice_text(judgement.answer)
+        )
         lines = [Text.assemble(verdict, said), Text(_("It ran: {seen}", seen=seen))]
         if judgement.misconception:
             lines.append(Text(judgement.misconception))
         lines.append(Text(judgement.why, style="italic"))
-        self.query_one(".prediction-answer", Static).update(Text("\n").join(lines))
+        self.query_one(".prediction-answer", Static).update(wrapped(Text("\n").join(lines)))
         self.set_class(judgement.right, "-right")
         self.post_message(self.Answered(prediction, judgement))
 
 
 def _marked(choice: str, highlighted: bool) -> str:
-    return ("> " if highlighted else "  ") + choice
+    return ("> " if highlighted else "  ") + choice_text(choice)
 
 
 def _seen(prediction: Prediction, evaluation: Evaluation) -> str:

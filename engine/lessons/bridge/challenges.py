@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.i18n import _
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
+from engine.practice.model import FAILS, Challenge, Misconception, Prediction, Trial
 
 CHALLENGES = (
     Challenge(
@@ -51,12 +51,12 @@ PREDICTIONS = (
         code="a = np.ones(3)\nt = torch.from_numpy(a)\na[0] = 5.0\nv = t[0].item()\n",
         target="v",
         asks="value",
-        choices=("5.0", "1.0", "it fails"),
+        choices=("5.0", "1.0", FAILS),
         answer="5.0",
         why=_("from_numpy shares a's memory: a change to a is a change to t."),
         misconceptions=(
             Misconception("1.0", _("Expecting from_numpy to copy: it shares memory (torch.tensor(a) copies).")),
-            Misconception("it fails", _("Expecting a float64 array to be refused: from_numpy keeps its dtype.")),
+            Misconception(FAILS, _("Expecting a float64 array to be refused: from_numpy keeps its dtype.")),
         ),
     ),
 )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.lesson import Action, Field, Goal, Lesson, Step
 
-DTYPES = ("default", "float64", "float32", "int64", "int32", "uint8")
+DTYPES = (N_("default"), "float64", "float32", "int64", "int32", "uint8")
 BACK = ("t.numpy()", "w.numpy()", "w.detach().numpy()")
 """How n comes back to NumPy: from the shared tensor t, or from w, a copy of a that requires grad."""
 
@@ -27,6 +27,7 @@ FIELDS = (
             "a's element type; 'default' lets NumPy choose (float64 for decimals, int64 for whole numbers). from_numpy and .numpy() keep it."
         ),
         choices=DTYPES,
+        words=DTYPES[:1],
     ),
     Field(
         "back",

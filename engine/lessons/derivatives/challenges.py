@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.i18n import _
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
+from engine.practice.model import FAILS, Challenge, Misconception, Prediction, Trial
 
 CHALLENGES = (
     Challenge(
@@ -55,12 +55,12 @@ PREDICTIONS = (
         code="x = torch.tensor(2.0, requires_grad=True)\n(x ** 2).backward()\n(x ** 2).backward()\ng = x.grad.item()\n",
         target="g",
         asks="value",
-        choices=("4.0", "8.0", "it fails"),
+        choices=("4.0", "8.0", FAILS),
         answer="8.0",
         why=_("backward adds to .grad: 4 + 4. Zero it (x.grad.zero_()) between steps."),
         misconceptions=(
             Misconception("4.0", _("Expecting the second backward to replace .grad: it adds to it.")),
-            Misconception("it fails", _("Expecting a second backward to be refused: each call builds a new graph.")),
+            Misconception(FAILS, _("Expecting a second backward to be refused: each call builds a new graph.")),
         ),
     ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.i18n import _
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
+from engine.practice.model import FAILS, Challenge, Misconception, Prediction, Trial
 
 _LAYER = (
     "torch.manual_seed({seed})\ninputs = torch.randn((1, 10))\nw1 = torch.randn_like(inputs)\nb1 = torch.randn((1, 1))"
@@ -52,28 +52,28 @@ PREDICTIONS = (
         code="inputs = torch.randn(1, 10)\nw1 = torch.randn(1, 10)\nz = inputs @ w1.T\n",
         target="z",
         asks="shape",
-        choices=("(1, 1)", "(10, 10)", "it fails"),
+        choices=("(1, 1)", "(10, 10)", FAILS),
         answer="(1, 1)",
         why=_("w1.T is (10, 1): (1, 10) @ (10, 1) is (1, 1)."),
         misconceptions=(
             Misconception("(10, 10)", _("A transposed shape: that is w1.T @ inputs, (10, 1) @ (1, 10).")),
-            Misconception("it fails", _("Forgetting that .T turns w1's (1, 10) into (10, 1), which fits.")),
+            Misconception(FAILS, _("Forgetting that .T turns w1's (1, 10) into (10, 1), which fits.")),
         ),
     ),
     Prediction(
         id="predict-t-copy",
         lesson="layer",
-        title=_("Predict: does .T copy?"),
+        title=_("Predict: writing through .T"),
         question=_("w is zeros. After writing 7 into w.T[0, 0], what is w[0, 0]?"),
         code="w = torch.zeros(2, 3)\nwt = w.T\nwt[0, 0] = 7.0\nv = w[0, 0].item()\n",
         target="v",
         asks="value",
-        choices=("7.0", "0.0", "it fails"),
+        choices=("7.0", "0.0", FAILS),
         answer="7.0",
         why=_(".T is a view: the same memory read in another order."),
         misconceptions=(
             Misconception("0.0", _("Expecting .T to copy: it is a view of w's memory, so w changes too.")),
-            Misconception("it fails", _("Expecting a view to be read-only: writing through it changes w.")),
+            Misconception(FAILS, _("Expecting a view to be read-only: writing through it changes w.")),
         ),
     ),
 )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.lesson import Field, Goal, Lesson, Step
 from engine.lessons.texts import SEED_HELP
 
-FIXES = ("none", "reshape", "view", "resize_", "transpose")
-LAYOUTS = ("contiguous", "non-contiguous")
-ACTIVATIONS = ("torch.sigmoid", "by hand")
+FIXES = (N_("none"), "reshape", "view", "resize_", "transpose")
+LAYOUTS = (N_("contiguous"), N_("non-contiguous"))
+ACTIVATIONS = ("torch.sigmoid", N_("by hand"))
 
 FIELDS = (
     Field("seed", _("seed"), "7", SEED_HELP, step=1, width=6),
@@ -28,6 +28,7 @@ FIELDS = (
         "none",
         _("How w1 is made to fit: none (the tutorial's error), w1.reshape, w1.view, w1.resize_ or the transpose w1.T."),
         choices=FIXES,
+        words=FIXES[:1],
     ),
     Field(
         "memory",
@@ -37,6 +38,7 @@ FIELDS = (
             "non-contiguous makes w1 the transpose of another tensor, so its numbers are not laid out row by row: view refuses it, reshape copies it, resize_ ignores the layout."
         ),
         choices=LAYOUTS,
+        words=LAYOUTS,
     ),
     Field(
         "activation",
@@ -44,6 +46,7 @@ FIELDS = (
         "by hand",
         _("The activation: torch.sigmoid, or by hand as 1 / (1 + exp(-z)) (the same numbers)."),
         choices=ACTIVATIONS,
+        words=ACTIVATIONS[1:],
     ),
 )
 

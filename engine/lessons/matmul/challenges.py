@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from engine.i18n import _
-from engine.practice.model import Challenge, Misconception, Prediction, Trial
+from engine.practice.model import FAILS, Challenge, Misconception, Prediction, Trial
 
 CHALLENGES = (
     Challenge(
         id="product",
         lesson="matmul",
         title=_("The matrix product"),
-        prompt=_("Make C, the matrix product of A and B (A is 3 by 3 and B is 3 by 2 here)."),
+        prompt=_("Make C, the matrix product of A and B."),
         starter="C = A * B\n",
         hints=(
             _("* multiplies element by element; it needs shapes that match or broadcast."),
@@ -55,8 +55,8 @@ PREDICTIONS = (
         code="X = torch.ones(2, 3, 3)\nW = torch.ones(3, 2)\nY = torch.mm(X, W)\n",
         target="Y",
         asks="fails",
-        choices=("(2, 3, 2)", "(3, 2)", "it fails"),
-        answer="it fails",
+        choices=("(2, 3, 2)", "(3, 2)", FAILS),
+        answer=FAILS,
         why=_("torch.mm takes two 2-D matrices; torch.matmul would give (2, 3, 2)."),
         misconceptions=(
             Misconception("(2, 3, 2)", _("Expecting mm to broadcast: only matmul and @ treat X as a batch.")),

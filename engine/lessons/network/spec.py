@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.lesson import Field, Goal, Lesson, Step
 from engine.lessons.texts import SEED_HELP
 
-ACTIVATIONS = ("none", "sigmoid", "relu")
+ACTIVATIONS = (N_("none"), "sigmoid", "relu")
 DEFAULT_SIZES = "10, 20, 20, 10"
 
 FIELDS = (
@@ -32,6 +32,7 @@ FIELDS = (
         "none",
         _("What runs between layers: none (as in the tutorial), sigmoid or relu."),
         choices=ACTIVATIONS,
+        words=ACTIVATIONS[:1],
     ),
 )
 

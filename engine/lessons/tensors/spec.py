@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.lesson import Field, Goal, Lesson, Step
 from engine.lessons.texts import SEED_HELP
 
 RANDOM = ("randn", "rand")
 FILLS = ("zeros", "ones")
-DTYPES = ("default", "float32", "float64", "int64")
+DTYPES = (N_("default"), "float32", "float64", "int64")
 
 FIELDS = (
     Field("shape", _("shape"), "2,3", _("The tensor's shape: whole numbers separated by commas, like 2,3.")),
@@ -34,6 +34,7 @@ FIELDS = (
         "default",
         _("The element type; 'default' lets each library choose (torch float32, NumPy float64)."),
         choices=DTYPES,
+        words=DTYPES[:1],
     ),
 )
 
