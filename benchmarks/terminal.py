@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from benchmarks.processes import cpu_seconds
+
 _CSI = re.compile(r"\x1b\[([0-9;?<=>$]*)([ -/]*)([@-~])")
 _OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 _STRING = re.compile(r"\x1b[P_^][^\x1b]*\x1b\\")
@@ -185,17 +187,8 @@ class PtySession:
                 return None if not condition(self.screen) else self.last_output - self.started
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system, all threads) the program has used so far; NaN if it cannot be read.
-
-        On a busy machine wall-clock times stretch with the load while this
-        stays close to what the same run costs on an idle one.
-        """
-        try:
-            with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        """CPU time (user + system, all threads) the program has used so far; NaN if it cannot be read."""
+        return cpu_seconds(self.process.pid)
 
     def wait_quiet(self, quiet: float, timeout: float) -> None:
         """Read until nothing has been drawn for ``quiet`` seconds (or ``timeout`` passes)."""
