@@ -158,7 +158,11 @@ class PtySession:
         """Seconds since the process was started."""
         return time.perf_counter() - self.started
 
-    def _read(self, timeout: float) -> bool:
+    def fileno(self) -> int:
+        """The terminal's side of this process, for ``select`` over many sessions at once."""
+        return self._master
+
+    def read(self, timeout: float) -> bool:
         """Read what is there (waiting up to ``timeout``); False once the program has closed the terminal."""
         if self._closed:
             return False
@@ -183,7 +187,7 @@ class PtySession:
             if condition(self.screen):
                 return self.last_output - self.started
             remaining = deadline - time.perf_counter()
-            if remaining <= 0 or not self._read(min(remaining, 0.05)):
+            if remaining <= 0 or not self.read(min(remaining, 0.05)):
                 return None if not condition(self.screen) else self.last_output - self.started
 
     def cpu_seconds(self) -> float:
@@ -196,7 +200,7 @@ class PtySession:
         while time.perf_counter() < deadline:
             if time.perf_counter() - self.last_output >= quiet:
                 return
-            if not self._read(0.02):
+            if not self.read(0.02):
                 return
 
     def send(self, data: bytes) -> None:
@@ -220,7 +224,7 @@ class PtySession:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(self.process.pid, 0)
                 break
-            if not self._read(0.05):
+            if not self.read(0.05):
                 time.sleep(0.01)  # terminal closed: the process is about to exit
         seconds = self.elapsed()
         self.process.returncode = os.waitstatus_to_exitcode(status)
