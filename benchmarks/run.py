@@ -389,16 +389,19 @@ def serving_table(figures: serving.ServingFigures) -> Table:
             verdict(None if worst != worst else worst < SERVED_EDIT_P95_MS and clean),
         ]
     )
+    apps, workers = figures.edit_cpu_ms.get("apps", float("nan")), figures.edit_cpu_ms.get("workers", float("nan"))
     rows.append(
         [
-            "CPU per edit: the app and its worker",
-            fmt(figures.edit_cpu_ms, " ms", 0),
+            f"CPU per edit: the app {fmt(apps, ' ms', 0)}, its worker {fmt(workers, ' ms', 0)}",
+            fmt(apps + workers, " ms", 0),
             f"cores {figures.edit_learners} learners need at an edit a second",
-            fmt(figures.edit_cpu_ms * figures.edit_learners / 1000, "", 2),
+            fmt((apps + workers) * figures.edit_learners / 1000, "", 2),
             "-",
             "-",
         ]
     )
+    for count, cores in sorted(figures.idle_cores.items()):
+        rows.append([f"CPU of an idle learner (app + worker), {count} served", fmt(cores, " cores", 3), *["-"] * 4])
     note = (
         "One `tensor-tutor serve` for every row; every learner is a real app with --engine in an 80x24 "
         "pseudo-terminal, timed off its screen. Start-up: medians of runs with a fresh state, from process start "

@@ -16,6 +16,7 @@ import select
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,8 +66,10 @@ class ServingFigures:
     """One learner editing alone: key to the new tensor on screen."""
     edit_ms: list[float] = field(default_factory=list)
     """The same, with ``edit_learners`` editing at once."""
-    edit_cpu_ms: float = float("nan")
-    """CPU milliseconds per edit of the editing apps and their workers together: what a class needs in cores."""
+    idle_cores: dict[int, float] = field(default_factory=dict)
+    """Learners served -> CPU (in cores) each idle app and its worker use while others join."""
+    edit_cpu_ms: dict[str, float] = field(default_factory=dict)
+    """"apps", "workers" -> CPU milliseconds per edit: what a class needs in cores."""
     edit_learners: int = 0
     edit_seconds: float = 0.0
     edit_errors: int = 0
@@ -212,11 +215,38 @@ def _class(server: _Server, count: int, rounds: int, figures: ServingFigures) ->
             workers, app_pids = server.workers(), [app.process.pid for app in apps]
             figures.tree_pss_mb[count] = _pss([server.process.pid, *workers, *app_pids])
             figures.learner_pss_mb[count] = (_pss(app_pids) + _pss(workers)) / count
-            for _ in range(rounds):
-                _join(server.path, figures, figures.joining.setdefault(count, []))
+            with _Drained(apps):  # the class's terminals stay read, as real ones are
+                cpu, began = sum(map(cpu_seconds, app_pids + workers)), time.perf_counter()
+                for _ in range(rounds):
+                    _join(server.path, figures, figures.joining.setdefault(count, []))
+                spent = sum(map(cpu_seconds, app_pids + workers)) - cpu
+                figures.idle_cores[count] = spent / (time.perf_counter() - began) / count
         finally:
             for app in apps:
                 app.finish(QUIT)
+
+
+class _Drained:
+    """While in use, a thread reads what ``sessions`` draw, so their apps never block on a full terminal."""
+
+    def __init__(self, sessions: list[PtySession]) -> None:
+        self.sessions = sessions
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+
+    def _read(self) -> None:
+        while not self.stop.is_set():
+            ready, _, _ = select.select(self.sessions, [], [], 0.1)
+            for session in ready:
+                session.read(0)
+
+    def __enter__(self) -> _Drained:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 @dataclass
@@ -242,10 +272,12 @@ class _Learner:
         return any(self.expected in line for line in self.session.screen.lines())
 
 
-def _editing(server: _Server, count: int, seconds: float, into: list[float], figures: ServingFigures) -> float:
+def _editing(
+    server: _Server, count: int, seconds: float, into: list[float], figures: ServingFigures
+) -> dict[str, float]:
     """``count`` served apps, each making an edit a second for ``seconds``, spread over the second; then they quit.
 
-    Returns the CPU milliseconds per edit of the apps and their workers together.
+    Returns the CPU milliseconds per edit of the apps and of their workers.
     """
     with tempfile.TemporaryDirectory() as state_root:
         apps = _start_apps(server, count, state_root)
@@ -262,14 +294,14 @@ def _editing(server: _Server, count: int, seconds: float, into: list[float], fig
                     figures.failures.append("an editing learner could not set the seed")
                     continue
                 learners.append(_Learner(app, 0.0))
-            pids = [learner.session.process.pid for learner in learners] + server.workers()
-            cpu_before, edits_before = sum(map(cpu_seconds, pids)), len(into)
+            pids = {"apps": [learner.session.process.pid for learner in learners], "workers": server.workers()}
+            before, edits_before = {name: sum(map(cpu_seconds, group)) for name, group in pids.items()}, len(into)
             began = time.perf_counter()
             for number, learner in enumerate(learners):
                 learner.due = began + number / max(len(learners), 1)
             _edit_loop(learners, began + seconds, into, figures)
-            edits = len(into) - edits_before
-            return (sum(map(cpu_seconds, pids)) - cpu_before) / edits * 1000 if edits else float("nan")
+            edits = max(len(into) - edits_before, 1)
+            return {name: (sum(map(cpu_seconds, group)) - before[name]) / edits * 1000 for name, group in pids.items()}
         finally:
             for app in apps:
                 app.finish(QUIT)
