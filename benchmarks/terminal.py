@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from benchmarks.processes import cpu_seconds
+
 _CSI = re.compile(r"\x1b\[([0-9;?<=>$]*)([ -/]*)([@-~])")
 _OSC = re.compile(r"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
 _STRING = re.compile(r"\x1b[P_^][^\x1b]*\x1b\\")
@@ -156,7 +158,11 @@ class PtySession:
         """Seconds since the process was started."""
         return time.perf_counter() - self.started
 
-    def _read(self, timeout: float) -> bool:
+    def fileno(self) -> int:
+        """The terminal's side of this process, for ``select`` over many sessions at once."""
+        return self._master
+
+    def read(self, timeout: float) -> bool:
         """Read what is there (waiting up to ``timeout``); False once the program has closed the terminal."""
         if self._closed:
             return False
@@ -181,21 +187,12 @@ class PtySession:
             if condition(self.screen):
                 return self.last_output - self.started
             remaining = deadline - time.perf_counter()
-            if remaining <= 0 or not self._read(min(remaining, 0.05)):
+            if remaining <= 0 or not self.read(min(remaining, 0.05)):
                 return None if not condition(self.screen) else self.last_output - self.started
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system, all threads) the program has used so far; NaN if it cannot be read.
-
-        On a busy machine wall-clock times stretch with the load while this
-        stays close to what the same run costs on an idle one.
-        """
-        try:
-            with open(f"/proc/{self.process.pid}/stat", encoding="ascii") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        """CPU time (user + system, all threads) the program has used so far; NaN if it cannot be read."""
+        return cpu_seconds(self.process.pid)
 
     def wait_quiet(self, quiet: float, timeout: float) -> None:
         """Read until nothing has been drawn for ``quiet`` seconds (or ``timeout`` passes)."""
@@ -203,7 +200,7 @@ class PtySession:
         while time.perf_counter() < deadline:
             if time.perf_counter() - self.last_output >= quiet:
                 return
-            if not self._read(0.02):
+            if not self.read(0.02):
                 return
 
     def send(self, data: bytes) -> None:
@@ -227,7 +224,7 @@ class PtySession:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(self.process.pid, 0)
                 break
-            if not self._read(0.05):
+            if not self.read(0.05):
                 time.sleep(0.01)  # terminal closed: the process is about to exit
         seconds = self.elapsed()
         self.process.returncode = os.waitstatus_to_exitcode(status)

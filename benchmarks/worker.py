@@ -7,11 +7,11 @@ ordinary call to a live worker.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from benchmarks.processes import cpu_seconds
 from engine.worker.client import Client
 
 SOURCE = "y = torch.ones(2, 3) * 2"
@@ -48,13 +48,6 @@ def _ms(action: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User and system CPU time of ``pid`` so far (clock-tick resolution: summed over many calls)."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def measure(calls: int, kills: int, progress: Callable[[str], None] = print) -> WorkerTimes:
     """``calls`` paired round trips of each kind and ``kills`` killed workers replaced."""
     import torch
@@ -87,10 +80,10 @@ def measure(calls: int, kills: int, progress: Callable[[str], None] = print) -> 
             times.lesson_overhead.append(remote - local)
         progress(f"  {calls} paired calls done")
         worker_pid = client.worker().pid
-        worker_cpu, app_cpu = _cpu_seconds(worker_pid), time.process_time()
+        worker_cpu, app_cpu = cpu_seconds(worker_pid), time.process_time()
         for _ in range(calls):
             client.call("evaluate", source=SOURCE)
-        spent = _cpu_seconds(worker_pid) - worker_cpu + time.process_time() - app_cpu
+        spent = cpu_seconds(worker_pid) - worker_cpu + time.process_time() - app_cpu
         times.cpu_worker_side = spent / calls * 1000
         local_cpu = time.process_time()
         for _ in range(calls):

@@ -425,11 +425,12 @@ def configured_time_limit() -> float:
 
 
 def server_socket() -> str | None:
-    """The engine server to use: ``TENSOR_TUTOR_ENGINE`` if set (empty: none), else the default socket if it exists."""
+    """The engine server to use: ``TENSOR_TUTOR_ENGINE`` if set (empty: none), else the default socket if it exists
+    where only this user (or root) could have made it."""
     named = os.environ.get("TENSOR_TUTOR_ENGINE")
     if named is not None:
         return named or None
-    from engine.worker.server import default_socket
+    from engine.worker.server import default_socket, safe_place
 
     path = default_socket()
-    return str(path) if path.exists() else None
+    return str(path) if path.exists() and safe_place(path) else None

@@ -25,6 +25,7 @@ import os
 import select
 import signal
 import socket
+import stat
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -44,6 +45,28 @@ def default_socket() -> Path:
     """``$XDG_RUNTIME_DIR/tensor-tutor/engine.sock`` (``/tmp/tensor-tutor-UID/...`` without one)."""
     runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/tmp/tensor-tutor-{os.getuid()}"
     return Path(runtime) / "tensor-tutor" / "engine.sock"
+
+
+def safe_place(path: Path) -> bool:
+    """True if no other user could have put a socket at ``path`` or could swap it for theirs.
+
+    Its directory and the one above it (``$XDG_RUNTIME_DIR`` or ``/tmp/tensor-tutor-UID`` for the
+    default socket) must belong to this user or root and be writable by nobody else (unless sticky,
+    as ``/tmp`` is), and the socket, if there, to this user or root. Otherwise another learner on a
+    shared server could make the default socket first and receive every run of this one's.
+    """
+    owners = (os.getuid(), 0)
+    for directory in (path.parent, path.parent.parent):
+        try:
+            status = directory.stat()
+        except OSError:
+            return False
+        if status.st_uid not in owners or (status.st_mode & 0o022 and not status.st_mode & stat.S_ISVTX):
+            return False
+    try:
+        return path.lstat().st_uid in owners
+    except FileNotFoundError:
+        return True
 
 
 @dataclass
@@ -85,6 +108,9 @@ class Server:
 
     def run(self) -> int:
         """Warm up, listen, and serve until SIGTERM or SIGINT."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+        if not safe_place(self.path):  # before the warm-up: a teacher hears of it at once
+            raise SystemExit(f"{self.path}: its directory belongs to, or can be written by, another user")
         os.environ.update(THREAD_ENVIRONMENT)
         self.versions = warm()
         if self.calls is None:
@@ -118,7 +144,6 @@ class Server:
         return 0
 
     def _listen(self) -> socket.socket:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
         if self.path.exists():
             probe = socket.socket(socket.AF_UNIX)
             try:

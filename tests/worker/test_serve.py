@@ -162,3 +162,38 @@ def test_the_app_finds_a_server_by_its_variable(served: Served, monkeypatch) -> 
     monkeypatch.delenv("TENSOR_TUTOR_ENGINE")
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(served.path.parent.parent / "nothing-here"))
     assert server_socket() is None  # no server on the default socket: an engine of its own
+
+
+def test_a_default_socket_another_user_could_have_made_is_not_used(tmp_path, monkeypatch) -> None:
+    from engine.worker.client import server_socket
+
+    runtime = tmp_path / "runtime"
+    place = runtime / "tensor-tutor"
+    place.mkdir(parents=True)
+    runtime.chmod(0o700)
+    monkeypatch.delenv("TENSOR_TUTOR_ENGINE", raising=False)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    with socket.socket(socket.AF_UNIX) as listener:
+        listener.bind(str(place / "engine.sock"))
+        assert server_socket() == str(place / "engine.sock")
+        place.chmod(0o777)  # anyone could have put it there, or swap it for theirs
+        assert server_socket() is None
+        place.chmod(0o755)
+        runtime.chmod(0o777)  # the directory above, likewise (as a squatted /tmp/tensor-tutor-UID would be)
+        assert server_socket() is None
+        runtime.chmod(0o700)
+        assert server_socket() == str(place / "engine.sock")
+
+
+def test_serve_refuses_a_socket_directory_others_can_write(tmp_path) -> None:
+    open_to_all = tmp_path / "shared"
+    open_to_all.mkdir()
+    open_to_all.chmod(0o777)
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "serve", "--socket", str(open_to_all / "engine.sock")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0 and "can be written by, another user" in done.stderr, done.stderr
+    assert not (open_to_all / "engine.sock").exists() and "serving" not in done.stderr
