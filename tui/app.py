@@ -92,6 +92,8 @@ class TensorTutorApp(App[None]):
         """The language to start again in, once the app has exited (the palette's language command)."""
         self._lesson_shown = False
         """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
+        self._scroll_key_shown = False
+        """Whether the footer was last refreshed with the pane taller than the screen (its scroll key shown)."""
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
@@ -245,7 +247,15 @@ class TensorTutorApp(App[None]):
 
     def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
         # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
-        self.call_after_refresh(self.refresh_bindings)
+        self.call_after_refresh(self._show_scroll_key)
+
+    def _show_scroll_key(self) -> None:
+        """Refresh the footer only when the scroll key comes or goes: the footer rebuilds all its keys each time."""
+        pane = self._pane_or_none()
+        scrolls = pane is not None and pane.max_scroll_y > 0
+        if scrolls != self._scroll_key_shown:
+            self._scroll_key_shown = scrolls
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lesson keys only on the steps that offer them; step keys only where there are steps."""
