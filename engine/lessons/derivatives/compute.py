@@ -23,6 +23,8 @@ from engine.evaluation import Evaluation, evaluate
 from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.derivatives.spec import FUNCTION_LABELS, LESSON, MAX_FUNCTIONS
+from engine.lessons.memo import Remembered
+from engine.outcomes import Curve
 from engine.parsing import parse_choice, parse_number
 
 MAX_PATH = 50
@@ -31,6 +33,13 @@ MAX_X = 1e6
 """Largest |x| and |range| accepted: beyond it float32 slopes stop meaning much."""
 CURVE_POINTS = 201
 DEFAULT_X = "2"
+
+_FUNCTIONS: Remembered[tuple[tuple[Function, ...], str]] = Remembered()
+"""The functions at x: the descent step's lr and path do not change them."""
+_CURVE: Remembered[Curve] = Remembered()
+"""A chart's 201-point curve: moving x inside the range does not change it."""
+_PATH: Remembered[Curve] = Remembered()
+"""The function at the points descent visited: a new lr does not change them."""
 
 _KINDS = {
     "x": "line",
@@ -396,9 +405,14 @@ def _x(values: Mapping[str, str]) -> float:
     return read(values, "x", parse_number, "x", -MAX_X, MAX_X)
 
 
-def _functions(values: Mapping[str, str], x: float) -> tuple[list[Function], str]:
+def _functions(values: Mapping[str, str], x: float) -> tuple[tuple[Function, ...], str]:
     """The learner's functions with their values and slopes at x, and the code that found them."""
-    expressions = parse_functions(values["functions"])
+    text = values["functions"]
+    return _FUNCTIONS.get((text, x), lambda: _functions_at(text, x))
+
+
+def _functions_at(text: str, x: float) -> tuple[tuple[Function, ...], str]:
+    expressions = parse_functions(text)
     labels = [f"f{i}" for i in range(1, len(expressions) + 1)]
     depends = _probe(expressions, labels, x)
     source = slopes_source(expressions, x, depends)
@@ -410,7 +424,7 @@ def _functions(values: Mapping[str, str], x: float) -> tuple[list[Function], str
         slope = float(namespace[f"g{i}"]) if grad else 0.0  # type: ignore[arg-type]
         defined = math.isfinite(number) and math.isfinite(slope)
         functions.append(Function(label, expression, number, slope if defined else None, grad))
-    return functions, source
+    return tuple(functions), source
 
 
 def _pick(functions: Sequence[Function], values: Mapping[str, str], name: str) -> tuple[Function, str]:
@@ -448,7 +462,11 @@ def function_chart(
     function: Function, x: float, x_range: tuple[float, float], path: Sequence[tuple[float, float]], height: int
 ) -> Chart:
     """One function over the range, on a y scale of its own, with its tangent at x (in its colour) and any path."""
-    sampled = curve(function.expression, x_range[0], x_range[1], CURVE_POINTS, label=function.label)
+    lo, hi = x_range
+    sampled = _CURVE.get(
+        (function.expression, lo, hi, function.label),
+        lambda: curve(function.expression, lo, hi, CURVE_POINTS, label=function.label),
+    )
     here = [(x, function.value)] if math.isfinite(function.value) else []
     y_range = robust_range([y for y in sampled.ys if y is not None], [y for _, y in here + list(path)])
     label = f"{function.label} = {function.expression}"
@@ -496,7 +514,9 @@ def _descent(values: Mapping[str, str]) -> LessonResult:
             x_next = found
     points: list[tuple[float, float]] = []
     if path:
-        on_path = sample(target.expression, path, label=target.label)
+        on_path = _PATH.get(
+            (target.expression, tuple(path), target.label), lambda: sample(target.expression, path, label=target.label)
+        )
         points = [(p, y) for p, y in zip(on_path.xs, on_path.ys) if y is not None]
     before = points[-1][1] if points and points[-1][0] == path[-1] else None
     x_range = _chart_range(values, x, path)

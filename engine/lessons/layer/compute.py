@@ -23,6 +23,7 @@ from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.common import outputs_by_name, problem_block, value_block
 from engine.lessons.layer.spec import ACTIVATIONS, FIXES, LAYOUTS
+from engine.lessons.memo import Remembered
 from engine.parsing import parse_choice, parse_int, parse_shape
 
 LIKE_INPUTS = ("like inputs", "like", "randn_like", "same")
@@ -390,8 +391,25 @@ def _fit(layer: Layer, fix: str) -> None:
         )
 
 
+_RUNS: Remembered[dict[str, FixRun]] = Remembered()
+"""The four fixes, run: picking another fix in the list does not change them."""
+_SAME_WORDS: Remembered[Fact | None] = Remembered()
+"""Whether torch.mm and @ refuse the unfixed layer in matmul's words: the fix picked does not change it."""
+
+
 def _runs(layer: Layer) -> dict[str, FixRun]:
-    return {kind: run_fix(layer, kind) for kind in FIXES[1:]}
+    return _RUNS.get(layer, lambda: {kind: run_fix(layer, kind) for kind in FIXES[1:]})
+
+
+def _unfixed_words(layer: Layer) -> Fact | None:
+    """Run the layer without a fix; the fact that the other products refuse it in the same words, if they do."""
+
+    def run() -> Fact | None:
+        source = build_source(layer, "none")
+        broken = evaluate(source, seed=layer.seed).error
+        return None if broken is None else _same_words(layer, source, broken)
+
+    return _SAME_WORDS.get(layer, run)
 
 
 def _error(values: Mapping[str, str]) -> LessonResult:
@@ -435,8 +453,7 @@ def _fixes(values: Mapping[str, str]) -> LessonResult:
                 )
             )
         )
-    broken = evaluate(build_source(layer, "none"), seed=layer.seed).error
-    same = _same_words(layer, build_source(layer, "none"), broken) if broken is not None else None
+    same = _unfixed_words(layer)
     if same is not None:
         blocks.append(same)
     measures = {"ok": fix != "none" and not runs[fix].failed if fix in runs else False}
