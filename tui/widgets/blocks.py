@@ -158,6 +158,8 @@ Each fix here was run on your code and works.
 - **enter** applies it: the fields and the code change, and the output appears
 """)
 
+    _fixes: tuple[FixChoice, ...] = ()
+
     class Applied(Message):
         """The learner chose a fix."""
 
@@ -166,8 +168,11 @@ Each fix here was run on your code and works.
             self.fix = fix
 
     def set_fixes(self, fixes: tuple[FixChoice, ...]) -> None:
-        """Replace the listed fixes."""
+        """Replace the listed fixes (the options stay when they read the same: rebuilding them costs a render)."""
+        same = [_fix_prompt(fix, False) for fix in fixes] == [_fix_prompt(fix, False) for fix in self._fixes]
         self._fixes = fixes
+        if same and self.option_count == len(fixes):
+            return
         self.clear_options()
         self.add_options(Option(_fix_prompt(fix, index == 0)) for index, fix in enumerate(fixes))
         if fixes:
