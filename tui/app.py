@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -31,10 +32,11 @@ from tui.cjk import wrapped
 from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
-from tui.widgets.challenge import ChallengeView
-from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
-from tui.widgets.lesson_pane import LessonPane
+
+if TYPE_CHECKING:  # the lesson's widgets load after the first frame, which shows the sidebar alone
+    from tui.widgets.challenge import ChallengeView
+    from tui.widgets.lesson_pane import LessonPane
 
 LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
 """Each language by its own name, as a learner who reads it looks for it."""
@@ -109,6 +111,8 @@ class TensorTutorApp(App[None]):
         return next((lesson for lesson in LESSONS if lesson.id == self.store.state.lesson), LESSONS[0])
 
     def _new_pane(self, lesson: Lesson) -> LessonPane:
+        from tui.widgets.lesson_pane import LessonPane
+
         pane_class: type[LessonPane] = LessonPane
         if lesson.id == "playground":
             from tui.widgets.playground import PlaygroundPane  # its editor loads when it is first opened
@@ -203,12 +207,16 @@ class TensorTutorApp(App[None]):
             if served
             else _("PyTorch {version} ready", version=version)
         )
+        from tui.widgets.lesson_pane import LessonPane
+
         for pane in self.query(LessonPane):
             pane.start()
 
     @property
     def current_pane(self) -> LessonPane:
         """The lesson on screen."""
+        from tui.widgets.lesson_pane import LessonPane
+
         switcher = self.query_one(ContentSwitcher)
         return switcher.query_one(f"#{switcher.current}", LessonPane)
 
@@ -228,7 +236,7 @@ class TensorTutorApp(App[None]):
             self._save_soon()
         if enter:
             # Through the pane's own queue: a pane mounted just now has no fields until it runs.
-            pane = switcher.query_one(f"#{pane_id}", LessonPane)
+            pane = self.current_pane
             pane.call_later(self._focus_first_field, pane)
 
     def _focus_first_field(self, pane: LessonPane) -> None:
@@ -422,6 +430,8 @@ class TensorTutorApp(App[None]):
         focused = self.focused
         if focused is None:
             return ""
+        from tui.widgets.fields import FieldRow
+
         row = next((a for a in focused.ancestors_with_self if isinstance(a, FieldRow)), None)
         if row is not None:
             spec: Field = row.spec

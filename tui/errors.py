@@ -28,8 +28,6 @@ from engine.blocks import LessonResult
 from engine.i18n import _
 from engine.lesson import Lesson
 from engine.worker.client import EngineError, RunFailed
-from tui.widgets.fields import FieldRow
-from tui.widgets.results import ResultView
 
 if TYPE_CHECKING:
     from tui.app import TensorTutorApp
@@ -112,6 +110,8 @@ class ErrorHandler:
         if pane is None:
             return False
         self._recoveries += 1
+        from tui.widgets.results import ResultView  # loaded with the first pane, after the first frame
+
         rendering = any(isinstance(node, ResultView) for node in failed.ancestors_with_self)
         self.renew(pane, error, rendering)
         return True
@@ -144,6 +144,8 @@ class ErrorHandler:
         if switcher is None:
             return
         # The saved values are those the pane last reported; its editors may hold newer text.
+        from tui.widgets.fields import FieldRow
+
         values = dict(self.app.store.state.values.get(old.lesson.id, {}))
         for row in old.query(FieldRow):
             try:
