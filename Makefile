@@ -36,9 +36,15 @@ $(VENV)/.installed-check: $(VENV)/.installed
 	touch $@
 
 # Lint and format (ruff), then the layers (import-linter) and types (mypy) once they are configured.
+# The engine outside the sandbox, strict (pyproject.toml's [tool.mypy] sections).
+MYPY_ENGINE := -m engine -m engine.blocks -m engine.calculus -m engine.catalog -m engine.errors -m engine.export \
+	-m engine.i18n -m engine.lesson -p engine.lessons -p engine.locale -m engine.number_text -m engine.outcomes \
+	-m engine.parsing -m engine.positions -p engine.practice -m engine.safe_files -p engine.worker
+
 check: $(VENV)/.installed-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(MYPY_ENGINE)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/run.py

@@ -90,13 +90,12 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
     """
     from engine import limits
 
-    if not isinstance(source, str):
-        source = None  # type: ignore[assignment] - only text crosses; the worker refuses it in words
+    sent = source if isinstance(source, str) else None  # only text crosses; the worker refuses None in words
     seconds = limits.MAX_SECONDS
     return cast(
         "Evaluation",
         _client().call(
-            "evaluate", time_limit=seconds + limits.OVERRUN_SECONDS, source=source, seed=seed, seconds=seconds
+            "evaluate", time_limit=seconds + limits.OVERRUN_SECONDS, source=sent, seed=seed, seconds=seconds
         ),
     )
 

@@ -277,10 +277,10 @@ def slopes_table(functions: Sequence[Function], x: float) -> Table:
     previous: Function | None = None
     for f in functions:
         value = fmt(f.value) if math.isfinite(f.value) else _("undefined ({value})", value=f"{f.value:g}")
-        slope = fmt(f.slope) if _defined(f) else _("undefined")
+        slope = fmt(f.slope) if f.slope is not None and _defined(f) else _("undefined")
         ratio = ""
-        if previous is not None and _defined(f) and _defined(previous) and previous.slope:
-            ratio = _("{ratio}× {label}'s", ratio=f"{f.slope / previous.slope:.3g}", label=previous.label)  # type: ignore[operator]
+        if previous is not None and _defined(f) and _defined(previous) and f.slope is not None and previous.slope:
+            ratio = _("{ratio}× {label}'s", ratio=f"{f.slope / previous.slope:.3g}", label=previous.label)
         rows.append((f.label, f.expression, f.kind, value, slope, ratio))
         previous = f
     return Table(
@@ -293,8 +293,10 @@ def ratio_fact(functions: Sequence[Function], x: float) -> Fact | None:
     """The tutorial's 4x and 3x, and why they hold only at x = 2 (for its three functions)."""
     if [_canonical(f.expression) for f in functions[:3]] != list(_TUTORIAL) or x == 0:
         return None
-    line, parabola, cubic = functions[:3]
-    first, second = parabola.slope / line.slope, cubic.slope / parabola.slope  # type: ignore[operator]
+    line, parabola, cubic = (f.slope for f in functions[:3])
+    if not line or not parabola or cubic is None:
+        return None
+    first, second = parabola / line, cubic / parabola
     if x == 2:
         return Fact(
             _(
@@ -420,11 +422,19 @@ def _functions_at(text: str, x: float) -> tuple[tuple[Function, ...], str]:
     functions = []
     for i, (label, expression, grad) in enumerate(zip(labels, expressions, depends), 1):
         value = namespace[f"y{i}"]
-        number = float(value.detach()) if isinstance(value, torch.Tensor) else float(value)  # type: ignore[arg-type]
-        slope = float(namespace[f"g{i}"]) if grad else 0.0  # type: ignore[arg-type]
+        number = float(value.detach()) if isinstance(value, torch.Tensor) else _item(namespace, f"y{i}")
+        slope = _item(namespace, f"g{i}") if grad else 0.0
         defined = math.isfinite(number) and math.isfinite(slope)
         functions.append(Function(label, expression, number, slope if defined else None, grad))
     return tuple(functions), source
+
+
+def _item(namespace: Mapping[str, object], name: str) -> float:
+    """A number the code left under ``name`` (a Python number, or ``.item()`` of a tensor)."""
+    value = namespace[name]
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"{name} is a {type(value).__name__}, not a number")
+    return float(value)
 
 
 def _pick(functions: Sequence[Function], values: Mapping[str, str], name: str) -> tuple[Function, str]:
@@ -565,7 +575,7 @@ def _pitfall(values: Mapping[str, str]) -> LessonResult:
     if evaluation.error is not None:
         blocks.append(Fact(f"{evaluation.error.kind}: {evaluation.error.message}", tone="warning"))
     else:
-        first, second, zeroed = (float(evaluation.namespace[n]) for n in ("first", "second", "zeroed"))  # type: ignore[arg-type]
+        first, second, zeroed = (_item(evaluation.namespace, n) for n in ("first", "second", "zeroed"))
         doubled = math.isclose(second, 2 * first, rel_tol=1e-5, abs_tol=1e-6)
         blocks.append(
             Fact(
