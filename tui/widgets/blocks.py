@@ -42,6 +42,9 @@ class BlockWidget(Widget):
 
     DEFAULT_CSS = "BlockWidget { height: auto; }"
 
+    shown: Block | None = None
+    """The block on display, as the result view last gave it (``ResultView.show`` skips an equal one)."""
+
     def show(self, block: Any) -> None:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 

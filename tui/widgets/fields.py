@@ -169,6 +169,8 @@ class FieldRow(Vertical):
         super().__init__(classes="field-row")
         self.spec = spec
         self._value = value
+        self._error = ""
+        """The message under the field now ("" when there is none)."""
         if spec.multiline:
             self.add_class("-multiline")
 
@@ -225,6 +227,9 @@ class FieldRow(Vertical):
     def show_error(self, message: str) -> None:
         """Show ``message`` under the field (an empty message hides the line)."""
         error = self.query_one(".field-error", Static)
+        if message == self._error and error.has_class("-visible") == bool(message):
+            return  # unchanged: an update would lay the pane out again
+        self._error = message
         error.update(message)
         error.set_class(bool(message), "-visible")
         self.set_class(bool(message), "-invalid")
