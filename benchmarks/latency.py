@@ -472,7 +472,14 @@ def measure(
 def engine_only(
     count: int, progress: Callable[[str], None] = print, lessons: Sequence[int] = ()
 ) -> dict[str, list[float]]:
-    """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the same edits: the engine's share."""
+    """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the same edits: the engine's share.
+
+    torch runs on one thread, as in the worker (``engine.worker.zygote``): with a thread pool, a
+    small matrix product on a loaded machine waits for its threads and would overstate the engine.
+    """
+    import torch
+
+    torch.set_num_threads(1)
     times: dict[str, list[float]] = {}
     for lesson, step in ((each, step) for each in _chosen(lessons) for step in each.steps):
         edit = choose_edit(lesson, step)

@@ -173,7 +173,7 @@ def keystroke_table(results: list[latency.LessonTimes], engine: dict[str, list[f
         f"a refresh ends a burst). Debounce: {latency.lesson_pane_module.DEBOUNCE_SECONDS * 1000:.0f} ms as shipped; "
         "'no debounce' sets it to 1 ms. Widgets: the same, up to the result being in the widgets (before layout and "
         "render). CPU: CPU time of the whole process (all threads) per edit, no debounce: close to the idle-machine "
-        "cost when the machine is busy. Engine: Lesson.compute for the same values, alone in the main thread. "
+        "cost when the machine is busy. Engine: Lesson.compute for the same values, alone in the main thread, torch on one thread as in the worker. "
         f"Target: screen p95 without debounce < {KEYSTROKE_P95_MS:.0f} ms."
     )
     header = [
