@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as _field
@@ -412,11 +412,16 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     return times
 
 
+def _chosen(lessons: Sequence[int]) -> list[Lesson]:
+    """The lessons numbered ``lessons`` (every lesson when it is empty)."""
+    return [lesson for lesson in LESSONS if not lessons or lesson.number in lessons]
+
+
 async def _measure_lessons(
-    app: BenchApp, pilot, count: int, warmup: int, progress: Callable[[str], None]
+    app: BenchApp, pilot, count: int, warmup: int, lessons: Sequence[int], progress: Callable[[str], None]
 ) -> list[LessonTimes]:
     results: list[LessonTimes] = []
-    for lesson, step in ((each, step) for each in LESSONS for step in each.steps):
+    for lesson, step in ((each, step) for each in _chosen(lessons) for step in each.steps):
         edit = choose_edit(lesson, step)
         times = LessonTimes(lesson, step, edit)
         results.append(times)
@@ -436,30 +441,48 @@ async def _measure_lessons(
 
 
 async def _measure(
-    count: int, warmup: int, state_dir: str, progress: Callable[[str], None]
+    count: int, warmup: int, state_dir: str, lessons: Sequence[int], progress: Callable[[str], None]
 ) -> tuple[list[LessonTimes], ChartTimes | None]:
     app = BenchApp(StateStore(Path(state_dir) / "state.json"))
     async with app.run_test(size=SIZE) as pilot:
         await _wait_ready(app, pilot)
         with watch_refreshes(app):
-            results = await _measure_lessons(app, pilot, count, warmup, progress)
-            progress("  chart: moving x in the derivatives lesson")
-            chart = await _time_chart(app, pilot, count, warmup)
+            results = await _measure_lessons(app, pilot, count, warmup, lessons, progress)
+            chart = None
+            if any(lesson.id == "derivatives" for lesson in _chosen(lessons)):
+                progress("  chart: moving x in the derivatives lesson")
+                chart = await _time_chart(app, pilot, count, warmup)
         await app.workers.wait_for_complete()
     return results, chart
 
 
 def measure(
-    count: int, warmup: int, state_dir: str, progress: Callable[[str], None] = print
+    count: int,
+    warmup: int,
+    state_dir: str,
+    progress: Callable[[str], None] = print,
+    lessons: Sequence[int] = (),
 ) -> tuple[list[LessonTimes], ChartTimes | None]:
-    """Time ``count`` edits per lesson (after ``warmup`` untimed ones) and ``count`` chart moves."""
-    return asyncio.run(_measure(count, warmup, state_dir, progress))
+    """Time ``count`` edits per step (after ``warmup`` untimed ones) and ``count`` chart moves.
+
+    ``lessons``: the numbers of the lessons to time (every lesson when empty).
+    """
+    return asyncio.run(_measure(count, warmup, state_dir, lessons, progress))
 
 
-def engine_only(count: int, progress: Callable[[str], None] = print) -> dict[str, list[float]]:
-    """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the same edits: the engine's share."""
+def engine_only(
+    count: int, progress: Callable[[str], None] = print, lessons: Sequence[int] = ()
+) -> dict[str, list[float]]:
+    """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the same edits: the engine's share.
+
+    torch runs on one thread, as in the worker (``engine.worker.zygote``): with a thread pool, a
+    small matrix product on a loaded machine waits for its threads and would overstate the engine.
+    """
+    import torch
+
+    torch.set_num_threads(1)
     times: dict[str, list[float]] = {}
-    for lesson, step in ((each, step) for each in LESSONS for step in each.steps):
+    for lesson, step in ((each, step) for each in _chosen(lessons) for step in each.steps):
         edit = choose_edit(lesson, step)
         if edit is None:
             continue

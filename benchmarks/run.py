@@ -3,7 +3,10 @@
 Every figure is printed beside the baseline that bounds it, measured in the
 same run so the machine's noise falls on both. The table is printed and written
 to benchmarks/RESULTS.md. Run with ``make bench``; ``--quick`` is for trying
-the script out (fewer runs than the targets ask for).
+the script out (fewer runs than the targets ask for). ``--only startup,keystrokes``
+runs some parts alone and ``--lessons 4,5`` times only those lessons' steps: while
+working on one figure, on a shared machine. A partial run prints its tables and
+leaves RESULTS.md as it is unless ``--output`` names a file.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ PER_LEARNER_MB = 120.0
 SERVED_EDIT_P95_MS = 250.0
 CHECK_P95_MS = 300.0
 
+PARTS = ("startup", "memory", "keystrokes", "worker", "serving", "training", "challenges")
+"""What ``--only`` can pick; start-up and memory share the start-up runs' baselines (import torch)."""
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -48,8 +54,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--serve-seconds", type=float, default=60, help="how long they edit")
     parser.add_argument("--checks", type=int, default=20, help="timed checks of each challenge")
     parser.add_argument("--quick", action="store_true", help="2 rounds and 10 edits: to try the script out")
-    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"parts to run, of: {', '.join(PARTS)}")
+    parser.add_argument("--lessons", default="", help="lesson numbers whose steps the keystrokes time (all if empty)")
+    parser.add_argument("--output", type=Path, default=None, help="where to write the tables (RESULTS.md: full runs)")
     args = parser.parse_args(argv)
+    args.only = tuple(part.strip() for part in args.only.split(",") if part.strip())
+    unknown = sorted(set(args.only) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part {unknown[0]!r}: pick from {', '.join(PARTS)}")
+    args.lessons = tuple(int(n) for n in args.lessons.split(",") if n.strip())
+    if args.output is None and set(args.only) == set(PARTS) and not args.lessons:
+        args.output = ROOT / "benchmarks" / "RESULTS.md"
     if args.quick:
         args.rounds, args.edits, args.warmup, args.calls, args.kills, args.checks = 2, 10, 2, 30, 5, 5
         args.learners, args.edit_learners, args.serve_seconds = "1,3", 4, 5
@@ -158,7 +173,7 @@ def keystroke_table(results: list[latency.LessonTimes], engine: dict[str, list[f
         f"a refresh ends a burst). Debounce: {latency.lesson_pane_module.DEBOUNCE_SECONDS * 1000:.0f} ms as shipped; "
         "'no debounce' sets it to 1 ms. Widgets: the same, up to the result being in the widgets (before layout and "
         "render). CPU: CPU time of the whole process (all threads) per edit, no debounce: close to the idle-machine "
-        "cost when the machine is busy. Engine: Lesson.compute for the same values, alone in the main thread. "
+        "cost when the machine is busy. Engine: Lesson.compute for the same values, alone in the main thread, torch on one thread as in the worker. "
         f"Target: screen p95 without debounce < {KEYSTROKE_P95_MS:.0f} ms."
     )
     header = [
@@ -488,51 +503,61 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     began = time.perf_counter()
     load_before = os.getloadavg()
-    print(f"Start-up: {args.rounds} rounds of tensor-tutor, bare Textual app, import torch")
-    times = startup.measure_startup(args.rounds)
-    print(f"Memory: {args.memory_runs} run(s) visiting every lesson")
-    memory = startup.measure_memory(args.memory_runs)
-    print(f"Keystroke to result: {args.edits} edits per lesson (+{args.warmup} untimed), with and without debounce")
-    with tempfile.TemporaryDirectory() as state_dir:
-        results, chart = latency.measure(args.edits, args.warmup, state_dir)
-    engine = latency.engine_only(args.edits)
-    print(f"Worker: {args.calls} paired calls, {args.kills} killed workers")
-    worker_times = worker.measure(args.calls, args.kills)
-    counts = tuple(int(n) for n in args.learners.split(","))
-    print(f"Serving: classes of {args.learners}; {args.edit_learners} learners editing for {args.serve_seconds:g} s")
-    served = serving.measure(counts, min(args.rounds, 3), args.edit_learners, args.serve_seconds)
-    print(f"Training loop: {args.rounds} runs of each polynomial fit, in the Playground and in plain Python")
-    training = playground.measure(args.rounds)
-    print(f"Challenges: {args.checks} checks of each")
-    checked = challenges.measure(args.checks)
+    tables: list[Table] = []
+    notes: list[str] = []
+    times = None
+    if "startup" in args.only or "memory" in args.only:
+        print(f"Start-up: {args.rounds} rounds of tensor-tutor, bare Textual app, import torch")
+        times = startup.measure_startup(args.rounds)
+        if "startup" in args.only:
+            tables.append(startup_table(times))
+            notes += findings.first_paint(times, FIRST_PAINT_RATIO)
+    if "keystrokes" in args.only:
+        print(f"Keystroke to result: {args.edits} edits per step (+{args.warmup} untimed), with and without debounce")
+        with tempfile.TemporaryDirectory() as state_dir:
+            results, chart = latency.measure(args.edits, args.warmup, state_dir, lessons=args.lessons)
+        engine = latency.engine_only(args.edits, lessons=args.lessons)
+        tables += [keystroke_table(results, engine, args.edits), chart_table(chart, args.edits)]
+        notes += findings.keystrokes(results, engine, KEYSTROKE_P95_MS)
+        notes += findings.chart(chart, CHART_P95_MS, KEYSTROKE_P95_MS)
+    if "memory" in args.only and times is not None:
+        print(f"Memory: {args.memory_runs} run(s) visiting every lesson")
+        memory = startup.measure_memory(args.memory_runs)
+        tables.append(memory_table(times, memory))
+        notes += findings.memory(times, memory, RSS_RATIO)
+    if "worker" in args.only:
+        print(f"Worker: {args.calls} paired calls, {args.kills} killed workers")
+        worker_times = worker.measure(args.calls, args.kills)
+        tables.append(worker_table(worker_times))
+        notes += findings.round_trip(worker_times, ROUND_TRIP_P95_MS, load_before, os.getloadavg())
+    if "serving" in args.only:
+        counts = tuple(int(n) for n in args.learners.split(","))
+        print(
+            f"Serving: classes of {args.learners}; {args.edit_learners} learners editing for {args.serve_seconds:g} s"
+        )
+        tables.append(
+            serving_table(serving.measure(counts, min(args.rounds, 3), args.edit_learners, args.serve_seconds))
+        )
+    if "training" in args.only:
+        print(f"Training loop: {args.rounds} runs of each polynomial fit, in the Playground and in plain Python")
+        tables.append(training_table(playground.measure(args.rounds)))
+    if "challenges" in args.only:
+        print(f"Challenges: {args.checks} checks of each")
+        tables.append(check_table(challenges.measure(args.checks)))
     seconds = time.perf_counter() - began
     header = environment(load_before, os.getloadavg())
-    tables = [
-        startup_table(times),
-        keystroke_table(results, engine, args.edits),
-        chart_table(chart, args.edits),
-        memory_table(times, memory),
-        worker_table(worker_times),
-        serving_table(served),
-        training_table(training),
-        check_table(checked),
-    ]
     print()
     print("\n".join(header))
     for table in tables:
         print()
         print(table.text())
-    notes = [
-        *findings.first_paint(times, FIRST_PAINT_RATIO),
-        *findings.keystrokes(results, engine, KEYSTROKE_P95_MS),
-        *findings.chart(chart, CHART_P95_MS, KEYSTROKE_P95_MS),
-        *findings.memory(times, memory, RSS_RATIO),
-        *findings.round_trip(worker_times, ROUND_TRIP_P95_MS, load_before, os.getloadavg()),
-    ]
     for note in notes:
         print("\n- " + note.replace("**", ""))
-    write_results(args.output, header, tables, notes, seconds, argv)
-    print(f"\nWritten to {args.output} ({seconds:.0f} s in all)")
+    if args.output is not None:
+        write_results(args.output, header, tables, notes, seconds, argv)
+        print(f"\nWritten to {args.output} ({seconds:.0f} s in all)")
+    else:
+        print(f"\n{seconds:.0f} s in all (a partial run: nothing written; --output names a file)")
 
 
 if __name__ == "__main__":

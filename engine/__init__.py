@@ -4,37 +4,72 @@ The engine never imports textual, and this package never imports torch: the
 calls that run learner-influenced input (``compute``, ``evaluate``,
 ``apply_fix``, ``derivative``, ``curve``) run in a locked-down worker process
 (``engine.worker``) and return the same plain data. The in-process versions,
-which the worker runs, stay in ``engine.sandbox.evaluation``, ``engine.calculus`` and
+which the worker runs, stay in ``engine.evaluation``, ``engine.calculus`` and
 ``Lesson.compute``.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, cast
 
-from engine.blocks import LessonResult
-from engine.errors import InputError
-from engine.lesson import Action, Field, Lesson
-from engine.outcomes import Curve, Evaluation, Fix, Output, Problem
-from engine.parsing import parse_shape, parse_values
-from engine.practice import Challenge, Judgement, Prediction, Verdict, challenges, judge, predictions
-from engine.practice.model import CHECK_SECONDS
-from engine.sandbox import limits
-from engine.worker.client import EngineUnavailable, RunFailed, shared
-
 if TYPE_CHECKING:
+    from engine.blocks import LessonResult
     from engine.catalog import LESSONS, lesson_by_id
+    from engine.errors import InputError
+    from engine.lesson import Action, Field, Lesson
+    from engine.outcomes import Curve, Evaluation, Fix, Output, Problem
+    from engine.parsing import parse_shape, parse_values
+    from engine.practice import Challenge, Judgement, Prediction, Verdict, challenges, judge, predictions
+    from engine.worker.client import Client, RunFailed
+
+_HOMES = {
+    "limits": "engine.sandbox.limits",
+    "LessonResult": "engine.blocks",
+    "LESSONS": "engine.catalog",
+    "lesson_by_id": "engine.catalog",
+    "InputError": "engine.errors",
+    "Action": "engine.lesson",
+    "Field": "engine.lesson",
+    "Lesson": "engine.lesson",
+    "Curve": "engine.outcomes",
+    "Evaluation": "engine.outcomes",
+    "Fix": "engine.outcomes",
+    "Output": "engine.outcomes",
+    "Problem": "engine.outcomes",
+    "parse_shape": "engine.parsing",
+    "parse_values": "engine.parsing",
+    "Challenge": "engine.practice",
+    "Judgement": "engine.practice",
+    "Prediction": "engine.practice",
+    "Verdict": "engine.practice",
+    "challenges": "engine.practice",
+    "judge": "engine.practice",
+    "predictions": "engine.practice",
+    "RunFailed": "engine.worker.client",
+    "EngineUnavailable": "engine.worker.client",
+}
+"""Where each public name lives. Importing a submodule (``engine.i18n`` before the app's first paint)
+imports this package first, so it loads nothing until a name is asked for; and the lessons translate
+their texts when imported, so ``LESSONS`` must not load before the app has chosen the language."""
 
 
 def __getattr__(name: str) -> object:
-    """``LESSONS`` and ``lesson_by_id`` on first use: lessons translate their texts when imported,
-    so importing the engine must not import them before the app has chosen the language."""
-    if name in ("LESSONS", "lesson_by_id"):
-        from engine import catalog
+    """A public name from its module, imported on first use."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+    module = importlib.import_module(home)
+    value = module if home == f"engine.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
 
-        return getattr(catalog, name)
-    raise AttributeError(f"module 'engine' has no attribute {name!r}")
+
+def _client() -> Client:
+    from engine.worker.client import shared
+
+    return shared()
 
 
 def compute(lesson_id: str, values: Mapping[str, str], **arguments: object) -> LessonResult:
@@ -43,7 +78,7 @@ def compute(lesson_id: str, values: Mapping[str, str], **arguments: object) -> L
 
     limit = lesson_by_id(lesson_id).time_limit
     return cast(
-        LessonResult, shared().call("lesson", time_limit=limit, lesson=lesson_id, values=dict(values), **arguments)
+        "LessonResult", _client().call("lesson", time_limit=limit, lesson=lesson_id, values=dict(values), **arguments)
     )
 
 
@@ -53,13 +88,14 @@ def evaluate(source: str, *, seed: int = 0) -> Evaluation:
     The interpreter's limit is read here, so a caller that shortens ``limits.MAX_SECONDS`` shortens
     the worker's too.
     """
-    if not isinstance(source, str):
-        source = None  # type: ignore[assignment] - only text crosses; the worker refuses it in words
+    from engine.sandbox import limits
+
+    sent = source if isinstance(source, str) else None  # only text crosses; the worker refuses None in words
     seconds = limits.MAX_SECONDS
     return cast(
-        Evaluation,
-        shared().call(
-            "evaluate", time_limit=seconds + limits.OVERRUN_SECONDS, source=source, seed=seed, seconds=seconds
+        "Evaluation",
+        _client().call(
+            "evaluate", time_limit=seconds + limits.OVERRUN_SECONDS, source=sent, seed=seed, seconds=seconds
         ),
     )
 
@@ -70,10 +106,14 @@ def check(challenge: Challenge, source: str) -> Verdict:
     The worker looks the challenge up by lesson and id in its own table: the
     reference it compares with never crosses from this process.
     """
+    from engine.practice import Verdict
+    from engine.practice.model import CHECK_SECONDS
+    from engine.worker.client import EngineUnavailable, RunFailed
+
     try:
         return cast(
-            Verdict,
-            shared().call(
+            "Verdict",
+            _client().call(
                 "check",
                 time_limit=CHECK_SECONDS,
                 lesson=challenge.lesson,
@@ -87,17 +127,17 @@ def check(challenge: Challenge, source: str) -> Verdict:
 
 def apply_fix(source: str, problem: Problem, fix: Fix) -> str:
     """``source`` with the failing statement replaced by ``fix.code``."""
-    return cast(str, shared().call("apply_fix", source=source, problem=problem, fix=fix))
+    return cast(str, _client().call("apply_fix", source=source, problem=problem, fix=fix))
 
 
 def derivative(expression: str, x: float, *, label: str = "f(x)") -> float:
     """d/dx of ``expression`` at ``x``, by autograd."""
-    return cast(float, shared().call("derivative", expression=expression, x=x, label=label))
+    return cast(float, _client().call("derivative", expression=expression, x=x, label=label))
 
 
 def curve(expression: str, lo: float, hi: float, points: int = 201, *, label: str = "f(x)") -> Curve:
     """``expression`` and its slope sampled at ``points`` points from ``lo`` to ``hi``."""
-    return cast(Curve, shared().call("curve", expression=expression, lo=lo, hi=hi, points=points, label=label))
+    return cast("Curve", _client().call("curve", expression=expression, lo=lo, hi=hi, points=points, label=label))
 
 
 __all__ = [

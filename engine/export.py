@@ -194,7 +194,7 @@ def _seed_lines(program: str, evaluation: Evaluation | None = None) -> str:
     return "".join(lines) + "\n"
 
 
-def _fingerprint(evaluation: Evaluation) -> tuple:
+def _fingerprint(evaluation: Evaluation) -> tuple[tuple[str, ...], str | None]:
     error = evaluation.error
     return tuple(o.text for o in evaluation.outputs), None if error is None else error.message
 

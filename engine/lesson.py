@@ -136,7 +136,7 @@ class Lesson:
         module = importlib.import_module(self.module)
         defaults = self.defaults()
         merged = {**defaults, **{k: v for k, v in values.items() if k in defaults}}
-        result = module.run(merged, chosen.id)
+        result: LessonResult = module.run(merged, chosen.id)
         met = None if chosen.goal is None else bool(chosen.goal.check(merged, result.measures))
         return replace(result, step=chosen.id, goal_met=met)
 

@@ -18,6 +18,9 @@ from engine.i18n import _
 from engine.number_text import format_number
 from engine.sandbox.limits import MAX_DIMS, MAX_ELEMENTS
 
+Nested = list["Nested"] | float | int | bool
+"""Numbers in nested lists, as ``parse_values`` reads them from ``[[1, 2], [3, 4]]``."""
+
 MAX_FIELD_CHARS = 2_000
 """Longest text a single-line field may hold; longer input is refused before parsing."""
 
@@ -182,19 +185,20 @@ def parse_shape(text: str) -> tuple[int, ...]:
     return shape
 
 
-def parse_values(text: str) -> list:
+def parse_values(text: str) -> Nested:
     """Read nested lists of numbers such as ``[[1, 2], [3, 4]]``; ragged lists are refused."""
     _check_length(text, _("Values"))
     stripped = text.strip()
     if not stripped:
         raise InputError(_("Values are empty: type numbers in brackets, like [[1, 2], [3, 4]]."))
     try:
-        tree = parse_python(stripped, mode="eval").body
+        tree = parse_python(stripped, mode="eval")
     except SyntaxError:
         raise InputError(
             f'Values "{_clip(text)}" are not a list of numbers: use brackets and commas, like [[1, 2], [3, 4]].'
         ) from None
-    value = _literal(tree, depth=0)
+    assert isinstance(tree, ast.Expression)
+    value = _literal(tree.body, depth=0)
     _shape_of(value, text)
     return value
 
@@ -261,14 +265,16 @@ def parse_choice(text: str, what: str, choices: tuple[str, ...]) -> str:
 def _examples(candidates: tuple[str, ...], lo: float | None, hi: float | None, count: int) -> list[str]:
     """Up to ``count`` of ``candidates`` inside [lo, hi] (the lower bound if none is): examples that work."""
     inside = [c for c in candidates if (lo is None or float(c) >= lo) and (hi is None or float(c) <= hi)]
-    return inside[:count] or [format_number(lo if lo is not None else hi)]  # type: ignore[arg-type]
+    bound = lo if lo is not None else hi
+    return inside[:count] or ([] if bound is None else [format_number(bound)])
 
 
 def _check_range(value: float, what: str, lo: float | None, hi: float | None) -> None:
     if lo is not None and value < lo or hi is not None and value > hi:
         shown = dict(what=what, value=format_number(value))
         if lo is None:
-            message = _("{what} must be up to {hi}; {value} is out of range.", hi=format_number(hi), **shown)  # type: ignore[arg-type]
+            assert hi is not None  # value > hi, or it would be in range
+            message = _("{what} must be up to {hi}; {value} is out of range.", hi=format_number(hi), **shown)
         elif hi is None:
             message = _("{what} must be from {lo}; {value} is out of range.", lo=format_number(lo), **shown)
         else:
@@ -285,7 +291,7 @@ def _clip(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _literal(node: ast.AST, depth: int) -> list | float | int | bool:
+def _literal(node: ast.AST, depth: int) -> Nested:
     if depth > MAX_DIMS:
         raise InputError(_("Values are nested more than {most} deep: use fewer brackets.", most=MAX_DIMS))
     if isinstance(node, (ast.List, ast.Tuple)):
@@ -297,12 +303,13 @@ def _literal(node: ast.AST, depth: int) -> list | float | int | bool:
         if isinstance(inner, list):
             raise InputError(_("Values: a minus sign goes before a number, not a list."))
         return -inner if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float, bool):
-        if isinstance(node.value, float) and not math.isfinite(node.value):
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):  # bool is an int
+        number = node.value
+        if isinstance(number, float) and not math.isfinite(number):
             raise InputError(_("Values must be finite numbers."))
-        if isinstance(node.value, int) and abs(node.value) > 2**63 - 1:
+        if isinstance(number, int) and abs(number) > 2**63 - 1:
             raise InputError(_("Values: that whole number is too large for a tensor."))
-        return node.value
+        return number
     raise InputError(_("Values may hold only numbers in brackets, like [[1, 2], [3, 4]]."))
 
 
@@ -322,6 +329,6 @@ def _shape_of(value: object, text: str) -> tuple[int, ...]:
     return shape
 
 
-def values_shape(values: list) -> tuple[int, ...]:
+def values_shape(values: Nested) -> tuple[int, ...]:
     """The shape of nested lists already read by ``parse_values``."""
     return _shape_of(values, "")

@@ -32,6 +32,8 @@ class Positions:
 
     def span(self, node: ast.AST) -> tuple[int, int]:
         """Character offsets [start, end) of a node."""
+        # ast.AST declares no positions, though every node a span is asked of (statement, expression,
+        # keyword, argument) has them.
         start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
         end = self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
         return start, end

@@ -25,6 +25,14 @@ def test_app_module_leaves_torch_out() -> None:
     assert "numpy" not in modules
 
 
+def test_the_first_frame_loads_no_lesson_widgets() -> None:
+    """The first frame is the sidebar alone; the pane's widgets (and TextArea's) load on the frame after it."""
+    modules = _modules_after("import tui.app, tui.__main__")
+    assert "tui.widgets.lesson_list" in modules
+    early = {"tui.widgets.lesson_pane", "tui.widgets.fields", "tui.widgets.challenge", "tui.widgets.results"}
+    assert not early & modules
+
+
 def test_lesson_catalog_is_torch_free() -> None:
     modules = _modules_after("from engine import LESSONS, parse_shape, InputError")
     assert "torch" not in modules

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult, SystemCommand
@@ -33,10 +34,11 @@ from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
 from tui.textual_hooks import RecoveringApp
-from tui.widgets.challenge import ChallengeView
-from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
-from tui.widgets.lesson_pane import LessonPane
+
+if TYPE_CHECKING:  # the lesson's widgets load after the first frame, which shows the sidebar alone
+    from tui.widgets.challenge import ChallengeView
+    from tui.widgets.lesson_pane import LessonPane
 
 LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
 """Each language by its own name, as a learner who reads it looks for it."""
@@ -104,6 +106,8 @@ class TensorTutorApp(RecoveringApp[None]):
         """The language to start again in, once the app has exited (the palette's language command)."""
         self._lesson_shown = False
         """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
+        self._scroll_key_shown = False
+        """Whether the footer was last refreshed with the pane taller than the screen (its scroll key shown)."""
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
@@ -119,6 +123,8 @@ class TensorTutorApp(RecoveringApp[None]):
         return next((lesson for lesson in LESSONS if lesson.id == self.store.state.lesson), LESSONS[0])
 
     def _new_pane(self, lesson: Lesson) -> LessonPane:
+        from tui.widgets.lesson_pane import LessonPane
+
         pane_class: type[LessonPane] = LessonPane
         if lesson.id == "playground":
             from tui.widgets.playground import PlaygroundPane  # its editor loads when it is first opened
@@ -214,6 +220,8 @@ class TensorTutorApp(RecoveringApp[None]):
     @property
     def current_pane(self) -> LessonPane:
         """The lesson on screen."""
+        from tui.widgets.lesson_pane import LessonPane
+
         switcher = self.query_one(ContentSwitcher)
         return switcher.query_one(f"#{switcher.current}", LessonPane)
 
@@ -230,7 +238,7 @@ class TensorTutorApp(RecoveringApp[None]):
             self._save_soon()
         if enter:
             # Through the pane's own queue: a pane mounted just now has no fields until it runs.
-            pane = switcher.query_one(f"#{pane_id}", LessonPane)
+            pane = self.current_pane
             pane.call_later(self._focus_first_field, pane)
 
     def _focus_first_field(self, pane: LessonPane) -> None:
@@ -249,7 +257,15 @@ class TensorTutorApp(RecoveringApp[None]):
 
     def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
         # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
-        self.call_after_refresh(self.refresh_bindings)
+        self.call_after_refresh(self._show_scroll_key)
+
+    def _show_scroll_key(self) -> None:
+        """Refresh the footer only when the scroll key comes or goes: the footer rebuilds all its keys each time."""
+        pane = self._pane_or_none()
+        scrolls = pane is not None and pane.max_scroll_y > 0
+        if scrolls != self._scroll_key_shown:
+            self._scroll_key_shown = scrolls
+            self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lesson keys only on the steps that offer them; step keys only where there are steps."""
@@ -417,6 +433,8 @@ class TensorTutorApp(RecoveringApp[None]):
         focused = self.focused
         if focused is None:
             return ""
+        from tui.widgets.fields import FieldRow
+
         row = next((a for a in focused.ancestors_with_self if isinstance(a, FieldRow)), None)
         if row is not None:
             spec: Field = row.spec

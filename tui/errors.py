@@ -16,7 +16,7 @@ looping forever.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.dom import DOMNode
@@ -27,8 +27,9 @@ from engine.i18n import _
 from engine.lesson import Lesson
 from engine.worker.client import EngineError, RunFailed
 from tui.textual_hooks import failing_node
-from tui.widgets.lesson_pane import LessonPane
-from tui.widgets.results import ResultView
+
+if TYPE_CHECKING:
+    from tui.widgets.lesson_pane import LessonPane
 
 MAX_RECOVERIES = 50
 """Panes rebuilt in one session before an error is treated as fatal."""
@@ -59,6 +60,8 @@ def describe(error: BaseException, lesson: Lesson | None = None) -> str:
 
 def pane_of(node: DOMNode | None) -> LessonPane | None:
     """The lesson pane that holds ``node``, if any."""
+    from tui.widgets.lesson_pane import LessonPane  # loaded with the first pane, after the first frame
+
     if node is None:
         return None
     return next((n for n in node.ancestors_with_self if isinstance(n, LessonPane)), None)
@@ -112,6 +115,8 @@ class ErrorHandler:
         if failed is None or pane is None:
             return False
         self._recoveries += 1
+        from tui.widgets.results import ResultView  # loaded with the first pane, after the first frame
+
         rendering = any(isinstance(node, ResultView) for node in failed.ancestors_with_self)
         self.renew(pane, error, rendering)
         return True

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import torch
+
 from engine.blocks import Block, FixChoice, ProblemView, Value
 from engine.i18n import _
 from engine.outcomes import Evaluation, Output, Problem
@@ -16,6 +18,13 @@ def value_block(output: Output, title: str | None = None, note: str = "") -> Val
         dtype=output.dtype,
         note=note,
     )
+
+
+def tensors_named(evaluation: Evaluation, *names: str) -> list[torch.Tensor] | None:
+    """The tensors the run left under ``names``, in order; None if any of them is missing or not a tensor."""
+    found = [evaluation.namespace.get(name) for name in names]
+    tensors = [value for value in found if isinstance(value, torch.Tensor)]
+    return tensors if len(tensors) == len(names) else None
 
 
 def outputs_by_name(evaluation: Evaluation) -> dict[str, Output]:

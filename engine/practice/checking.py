@@ -211,7 +211,7 @@ def _shape_difference(name: str, got: object, want: object) -> str:
     if got is _MISSING:
         return _("Your code does not set {name} yet.", name=name)
     have, need = getattr(got, "shape", None), getattr(want, "shape", None)
-    if have is None:
+    if have is None or need is None:
         return _("{name} is {kind}; it should be {wanted}.", name=name, kind=_kind(got), wanted=_kind(want))
     if tuple(have) != tuple(need):
         return _(

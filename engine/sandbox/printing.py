@@ -34,9 +34,9 @@ def display_width() -> Iterator[None]:
     # them to restore exactly, and pass sci_mode on since set_printoptions resets it.
     options = torch._tensor_str.PRINT_OPTS
     linewidth, sci_mode = options.linewidth, options.sci_mode
-    torch.set_printoptions(linewidth=DISPLAY_WIDTH, sci_mode=sci_mode)  # type: ignore[no-untyped-call]  # torch leaves it unannotated
+    torch.set_printoptions(linewidth=DISPLAY_WIDTH, sci_mode=sci_mode)
     try:
         with np.printoptions(linewidth=DISPLAY_WIDTH):
             yield
     finally:
-        torch.set_printoptions(linewidth=linewidth, sci_mode=sci_mode)  # type: ignore[no-untyped-call]  # as above
+        torch.set_printoptions(linewidth=linewidth, sci_mode=sci_mode)

@@ -163,7 +163,7 @@ def _check_broadcast(values: Iterable[object]) -> None:
     """The size of the broadcast of the tensor arguments, which the operation makes internally."""
     shapes = [tuple(v.shape) for v in values if isinstance(v, (torch.Tensor, np.ndarray))]
     try:
-        size = math.prod(torch.broadcast_shapes(*shapes)) if len(shapes) > 1 else 0  # type: ignore[no-untyped-call]  # torch leaves it unannotated
+        size = math.prod(torch.broadcast_shapes(*shapes)) if len(shapes) > 1 else 0
     except RuntimeError:
         return
     check(size, MAX_ELEMENTS, "the number of elements this operation broadcasts its inputs to")

@@ -17,9 +17,9 @@ from engine.practice import checking
 from engine.sandbox import evaluation
 
 
-def compute_lesson(lesson: str, values: Mapping[str, str], **arguments: object) -> LessonResult:
-    """Lesson ``lesson``'s result for ``values`` (further arguments go to ``Lesson.compute``)."""
-    return lesson_by_id(lesson).compute(values, **arguments)
+def compute_lesson(lesson: str, values: Mapping[str, str], step: str | int | None = None) -> LessonResult:
+    """Step ``step`` of lesson ``lesson`` for ``values`` (``Lesson.compute``)."""
+    return lesson_by_id(lesson).compute(values, step=step)
 
 
 CALLS: Mapping[str, Callable[..., object]] = {

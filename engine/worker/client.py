@@ -246,7 +246,9 @@ class Client:
     def _greeted(self, worker: Worker, hello: object) -> Worker:
         """``worker`` with what its hello says (pid, warm size, limits, versions)."""
         try:
-            details = hello["hello"]  # type: ignore[index]
+            if not isinstance(hello, dict):
+                raise TypeError("a hello is an object")
+            details = hello["hello"]
             worker.pid = int(details["pid"])
             worker.warm_rss = int(details["rss"])
             worker.layers = {str(k): str(v) for k, v in details["layers"].items()}

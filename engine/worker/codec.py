@@ -19,7 +19,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, Union
+from typing import Any, NamedTuple, TypeGuard, Union, cast
 
 from engine import blocks, outcomes
 from engine.errors import InputError
@@ -43,7 +43,7 @@ def _module_types(module: types.ModuleType) -> dict[str, type]:
     return found
 
 
-def _is_named_tuple(cls: type) -> bool:
+def _is_named_tuple(cls: type) -> TypeGuard[type[NamedTuple]]:
     return issubclass(cls, tuple) and hasattr(cls, "_fields")
 
 
@@ -121,7 +121,7 @@ def _decode(data: object, hint: Any) -> object:
             raise CodecError(f"expected int, got {_kind(data)}")
         return data
     if hint is float:
-        if type(data) not in (int, float):
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
             raise CodecError(f"expected float, got {_kind(data)}")
         return float(data)
     if isinstance(hint, type) and hint in REGISTRY.values():
@@ -194,7 +194,8 @@ def _untyped(data: object) -> object:
             return {str(key): _untyped(item) for key, item in data.items()}
         tag = data[TAG]
         if tag == "InputError":
-            return InputError(_decode(data.get("message"), str), _decode(data.get("field"), str | None))
+            message, field = _decode(data.get("message"), str), _decode(data.get("field"), str | None)
+            return InputError(cast(str, message), cast("str | None", field))  # as checked against those types
         cls = REGISTRY.get(str(tag))
         if cls is None:
             raise CodecError(f"{tag!r} is not a type that may be sent")

@@ -43,6 +43,9 @@ class BlockWidget(Widget):
 
     DEFAULT_CSS = "BlockWidget { height: auto; }"
 
+    shown: Block | None = None
+    """The block on display, as the result view last gave it (``ResultView.show`` skips an equal one)."""
+
     def show(self, block: Any) -> None:  # pragma: no cover - every subclass overrides
         raise NotImplementedError
 
@@ -159,6 +162,8 @@ Each fix here was run on your code and works.
 - **enter** applies it: the fields and the code change, and the output appears
 """)
 
+    _fixes: tuple[FixChoice, ...] = ()
+
     @dataclass
     class Applied(Message):
         """The learner chose a fix."""
@@ -166,8 +171,11 @@ Each fix here was run on your code and works.
         fix: FixChoice
 
     def set_fixes(self, fixes: tuple[FixChoice, ...]) -> None:
-        """Replace the listed fixes."""
+        """Replace the listed fixes (the options stay when they read the same: rebuilding them costs a render)."""
+        same = [_fix_prompt(fix, False) for fix in fixes] == [_fix_prompt(fix, False) for fix in self._fixes]
         self._fixes = fixes
+        if same and self.option_count == len(fixes):
+            return
         self.clear_options()
         self.add_options(Option(_fix_prompt(fix, index == 0)) for index, fix in enumerate(fixes))
         if fixes:

@@ -36,6 +36,8 @@ class FailureNotice(Static):
 
     def show_message(self, message: str, hint: str) -> None:
         """Show ``message`` with a ``hint`` of what to do; an empty message hides the notice."""
+        if not message and not self.message:
+            return  # nothing was shown and nothing is: an update would lay the pane out again
         self.message = message
         self.set_class(bool(message), "-visible")
         if message:

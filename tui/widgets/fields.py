@@ -176,6 +176,8 @@ class FieldRow(Vertical):
         super().__init__(classes="field-row")
         self.spec = spec
         self._value = value
+        self._error = ""
+        """The message under the field now ("" when there is none)."""
         if spec.multiline:
             self.add_class("-multiline")
 
@@ -232,6 +234,9 @@ class FieldRow(Vertical):
     def show_error(self, message: str) -> None:
         """Show ``message`` under the field (an empty message hides the line)."""
         error = self.query_one(".field-error", Static)
+        if message == self._error and error.has_class("-visible") == bool(message):
+            return  # unchanged: an update would lay the pane out again
+        self._error = message
         error.update(message)
         error.set_class(bool(message), "-visible")
         self.set_class(bool(message), "-invalid")
@@ -259,8 +264,8 @@ class FieldsForm(Vertical):
             yield FieldRow(spec, self._values.get(spec.name, spec.default))
 
     def rows(self) -> list[FieldRow]:
-        """The field rows, in order."""
-        return list(self.query(FieldRow))
+        """The field rows, in order (the form's children: a query would walk every editor's widgets, twice)."""
+        return [child for child in self.children if isinstance(child, FieldRow)]
 
     def row(self, name: str) -> FieldRow:
         """The row of field ``name``."""

@@ -69,12 +69,15 @@ class ResultView(Vertical):
         for index, block in enumerate(result.blocks):
             if index not in pairs:
                 new.append(make_block_widget(block))
+                new[-1].shown = block
                 continue
             widget = widgets[pairs[index]]
             if new:
                 self.mount_all(new, before=widget)
                 new = []
-            widget.show(block)
+            if widget.shown != block:  # an unchanged block is left alone: showing it again costs a layout
+                widget.show(block)
+                widget.shown = block
         if new:
             self.mount_all(new)
 

@@ -20,14 +20,14 @@ from engine.lesson import read
 from engine.lessons.bridge.spec import BACK, DTYPES
 from engine.lessons.common import problem_block, value_block
 from engine.outcomes import Evaluation, Output, Problem
-from engine.parsing import parse_choice, parse_number, parse_values, values_shape
+from engine.parsing import Nested, parse_choice, parse_number, parse_values, values_shape
 from engine.sandbox.evaluation import evaluate
 
 FIRST_WRITE = 99
 """What the action writes into a's first element the first time."""
 
 
-def _array_line(values: list, dtype: str) -> str:
+def _array_line(values: Nested, dtype: str) -> str:
     dtype_arg = "" if dtype == "default" else f", dtype=np.{dtype}"
     return f"a = np.array({values!r}{dtype_arg})"
 
@@ -36,7 +36,7 @@ def _number_literal(value: float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def _array(values: Mapping[str, str]) -> list:
+def _array(values: Mapping[str, str]) -> list[Nested]:
     array = read(values, "values", parse_values)
     if not isinstance(array, list) or 0 in values_shape(array):
         raise InputError(_("a needs at least one number in brackets, like [1.0, 2.0, 3.0]."), "values")
@@ -53,7 +53,7 @@ def _last(evaluation: Evaluation, name: str) -> Output | None:
     return next((o for o in reversed(evaluation.outputs) if o.name == name or o.source == name), None)
 
 
-def share_source(array: list, dtype: str, write: float | None) -> str:
+def share_source(array: list[Nested], dtype: str, write: float | None) -> str:
     """Make a, share it as t, copy it as c; then maybe write into a and show all three again."""
     first = "a[" + ", ".join("0" * len(values_shape(array))) + "]"
     lines = [_array_line(array, dtype), "t = torch.from_numpy(a)", "c = torch.tensor(a)"]
@@ -96,7 +96,7 @@ def _share(values: Mapping[str, str]) -> LessonResult:
     return LessonResult(tuple(blocks), source, actions, measures={"ok": evaluation.error is None, "followed": followed})
 
 
-def dtype_source(array: list, dtype: str) -> str:
+def dtype_source(array: list[Nested], dtype: str) -> str:
     """From NumPy to torch and back, then whether the result still uses a's memory."""
     return (
         "\n".join([_array_line(array, dtype), "t = torch.from_numpy(a)", "n = t.numpy()", "np.shares_memory(n, a)"])
@@ -125,7 +125,7 @@ def _dtype(values: Mapping[str, str]) -> LessonResult:
     return LessonResult(tuple(blocks), source, measures={"ok": evaluation.error is None, "kept": kept})
 
 
-def grad_source(array: list, dtype: str, back: str) -> str:
+def grad_source(array: list[Nested], dtype: str, back: str) -> str:
     """A tensor that requires grad, made from a, then back to NumPy the way ``back`` says."""
     if back == "t.numpy()":
         return "\n".join([_array_line(array, dtype), "t = torch.from_numpy(a)", "n = t.numpy()"]) + "\n"

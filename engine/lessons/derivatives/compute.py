@@ -22,7 +22,8 @@ from engine.errors import InputError
 from engine.i18n import _
 from engine.lesson import read
 from engine.lessons.derivatives.spec import FUNCTION_LABELS, LESSON, MAX_FUNCTIONS
-from engine.outcomes import Evaluation
+from engine.lessons.memo import Remembered
+from engine.outcomes import Curve, Evaluation
 from engine.parsing import parse_choice, parse_number
 from engine.sandbox.evaluation import evaluate
 
@@ -32,6 +33,13 @@ MAX_X = 1e6
 """Largest |x| and |range| accepted: beyond it float32 slopes stop meaning much."""
 CURVE_POINTS = 201
 DEFAULT_X = "2"
+
+_FUNCTIONS: Remembered[tuple[tuple[Function, ...], str]] = Remembered()
+"""The functions at x: the descent step's lr and path do not change them."""
+_CURVE: Remembered[Curve] = Remembered()
+"""A chart's 201-point curve: moving x inside the range does not change it."""
+_PATH: Remembered[Curve] = Remembered()
+"""The function at the points descent visited: a new lr does not change them."""
 
 _KINDS = {
     "x": "line",
@@ -269,10 +277,10 @@ def slopes_table(functions: Sequence[Function], x: float) -> Table:
     previous: Function | None = None
     for f in functions:
         value = fmt(f.value) if math.isfinite(f.value) else _("undefined ({value})", value=f"{f.value:g}")
-        slope = fmt(f.slope) if _defined(f) else _("undefined")
+        slope = fmt(f.slope) if f.slope is not None and _defined(f) else _("undefined")
         ratio = ""
-        if previous is not None and _defined(f) and _defined(previous) and previous.slope:
-            ratio = _("{ratio}× {label}'s", ratio=f"{f.slope / previous.slope:.3g}", label=previous.label)  # type: ignore[operator]
+        if previous is not None and _defined(f) and _defined(previous) and f.slope is not None and previous.slope:
+            ratio = _("{ratio}× {label}'s", ratio=f"{f.slope / previous.slope:.3g}", label=previous.label)
         rows.append((f.label, f.expression, f.kind, value, slope, ratio))
         previous = f
     return Table(
@@ -285,8 +293,10 @@ def ratio_fact(functions: Sequence[Function], x: float) -> Fact | None:
     """The tutorial's 4x and 3x, and why they hold only at x = 2 (for its three functions)."""
     if [_canonical(f.expression) for f in functions[:3]] != list(_TUTORIAL) or x == 0:
         return None
-    line, parabola, cubic = functions[:3]
-    first, second = parabola.slope / line.slope, cubic.slope / parabola.slope  # type: ignore[operator]
+    line, parabola, cubic = (f.slope for f in functions[:3])
+    if not line or not parabola or cubic is None:
+        return None
+    first, second = parabola / line, cubic / parabola
     if x == 2:
         return Fact(
             _(
@@ -397,9 +407,14 @@ def _x(values: Mapping[str, str]) -> float:
     return read(values, "x", parse_number, "x", -MAX_X, MAX_X)
 
 
-def _functions(values: Mapping[str, str], x: float) -> tuple[list[Function], str]:
+def _functions(values: Mapping[str, str], x: float) -> tuple[tuple[Function, ...], str]:
     """The learner's functions with their values and slopes at x, and the code that found them."""
-    expressions = parse_functions(values["functions"])
+    text = values["functions"]
+    return _FUNCTIONS.get((text, x), lambda: _functions_at(text, x))
+
+
+def _functions_at(text: str, x: float) -> tuple[tuple[Function, ...], str]:
+    expressions = parse_functions(text)
     labels = [f"f{i}" for i in range(1, len(expressions) + 1)]
     depends = _probe(expressions, labels, x)
     source = slopes_source(expressions, x, depends)
@@ -407,11 +422,19 @@ def _functions(values: Mapping[str, str], x: float) -> tuple[list[Function], str
     functions = []
     for i, (label, expression, grad) in enumerate(zip(labels, expressions, depends), 1):
         value = namespace[f"y{i}"]
-        number = float(value.detach()) if isinstance(value, torch.Tensor) else float(value)  # type: ignore[arg-type]
-        slope = float(namespace[f"g{i}"]) if grad else 0.0  # type: ignore[arg-type]
+        number = float(value.detach()) if isinstance(value, torch.Tensor) else _item(namespace, f"y{i}")
+        slope = _item(namespace, f"g{i}") if grad else 0.0
         defined = math.isfinite(number) and math.isfinite(slope)
         functions.append(Function(label, expression, number, slope if defined else None, grad))
-    return functions, source
+    return tuple(functions), source
+
+
+def _item(namespace: Mapping[str, object], name: str) -> float:
+    """A number the code left under ``name`` (a Python number, or ``.item()`` of a tensor)."""
+    value = namespace[name]
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"{name} is a {type(value).__name__}, not a number")
+    return float(value)
 
 
 def _pick(functions: Sequence[Function], values: Mapping[str, str], name: str) -> tuple[Function, str]:
@@ -449,7 +472,11 @@ def function_chart(
     function: Function, x: float, x_range: tuple[float, float], path: Sequence[tuple[float, float]], height: int
 ) -> Chart:
     """One function over the range, on a y scale of its own, with its tangent at x (in its colour) and any path."""
-    sampled = curve(function.expression, x_range[0], x_range[1], CURVE_POINTS, label=function.label)
+    lo, hi = x_range
+    sampled = _CURVE.get(
+        (function.expression, lo, hi, function.label),
+        lambda: curve(function.expression, lo, hi, CURVE_POINTS, label=function.label),
+    )
     here = [(x, function.value)] if math.isfinite(function.value) else []
     y_range = robust_range([y for y in sampled.ys if y is not None], [y for _, y in here + list(path)])
     label = f"{function.label} = {function.expression}"
@@ -497,7 +524,9 @@ def _descent(values: Mapping[str, str]) -> LessonResult:
             x_next = found
     points: list[tuple[float, float]] = []
     if path:
-        on_path = sample(target.expression, path, label=target.label)
+        on_path = _PATH.get(
+            (target.expression, tuple(path), target.label), lambda: sample(target.expression, path, label=target.label)
+        )
         points = [(p, y) for p, y in zip(on_path.xs, on_path.ys) if y is not None]
     before = points[-1][1] if points and points[-1][0] == path[-1] else None
     x_range = _chart_range(values, x, path)
@@ -546,7 +575,7 @@ def _pitfall(values: Mapping[str, str]) -> LessonResult:
     if evaluation.error is not None:
         blocks.append(Fact(f"{evaluation.error.kind}: {evaluation.error.message}", tone="warning"))
     else:
-        first, second, zeroed = (float(evaluation.namespace[n]) for n in ("first", "second", "zeroed"))  # type: ignore[arg-type]
+        first, second, zeroed = (_item(evaluation.namespace, n) for n in ("first", "second", "zeroed"))
         doubled = math.isclose(second, 2 * first, rel_tol=1e-5, abs_tol=1e-6)
         blocks.append(
             Fact(

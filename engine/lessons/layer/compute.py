@@ -20,8 +20,9 @@ from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, P
 from engine.errors import InputError
 from engine.i18n import _
 from engine.lesson import read
-from engine.lessons.common import outputs_by_name, problem_block, value_block
+from engine.lessons.common import outputs_by_name, problem_block, tensors_named, value_block
 from engine.lessons.layer.spec import ACTIVATIONS, FIXES, LAYOUTS
+from engine.lessons.memo import Remembered
 from engine.outcomes import Evaluation, Problem
 from engine.parsing import parse_choice, parse_int, parse_shape
 from engine.sandbox.evaluation import evaluate
@@ -257,10 +258,10 @@ def fixes_table(layer: Layer, runs: list[FixRun], chosen: str = "") -> Table:
 
 def formula(layer: Layer, evaluation: Evaluation) -> Block | None:
     """z = w1 x1 + ... + b written out with the numbers, when it is one short sum."""
-    names = evaluation.namespace
-    x, w, b, z, y = (names.get(n) for n in ("inputs", "w", "b1", "z", "y"))
-    if not all(isinstance(t, torch.Tensor) for t in (x, w, b, z, y)):
+    tensors = tensors_named(evaluation, "inputs", "w", "b1", "z", "y")
+    if tensors is None:
         return None
+    x, w, b, z, y = tensors
     features = layer.inputs[-1]
     if not (z.numel() == 1 and b.numel() == 1 and x.numel() == features == w.numel()):
         return Prose(
@@ -391,8 +392,25 @@ def _fit(layer: Layer, fix: str) -> None:
         )
 
 
+_RUNS: Remembered[dict[str, FixRun]] = Remembered()
+"""The four fixes, run: picking another fix in the list does not change them."""
+_SAME_WORDS: Remembered[Fact | None] = Remembered()
+"""Whether torch.mm and @ refuse the unfixed layer in matmul's words: the fix picked does not change it."""
+
+
 def _runs(layer: Layer) -> dict[str, FixRun]:
-    return {kind: run_fix(layer, kind) for kind in FIXES[1:]}
+    return _RUNS.get(layer, lambda: {kind: run_fix(layer, kind) for kind in FIXES[1:]})
+
+
+def _unfixed_words(layer: Layer) -> Fact | None:
+    """Run the layer without a fix; the fact that the other products refuse it in the same words, if they do."""
+
+    def run() -> Fact | None:
+        source = build_source(layer, "none")
+        broken = evaluate(source, seed=layer.seed).error
+        return None if broken is None else _same_words(layer, source, broken)
+
+    return _SAME_WORDS.get(layer, run)
 
 
 def _error(values: Mapping[str, str]) -> LessonResult:
@@ -424,20 +442,25 @@ def _fixes(values: Mapping[str, str]) -> LessonResult:
     blocks: list[Block] = [Code(tail, title=_("after the layer's first four lines"))]
     blocks.append(fixes_table(layer, list(runs.values()), chosen=fix))
     b1, z, y = (shown.tensor(n) for n in ("b1", "z", "y"))
-    if not shown.failed and all(t is not None and t.numel() == 1 for t in (b1, z, y)):
+    if (
+        not shown.failed
+        and b1 is not None
+        and z is not None
+        and y is not None
+        and b1.numel() == z.numel() == y.numel() == 1
+    ):
         blocks.append(
             Fact(
                 _(
                     "z = inputs @ w + b1 = {z} with b1 = {b1}; y = sigmoid(z) = {y}. w1.T, the usual fix, "
                     "is not in the tutorial.",
-                    z=f"{z.item():.4f}",  # type: ignore[union-attr]
-                    b1=f"{b1.item():.4f}",  # type: ignore[union-attr]
-                    y=f"{y.item():.4f}",  # type: ignore[union-attr]
+                    z=f"{z.item():.4f}",
+                    b1=f"{b1.item():.4f}",
+                    y=f"{y.item():.4f}",
                 )
             )
         )
-    broken = evaluate(build_source(layer, "none"), seed=layer.seed).error
-    same = _same_words(layer, build_source(layer, "none"), broken) if broken is not None else None
+    same = _unfixed_words(layer)
     if same is not None:
         blocks.append(same)
     measures = {"ok": fix != "none" and not runs[fix].failed if fix in runs else False}

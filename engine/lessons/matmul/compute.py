@@ -18,15 +18,27 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, ProblemView, Table, Value, shape_text
+from engine.blocks import (
+    Block,
+    Code,
+    Columns,
+    Fact,
+    FixChoice,
+    LessonResult,
+    Measures,
+    ProblemView,
+    Table,
+    Value,
+    shape_text,
+)
 from engine.errors import InputError
 from engine.i18n import _
 from engine.lesson import read
-from engine.lessons.common import problem_block, value_block
+from engine.lessons.common import problem_block, tensors_named, value_block
 from engine.lessons.matmul.operands import NoTwin, numpy_twin, parse_operand
 from engine.lessons.matmul.spec import BATCHED, MAX_BATCH, OPS, PRODUCTS
 from engine.outcomes import Evaluation, Fix, Problem
-from engine.parsing import parse_choice, parse_int, parse_shape, parse_values, values_shape
+from engine.parsing import Nested, parse_choice, parse_int, parse_shape, parse_values, values_shape
 from engine.sandbox.evaluation import evaluate
 
 NUMPY_OPS = {"matmul": "np.matmul", "mm": "np.dot", "bmm": "np.matmul", "@": "@", "*": "np.multiply"}
@@ -42,7 +54,7 @@ class Matrix:
     """What the A or B field asks for: literal values, or a shape of random whole numbers."""
 
     name: str
-    values: list | None
+    values: Nested | None
     shape: tuple[int, ...]
 
     def torch_line(self) -> str:
@@ -307,7 +319,7 @@ def _times(values: Mapping[str, str]) -> LessonResult:
             Fact(_("NumPy has no plain twin for {missing} here, so only torch ran.", missing=missing), tone="warning")
         )
     error = "mismatch" if _mismatch(problem) else ("other" if problem is not None else "")
-    measures = {"ok": problem is None, "error": error}
+    measures: Measures = {"ok": problem is None, "error": error}
     return LessonResult(tuple(blocks), source + ("\n" + twin if twin else ""), measures=measures)
 
 
@@ -343,11 +355,10 @@ def _inner(evaluation: Evaluation) -> dict[str, str]:
     """The shapes of a product that ran, for the sentence that says why it worked."""
     outputs = {o.name: o for o in evaluation.outputs if o.name}
     C = outputs.get("C")
-    names = evaluation.namespace
-    sides = [names.get(n) for n in ("A", "B")]
+    sides = tensors_named(evaluation, "A", "B")
     left = right = "?"
-    if all(isinstance(t, torch.Tensor) for t in sides):
-        left, right = (", ".join(map(str, t.shape)) for t in sides)  # type: ignore[union-attr]
+    if sides is not None:
+        left, right = (", ".join(map(str, t.shape)) for t in sides)
     return {"left": left, "right": right, "result": shape_text(C.shape) if C and C.shape is not None else "?"}
 
 

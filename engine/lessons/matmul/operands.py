@@ -77,7 +77,9 @@ def parse_operand(text: str, field: str) -> ast.expr:
 
 def numpy_twin(expression: ast.expr) -> ast.expr:
     """The same expression over the NumPy arrays ``a`` and ``b``; raises ``NoTwin`` if there is none."""
-    return _Twin().visit(_copy(expression))
+    twin = _Twin().visit(_copy(expression))
+    assert isinstance(twin, ast.expr)  # every rewrite of an expression is one
+    return twin
 
 
 def _copy(expression: ast.expr) -> ast.expr:
@@ -111,7 +113,7 @@ class _Twin(ast.NodeTransformer):
             if name not in _TORCH_TO_NUMPY_FUNCTIONS:
                 raise NoTwin(f"torch.{name}")
             return ast.Call(func=_np(_TORCH_TO_NUMPY_FUNCTIONS[name]), args=args, keywords=[])
-        target = self.visit(owner)
+        target: ast.expr = self.visit(owner)
         if name == "t" and not args:
             return ast.Attribute(value=target, attr="T", ctx=ast.Load())
         if name in _DROPPED_METHODS and not args:
@@ -137,11 +139,10 @@ class _Twin(ast.NodeTransformer):
         return ast.Subscript(value=self.visit(node.value), slice=self.visit(node.slice), ctx=ast.Load())
 
     def visit_Slice(self, node: ast.Slice) -> ast.AST:
-        parts = {
-            key: None if part is None else self.visit(part)
-            for key, part in (("lower", node.lower), ("upper", node.upper), ("step", node.step))
-        }
-        return ast.Slice(**parts)
+        def part(bound: ast.expr | None) -> ast.expr | None:
+            return None if bound is None else self.visit(bound)
+
+        return ast.Slice(lower=part(node.lower), upper=part(node.upper), step=part(node.step))
 
     def visit_Tuple(self, node: ast.Tuple) -> ast.AST:
         return ast.Tuple(elts=[self.visit(e) for e in node.elts], ctx=ast.Load())

@@ -21,7 +21,7 @@ from engine.blocks import Block, Code, Columns, Fact, FixChoice, LessonResult, P
 from engine.errors import InputError
 from engine.i18n import _
 from engine.lesson import read
-from engine.lessons.common import outputs_by_name, problem_block, value_block
+from engine.lessons.common import outputs_by_name, problem_block, tensors_named, value_block
 from engine.lessons.network.spec import ACTIVATIONS
 from engine.outcomes import Evaluation, Problem
 from engine.parsing import MAX_FIELD_CHARS, parse_choice, parse_int, parse_shape
@@ -268,18 +268,17 @@ def input_fixes(network: Network, values: Mapping[str, str], problem: Problem) -
     )
     fixes = []
     for label, note, change in candidates:
-        shape = _ok({**values, **change})
-        if shape is not None and change != {k: values[k] for k in change}:
-            fixes.append(FixChoice(label, note, shape, change, of="y"))
+        output = _ok({**values, **change})
+        if output is not None and change != {k: values[k] for k in change}:
+            fixes.append(FixChoice(label, note, output, change, of="y"))
     return tuple(fixes)
 
 
 def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
-    names = evaluation.namespace
-    W, one = names.get("W"), names.get("one")
-    last = names.get(f"h{len(network.layers)}")
-    if not all(isinstance(t, torch.Tensor) for t in (W, one, last)) or one.shape != last.shape:
+    tensors = tensors_named(evaluation, "W", "one", f"h{len(network.layers)}")
+    if tensors is None or tensors[1].shape != tensors[2].shape:
         return None
+    W, one, last = tensors
     matches = torch.allclose(one, last, rtol=1e-4, atol=1e-4)
     size = _("one {shape} matrix W and one bias c", shape=shape_text(tuple(W.shape)))
     if len(network.layers) == 1:
@@ -339,7 +338,8 @@ def _hand(values: Mapping[str, str]) -> LessonResult:
         blocks.append(value_block(named[last]))
     if evaluation.error is not None:
         blocks.append(_problem_view(evaluation.error))
-    out = named[last].shape[-1] if last in named and named[last].shape else None
+    shape = named[last].shape if last in named else None
+    out = shape[-1] if shape else None
     return LessonResult(tuple(blocks), source, measures={"ok": evaluation.error is None, "out": out})
 
 

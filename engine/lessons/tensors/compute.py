@@ -39,7 +39,9 @@ def _dtype(text: str | None) -> str | None:
     return None if text is None else text.removeprefix("torch.")
 
 
-def _measures(evaluation: Evaluation, **extra: object) -> dict:
+def _measures(
+    evaluation: Evaluation, **extra: float | int | str | bool | None
+) -> dict[str, float | int | str | bool | None]:
     named = outputs_by_name(evaluation)
     return {
         "ok": evaluation.error is None,
