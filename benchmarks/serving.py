@@ -28,6 +28,7 @@ import torch
 from benchmarks.processes import children, cpu_seconds, descendants, memory
 from benchmarks.startup import (
     BENCHMARKS,
+    QUIT,
     SIZE,
     STARTUP_TIMEOUT,
     PtySession,
@@ -42,8 +43,6 @@ TO_SEED = b"\r\t\t\x7f1"
 """From the lesson list: into lesson 1's fields (enter), on to the seed (two tabs), and make it 1."""
 EDIT_TIMEOUT = 5.0
 """An edit whose tensor has not appeared by then counts as an error."""
-QUIT = b"\x11"
-"""ctrl+q quits wherever the focus is."""
 
 
 @dataclass

@@ -21,6 +21,9 @@ from benchmarks.processes import children, memory
 from benchmarks.terminal import PtySession, ScreenModel
 from engine.catalog import LESSONS
 
+QUIT = b"\x11"
+"""ctrl+q quits the app wherever the focus is (q would be typed into lesson 1's first field)."""
+
 SIZE = (80, 24)
 BENCHMARKS = Path(__file__).resolve().parent
 STARTUP_TIMEOUT = 60.0
@@ -146,7 +149,7 @@ def _time_app(times: StartupTimes) -> None:
         ready = session.wait_for(_torch_ready, STARTUP_TIMEOUT) if sidebar is not None else None
         output = session.wait_for(_lesson_output, STARTUP_TIMEOUT) if ready is not None else None
         output_cpu = session.cpu_seconds()
-        session.finish(b"q")
+        session.finish(QUIT)
     if sidebar is None or ready is None or output is None:
         times.failures.append("app: " + ("sidebar" if sidebar is None else "PyTorch/lesson 1") + " never appeared")
         return
@@ -162,7 +165,7 @@ def _time_first_paint_only() -> None:
     with tempfile.TemporaryDirectory() as state_dir:
         session = PtySession(app_command(), SIZE, _environment(state_dir))
         session.wait_for(_sidebar_visible, STARTUP_TIMEOUT)
-        session.finish(b"q")
+        session.finish(QUIT)
 
 
 def _time_bare(times: StartupTimes) -> None:
@@ -251,7 +254,7 @@ def measure_memory(runs: int, progress: Callable[[str], None] = print) -> Memory
         with tempfile.TemporaryDirectory() as state_dir:
             session = PtySession(app_command(), SIZE, _environment(state_dir))
             if session.wait_for(_lesson_output, STARTUP_TIMEOUT) is None:
-                session.finish(b"q")
+                session.finish(QUIT)
                 figures.failures.append("lesson 1 never appeared")
                 continue
             visited = ["1"]
@@ -263,7 +266,7 @@ def measure_memory(runs: int, progress: Callable[[str], None] = print) -> Memory
                     visited.append(str(lesson.number))
                 session.wait_quiet(0.5, 20)  # computed and drawn (charts included)
             _engine_memory(session.process.pid, figures)
-            session.finish(b"q")  # the sidebar still has focus: q quits
+            session.finish(QUIT)
         figures.visited = visited
         progress(f"  memory run: lessons {', '.join(visited)} visited")
     return figures
