@@ -61,7 +61,7 @@ def __getattr__(name: str) -> object:
     if home is None:
         raise AttributeError(f"module 'engine' has no attribute {name!r}")
     module = importlib.import_module(home)
-    value = module if home == f"engine.{name}" else getattr(module, name)
+    value = module if home.rpartition(".")[2] == name else getattr(module, name)
     globals()[name] = value
     return value
 
