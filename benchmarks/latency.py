@@ -364,7 +364,7 @@ def _timed_methods(targets: list[tuple[type, str]], sink: list[tuple[float, floa
 
 
 async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTimes | None:
-    """Move x with left/right in the derivatives lesson; None if there is no such lesson or chart."""
+    """Move x with up/down (a number field's nudge) in the derivatives lesson; None if there is no such lesson or chart."""
     lesson = next((each for each in LESSONS if each.id == "derivatives"), None)
     spec = next((f for f in lesson.fields if f.name == "x" and f.step), None) if lesson else None
     if lesson is None or spec is None:
@@ -395,7 +395,7 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
         for index in range(warmup + count):
             calls.clear()
             start = time.monotonic()
-            sample = await _one_key(app, lesson.id, ("right", "left")[index % 2])
+            sample = await _one_key(app, lesson.id, ("up", "down")[index % 2])
             end = start + (sample[1] / 1000 if sample else 0)
             inside = sum(seconds for begin, seconds in calls if start <= begin <= end)
             await _drain(app)

@@ -213,7 +213,7 @@ def chart_table(chart: latency.ChartTimes | None, edits: int) -> Table:
         ],
     ]
     note = (
-        f"{edits} moves of x by 0.1 with right/left, 1 ms debounce. Redraw: time inside ChartView._draw (series "
+        f"{edits} moves of x by 0.1 with up/down, 1 ms debounce. Redraw: time inside ChartView._draw (series "
         "handed to plotext) plus PlotextPlot.render (plotext draws the canvas), summed per move over the lesson's "
         "charts, from the key until the screen settled. The key-to-screen time (measured like the keystrokes "
         "above) includes the lesson's engine work for the new x."
