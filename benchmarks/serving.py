@@ -27,16 +27,14 @@ import torch
 
 from benchmarks.processes import children, cpu_seconds, descendants, memory
 from benchmarks.startup import (
-    BENCHMARKS,
     QUIT,
     SIZE,
     STARTUP_TIMEOUT,
     PtySession,
     _environment,
     _lesson_output,
-    _sidebar_visible,
     app_command,
-    sidebar_titles,
+    bare_first_paint,
 )
 
 TO_SEED = b"\r\t\t\x7f1"
@@ -144,11 +142,7 @@ def _join(engine: Path | None, figures: ServingFigures, into: list[float], cpu: 
 
 
 def _bare(figures: ServingFigures) -> None:
-    argv = [sys.executable, str(BENCHMARKS / "bare_app.py"), *sidebar_titles()]
-    session = PtySession(argv, SIZE, _environment(tempfile.gettempdir()))
-    shown = session.wait_for(_sidebar_visible, STARTUP_TIMEOUT)
-    cpu = session.cpu_seconds()
-    session.finish(b"q")
+    shown, cpu = bare_first_paint()
     if shown is None:
         figures.failures.append("the bare app's sidebar never appeared")
     else:
