@@ -67,6 +67,9 @@ def test_challenge_step_after_a_failed_check(snap_compare, fresh_state) -> None:
             if pilot.app.current_pane.query_one(ChallengeView).verdict is not None:
                 break
         await pilot.press("f3")
+        # The picture is of the check's answer; where focus lands after the PageDowns that led here is
+        # left to test_challenge_steps. The learner types in the editor: its cursor shows.
+        pilot.app.current_pane.query_one(ChallengeView).editor.focus()
         await _steady(pilot)
 
     assert snap_compare(TensorTutorApp(), terminal_size=SIZE, run_before=check_once)
