@@ -8,9 +8,6 @@ BIN := $(VENV)/bin
 # A pinned CPU build of torch keeps installs small and offline-friendly; the
 # project itself accepts any torch >= 2.3.
 TORCH_PIN ?= torch==2.13.0
-# The app tests wait on the app and its worker processes about as much as they compute: one test
-# process more than there are cores finishes the suite about a fifth sooner (265 s against 327 s on 2).
-TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 .PHONY: run test check bench clean
 
@@ -32,7 +29,7 @@ run: $(VENV)/.installed
 	$(BIN)/tensor-tutor
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 $(VENV)/.installed-check: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[check]"
