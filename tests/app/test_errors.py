@@ -45,6 +45,18 @@ async def _edit(pilot, pane: LessonPane, text: str = "1") -> dict[str, str]:
     return before
 
 
+async def _replaced(app, pane: LessonPane) -> None:
+    """Wait until a new pane stands in ``pane``'s place.
+
+    Pilot's waits would wait on the dead widget's queue forever; and the old pane is removed before the
+    new one is mounted, so between the two there is no current pane to ask for.
+    """
+    for _ in range(100):
+        if any(other is not pane and other.is_mounted for other in app.query(f"#{pane.id}")):
+            return
+        await asyncio.sleep(0.02)
+
+
 async def test_a_failing_computation_keeps_the_last_good_output(app, monkeypatch) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -114,12 +126,7 @@ async def test_a_widget_that_raises_inside_a_pane_rebuilds_the_pane(app) -> None
         assert pane.result is not good
         # A widget of the latest result fails: the result before it is the last good output.
         await pane.results.mount(_Exploding())
-        # Pilot's waits would wait on the dead widget's queue forever: wait for the new pane instead.
-        # The old pane is removed before the new one is mounted: between the two there is none.
-        for _ in range(100):
-            if any(other is not pane and other.is_mounted for other in app.query(f"#{pane.id}")):
-                break
-            await asyncio.sleep(0.02)
+        await _replaced(app, pane)
         await settle(pilot)
         fresh = app.current_pane
         assert fresh is not pane and fresh.result is good
@@ -216,10 +223,7 @@ async def test_a_pane_rebuilt_on_a_challenge_step_keeps_the_code_typed_there(app
         typed = view.editor.text
         assert "# mine" in typed
         await view.mount(_Exploding())  # a widget of the challenge fails: the pane is rebuilt
-        for _ in range(100):
-            if any(other is not pane and other.is_mounted for other in app.query(f"#{pane.id}")):
-                break
-            await asyncio.sleep(0.02)
+        await _replaced(app, pane)
         await settle(pilot)
         fresh = app.current_pane
         assert fresh is not pane and fresh.step.id == "challenge-ones"
