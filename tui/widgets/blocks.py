@@ -36,9 +36,10 @@ from engine.blocks import (
 from engine.i18n import _
 from tui.cjk import wrapped
 from tui.widgets.chart import ChartView
+from tui.widgets.steady import Steady, SteadyStatic
 
 
-class BlockWidget(Widget):
+class BlockWidget(Steady):
     """Base of block widgets: ``show`` replaces what the widget displays."""
 
     DEFAULT_CSS = "BlockWidget { height: auto; }"
@@ -93,8 +94,8 @@ class ValueBlock(Vertical, BlockWidget):
         self.block = block
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="value-title", markup=False)
-        yield Static(classes="value-text", markup=False)
+        yield SteadyStatic(classes="value-title", markup=False)
+        yield SteadyStatic(classes="value-text", markup=False)
 
     def on_mount(self) -> None:
         self.show(self.block)
@@ -212,9 +213,9 @@ class ProblemBlock(Vertical, BlockWidget):
         self.block = block
 
     def compose(self) -> ComposeResult:
-        yield Static(classes="problem-message", markup=False)
-        yield Static(classes="problem-explanation", markup=False)
-        yield Static(_("Fixes (enter applies one):"), classes="problem-fixes-title", markup=False)
+        yield SteadyStatic(classes="problem-message", markup=False)
+        yield SteadyStatic(classes="problem-explanation", markup=False)
+        yield SteadyStatic(_("Fixes (enter applies one):"), classes="problem-fixes-title", markup=False)
         yield FixList(classes="problem-fixes")
 
     def on_mount(self) -> None:

@@ -29,6 +29,7 @@ from textual.widgets import Static
 
 from engine.blocks import Chart
 from tui import glyphs
+from tui.widgets.steady import SteadyStatic
 
 if TYPE_CHECKING:
     from textual_plotext import PlotextPlot
@@ -272,8 +273,8 @@ class ChartView(Vertical):
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
 
-        yield Static(classes="chart-title", markup=False)
-        yield Static(classes="chart-legend", markup=False)
+        yield SteadyStatic(classes="chart-title", markup=False)
+        yield SteadyStatic(classes="chart-legend", markup=False)
         yield PlotextPlot(classes="chart-plot")
 
     @property

@@ -13,12 +13,13 @@ from engine.blocks import Block, LessonResult
 from engine.i18n import _
 from tui.cjk import wrapped
 from tui.engine_status import EngineStatus
+from tui.widgets.steady import Steady
 
 if TYPE_CHECKING:
     from tui.widgets.blocks import BlockWidget
 
 
-class ResultView(Vertical):
+class ResultView(Vertical, Steady):
     """Shows a ``LessonResult``; ``stale`` dims it while the fields hold bad input."""
 
     def __init__(self, **kwargs: Any) -> None:
