@@ -8,19 +8,42 @@ from tests.conftest import settle
 from tui.widgets.blocks import CodeBlock, ProblemBlock, TableBlock, ValueBlock
 
 
+def shown(pane, kind: type) -> list:
+    """The ``kind`` widgets on display in ``pane``.
+
+    A result view keeps the widgets of blocks that went, hidden, for later results: those are not on screen.
+    """
+    return [widget for widget in pane.query(kind) if _displayed(widget, pane)]
+
+
+def shown_one(pane, kind: type):
+    """The one ``kind`` widget on display in ``pane``."""
+    (widget,) = shown(pane, kind)
+    return widget
+
+
+def _displayed(widget, top) -> bool:
+    node = widget
+    while node is not None and node is not top:
+        if not node.display:
+            return False
+        node = node.parent
+    return True
+
+
 def shown_values(pane) -> dict[str, str]:
     """Each value's text on screen, by its title (the caption after two spaces left out)."""
-    shown = {}
-    for block in pane.query(ValueBlock):
+    shown_now = {}
+    for block in shown(pane, ValueBlock):
         title = str(block.query_one(".value-title", Static).content).split("  ")[0]
-        shown[title] = str(block.query_one(".value-text", Static).content)
-    return shown
+        shown_now[title] = str(block.query_one(".value-text", Static).content)
+    return shown_now
 
 
 def shown_rows(pane) -> dict[str, tuple[str, ...]]:
     """The rows of the tables on screen, by their first cell (a marker like "> " left out)."""
     rows = {}
-    for table in pane.query(TableBlock):
+    for table in shown(pane, TableBlock):
         for row in table.block.rows:
             rows[row[0].lstrip("> ").strip()] = tuple(row[1:])
     return rows
@@ -39,12 +62,12 @@ async def next_step(pilot, pane, presses: int = 1):
 
 def problem_messages(pane) -> list[str]:
     """The error lines on screen."""
-    return [str(b.query_one(".problem-message", Static).content) for b in pane.query(ProblemBlock)]
+    return [str(b.query_one(".problem-message", Static).content) for b in shown(pane, ProblemBlock)]
 
 
 def shown_code(pane) -> str:
     """All the code blocks on screen, in order."""
-    return "".join(block.source for block in pane.query(CodeBlock))
+    return "".join(block.source for block in shown(pane, CodeBlock))
 
 
 def frame(app) -> tuple[str, str]:

@@ -25,7 +25,7 @@ from textual.widgets import OptionList, Select, Static  # noqa: E402
 
 from engine.catalog import LESSONS  # noqa: E402 - after the language, as in tui/__main__.py
 from tests.conftest import SIZE, settle  # noqa: E402
-from tests.screen import frame  # noqa: E402
+from tests.screen import frame, shown_one  # noqa: E402
 from tui.app import TensorTutorApp  # noqa: E402
 from tui.cjk import Paragraph  # noqa: E402
 from tui.widgets.blocks import FactBlock, ProblemBlock, ProseBlock  # noqa: E402
@@ -175,7 +175,7 @@ async def main() -> dict[str, object]:
                     await pilot.pause()
                     steps.append(_seen(lesson, pane, index, "open"))
                 if lesson.id == "layer" and index == 0:
-                    problem = pane.query_one(ProblemBlock)
+                    problem = shown_one(pane, ProblemBlock)
                     layer_problem = {
                         "message": problem.block.message,
                         "explanation": problem.block.explanation,

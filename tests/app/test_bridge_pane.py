@@ -8,7 +8,7 @@ from textual.widgets import Button
 
 from tests.conftest import SIZE, settle
 from tests.printing import pane_text
-from tests.screen import next_step, open_lesson, problem_messages, shown_code, shown_rows, shown_values
+from tests.screen import next_step, open_lesson, problem_messages, shown_code, shown_one, shown_rows, shown_values
 from tui.widgets.blocks import FixList, ProblemBlock
 
 
@@ -83,7 +83,7 @@ async def test_numpy_on_a_tensor_that_requires_grad_and_applying_the_fix(app) ->
         except RuntimeError as error:
             expected = str(error)
         assert any(expected in message for message in problem_messages(pane))
-        fixes = pane.query_one(ProblemBlock).query_one(FixList)
+        fixes = shown_one(pane, ProblemBlock).query_one(FixList)
         for _ in range(12):
             if app.focused is fixes:
                 break

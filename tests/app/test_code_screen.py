@@ -12,13 +12,14 @@ from textual.widgets import Input, Select, Static
 from engine.blocks import Code
 from engine.export import export_result
 from tests.conftest import SIZE, settle
+from tests.screen import shown
 from tui.screens.code import CodeScreen
 from tui.widgets.blocks import ValueBlock
 from tui.widgets.playground import PlaygroundPane
 
 
 def _shown_values(pane) -> list[str]:
-    return [str(b.query_one(".value-text", Static).content) for b in pane.query(ValueBlock)]
+    return [str(b.query_one(".value-text", Static).content) for b in shown(pane, ValueBlock)]
 
 
 async def _open_code(pilot, key: str = "c") -> CodeScreen:

@@ -10,7 +10,7 @@ from textual.widget import Widget
 
 from engine.blocks import Chart, Series
 from tests.conftest import SIZE, replace_field, settle
-from tests.screen import next_step
+from tests.screen import next_step, shown, shown_one
 from tui.app import TensorTutorApp
 from tui.widgets.blocks import ChartBlock, TableBlock
 from tui.widgets.chart import clip_line, legend, nice_ticks, series_colours, tick_labels
@@ -26,7 +26,7 @@ def screen_text(widget: Widget) -> list[str]:
 def table_rows(pane) -> dict[str, list[str]]:
     """The slopes table as shown: each function's label and its cells."""
     rows = {}
-    for line in screen_text(pane.query_one(TableBlock)):
+    for line in screen_text(shown_one(pane, TableBlock)):
         cells = line.split()
         if cells and cells[0] in ("f1", "f2", "f3", "f4"):
             rows[cells[0]] = cells[1:]
@@ -75,7 +75,7 @@ async def test_opens_with_the_tutorials_slopes_and_ratios(app) -> None:
         assert [rows[f][3] for f in ("f1", "f2", "f3")] == ["1.0", "4.0", "12.0"]
         assert rows["f2"][4:] == ["4×", "f1's"] and rows["f3"][4:] == ["3×", "f2's"]
         assert rows["f3"][1] == "cubic"
-        assert not pane.query(ChartBlock), "one result per step: the charts have their own step"
+        assert not shown(pane, ChartBlock), "one result per step: the charts have their own step"
 
 
 async def test_up_moves_x_and_the_slopes_follow(app) -> None:
@@ -99,7 +99,7 @@ async def test_each_function_charted_on_its_own_scale_with_its_tangent(app) -> N
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
         await next_step(pilot, pane)
-        (chart,) = pane.query(ChartBlock)
+        chart = shown_one(pane, ChartBlock)
         assert "f2 = x**2 and its tangent at x = 2: slope 4.0" in " ".join(screen_text(chart.query_one(".chart-title")))
         assert any(ord(c) in BRAILLE for line in screen_text(chart.plot) for c in line)
         assert_inside_frame(chart)
@@ -123,7 +123,7 @@ async def test_the_descent_keys_step_along_the_slope_and_reset(app) -> None:
         await pilot.press("ctrl+g")
         await settle(pilot)
         assert pane.values()["x"] == f"{1.6 - 0.1 * 2 * 1.6:g}" and pane.values()["path"] == "2, 1.6"
-        (chart,) = pane.query(ChartBlock)
+        chart = shown_one(pane, ChartBlock)
         assert (2.0, 4.0) in chart.block.points and (1.6, pytest.approx(2.56)) in chart.block.points
         assert_inside_frame(chart)
         await pilot.press("ctrl+r")
@@ -168,7 +168,7 @@ async def test_singularities_draw_gaps_and_stay_in_the_box(app) -> None:
         rows = table_rows(pane)
         assert rows["f1"][-1] == "undefined" and rows["f2"][-1] == "undefined"
         await next_step(pilot, pane)
-        (chart,) = pane.query(ChartBlock)
+        chart = shown_one(pane, ChartBlock)
         assert chart.block.series[0].label == "f2 = torch.log(x)" and None in chart.block.series[0].ys
         assert_inside_frame(chart)
 
@@ -180,7 +180,7 @@ async def test_without_colour_the_function_and_the_points_differ_by_marker(tmp_p
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot)
         await next_step(pilot, pane)
-        (chart,) = pane.query(ChartBlock)
+        chart = shown_one(pane, ChartBlock)
         legend_line = str(chart.query_one(".chart-legend").content)
         assert legend_line == "⠤⠤ f2 = x**2"
         plot = "".join(screen_text(chart.plot))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import torch
 
 from tests.conftest import SIZE, settle
-from tests.screen import open_lesson
+from tests.screen import open_lesson, shown
 from tui.widgets.blocks import FixList
 
 
 def _prompts(pane) -> list[str]:
-    fixes = next(f for f in pane.query(FixList) if f.display)
+    fixes = next(f for f in shown(pane, FixList) if f.display)
     return [str(fixes.get_option_at_index(i).prompt) for i in range(fixes.option_count)]
 
 

@@ -7,14 +7,14 @@ from textual.widgets import Static
 
 from tests.conftest import SIZE, replace_field, settle
 from tests.results import lesson5_tensors
-from tests.screen import next_step, open_lesson, problem_messages, shown_rows, shown_values
+from tests.screen import next_step, open_lesson, problem_messages, shown, shown_one, shown_rows, shown_values
 from tui.widgets.blocks import FactBlock, FixList, ProblemBlock, ProseBlock
 
 
 async def _apply_fix(pilot, pane, label: str) -> None:
     """Tab from the last field to the fix list, move to ``label`` and press enter."""
     for _ in range(50):
-        if any(fixes.display and fixes.option_count for fixes in pane.query(FixList)):
+        if any(fixes.display and fixes.option_count for fixes in shown(pane, FixList)):
             break
         await pilot.pause(0.05)
     pane.form.row("bias").editor.focus()
@@ -29,7 +29,7 @@ async def _apply_fix(pilot, pane, label: str) -> None:
 
 
 def _facts(pane) -> str:
-    return " ".join(str(block.content) for block in pane.query(FactBlock))
+    return " ".join(str(block.content) for block in shown(pane, FactBlock))
 
 
 async def test_the_defaults_show_the_tutorials_error_and_bad_shapes_keep_it(app) -> None:
@@ -38,7 +38,7 @@ async def test_the_defaults_show_the_tutorials_error_and_bad_shapes_keep_it(app)
         assert app.focused is pane.form.row("seed").editor
         (message,) = problem_messages(pane)
         assert "mat1 and mat2 shapes cannot be multiplied (1x10 and 1x10)" in message
-        explanation = str(pane.query_one(ProblemBlock).query_one(".problem-explanation", Static).content)
+        explanation = str(shown_one(pane, ProblemBlock).query_one(".problem-explanation", Static).content)
         assert "inputs has 10 columns but w1 has 1 row" in explanation
         assert "y" not in shown_values(pane)
         for name, text, words in (("weight", "ten", "like inputs"), ("inputs", "1000000,2", "limit")):
@@ -107,7 +107,7 @@ async def test_sigmoid_by_hand_and_by_torch(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot, "5")
         await next_step(pilot, pane, 3)
-        formula = str(pane.query_one(ProseBlock).content)
+        formula = str(shown_one(pane, ProseBlock).content)
         assert formula.startswith("z = w₁x₁ + w₂x₂") and "= -0.8331" in formula
         inputs, w1, b1 = lesson5_tensors()
         y = torch.sigmoid(inputs @ w1.T + b1)

@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from tests.conftest import SIZE, replace_field, settle
 from tests.printing import pane_text
-from tests.screen import next_step, open_lesson, problem_messages, shown_code, shown_rows, shown_values
+from tests.screen import next_step, open_lesson, problem_messages, shown, shown_code, shown_rows, shown_values
 from tui.widgets.blocks import FixList, ProblemBlock
 
 A = torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
@@ -68,7 +68,7 @@ async def test_b_at_a_shows_the_error_and_a_fix_brings_the_output_back(app) -> N
         assert "C = B @ A" in shown_code(pane)
         problems = problem_messages(pane)
         assert any("mat1 and mat2 shapes cannot be multiplied (3x2 and 3x3)" in m for m in problems)
-        problem = pane.query(ProblemBlock).first()
+        problem = shown(pane, ProblemBlock)[0]
         explanation = problem.query_one(".problem-explanation", Static).content
         assert "B has 2 columns but A has 3 rows" in str(explanation)
         marked = {str(explanation)[span.start : span.end] for span in explanation.spans if "reverse" in str(span.style)}

@@ -6,7 +6,7 @@ from textual.widgets import Static
 from torch import nn
 
 from tests.conftest import SIZE, replace_field, settle
-from tests.screen import next_step, open_lesson, problem_messages, shown_rows, shown_values
+from tests.screen import next_step, open_lesson, problem_messages, shown, shown_rows, shown_values
 from tui.widgets.blocks import FactBlock, FixList
 
 
@@ -15,7 +15,7 @@ def _parameters(*sizes: int) -> int:
 
 
 def _facts(pane) -> str:
-    return " ".join(str(block.content) for block in pane.query(FactBlock))
+    return " ".join(str(block.content) for block in shown(pane, FactBlock))
 
 
 async def test_the_tutorials_network_by_hand_then_as_a_module(app) -> None:

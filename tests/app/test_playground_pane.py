@@ -8,6 +8,7 @@ from textual.widgets import Select, Static
 from engine.lessons.playground.snippets import SNIPPETS
 from tests.conftest import SIZE, settle
 from tests.printing import pane_text
+from tests.screen import shown, shown_one
 from tui.widgets.blocks import FixList, ProblemBlock, ValueBlock
 from tui.widgets.playground import PlaygroundPane
 
@@ -18,12 +19,12 @@ def _values(pane) -> list[tuple[str, str]]:
     """(title, text) of every value block on screen, in order."""
     return [
         (str(b.query_one(".value-title", Static).content), str(b.query_one(".value-text", Static).content))
-        for b in pane.query(ValueBlock)
+        for b in shown(pane, ValueBlock)
     ]
 
 
 def _problem_text(pane) -> str:
-    return " ".join(str(s.content) for block in pane.query(ProblemBlock) for s in block.query(Static))
+    return " ".join(str(s.content) for block in shown(pane, ProblemBlock) for s in block.query(Static))
 
 
 def _keys(text: str) -> list[str]:
@@ -71,14 +72,14 @@ async def test_a_failing_matmul_shows_the_error_and_a_fix_makes_it_run(app) -> N
         with_error = _problem_text(pane)
         assert "RuntimeError" in with_error
         assert "mat1 and mat2 shapes cannot be multiplied (1x10 and 1x10)" in with_error
-        fixes = pane.query_one(FixList)
+        fixes = shown_one(pane, FixList)
         assert fixes.option_count > 0
         fixes.focus()
         await pilot.pause()
-        chosen = pane.query_one(ProblemBlock).block.fixes[fixes.highlighted]
+        chosen = shown_one(pane, ProblemBlock).block.fixes[fixes.highlighted]
         await pilot.press("enter")
         await settle(pilot)
-        assert not pane.query(ProblemBlock)
+        assert not shown(pane, ProblemBlock)
         assert pane.editor.text == chosen.values["code"]
         assert app.focused is pane.editor
         title, text = _values(pane)[-1]

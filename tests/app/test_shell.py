@@ -12,13 +12,14 @@ from engine import LESSONS
 from engine.practice import steps
 from tests.conftest import SIZE, replace_field, settle
 from tests.printing import pane_text
+from tests.screen import shown
 from tui.screens.help import HelpScreen
 from tui.widgets.blocks import ValueBlock
 from tui.widgets.lesson_list import LessonList
 
 
 def _shown_values(pane) -> dict[str, ValueBlock]:
-    return {str(b.query_one(".value-title", Static).content).split("  ")[0]: b for b in pane.query(ValueBlock)}
+    return {str(b.query_one(".value-title", Static).content).split("  ")[0]: b for b in shown(pane, ValueBlock)}
 
 
 def _text(block: ValueBlock) -> str:

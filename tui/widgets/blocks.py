@@ -182,6 +182,11 @@ Each fix here was run on your code and works.
         if fixes:
             self.highlighted = 0
 
+    def on_show(self) -> None:
+        """A fix list that comes back with its error starts at the first fix again."""
+        if self.highlighted not in (None, 0):
+            self.highlighted = 0
+
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Mark the highlighted fix with an arrow too, so it stands out without colour (NO_COLOR)."""
         event.stop()

@@ -18,6 +18,9 @@ from tui.widgets.steady import Steady
 if TYPE_CHECKING:
     from tui.widgets.blocks import BlockWidget
 
+SPARE_WIDGETS = 6
+"""Hidden block widgets a result view keeps for later results; more than that are removed."""
+
 
 class ResultView(Vertical, Steady):
     """Shows a ``LessonResult``; ``stale`` dims it while the fields hold bad input."""
@@ -49,9 +52,11 @@ class ResultView(Vertical, Steady):
     def show(self, result: LessonResult) -> None:
         """Show ``result``, reusing every widget that can show one of its blocks, in order.
 
-        A block that comes or goes (a note that holds only for some inputs) does not
-        rebuild the widgets after it: rebuilding a chart costs a mount and a plotext
-        drawing on every keystroke.
+        A block that comes or goes (a note that holds only for some inputs, an error in
+        place of a value) neither rebuilds the widgets after it nor mounts a widget of its
+        own each time: the widgets of blocks that went stay, hidden, for a later result to
+        show again. Mounting costs a frame or two before the result is on screen, and a
+        chart a plotext drawing.
         """
         # The block widgets (code highlighting, charts) load with the first result, not before first paint.
         from tui.widgets.blocks import BlockWidget, make_block_widget
@@ -63,9 +68,11 @@ class ResultView(Vertical, Steady):
         widgets = [w for w in self.children if isinstance(w, BlockWidget)]
         pairs = _pair_up(widgets, result.blocks)
         kept = set(pairs.values())
-        for index, old in enumerate(widgets):
-            if index not in kept:
-                old.remove()
+        spares = [widget for index, widget in enumerate(widgets) if index not in kept]
+        for widget in spares[:SPARE_WIDGETS]:
+            widget.display = False
+        for widget in spares[SPARE_WIDGETS:]:
+            widget.remove()
         new: list[BlockWidget] = []
         for index, block in enumerate(result.blocks):
             if index not in pairs:
@@ -76,6 +83,7 @@ class ResultView(Vertical, Steady):
             if new:
                 self.mount_all(new, before=widget)
                 new = []
+            widget.display = True
             if widget.shown != block:  # an unchanged block is left alone: showing it again costs a layout
                 widget.show(block)
                 widget.shown = block
