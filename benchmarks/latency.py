@@ -99,6 +99,8 @@ class LessonTimes:
     """The part of ``without_debounce`` until the result was in the pane's widgets, before the screen refresh."""
     cpu: list[float] = _field(default_factory=list)
     """CPU ms the whole process (all threads) used per edit without debounce: what the edit costs on an idle machine."""
+    frames: list[int] = _field(default_factory=list)
+    """Screen refreshes per edit without debounce, from the key until the screen settled (the key's echo included)."""
     missed: int = 0
     """Edits whose result never came (should be 0: both values are checked first)."""
 
@@ -261,9 +263,12 @@ def _send_key(app: BenchApp, key: str) -> None:
     driver.send_message(event)
 
 
-async def _one_key(app: BenchApp, lesson_id: str, key: str | Callable[[], None]) -> tuple[float, float, float] | None:
+async def _one_key(
+    app: BenchApp, lesson_id: str, key: str | Callable[[], None]
+) -> tuple[float, float, float, int] | None:
     """Press ``key`` (or make the change it stands for): ms until the result is in the widgets, ms until it
-    is on screen, and the process's CPU ms (all threads) in between; None if no result came."""
+    is on screen, the process's CPU ms (all threads) in between, and the screen refreshes it took; None if
+    no result came."""
     cpu = time.process_time()
     start = time.monotonic()
     if callable(key):
@@ -282,18 +287,20 @@ async def _one_key(app: BenchApp, lesson_id: str, key: str | Callable[[], None])
         if time.monotonic() > deadline:
             return None
         await asyncio.sleep(0.002)
-    return (shown - start) * 1000, (painted[0] - start) * 1000, (painted[1] - cpu) * 1000
+    frames = sum(1 for begin, _end, _cpu in app.refreshes if start <= begin <= painted[0])
+    return (shown - start) * 1000, (painted[0] - start) * 1000, (painted[1] - cpu) * 1000, frames
 
 
 async def _time_edits(
     app: BenchApp, pilot, lesson: Lesson, edit: Edit, count: int, warmup: int
-) -> tuple[list[float], list[float], list[float], int]:
-    """``count`` timed edits: ms to the widgets, ms to the screen, CPU ms, and how many gave no result."""
+) -> tuple[list[float], list[float], list[float], list[int], int]:
+    """``count`` timed edits: ms to the widgets, ms to the screen, CPU ms, refreshes, and how many gave no result."""
     editor = app.current_pane.form.row(edit.field).editor
     await _focus_still(editor, pilot)
     computed: list[float] = []
     painted: list[float] = []
     cpu: list[float] = []
+    frames: list[int] = []
     missed = 0
     for index in range(warmup + count):
         if edit.choice:
@@ -314,6 +321,7 @@ async def _time_edits(
             computed.append(sample[0])
             painted.append(sample[1])
             cpu.append(sample[2])
+            frames.append(sample[3])
     if (warmup + count) % 2:  # leave the field as it was
         if edit.choice:
             editor.value = edit.values[0]
@@ -321,7 +329,7 @@ async def _time_edits(
             _select(editor, edit)  # type: ignore[arg-type]
             _send_key(app, edit.keys[1])
         await _drain(app, lesson_pane_module.DEBOUNCE_SECONDS + 0.05)
-    return computed, painted, cpu, missed
+    return computed, painted, cpu, frames, missed
 
 
 async def _show(app: BenchApp, pilot, lesson: Lesson, step: Step | None = None) -> None:
@@ -431,9 +439,9 @@ async def _measure_lessons(
             progress(f"  {name}: no edit found, skipped")
             continue
         progress(f"  {name}: {edit.describe()}")
-        _, times.with_debounce, _, missed = await _time_edits(app, pilot, lesson, edit, count, warmup)
+        _, times.with_debounce, _, _, missed = await _time_edits(app, pilot, lesson, edit, count, warmup)
         with debounce(NO_DEBOUNCE):
-            times.to_widgets, times.without_debounce, times.cpu, missed_now = await _time_edits(
+            times.to_widgets, times.without_debounce, times.cpu, times.frames, missed_now = await _time_edits(
                 app, pilot, lesson, edit, count, warmup
             )
         times.missed = missed + missed_now

@@ -149,7 +149,7 @@ def keystroke_table(results: list[latency.LessonTimes], engine: dict[str, list[f
         lesson = times.lesson
         name = f"{lesson.number}.{lesson.steps.index(times.step) + 1} {lesson.title}: {times.step.heading}"
         if times.edit is None:
-            rows.append([name, "no one-key edit found", *["-"] * 6])
+            rows.append([name, "no one-key edit found", *["-"] * 7])
             continue
         worst = p95(times.without_debounce)
         ok = None if worst != worst else worst < KEYSTROKE_P95_MS
@@ -161,6 +161,7 @@ def keystroke_table(results: list[latency.LessonTimes], engine: dict[str, list[f
                 _pair(times.without_debounce),
                 _pair(times.to_widgets),
                 _pair(times.cpu),
+                _frames(times.frames),
                 _pair(engine.get(f"{lesson.id}/{times.step.id}", [])),
                 verdict(ok) + (f" ({times.missed} lost)" if times.missed else ""),
             ]
@@ -173,7 +174,8 @@ def keystroke_table(results: list[latency.LessonTimes], engine: dict[str, list[f
         f"a refresh ends a burst). Debounce: {latency.lesson_pane_module.DEBOUNCE_SECONDS * 1000:.0f} ms as shipped; "
         "'no debounce' sets it to 1 ms. Widgets: the same, up to the result being in the widgets (before layout and "
         "render). CPU: CPU time of the whole process (all threads) per edit, no debounce: close to the idle-machine "
-        "cost when the machine is busy. Engine: Lesson.compute for the same values, alone in the main thread, torch on one thread as in the worker. "
+        "cost when the machine is busy. Frames: screen refreshes per edit, no debounce, median / most, from the key "
+        "until the screen settled: the key's echo, then the result. Engine: Lesson.compute for the same values, alone in the main thread, torch on one thread as in the worker. "
         f"Target: screen p95 without debounce < {KEYSTROKE_P95_MS:.0f} ms."
     )
     header = [
@@ -183,10 +185,18 @@ def keystroke_table(results: list[latency.LessonTimes], engine: dict[str, list[f
         "Screen, no debounce",
         "Widgets, no debounce",
         "CPU per edit",
+        "Frames",
         "Engine alone",
         "Result",
     ]
     return Table("Keystroke to result", header, rows, note)
+
+
+def _frames(counts: list[int]) -> str:
+    """Median and most refreshes per edit: ``2 / 3``."""
+    if not counts:
+        return "-"
+    return f"{sorted(counts)[len(counts) // 2]} / {max(counts)}"
 
 
 def chart_table(chart: latency.ChartTimes | None, edits: int) -> Table:

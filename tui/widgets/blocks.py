@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.table import Table as RichTable
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.highlight import highlight
@@ -164,6 +165,8 @@ Each fix here was run on your code and works.
 """)
 
     _fixes: tuple[FixChoice, ...] = ()
+    _drawn_width: int | None = None
+    """The width OptionList last drew the options for (on_resize)."""
 
     @dataclass
     class Applied(Message):
@@ -181,6 +184,17 @@ Each fix here was run on your code and works.
         self.add_options(Option(_fix_prompt(fix, index == 0)) for index, fix in enumerate(fixes))
         if fixes:
             self.highlighted = 0
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Keep the drawn options when only the height changed, or the list comes back at its old size.
+
+        OptionList forgets its drawn lines on every Resize and paints again a frame later; its lines
+        depend on the width alone. An error shown again (its problem block was kept, hidden) would
+        otherwise settle a frame after the rest of the result.
+        """
+        if event.size.width == self._drawn_width:
+            event.prevent_default()
+        self._drawn_width = event.size.width
 
     def on_show(self) -> None:
         """A fix list that comes back with its error starts at the first fix again."""
