@@ -47,10 +47,11 @@ def keystrokes(results: list[latency.LessonTimes], engine: dict[str, list[float]
         )
     return [
         f"**Keystroke to result** misses {limit_ms:.0f} ms for " + "; ".join(parts) + ". "
-        "What every edit pays besides the engine: Textual paints at most 60 frames a second, so a new result waits up "
-        f"to {FRAME_MS:.0f} ms for its frame; any text that changes height makes Textual lay out and measure the whole "
-        "pane again (a second pass when a wrapped line comes or goes), which grows with the lesson's length; and the "
-        "result crosses from the worker thread to the screen through the event loop. Lessons 4 to 6 add their "
+        "What every edit pays besides the engine: two frames, the key's echo and then the result (the Frames "
+        f"column). Textual draws at most 60 frames a second, and after an idle moment its second frame comes "
+        f"{FRAME_MS:.0f} to {2 * FRAME_MS:.0f} ms after the first: a result that reaches its widgets later than "
+        "that (the Widgets column: the debounce timer, the thread, JSON both ways to the worker process, the event "
+        "loop) waits for the frame after. Laying out and drawing the pane takes the rest. Lessons 4 to 6 add their "
         "engine work (the 'Engine alone' column): every curve, fix and layer is run for real through the safe "
         "interpreter."
     ]
@@ -69,8 +70,9 @@ def chart(chart_times: latency.ChartTimes | None, limit_ms: float, keystroke_ms:
         notes.append(
             f"**Moving x** reaches the screen in {fmt(median(chart_times.key_to_screen), ' ms', 0)} (median) although "
             f"the charts themselves take {fmt(median(chart_times.redraw), ' ms', 0)}: the rest is the lesson's engine "
-            "work for the new x (slopes, two curves of 201 points, tangents) and, at 80x24, two layout passes of a long "
-            "pane, since the chart's title wraps onto one more or one less line as x changes."
+            "work for the new x (slopes, two curves of 201 points, tangents) and the wait for Textual's frame, "
+            f"at most 60 a second: the second frame after an idle moment comes {FRAME_MS:.0f} to "
+            f"{2 * FRAME_MS:.0f} ms after the key's echo."
         )
     return notes
 
