@@ -131,7 +131,7 @@ class TensorTutorApp(RecoveringApp[None]):
 
             pane_class = PlaygroundPane
         state = self.store.state
-        return pane_class(
+        pane = pane_class(
             lesson,
             state.values.get(lesson.id),
             step=state.step_of(lesson.id),
@@ -139,6 +139,10 @@ class TensorTutorApp(RecoveringApp[None]):
             challenges=state.challenges_of(lesson.id),
             id=f"pane-{lesson.id}",
         )
+        # The blocks a result replaces are removed a refresh or more after it shows: the footer's scroll key
+        # follows the pane's height as it ends up, not as it was one refresh after the result.
+        self.watch(pane, "virtual_size", self._scroll_key_soon, init=False)
+        return pane
 
     def progress(self) -> dict[str, tuple[int, int]]:
         """Each lesson with steps: goals met (challenges solved among them) and steps, as the sidebar shows them."""
@@ -257,6 +261,10 @@ class TensorTutorApp(RecoveringApp[None]):
 
     def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
         # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
+        self._scroll_key_soon()
+
+    def _scroll_key_soon(self) -> None:
+        """Check the scroll key once the layout is done (mid-layout, a pane's container size can be stale)."""
         self.call_after_refresh(self._show_scroll_key)
 
     def _show_scroll_key(self) -> None:
