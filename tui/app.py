@@ -131,7 +131,7 @@ class TensorTutorApp(RecoveringApp[None]):
 
             pane_class = PlaygroundPane
         state = self.store.state
-        pane = pane_class(
+        return pane_class(
             lesson,
             state.values.get(lesson.id),
             step=state.step_of(lesson.id),
@@ -139,10 +139,6 @@ class TensorTutorApp(RecoveringApp[None]):
             challenges=state.challenges_of(lesson.id),
             id=f"pane-{lesson.id}",
         )
-        # The blocks a result replaces are removed a refresh or more after it shows: the footer's scroll key
-        # follows the pane's height as it ends up, not as it was one refresh after the result.
-        self.watch(pane, "virtual_size", self._scroll_key_soon, init=False)
-        return pane
 
     def progress(self) -> dict[str, tuple[int, int]]:
         """Each lesson with steps: goals met (challenges solved among them) and steps, as the sidebar shows them."""
@@ -172,6 +168,10 @@ class TensorTutorApp(RecoveringApp[None]):
         self.sub_title = _("loading PyTorch…")
         self._show_notices()
         guard_size(self, self.size)
+        # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
+        # Checked after every layout, as the pane ends up: the blocks a result replaces go a refresh or more
+        # after it shows, and a pane's sizes can be stale in the middle of a layout.
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._show_scroll_key)
         # The first frame is the sidebar alone; the lesson's pane (its fields, pick-lists and
         # result area) is built right after it, then the engine's import starts.
         self.call_after_refresh(self._mount_first_pane)
@@ -259,15 +259,7 @@ class TensorTutorApp(RecoveringApp[None]):
             self._save_soon()
         self.query_one(LessonList).show_progress(self.progress())
 
-    def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
-        # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
-        self._scroll_key_soon()
-
-    def _scroll_key_soon(self) -> None:
-        """Check the scroll key once the layout is done (mid-layout, a pane's container size can be stale)."""
-        self.call_after_refresh(self._show_scroll_key)
-
-    def _show_scroll_key(self) -> None:
+    def _show_scroll_key(self, _screen: Screen | None = None) -> None:
         """Refresh the footer only when the scroll key comes or goes: the footer rebuilds all its keys each time."""
         pane = self._pane_or_none()
         scrolls = pane is not None and pane.max_scroll_y > 0
