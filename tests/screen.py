@@ -91,3 +91,21 @@ async def open_lesson(pilot, key: str):
             break
     assert pane.result is not None
     return pane
+
+
+async def steady(pilot, passes: int = 3) -> None:
+    """Wait until the screen reads the same over ``passes`` idle passes in a row.
+
+    A chart, a fix list and the footer's keys settle a refresh or two after the result
+    that changed them, later on a loaded machine: this waits for that, however long it takes.
+    """
+    last, same = None, 0
+    for _ in range(200):
+        await pilot.pause()
+        await pilot.pause(0.02)  # a refresh or two: Textual draws at most 60 times a second
+        now = frame(pilot.app)
+        same = same + 1 if now == last else 0
+        if same >= passes:
+            return
+        last = now
+    raise AssertionError("the screen kept changing")

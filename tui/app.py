@@ -168,6 +168,10 @@ class TensorTutorApp(RecoveringApp[None]):
         self.sub_title = _("loading PyTorch…")
         self._show_notices()
         guard_size(self, self.size)
+        # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
+        # Checked after every layout, as the pane ends up: the blocks a result replaces go a refresh or more
+        # after it shows, and a pane's sizes can be stale in the middle of a layout.
+        self.screen.screen_layout_refresh_signal.subscribe(self, self._show_scroll_key)
         # The first frame is the sidebar alone; the lesson's pane (its fields, pick-lists and
         # result area) is built right after it, then the engine's import starts.
         self.call_after_refresh(self._mount_first_pane)
@@ -255,11 +259,7 @@ class TensorTutorApp(RecoveringApp[None]):
             self._save_soon()
         self.query_one(LessonList).show_progress(self.progress())
 
-    def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
-        # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
-        self.call_after_refresh(self._show_scroll_key)
-
-    def _show_scroll_key(self) -> None:
+    def _show_scroll_key(self, _screen: Screen | None = None) -> None:
         """Refresh the footer only when the scroll key comes or goes: the footer rebuilds all its keys each time."""
         pane = self._pane_or_none()
         scrolls = pane is not None and pane.max_scroll_y > 0

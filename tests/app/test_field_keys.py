@@ -14,27 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from textual import events
 from textual.widgets import Input
 
-from tests.conftest import SIZE, settle
+from tests.conftest import SIZE, burst, settle
 from tests.screen import next_step, open_lesson
-
-CHARACTERS = {",": "comma", ".": "full_stop", "-": "minus", " ": "space"}
-
-
-def _key(name: str) -> events.Key:
-    """The event the terminal driver makes for ``name`` (a character is its own name)."""
-    if len(name) == 1:
-        return events.Key(CHARACTERS.get(name, name), name)
-    return events.Key(name, None)
-
-
-async def _burst(pilot, *keys: str) -> None:
-    """Keys as they come over a laggy link: all in one read, queued before any is handled."""
-    for name in keys:
-        pilot.app.post_message(_key(name))
-    await settle(pilot)
 
 
 async def _focus(pilot, pane, name: str) -> Input:
@@ -53,7 +36,7 @@ async def test_a_burst_of_backspace_and_digits_applies_in_order(app) -> None:
             editor.value = "3,3"
             editor.cursor_position = 3
             await settle(pilot)
-            await _burst(pilot, "backspace", "4", "5")
+            await burst(pilot, "backspace", "4", "5")
             assert editor.value == "3,45"
 
 
@@ -62,8 +45,8 @@ async def test_end_then_ctrl_u_then_text_in_the_next_burst_keeps_the_text(app) -
         pane = await open_lesson(pilot, "1")
         editor = await _focus(pilot, pane, "shape")
         for _ in range(5):
-            await _burst(pilot, "home", "end", "ctrl+u")
-            await _burst(pilot, "2", ",", "5")
+            await burst(pilot, "home", "end", "ctrl+u")
+            await burst(pilot, "2", ",", "5")
             assert editor.value == "2,5"
             assert pane.form.values()["shape"] == "2,5"
 
@@ -73,12 +56,12 @@ async def test_tab_then_text_in_one_burst_types_into_the_next_field(app) -> None
         pane = await open_lesson(pilot, "1")
         editor = await _focus(pilot, pane, "shape")
         seed = pane.form.row("seed").editor
-        await _burst(pilot, "shift+tab", "tab", "end")
+        await burst(pilot, "shift+tab", "tab", "end")
         assert app.focused is editor
         before = editor.value
         pane.form.row("random").editor.focus()  # the pick-list before seed on this step
         await pilot.pause(0.1)
-        await _burst(pilot, "tab", "9")
+        await burst(pilot, "tab", "9")
         assert app.focused is seed
         assert seed.value.endswith("9") and editor.value == before
 
@@ -181,7 +164,7 @@ async def test_a_key_queued_behind_f2_goes_to_the_code_screen_not_the_field(app)
         pane = await open_lesson(pilot, "1")
         editor = await _focus(pilot, pane, "shape")
         before = editor.value
-        await _burst(pilot, "f2", "escape")
+        await burst(pilot, "f2", "escape")
         assert not isinstance(app.screen, CodeScreen)  # escape reached the code screen and closed it
         assert editor.value == before
 

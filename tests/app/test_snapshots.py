@@ -14,6 +14,7 @@ import pytest
 from textual.widgets import Input, Static, TextArea
 
 from tests.conftest import SIZE, settle
+from tests.screen import steady
 from tui.app import TensorTutorApp
 from tui.widgets.challenge import ChallengeView
 from tui.widgets.prediction import PredictionView
@@ -32,8 +33,8 @@ def test_lesson_step(snap_compare, fresh_state, key: str, step: int) -> None:
         await settle(pilot)
         for editor in pilot.app.query(Input):
             editor.cursor_blink = False  # the cursor shown steadily: the same frame every run
-        await pilot.pause(1.0)  # a fix list or a chart settles a refresh or two after the result
         await settle(pilot)
+        await steady(pilot)  # a fix list or a chart settles a refresh or two after the result
 
     assert snap_compare(TensorTutorApp(), terminal_size=SIZE, run_before=open_step)
 
@@ -53,8 +54,8 @@ async def _steady(pilot) -> None:
     for editor in (*pilot.app.query(Input), *pilot.app.query(TextArea)):
         editor.cursor_blink = False
         editor.refresh()  # a text area keeps its rendered lines: draw the cursor as it is now
-    await pilot.pause(1.0)  # layout settles a pass or two after the last result, later on a busy machine
     await settle(pilot)
+    await steady(pilot)  # layout settles a pass or two after the last result, later on a busy machine
 
 
 def test_challenge_step_after_a_failed_check(snap_compare, fresh_state) -> None:

@@ -138,8 +138,8 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
         self.app.call_from_thread(self._ready, script, code, directory)
 
     def _failed(self, error: Exception) -> None:
-        if not self.is_attached:
-            return  # closed while the script was being built
+        if self._gone():
+            return
         self.query_one("#code-text", Static).update(
             _(
                 "The script could not be built: {reason}\nThe code in the lesson pane is still the code that ran.",
@@ -150,8 +150,8 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
     def _ready(self, script: str, code: str, directory: Path) -> None:
         from engine.export import script_path
 
-        if not self.is_attached:
-            return  # closed while the script was being built
+        if self._gone():
+            return
         self.script = script
         self.playground_code = code
         self.directory = directory
@@ -174,6 +174,10 @@ lesson shows. Run it with `python` wherever PyTorch is installed.
             where += _(" · e opens it in the Playground")
         self.query_one("#code-where", Static).update(where)
         self.refresh_bindings()
+
+    def _gone(self) -> bool:
+        """Closed while the script was being built: off the screen stack at once, its widgets removed a moment later."""
+        return not self.is_attached or self not in self.app.screen_stack
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "playground" and self.lesson.id == PLAYGROUND:
