@@ -157,9 +157,7 @@ class TensorTutorApp(RecoveringApp[None]):
         first = self._first_lesson()
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
-                lessons = LessonList(LESSONS, self.progress(), id="lessons")
-                lessons.highlighted = LESSONS.index(first)
-                yield lessons
+                yield LessonList(LESSONS, self.progress(), first.id, id="lessons")
                 yield Static(classes="engine-status", markup=False)
             yield ContentSwitcher(id="panes")
         yield Footer()
