@@ -167,14 +167,19 @@ class TensorTutorApp(RecoveringApp[None]):
         self._show_notices()
         guard_size(self, self.size)
         # The first frame is the sidebar alone; the lesson's pane (its fields, pick-lists and
-        # result area) is built right after it, then the engine's import starts.
+        # result area) is built right after it, then the engine's import starts. A served engine
+        # is only a connection (the server forks the worker): it is made at once, so the worker
+        # is ready by the time the pane is.
         self.call_after_refresh(self._mount_first_pane)
+        if self.engine.server is not None:
+            self._load_engine()
 
     def _mount_first_pane(self) -> None:
         # Typing on a fresh start edits the first field: no key on the sidebar jumps lessons or quits.
         self.show_lesson(self._first_lesson().id, enter=True)
         self._lesson_shown = True
-        self.call_after_refresh(self._load_engine)
+        if self.engine.server is None:
+            self.call_after_refresh(self._load_engine)
 
     @work(thread=True, exclusive=True, group="engine")
     def _load_engine(self) -> None:
