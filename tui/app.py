@@ -21,7 +21,7 @@ from textual.filter import LineFilter
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from engine.catalog import LESSONS, lesson_by_id
 from engine.i18n import CHINESE, ENGLISH, _, language
@@ -34,6 +34,7 @@ from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
 from tui.textual_hooks import RecoveringApp
+from tui.widgets.footer import Footer
 from tui.widgets.lesson_list import LessonList
 
 if TYPE_CHECKING:  # the lesson's widgets load after the first frame, which shows the sidebar alone
