@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.filter import LineFilter
 from textual.reactive import var
@@ -412,10 +413,10 @@ class TensorTutorApp(RecoveringApp[None]):
     def action_focus_lessons(self) -> None:
         """Escape: to the sidebar, and from the sidebar back into the lesson."""
         lessons = self.query_one(LessonList)
-        if lessons.has_focus:
-            self._focus_first_field(self.current_pane)
-        else:
+        if not lessons.has_focus:
             lessons.focus()
+        elif (pane := self._pane_or_none()) is not None:  # none for the moment before the first pane is up
+            self._focus_first_field(pane)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # Markdown is ~18 ms of imports: not before first paint
@@ -436,7 +437,10 @@ class TensorTutorApp(RecoveringApp[None]):
 
     def _lesson_keys(self) -> str:
         """The keys of the lesson on screen beyond the usual ones (a descent step, a swap ...)."""
-        lesson = self.current_pane.lesson
+        try:
+            lesson = self.current_pane.lesson
+        except NoMatches:  # asked for before the first lesson's pane is up
+            return ""
         if not lesson.actions:
             return ""
         rows = "\n".join(f"| {action.key} | {action.description} |" for action in lesson.actions)
@@ -446,8 +450,8 @@ class TensorTutorApp(RecoveringApp[None]):
         """The lesson's code as a runnable script (c, or f2 from inside a text field)."""
         if len(self.screen_stack) > 1:
             return
-        pane = self.current_pane
-        if pane.result is None:
+        pane = self._pane_or_none()
+        if pane is None or pane.result is None:
             self.notify(_("The code appears once PyTorch has loaded and the lesson has run."), timeout=4)
             return
         stale = pane.results.has_class("-stale")
