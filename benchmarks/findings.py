@@ -24,11 +24,9 @@ def first_paint(times: startup.StartupTimes, limit: float) -> list[str]:
     return [
         f"**First paint** ({fmt(ratio(app, bare), 'x', 2)} the bare app): by its first frame the app has used "
         f"{fmt(app_cpu, ' s', 2)} of CPU against the bare app's {fmt(bare_cpu, ' s', 2)}. Part of the difference is "
-        "imports the bare app does not have (the lesson catalog, the field and result widgets, Textual's TextArea and "
-        "its syntax highlighter); the rest is Textual composing, styling and laying out lesson 1's form (two "
-        "pick-lists, two inputs) before the first frame; the project's own compose code is a few milliseconds of it. "
-        "Composing the lesson pane one frame after the sidebar measured about 1.2x the bare app; it is not done, "
-        "see docs/performance.md."
+        "imports the bare app does not have (the lesson catalog and specs, the engine's result types, the worker "
+        "client) and the sidebar's own progress counts; the lesson pane itself is composed on the frame after the "
+        "sidebar's. See docs/performance.md."
     ]
 
 

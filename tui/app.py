@@ -16,29 +16,38 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.filter import LineFilter
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
+from engine.blocks import LessonResult
 from engine.catalog import LESSONS, lesson_by_id
 from engine.i18n import CHINESE, ENGLISH, _, language
 from engine.lesson import Field, Lesson
 from engine.practice import steps
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui import glyphs
-from tui.engine_status import EngineStatus
+from tui.engine_status import EngineStatus, compute_step
 from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
 from tui.state import StateStore
 from tui.textual_hooks import RecoveringApp
+from tui.widgets.footer import Footer
 from tui.widgets.lesson_list import LessonList
 
 if TYPE_CHECKING:  # the lesson's widgets load after the first frame, which shows the sidebar alone
     from tui.widgets.challenge import ChallengeView
     from tui.widgets.lesson_pane import LessonPane
+
+Request = tuple[Lesson, str, dict[str, str]]
+"""What a pane asks the engine to compute: the lesson, the step's id and the field values."""
+
+EarlyResult = tuple[tuple[str, str, dict[str, str]], LessonResult]
+"""A result computed before its pane asked, with what it is for: (lesson id, step id, values)."""
 
 LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
 """Each language by its own name, as a learner who reads it looks for it."""
@@ -108,6 +117,8 @@ class TensorTutorApp(RecoveringApp[None]):
         """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
         self._scroll_key_shown = False
         """Whether the footer was last refreshed with the pane taller than the screen (its scroll key shown)."""
+        self._early: EarlyResult | None = None
+        """The first lesson's result, computed as a served engine connected, and the inputs it is for."""
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
@@ -157,9 +168,7 @@ class TensorTutorApp(RecoveringApp[None]):
         first = self._first_lesson()
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
-                lessons = LessonList(LESSONS, self.progress(), id="lessons")
-                lessons.highlighted = LESSONS.index(first)
-                yield lessons
+                yield LessonList(LESSONS, self.progress(), first.id, id="lessons")
                 yield Static(classes="engine-status", markup=False)
             yield ContentSwitcher(id="panes")
         yield Footer()
@@ -173,17 +182,36 @@ class TensorTutorApp(RecoveringApp[None]):
         # after it shows, and a pane's sizes can be stale in the middle of a layout.
         self.screen.screen_layout_refresh_signal.subscribe(self, self._show_scroll_key)
         # The first frame is the sidebar alone; the lesson's pane (its fields, pick-lists and
-        # result area) is built right after it, then the engine's import starts.
+        # result area) is built right after it, then the engine's import starts. A served engine
+        # is only a connection (the server forks the worker): it is made at once, and computes
+        # the first lesson while its pane is built, so the pane's first frame has the result.
         self.call_after_refresh(self._mount_first_pane)
+        if self.engine.server is not None:
+            self._load_engine(self._first_request())
 
     def _mount_first_pane(self) -> None:
         # Typing on a fresh start edits the first field: no key on the sidebar jumps lessons or quits.
         self.show_lesson(self._first_lesson().id, enter=True)
         self._lesson_shown = True
-        self.call_after_refresh(self._load_engine)
+        if self.engine.server is None:
+            self.call_after_refresh(self._load_engine)
+
+    def _first_request(self) -> Request | None:
+        """The step and field values the first lesson's pane computes first (None: a step that computes nothing).
+
+        The pane builds them from the same state; it uses the early result only if its inputs are these.
+        """
+        lesson = self._first_lesson()
+        state = self.store.state
+        every = steps(lesson)
+        step = every[min(max(state.step_of(lesson.id), 0), len(every) - 1)]
+        if step.kind != "explore":
+            return None
+        return lesson, step.id, {**lesson.defaults(), **(state.values.get(lesson.id) or {})}
 
     @work(thread=True, exclusive=True, group="engine")
-    def _load_engine(self) -> None:
+    def _load_engine(self, first: Request | None = None) -> None:
+        """Start the engine; then, if it is served, compute ``first`` (see ``early_result``)."""
         try:
             try:
                 versions = self.engine.start()
@@ -199,7 +227,14 @@ class TensorTutorApp(RecoveringApp[None]):
         except (EngineUnavailable, OSError) as error:  # a broken install is reported, not a crash
             self.call_from_thread(self._engine_failed, error)
             return
-        self.call_from_thread(self._engine_loaded, versions["torch"])
+        early = None
+        if first is not None and self.engine.server is not None:
+            lesson, step, values = first
+            try:
+                early = (lesson.id, step, values), compute_step(self.engine, lesson, step, values)
+            except Exception:  # noqa: BLE001 - the pane computes it again and reports what failed
+                pass
+        self.call_from_thread(self._engine_loaded, versions["torch"], early)
 
     def _engine_failed(self, error: Exception) -> None:
         self.sub_title = _("PyTorch failed to load")
@@ -211,7 +246,8 @@ class TensorTutorApp(RecoveringApp[None]):
         )
         self.engine_status = EngineStatus.FAILED
 
-    def _engine_loaded(self, version: str) -> None:
+    def _engine_loaded(self, version: str, early: EarlyResult | None = None) -> None:
+        self._early = early
         version = version.split("+")[0]
         served = self.engine.server is not None
         self.sub_title = (
@@ -220,6 +256,11 @@ class TensorTutorApp(RecoveringApp[None]):
             else _("PyTorch {version} ready", version=version)
         )
         self.engine_status = EngineStatus.READY
+
+    def early_result(self, lesson_id: str, step: str, values: dict[str, str]) -> LessonResult | None:
+        """The result computed as the engine connected, if it is for exactly these inputs; asked for once."""
+        early, self._early = self._early, None
+        return early[1] if early is not None and early[0] == (lesson_id, step, values) else None
 
     @property
     def current_pane(self) -> LessonPane:
@@ -372,10 +413,10 @@ class TensorTutorApp(RecoveringApp[None]):
     def action_focus_lessons(self) -> None:
         """Escape: to the sidebar, and from the sidebar back into the lesson."""
         lessons = self.query_one(LessonList)
-        if lessons.has_focus:
-            self._focus_first_field(self.current_pane)
-        else:
+        if not lessons.has_focus:
             lessons.focus()
+        elif (pane := self._pane_or_none()) is not None:  # none for the moment before the first pane is up
+            self._focus_first_field(pane)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen  # Markdown is ~18 ms of imports: not before first paint
@@ -396,7 +437,10 @@ class TensorTutorApp(RecoveringApp[None]):
 
     def _lesson_keys(self) -> str:
         """The keys of the lesson on screen beyond the usual ones (a descent step, a swap ...)."""
-        lesson = self.current_pane.lesson
+        try:
+            lesson = self.current_pane.lesson
+        except NoMatches:  # asked for before the first lesson's pane is up
+            return ""
         if not lesson.actions:
             return ""
         rows = "\n".join(f"| {action.key} | {action.description} |" for action in lesson.actions)
@@ -406,8 +450,8 @@ class TensorTutorApp(RecoveringApp[None]):
         """The lesson's code as a runnable script (c, or f2 from inside a text field)."""
         if len(self.screen_stack) > 1:
             return
-        pane = self.current_pane
-        if pane.result is None:
+        pane = self._pane_or_none()
+        if pane is None or pane.result is None:
             self.notify(_("The code appears once PyTorch has loaded and the lesson has run."), timeout=4)
             return
         stale = pane.results.has_class("-stale")

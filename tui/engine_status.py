@@ -7,12 +7,17 @@ and say so if it failed). What the worker answers is checked for its type (``exp
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from textual.dom import DOMNode
 
+from engine.blocks import LessonResult
+
 if TYPE_CHECKING:
+    from engine.lesson import Lesson
+    from engine.worker.client import Client
     from tui.app import TensorTutorApp
 
 
@@ -37,3 +42,9 @@ def expect(answer: object, kind: type[Answer]) -> Answer:
     if not isinstance(answer, kind):
         raise TypeError(f"the engine answered with {type(answer).__name__} where {kind.__name__} was due")
     return answer
+
+
+def compute_step(engine: Client, lesson: Lesson, step: str, values: Mapping[str, str]) -> LessonResult:
+    """Step ``step`` of ``lesson`` for ``values``, computed in the engine's worker (raises what the call raised)."""
+    answer = engine.call("lesson", time_limit=lesson.time_limit, lesson=lesson.id, values=dict(values), step=step)
+    return expect(answer, LessonResult)

@@ -26,10 +26,22 @@ def _text(block: ValueBlock) -> str:
     return str(block.query_one(".value-text", Static).content)
 
 
+async def _until_started(pilot) -> None:
+    """Wait (up to 2 s) for the focus a fresh start gives: lesson 1's first field, once its pane is up.
+
+    The pane is built on the frame after the sidebar's, a moment later on a busy machine.
+    """
+    for _ in range(200):
+        await pilot.pause(0.01)
+        focused = pilot.app.focused
+        if focused is not None and focused.id == "field-shape":
+            return
+
+
 async def test_starts_in_the_first_field_and_lists_the_lessons_with_progress(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         sidebar = app.query_one(LessonList)
-        await pilot.pause()
+        await _until_started(pilot)
         assert app.focused is app.current_pane.form.row("shape").editor
         prompts = [
             re.sub(r"\s+(\d+/\d+|✓)$", "", str(sidebar.get_option_at_index(i).prompt).rstrip())
@@ -141,7 +153,7 @@ async def test_lessons_are_commands_in_the_palette(app) -> None:
 
 async def test_q_quits_from_the_sidebar_and_is_typed_in_a_field(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await _until_started(pilot)
         await pilot.press("q")
         await pilot.pause()
         assert app.is_running and app.current_pane.form.row("shape").value.endswith("q")

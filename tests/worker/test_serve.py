@@ -13,11 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import torch
 
+from engine import LESSONS
+from engine.blocks import Columns, Value
 from engine.worker.client import Client, EngineRefused, RunTimedOut
 from tests.conftest import SIZE, settle
+from tests.printing import pane_text
 from tests.worker.conftest import ROOT
 from tui.app import TensorTutorApp
+from tui.state import StateStore
 
 MAX_LEARNERS = 2
 
@@ -150,6 +155,37 @@ async def test_a_served_app_says_so_in_its_header(served: Served, tmp_path, monk
             assert app.sub_title.endswith("ready (served)") and app.current_pane.result is not None
     finally:
         app.engine.close()
+
+
+async def test_a_served_app_opens_on_the_saved_values_computed_while_its_pane_was_built(
+    served: Served, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    lesson = LESSONS[0]
+    store = StateStore()
+    store.load()
+    store.remember_values(lesson.id, {**lesson.defaults(), "seed": "7"})
+    store.save()
+    app = TensorTutorApp(engine=served.client())
+    early_results = []
+    early_result = app.early_result
+
+    def spied(*inputs):
+        early_results.append(early_result(*inputs))
+        return early_results[-1]
+
+    app.early_result = spied
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            result = app.current_pane.result
+    finally:
+        app.engine.close()
+    assert early_results and early_results[0] is result  # the pane showed the result computed as the app connected
+    torch.manual_seed(7)
+    columns = next(block for block in result.blocks if isinstance(block, Columns))
+    shown = next(block for block in columns.blocks if isinstance(block, Value) and block.title == "t")
+    assert shown.text == pane_text(torch.randn(2, 3))
 
 
 def test_the_app_finds_a_server_by_its_variable(served: Served, monkeypatch) -> None:

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from engine.blocks import LessonResult
 from engine.i18n import _
 from engine.lesson import Lesson
 from tui.engine_status import expect, tutor_app
 from tui.errors import describe
+from tui.widgets.footer import Footer
 
 PLAYGROUND = "playground"
 

@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Markdown
 
 from engine.i18n import N_, _
+from tui.widgets.footer import Footer
 
 KEYS = N_("""\
 ## Keys

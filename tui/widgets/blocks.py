@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.table import Table as RichTable
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.highlight import highlight
+from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -76,7 +76,15 @@ class FactBlock(Static, BlockWidget):
 
 
 class CodeBlock(Static, BlockWidget):
-    """Highlighted Python in the app theme's colours, so it follows the theme and NO_COLOR."""
+    """Highlighted Python in the app theme's colours, so it follows the theme and NO_COLOR.
+
+    The app's first code block is drawn plain and coloured right after that frame: Pygments
+    builds its Python lexer on first use (some 20 ms), which would hold up the first result's
+    tensors on screen.
+    """
+
+    _lexer_built: ClassVar[bool] = False
+    """Whether a code block of this process has been highlighted (Pygments' lexer is built)."""
 
     def __init__(self, block: Code) -> None:
         super().__init__(classes="block code")
@@ -84,7 +92,17 @@ class CodeBlock(Static, BlockWidget):
 
     def show(self, block: Code) -> None:
         self.source = block.source
-        self.update(highlight(block.source.rstrip("\n"), language="python"))
+        if CodeBlock._lexer_built:
+            self._highlight()
+        else:
+            self.update(Content(self.source.rstrip("\n")))
+            self.call_after_refresh(self._highlight)
+
+    def _highlight(self) -> None:
+        from textual.highlight import highlight  # Pygments: some 8 ms of imports, after the first result
+
+        self.update(highlight(self.source.rstrip("\n"), language="python"))
+        CodeBlock._lexer_built = True
 
 
 class ValueBlock(Vertical, BlockWidget):

@@ -15,7 +15,6 @@ from typing import Any
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
@@ -63,13 +62,25 @@ class ChallengeView(Vertical):
         self.verdict: Verdict | None = None
         self._fixes: tuple[Fix, ...] = ()
 
-    def compose(self) -> ComposeResult:
-        yield Static(classes="challenge-given", markup=False)
-        yield CodeEditor("", classes="challenge-editor")
-        yield Static(classes="challenge-verdict", markup=False)
-        yield Static(classes="challenge-explanation", markup=False)
-        yield OptionList(classes="challenge-fixes")
-        yield Static(classes="challenge-hints", markup=False)
+    def _build(self) -> None:
+        """The view's widgets, mounted the first time a challenge is shown.
+
+        Every lesson pane holds a challenge view, hidden on the lesson's own steps, where
+        a pane usually opens: built there, the editor's syntax highlighting alone would
+        delay the pane's first result by some 20 ms.
+        """
+        if self.children:
+            return
+        self.mount_all(
+            [
+                Static(classes="challenge-given", markup=False),
+                CodeEditor("", classes="challenge-editor"),
+                Static(classes="challenge-verdict", markup=False),
+                Static(classes="challenge-explanation", markup=False),
+                OptionList(classes="challenge-fixes"),
+                Static(classes="challenge-hints", markup=False),
+            ]
+        )
 
     @property
     def editor(self) -> CodeEditor:
@@ -77,6 +88,7 @@ class ChallengeView(Vertical):
 
     def show(self, challenge: Challenge, record: dict[str, Any]) -> None:
         """Lay out ``challenge`` with what the learner did on it before (``record``: code, hints, outcome)."""
+        self._build()
         if challenge is not self.challenge:
             self.challenge = challenge
             self.record = dict(record)

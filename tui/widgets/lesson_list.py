@@ -63,12 +63,20 @@ Each lesson shows its goals met out of its steps, and a mark when all are met.
         lesson_id: str
         enter: bool
 
-    def __init__(self, lessons: tuple[Lesson, ...], progress: dict[str, tuple[int, int]], **kwargs: Any) -> None:
+    def __init__(
+        self, lessons: tuple[Lesson, ...], progress: dict[str, tuple[int, int]], current: str, **kwargs: Any
+    ) -> None:
         self._lessons = lessons
         self._progress = dict(progress)
         super().__init__(**kwargs)
         self.add_options(Option(self._prompt(lesson), id=lesson.id) for lesson in lessons)
         self._ids = [lesson.id for lesson in lessons]
+        self._current = current
+
+    def on_mount(self) -> None:
+        # Highlighted without a Picked message: the app mounts the first lesson's pane after the first
+        # frame, which shows the sidebar alone (a Picked now would build the pane before that frame).
+        self.select_lesson(self._current)
 
     def _prompt(self, lesson: Lesson) -> Text:
         """A lesson's line: number and title, then its goals met out of steps (or the done mark)."""

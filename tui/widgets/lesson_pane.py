@@ -32,7 +32,7 @@ from engine.i18n import _
 from engine.lesson import Lesson, Step
 from engine.practice import Challenge, Prediction, for_step, steps
 from tui.cjk import wrapped
-from tui.engine_status import EngineStatus, expect, tutor_app
+from tui.engine_status import EngineStatus, compute_step, tutor_app
 from tui.widgets.challenge import ChallengeView
 from tui.widgets.failure import FailureNotice
 from tui.widgets.fields import FieldsForm
@@ -323,17 +323,22 @@ class LessonPane(VerticalScroll):
         self.post_message(self.ValuesChanged(self.lesson.id, self.values()))
 
     def recompute(self) -> None:
-        """Compute the step on screen for the fields' current values, in a worker."""
+        """Compute the step on screen for the fields' current values, in a worker.
+
+        The first lesson's result may be in hand already: a served app computes it while this pane is built.
+        """
         if self.engine_ready and self.step.kind == "explore":
-            self._compute(self.values(), self.step.id)
+            values = self.values()
+            early = tutor_app(self).early_result(self.lesson.id, self.step.id, values)
+            if early is None:
+                self._compute(values, self.step.id)
+            else:
+                self._show(early, self.step.id)
 
     @work(thread=True, exclusive=True, group="compute")
     def _compute(self, values: dict[str, str], step: str) -> None:
         try:
-            answer = tutor_app(self).engine.call(
-                "lesson", time_limit=self.lesson.time_limit, lesson=self.lesson.id, values=values, step=step
-            )
-            outcome: LessonResult | Exception = expect(answer, LessonResult)
+            outcome: LessonResult | Exception = compute_step(tutor_app(self).engine, self.lesson, step, values)
         except InputError as error:
             outcome = error
         except Exception as error:  # noqa: BLE001 - any failure becomes a message, never a crash

@@ -12,7 +12,6 @@ from typing import Any
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import OptionList, Static
@@ -46,10 +45,16 @@ class PredictionView(Vertical):
         self.prediction: Prediction | None = None
         self.judgement: Judgement | None = None
 
-    def compose(self) -> ComposeResult:
-        yield Static(classes="prediction-code", markup=False)
-        yield OptionList(classes="prediction-choices")
-        yield Static(classes="prediction-answer", markup=False)
+    def _build(self) -> None:
+        """The view's widgets, mounted the first time a prediction is shown (not with every pane: see ChallengeView)."""
+        if not self.children:
+            self.mount_all(
+                [
+                    Static(classes="prediction-code", markup=False),
+                    OptionList(classes="prediction-choices"),
+                    Static(classes="prediction-answer", markup=False),
+                ]
+            )
 
     @property
     def choices(self) -> OptionList:
@@ -57,6 +62,7 @@ class PredictionView(Vertical):
 
     def show(self, prediction: Prediction) -> None:
         """Ask ``prediction`` (a guess already made here stays revealed)."""
+        self._build()
         if prediction is self.prediction:
             return
         self.prediction = prediction
