@@ -38,6 +38,7 @@ from engine.sandbox.limits import (
     check,
 )
 from engine.sandbox.printing import display_width
+from engine.sandbox.seeding import seed_torch
 from engine.sandbox.whitelist.base import Refused
 
 MAX_SEED = 2**32 - 1
@@ -123,7 +124,7 @@ def _seeded(seed: int) -> Iterator[None]:
     """Seed torch and NumPy for this run and put the process's random state back afterwards."""
     numpy_state = np.random.get_state()
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+        seed_torch(seed)
         np.random.seed(seed)
         try:
             yield
@@ -265,7 +266,7 @@ def _trial_runner(positions: Positions, failing: ast.stmt, seed: int, deadline: 
         tree = _parse(source)
         if remaining <= 0 or isinstance(tree, Problem):
             return Trial(False)
-        torch.manual_seed(seed)
+        seed_torch(seed)
         np.random.seed(seed)
         interpreter = Interpreter({}, lambda text, statement: None, watch=watch)
         with warnings.catch_warnings(), interpreter.running(remaining):

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from engine.i18n import N_, _
+from engine.sandbox.seeding import seed_torch
 from engine.sandbox.whitelist import nn as whitelist_nn
 from engine.sandbox.whitelist import python as whitelist_python
 from engine.sandbox.whitelist.base import Allowed, Builtin, Library, Refused, functions, refuse
@@ -24,7 +25,7 @@ from engine.sandbox.whitelist.nn import NN, F
 
 def _seed_torch(seed: int) -> None:
     """torch.manual_seed without its Generator result, whose text changes from run to run."""
-    torch.manual_seed(seed)
+    seed_torch(seed)
 
 
 _TORCH_DTYPES = {
