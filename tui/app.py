@@ -301,7 +301,7 @@ class TensorTutorApp(RecoveringApp[None]):
         self.query_one(LessonList).show_progress(self.progress())
 
     def _show_scroll_key(self, _screen: Screen | None = None) -> None:
-        """Refresh the footer only when the scroll key comes or goes: the footer rebuilds all its keys each time."""
+        """After a layout: refresh the bindings only when the scroll key comes or goes (this runs after every one)."""
         pane = self._pane_or_none()
         scrolls = pane is not None and pane.max_scroll_y > 0
         if scrolls != self._scroll_key_shown:

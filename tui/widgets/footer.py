@@ -9,7 +9,8 @@ from textual.widgets import Footer as TextualFooter
 class Footer(TextualFooter):
     """Textual's footer, without the rebuilds that would show the same keys again.
 
-    Textual's footer rebuilds all its keys on every bindings refresh: every ``refresh_bindings`` and every move of focus asks for a rebuild after the next
+    Textual's footer rebuilds all its keys on every bindings refresh: every
+    ``refresh_bindings`` and every move of focus asks for a rebuild after the next
     refresh, one per call, even when the keys stay the same (focus moving between two
     fields, a pane mounting its fields). At start-up that was six rebuilds, each
     restyling a dozen keys, before lesson 1's first tensor was drawn.
