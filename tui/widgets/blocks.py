@@ -156,8 +156,8 @@ class ColumnsBlock(Horizontal, BlockWidget):
         self._fit()
 
     def _fit(self) -> None:
-        """Stack the columns when their widest lines would not fit side by side."""
-        needed = sum(_widest_line(b) + 2 for b in self.block.blocks)
+        """Stack the columns when one's widest line would not fit its share (the columns are equally wide)."""
+        needed = len(self.block.blocks) * max((_widest_line(b) + 2 for b in self.block.blocks), default=0)
         self.set_class(needed > self.size.width, "-stacked")
 
 
