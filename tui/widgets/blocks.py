@@ -286,7 +286,14 @@ def _explanation(block: ProblemView) -> Text:
 
 
 class TableBlock(Static, BlockWidget):
-    """Rows under headers."""
+    """Rows under headers: a Rich table, laid out into lines of text once per width.
+
+    Given the table itself, Textual would lay it out twice in every frame that shows it
+    (once to measure its height, once to draw it); lines of text cost little to draw.
+    """
+
+    _laid_out_at: int | None = None
+    """The width the table's lines were laid out for (None: not yet, the table itself is shown)."""
 
     def __init__(self, block: Table) -> None:
         super().__init__(classes="block table")
@@ -294,10 +301,26 @@ class TableBlock(Static, BlockWidget):
 
     def show(self, block: Table) -> None:
         self.block = block
+        self._lay_out()
+
+    def on_resize(self) -> None:
+        if self.content_size.width != self._laid_out_at:
+            self._lay_out()
+
+    def _lay_out(self) -> None:
+        block = self.block
         table = RichTable(*block.headers, title=block.title or None, title_justify="left", box=None, pad_edge=False)
         for row in block.rows:
             table.add_row(*(Text(cell) for cell in row))
-        self.update(table)
+        width = self.content_size.width
+        if not width:  # before the first layout: Textual measures the table itself, then on_resize comes
+            self._laid_out_at = None
+            self.update(table)
+            return
+        console = self.app.console
+        lines = console.render_lines(table, console.options.update_width(width), pad=False)
+        self._laid_out_at = width
+        self.update(Text("\n").join(Text.assemble(*((s.text, s.style or "") for s in line)) for line in lines))
 
 
 class ChartBlock(ChartView, BlockWidget):
