@@ -389,9 +389,8 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
         return None
     chart_step = charted[0]
     await _show(app, pilot, lesson, chart_step)
-    from textual_plotext import PlotextPlot
-
     from tui.widgets.chart import ChartView
+    from tui.widgets.plot import ChartPlot
 
     if not app.current_pane.query(ChartView):
         return None
@@ -399,7 +398,7 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     editor = app.current_pane.form.row(spec.name).editor
     await _focus_still(editor, pilot)
     calls: list[tuple[float, float]] = []
-    with debounce(NO_DEBOUNCE), _timed_methods([(ChartView, "_draw"), (PlotextPlot, "render")], calls):
+    with debounce(NO_DEBOUNCE), _timed_methods([(ChartView, "_draw"), (ChartPlot, "render")], calls):
         for index in range(warmup + count):
             calls.clear()
             start = time.monotonic()

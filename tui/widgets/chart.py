@@ -32,8 +32,9 @@ from tui import glyphs
 from tui.widgets.steady import SteadyStatic
 
 if TYPE_CHECKING:
-    from textual_plotext import PlotextPlot
     from textual_plotext.plot import Plot
+
+    from tui.widgets.plot import ChartPlot
 
 Run = tuple[list[float], list[float]]
 """One unbroken piece of a line: its xs and ys."""
@@ -271,18 +272,18 @@ class ChartView(Vertical):
         """The plot's size at the last drawing."""
 
     def compose(self) -> ComposeResult:
-        from textual_plotext import PlotextPlot
+        from tui.widgets.plot import ChartPlot
 
         yield SteadyStatic(classes="chart-title", markup=False)
         yield SteadyStatic(classes="chart-legend", markup=False)
-        yield PlotextPlot(classes="chart-plot")
+        yield ChartPlot(classes="chart-plot")
 
     @property
-    def plot(self) -> PlotextPlot:
+    def plot(self) -> ChartPlot:
         """The plotext widget."""
-        from textual_plotext import PlotextPlot
+        from tui.widgets.plot import ChartPlot
 
-        return self.query_one(PlotextPlot)
+        return self.query_one(ChartPlot)
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._draw())
@@ -311,7 +312,7 @@ class ChartView(Vertical):
         size = (plot.size.width or self.size.width or 60, plot.size.height or 12)
         foreground = Color.parse(self.app.theme_variables.get("foreground", "white")).rgb
         draw(plot.plt, self.block, entries, size, foreground, glyphs.point_marker(plain))
-        plot.refresh()
+        plot.redraw()
 
 
 def _legend_text(entries: Sequence[LegendEntry]) -> Text:
