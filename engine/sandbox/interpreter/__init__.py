@@ -34,6 +34,7 @@ from engine.sandbox.callables import (
     build_function_class,
     build_module_class,
 )
+from engine.sandbox.interpreter.control import Break, Continue, MisplacedStatement, Return, WatchedStatementDone
 from engine.sandbox.limits import (
     MAX_CALL_DEPTH,
     MAX_RUN_BYTES,
@@ -46,33 +47,7 @@ from engine.sandbox.members import Members, check_name, has_attribute, type_word
 from engine.sandbox.whitelist import LIBRARIES, values
 from engine.sandbox.whitelist.base import Allowed, Builtin, Refused, refuse
 
-
-class _Break(Exception):
-    pass
-
-
-class _Continue(Exception):
-    pass
-
-
-class _Return(Exception):
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-
-class WatchedStatementDone(BaseException):
-    """Raised after the watched statement has run, to stop a trial run there.
-
-    A BaseException so that no ``except Exception`` between here and the runner
-    (in torch's module call, say) can swallow it.
-    """
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-
-class MisplacedStatement(SyntaxError):
-    """break/continue/return outside the construct that gives them meaning."""
+__all__ = ["Failure", "Interpreter", "MisplacedStatement", "WatchedStatementDone"]
 
 
 @dataclass
@@ -157,9 +132,9 @@ class Interpreter:
         self.frame = Frame(self.namespace, self.namespace)
         try:
             return self.execute(stmt)
-        except _Break:
+        except Break:
             raise MisplacedStatement("'break' outside loop") from None
-        except _Continue:
+        except Continue:
             raise MisplacedStatement("'continue' not properly in loop") from None
 
     def run_block(self, body: list[ast.stmt]) -> None:
@@ -177,14 +152,14 @@ class Interpreter:
                 raise refuse(f"the `{_statement_word(stmt)}` statement")
             try:
                 shown = handler(self, stmt) or []
-            except _Return as returned:
+            except Return as returned:
                 if self.watch == (stmt.lineno, stmt.col_offset):
                     raise WatchedStatementDone(returned.value) from None
                 raise
             if self.watch == (stmt.lineno, stmt.col_offset):
                 raise WatchedStatementDone(shown[-1][1] if shown else None)
             return shown
-        except (_Break, _Continue, _Return):
+        except (Break, Continue, Return):
             raise
         except Exception:
             if self.error_statement is None:
@@ -236,15 +211,15 @@ class Interpreter:
         return None
 
     def stmt_Break(self, stmt: ast.Break) -> None:
-        raise _Break
+        raise Break
 
     def stmt_Continue(self, stmt: ast.Continue) -> None:
-        raise _Continue
+        raise Continue
 
     def stmt_Return(self, stmt: ast.Return) -> None:
         if not self.frame.in_function:
             raise MisplacedStatement("'return' outside function")
-        raise _Return(None if stmt.value is None else self.value_of(stmt.value))
+        raise Return(None if stmt.value is None else self.value_of(stmt.value))
 
     def stmt_If(self, stmt: ast.If) -> None:
         self.run_block(stmt.body if self.truth(self.value_of(stmt.test)) else stmt.orelse)
@@ -268,9 +243,9 @@ class Interpreter:
         """Run a loop's body once; False when it breaks out of the loop (``continue`` just ends this pass)."""
         try:
             self.run_block(body)
-        except _Break:
+        except Break:
             return False
-        except _Continue:
+        except Continue:
             pass
         return True
 
@@ -575,7 +550,7 @@ class Interpreter:
         """Call into a library, remembering what failed (for the shape doctor) if it raises."""
         try:
             return function(*args, **kwargs)
-        except (Refused, LimitExceeded, _Break, _Continue, _Return, RecursionError):
+        except (Refused, LimitExceeded, Break, Continue, Return, RecursionError):
             raise
         except Exception:
             where = node if node is not None else self.statement
@@ -640,9 +615,9 @@ class Interpreter:
                 return self.value_of(node.body)
             self.run_block(node.body)
             return None
-        except _Return as result:
+        except Return as result:
             return result.value
-        except (_Break, _Continue):
+        except (Break, Continue):
             raise MisplacedStatement("'break' outside loop") from None
         finally:
             self.depth -= 1
