@@ -24,8 +24,9 @@ from engine.i18n import _
 from engine.sandbox import limits, operators, python_sizing, sizing, whitelist
 from engine.sandbox.budget import Clock, Memory, Printed
 from engine.sandbox.builtins import Builtins, render_text
-from engine.sandbox.callables import RUN_LOCK, Closure, build_function_class, build_module_class
+from engine.sandbox.callables import RUN_LOCK, Closure
 from engine.sandbox.interpreter.calls import Calls
+from engine.sandbox.interpreter.classes import Classes
 from engine.sandbox.interpreter.control import Break, Continue, MisplacedStatement, Return, WatchedStatementDone
 from engine.sandbox.interpreter.shared import Failure, Frame
 from engine.sandbox.limits import MAX_RUN_BYTES, MAX_SEQUENCE, NUMBER_BYTES, SLOT_BYTES
@@ -36,7 +37,7 @@ from engine.sandbox.whitelist.base import Refused, refuse
 __all__ = ["Failure", "Interpreter", "MisplacedStatement", "WatchedStatementDone"]
 
 
-class Interpreter(Calls):
+class Interpreter(Classes, Calls):
     """Runs statements of the subset against a namespace, within its run's budgets (``running``)."""
 
     def __init__(
@@ -289,53 +290,6 @@ class Interpreter(Calls):
             if default is not None
         }
         return Closure(name, node, defaults, kw_defaults, self.frame.globals, self, is_method)
-
-    def stmt_ClassDef(self, stmt: ast.ClassDef) -> None:
-        check_name(stmt.name)
-        form = (
-            "class Name(nn.Module) whose body defines __init__ and forward, or "
-            "class Name(torch.autograd.Function) with @staticmethod forward and backward"
-        )
-        if len(stmt.bases) != 1 or stmt.keywords or stmt.decorator_list:
-            raise Refused(_("this class form is not available here: only {form}", form=form))
-        base = self.value_of(stmt.bases[0])
-        if base is not nn.Module and base is not torch.autograd.Function:
-            raise Refused(_("this base class is not available here: only {form}", form=form))
-        is_function = base is torch.autograd.Function
-        methods: dict[str, Closure] = {}
-        for item in stmt.body:
-            if isinstance(item, ast.FunctionDef):
-                static = _is_static(item)
-                if static and not is_function:
-                    raise Refused(_("@staticmethod is available here only in a class based on torch.autograd.Function"))
-                if is_function and not static:
-                    raise Refused(
-                        _(
-                            "methods of an autograd Function are @staticmethod here, like PyTorch's: {name}",
-                            name=item.name,
-                        )
-                    )
-                methods[item.name] = self.make_closure(item, item.name, is_method=not is_function, static=static)
-            elif isinstance(item, ast.Pass) or (
-                isinstance(item, ast.Expr)
-                and isinstance(item.value, ast.Constant)
-                and isinstance(item.value.value, str)
-            ):
-                continue
-            else:
-                raise Refused(_("only method definitions are available inside a class here: {form}", form=form))
-        if is_function:
-            missing = [name for name in ("forward", "backward") if name not in methods]
-            if missing:
-                raise Refused(
-                    _(
-                        "an autograd Function here defines forward and backward; this one has no {missing}",
-                        missing=missing[0],
-                    )
-                )
-            self.frame.locals[stmt.name] = build_function_class(stmt.name, methods)
-        else:
-            self.frame.locals[stmt.name] = build_module_class(stmt.name, methods)
 
     # -- assignment
 
@@ -692,12 +646,6 @@ def _check_key(key: object) -> None:
             _check_key(part)
     elif not isinstance(key, values.DICT_KEYS):
         raise Refused(f"{type_word(key)} as a dict key is not available here: use text or numbers as keys")
-
-
-def _is_static(node: ast.FunctionDef) -> bool:
-    """True for a def decorated with exactly @staticmethod."""
-    decorators = node.decorator_list
-    return len(decorators) == 1 and isinstance(decorators[0], ast.Name) and decorators[0].id == "staticmethod"
 
 
 def _statement_word(stmt: ast.stmt) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from engine.sandbox.budget import Clock, Memory
 from engine.sandbox.builtins import Builtins
+from engine.sandbox.callables import Closure
 from engine.sandbox.members import Members
 
 
@@ -54,6 +55,11 @@ class Shared(ABC):
     statement: ast.stmt | None
     failure: Failure | None
     depth: int
+
+    @abstractmethod
+    def make_closure(
+        self, node: ast.FunctionDef | ast.Lambda, name: str, is_method: bool = False, static: bool = False
+    ) -> Closure: ...
 
     @abstractmethod
     def value_of(self, node: ast.expr) -> Any: ...
