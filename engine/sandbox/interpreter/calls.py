@@ -2,27 +2,24 @@
 
 A library function is sized first (``sizing``), a layer is called with its
 input's size checked, the code's own function (``Closure``) runs its body in a
-new ``Frame``. Every call into a library goes through ``invoke``, which records
-what failed (``Failure``) for the shape doctor, and every value a library
-returns through ``checked``, which counts it against the run's memory.
+new ``Frame``. Each goes into the library through ``Shared.invoke`` and has
+what comes back counted by ``Shared.checked``.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
 
 import numpy as np
-import torch
 from torch import nn
 
 from engine.sandbox import sizing
 from engine.sandbox.callables import Bound, Closure, InterpretedModule, Method
 from engine.sandbox.interpreter.control import Break, Continue, MisplacedStatement, Return
-from engine.sandbox.interpreter.shared import Failure, Frame, Shared
-from engine.sandbox.limits import MAX_CALL_DEPTH, SLOT_BYTES, LimitExceeded
+from engine.sandbox.interpreter.shared import Frame, Shared
+from engine.sandbox.limits import MAX_CALL_DEPTH, LimitExceeded
 from engine.sandbox.members import check_name, type_word
-from engine.sandbox.whitelist.base import Allowed, Builtin, Refused, refuse
+from engine.sandbox.whitelist.base import Allowed, Builtin, refuse
 
 
 class Calls(Shared):
@@ -107,44 +104,6 @@ class Calls(Shared):
             raise TypeError("Module.__init__() takes no arguments here")
         nn.Module.__init__(instance)
         return None
-
-    def invoke(
-        self,
-        node: ast.AST | None,
-        op: str,
-        function: Callable[..., object],
-        args: list[object],
-        kwargs: dict[str, object],
-        target: object = None,
-    ) -> object:
-        """Call into a library, remembering what failed (for the shape doctor) if it raises."""
-        try:
-            return function(*args, **kwargs)
-        except (Refused, LimitExceeded, Break, Continue, Return, RecursionError):
-            raise
-        except Exception:
-            where = node if node is not None else self.statement
-            if self.failure is None and where is not None:  # outside any statement there is nothing to fix
-                self.failure = Failure(
-                    node=where,
-                    op=op,
-                    args=tuple(args),
-                    statement=self.statement,
-                    target=target,
-                )
-            raise
-
-    def checked(self, value: object) -> object:
-        sizing.check_result(value)
-        if isinstance(value, torch.Tensor):
-            self.memory.add(value.numel() * value.element_size())
-        elif isinstance(value, np.ndarray):
-            self.memory.add(value.nbytes)
-        elif isinstance(value, str):
-            self.memory.add(len(value), python=True)
-        elif isinstance(value, (list, tuple)):
-            self.memory.add(len(value) * SLOT_BYTES, python=True)
-        return value
 
     def call_closure(self, closure: Closure, args: tuple[object, ...], kwargs: dict[str, object]) -> object:
         node = closure.node
