@@ -121,3 +121,6 @@ class Shared(ABC):
 
     @abstractmethod
     def iterate(self, value: object) -> Iterator[object]: ...
+
+    @abstractmethod
+    def assign(self, target: ast.expr, value: object) -> list[tuple[str | None, object]]: ...
