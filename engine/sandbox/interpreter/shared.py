@@ -57,7 +57,7 @@ class Frame:
 
 
 class Shared(ABC):
-    """The interpreter as each of its parts sees it: its state, the calls into libraries, and what other parts define."""
+    """The interpreter as each part sees it: its state, its way into a library, and what the other parts define."""
 
     frame: Frame
     clock: Clock
@@ -67,6 +67,8 @@ class Shared(ABC):
     statement: ast.stmt | None
     failure: Failure | None
     depth: int
+
+    # -- the way into a library
 
     def invoke(
         self,
@@ -108,10 +110,7 @@ class Shared(ABC):
 
     # -- defined in other parts
 
-    @abstractmethod
-    def make_closure(
-        self, node: ast.FunctionDef | ast.Lambda, name: str, is_method: bool = False, static: bool = False
-    ) -> Closure: ...
+    # in the Interpreter itself (the package's __init__)
 
     @abstractmethod
     def value_of(self, node: ast.expr) -> Any: ...
@@ -120,7 +119,33 @@ class Shared(ABC):
     def run_block(self, body: list[ast.stmt]) -> None: ...
 
     @abstractmethod
+    def make_closure(
+        self, node: ast.FunctionDef | ast.Lambda, name: str, is_method: bool = False, static: bool = False
+    ) -> Closure: ...
+
+    # in expressions
+
+    @abstractmethod
+    def lookup(self, name: str) -> object: ...
+
+    @abstractmethod
+    def binary(
+        self, op: Callable[[Any, Any], Any], symbol: str, left: object, right: object, node: ast.AST | None
+    ) -> object: ...
+
+    @abstractmethod
+    def truth(self, value: object) -> bool: ...
+
+    @abstractmethod
+    def eval_index(self, node: ast.expr) -> object: ...
+
+    @abstractmethod
+    def subscript(self, container: object, index: object, node: ast.AST) -> object: ...
+
+    @abstractmethod
     def iterate(self, value: object) -> Iterator[object]: ...
+
+    # in statements
 
     @abstractmethod
     def assign(self, target: ast.expr, value: object) -> list[tuple[str | None, object]]: ...
