@@ -285,7 +285,7 @@ class FieldRow(Vertical):
 class FieldsForm(Vertical):
     """All of a lesson's fields, a row for each field a step has shown so far.
 
-    Building every row up front cost a pane's start about 20 ms for rows most steps hide.
+    Building every row up front made each pane's start pay for rows that most of its steps hide.
     """
 
     @dataclass
