@@ -18,8 +18,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from engine.i18n import _
@@ -185,37 +186,59 @@ class FieldRow(Vertical):
         self._value = shown_value(spec, value)
         """The field's value until the row is mounted (the editor is built with it), then the last one set."""
         self._built = False
-        """Whether the row is mounted: its editor is composed on the row's own queue, after it is mounted."""
+        """Whether the editor is mounted, so that it holds the value (until then, ``_value`` does)."""
+        self._built_with = self._value
+        """The value the editor was made with: one set since is given to it once it is mounted."""
+        self._mounting: AwaitMount | None = None
+        """The mount of the editor, when ``mount_parts`` put it in the DOM rather than ``compose``."""
         self._error = ""
         """The message under the field now ("" when there is none)."""
         if spec.multiline:
             self.add_class("-multiline")
 
     def compose(self) -> ComposeResult:
-        spec = self.spec
-        editor_id = f"field-{spec.name}"
-        with Horizontal(classes="field-line"):
-            yield Label(spec.label, classes="field-label", markup=False)
-            if spec.choices:
-                yield FieldSelect(
-                    [(choice_label(spec, choice), choice) for choice in spec.choices],
-                    value=self._value,
-                    allow_blank=False,
-                    compact=True,
-                    id=editor_id,
-                )
-            elif spec.multiline:
-                yield CodeEditor(self._value, id=editor_id)
-            elif spec.step is not None:
-                yield StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
-            else:
-                yield FieldInput(value=self._value, compact=True, id=editor_id)
-        yield Static(self._error, classes="field-error -visible" if self._error else "field-error", markup=False)
+        if self._mounting is None:
+            with Horizontal(classes="field-line"):
+                yield Label(self.spec.label, classes="field-label", markup=False)
+                yield self._new_editor()
+            yield self._error_line()
 
-    def on_mount(self) -> None:
-        """The editor is there now: give it a value set while the row was being built."""
+    def mount_parts(self) -> None:
+        """Put the widgets in the DOM now, not when the row's queue composes them (three queues later).
+
+        A row built as the learner steps can then take the focus at once, as a built one does, so
+        keys typed right after PageDown reach it rather than the field of the step left behind.
+        """
+        line = Horizontal(classes="field-line")
+        self.mount(line, self._error_line())
+        self._mounting = line.mount(Label(self.spec.label, classes="field-label", markup=False), self._new_editor())
+
+    def _new_editor(self) -> Widget:
+        spec, editor_id = self.spec, f"field-{self.spec.name}"
+        self._built_with = self._value
+        if spec.choices:
+            return FieldSelect(
+                [(choice_label(spec, choice), choice) for choice in spec.choices],
+                value=self._value,
+                allow_blank=False,
+                compact=True,
+                id=editor_id,
+            )
+        if spec.multiline:
+            return CodeEditor(self._value, id=editor_id)
+        if spec.step is not None:
+            return StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
+        return FieldInput(value=self._value, compact=True, id=editor_id)
+
+    def _error_line(self) -> Static:
+        return Static(self._error, classes="field-error -visible" if self._error else "field-error", markup=False)
+
+    async def on_mount(self) -> None:
+        """The editor is mounted now (or once ``mount_parts``' mount is done): give it a value set meanwhile."""
+        if self._mounting is not None:
+            await self._mounting
         self._built = True
-        if self.value != self._value:
+        if self._value != self._built_with:
             self.set_value(self._value)
         self.show_start()
 
@@ -268,11 +291,10 @@ class FieldRow(Vertical):
             error.set_class(bool(message), "-visible")
 
     def focus_editor(self) -> None:
-        """Focus the editor; a row being built has none until its own queue runs, so it is focused from there."""
-        editor = self._editor_if_built()
-        if editor is not None:
-            editor.focus()
-        else:
+        """Focus the editor; one that ``compose`` has yet to make is focused from the row's queue, after it."""
+        try:
+            self.editor.focus()
+        except NoMatches:
             self.call_later(lambda: self.editor.focus())
 
     def show_start(self) -> None:
@@ -336,6 +358,7 @@ class FieldsForm(Vertical):
         row = self._new_row(self._fields[index])
         row.display = name in self._shown
         self.mount(row, before=later)
+        row.mount_parts()
         return row
 
     def show_only(self, names: Collection[str]) -> None:
