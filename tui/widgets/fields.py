@@ -199,19 +199,22 @@ class FieldRow(Vertical):
     def compose(self) -> ComposeResult:
         if self._mounting is None:
             with Horizontal(classes="field-line"):
-                yield Label(self.spec.label, classes="field-label", markup=False)
+                yield self._label()
                 yield self._new_editor()
             yield self._error_line()
 
     def mount_parts(self) -> None:
-        """Put the widgets in the DOM now, not when the row's queue composes them (three queues later).
+        """Put the widgets in the DOM now, not from the row's queue (which would add the editor two queues later).
 
         A row built as the learner steps can then take the focus at once, as a built one does, so
         keys typed right after PageDown reach it rather than the field of the step left behind.
         """
         line = Horizontal(classes="field-line")
         self.mount(line, self._error_line())
-        self._mounting = line.mount(Label(self.spec.label, classes="field-label", markup=False), self._new_editor())
+        self._mounting = line.mount(self._label(), self._new_editor())
+
+    def _label(self) -> Label:
+        return Label(self.spec.label, classes="field-label", markup=False)
 
     def _new_editor(self) -> Widget:
         spec, editor_id = self.spec, f"field-{self.spec.name}"
