@@ -66,6 +66,17 @@ async def test_tab_then_text_in_one_burst_types_into_the_next_field(app) -> None
         assert seed.value.endswith("9") and editor.value == before
 
 
+async def test_text_right_after_pagedown_to_a_step_not_shown_yet_types_into_its_field(app) -> None:
+    """Lesson 1's third step has fields no earlier step shows: keys in the same burst still land there."""
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        shape = await _focus(pilot, pane, "shape")
+        await burst(pilot, "pagedown", "pagedown", "end", "7")
+        assert pane.step.id == "eye"
+        assert app.focused is pane.form.row("size").editor
+        assert app.focused.value == "37" and shape.value == "2,3"
+
+
 async def test_focus_puts_the_cursor_at_the_end_and_selects_nothing(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_lesson(pilot, "1")

@@ -9,6 +9,7 @@ from tests.conftest import SIZE, replace_field, settle
 from tests.results import lesson5_tensors
 from tests.screen import next_step, open_lesson, problem_messages, shown, shown_one, shown_rows, shown_values
 from tui.widgets.blocks import FactBlock, FixList, ProblemBlock, ProseBlock
+from tui.widgets.fields import FieldRow, choice_label
 
 
 async def _apply_fix(pilot, pane, label: str) -> None:
@@ -66,6 +67,19 @@ async def test_applying_each_fix_shows_the_tutorials_answer(app) -> None:
             pane.set_values({"fix": "none"})  # back to the error and its fix list
             await settle(pilot)
             assert problem_messages(pane)
+
+
+async def test_a_fix_applied_on_the_first_step_is_the_choice_the_next_step_shows(app) -> None:
+    """The fix list sets field fix, which only the second step shows: that step opens with the fix picked."""
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "5")
+        assert "fix" not in [row.spec.name for row in shown(pane, FieldRow)]
+        await _apply_fix(pilot, pane, "w1.view(10, 1)")
+        await next_step(pilot, pane)
+        (row,) = shown(pane, FieldRow)
+        assert row.spec.name == "fix" and row.editor.value == "view"
+        assert str(row.query_one("SelectCurrent #label", Static).content) == choice_label(row.spec, "view")
+        assert shown_rows(pane)["w1.view(10, 1)"][0] == "0.3030"
 
 
 async def test_every_fix_side_by_side_and_the_goal_view(app) -> None:

@@ -8,13 +8,15 @@ import subprocess
 import sys
 
 import pytest
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from engine import LESSONS
-from tests.conftest import SIZE, settle
+from tests.conftest import SIZE, replace_field, settle
+from tests.screen import next_step, shown
 from tui import __main__ as cli
 from tui.app import TensorTutorApp
 from tui.state import FILE_NAME
+from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
 
 # Lessons with a field a learner types into, wherever they are in the list (1-9 reach them).
@@ -147,6 +149,59 @@ async def test_values_are_saved_while_the_app_runs(app, tmp_path) -> None:
         saved = json.loads(_state_file(tmp_path).read_text())
         assert saved["lesson"] == lesson.id
         assert saved["values"][lesson.id] == changed
+
+
+def _rows_on_screen(pane) -> list[str]:
+    """The fields on screen, in reading order."""
+    rows = shown(pane, FieldRow)
+    return [row.spec.name for row in sorted(rows, key=lambda row: (row.region.y, row.region.x))]
+
+
+async def test_a_field_of_a_step_not_shown_since_a_restart_keeps_its_text(app, tmp_path) -> None:
+    """Lesson 1's size (its third step): typed, left on the first step; an edit there after a restart keeps it."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await next_step(pilot, app.current_pane, 2)
+        await replace_field(pilot, "size", "5")
+        await pilot.press("pageup", "pageup")
+        await settle(pilot)
+        await pilot.press("escape", "q")
+    reopened = TensorTutorApp()
+    async with reopened.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = reopened.current_pane
+        assert pane.step_index == 0 and "size" not in _rows_on_screen(pane)
+        await replace_field(pilot, "shape", "2,5")
+        await pilot.pause(reopened.SAVE_DELAY + 0.3)
+        saved = json.loads(_state_file(tmp_path).read_text())["values"]["tensors"]
+        assert saved["shape"] == "2,5" and saved["size"] == "5", "the edit saved every field, shown or not"
+        await next_step(pilot, pane, 2)
+        assert _rows_on_screen(pane) == ["size", "dtype"]
+        assert pane.form.row("size").editor.value == "5"
+
+
+async def test_a_bad_value_of_an_earlier_step_shows_with_its_error_after_a_restart(app) -> None:
+    """Lesson 2's second step computes with A, a field of the first: reopened there, the bad A shows to be fixed."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "2", "enter")
+        await settle(pilot)
+        await replace_field(pilot, "a", "zz")
+        await pilot.press("pagedown")
+        await settle(pilot)
+        await pilot.press("escape", "q")
+    reopened = TensorTutorApp()
+    async with reopened.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = reopened.current_pane
+        assert pane.lesson.id == "matmul" and pane.step.id == "times"
+        assert _rows_on_screen(pane) == ["a", "times"], "A comes back beside times, in the lesson's order"
+        row = pane.form.row("a")
+        assert row.editor.value == "zz"
+        error = row.query_one(".field-error", Static)
+        assert error.display and '"zz"' in str(error.content)
+        await replace_field(pilot, "a", "[[1,2],[3,4]]")
+        assert _rows_on_screen(pane) == ["times"], "fixed, A goes back to its own step"
 
 
 async def test_a_corrupt_state_file_is_set_aside_with_a_notice(tmp_path, monkeypatch) -> None:

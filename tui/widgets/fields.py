@@ -2,11 +2,14 @@
 
 Every editor reports edits as one ``FieldsForm.Changed`` message, whatever its
 kind, so the lesson pane does not care how a value was typed or picked.
+
+A row is built when a step first shows it: a pane starts with its first step's
+rows only, and the form keeps the text of the fields it has not built yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from engine.i18n import _
@@ -169,48 +172,94 @@ def choice_label(spec: Field, choice: str) -> str:
     return _(choice) if choice in spec.words else choice
 
 
+def shown_value(spec: Field, value: str) -> str:
+    """The value a field's editor holds for ``value``: a pick-list has its default for one it does not offer."""
+    return value if not spec.choices or value in spec.choices else spec.default
+
+
 class FieldRow(Vertical):
     """One field: its label and editor on a line, its error message under them."""
 
     def __init__(self, spec: Field, value: str) -> None:
         super().__init__(classes="field-row")
         self.spec = spec
-        self._value = value
+        self._value = shown_value(spec, value)
+        """The field's value until the row is mounted (the editor is built with it), then the last one set."""
+        self._built = False
+        """Whether the editor is mounted, so that it holds the value (until then, ``_value`` does)."""
+        self._built_with = self._value
+        """The value the editor was made with: one set since is given to it once it is mounted."""
+        self._mounting: AwaitMount | None = None
+        """The mount of the editor, when ``mount_parts`` put it in the DOM rather than ``compose``."""
         self._error = ""
         """The message under the field now ("" when there is none)."""
         if spec.multiline:
             self.add_class("-multiline")
 
     def compose(self) -> ComposeResult:
-        spec = self.spec
-        editor_id = f"field-{spec.name}"
-        with Horizontal(classes="field-line"):
-            yield Label(spec.label, classes="field-label", markup=False)
-            if spec.choices:
-                yield FieldSelect(
-                    [(choice_label(spec, choice), choice) for choice in spec.choices],
-                    value=self._value if self._value in spec.choices else spec.default,
-                    allow_blank=False,
-                    compact=True,
-                    id=editor_id,
-                )
-            elif spec.multiline:
-                yield CodeEditor(self._value, id=editor_id)
-            elif spec.step is not None:
-                yield StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
-            else:
-                yield FieldInput(value=self._value, compact=True, id=editor_id)
-        yield Static("", classes="field-error", markup=False)
+        if self._mounting is None:
+            with Horizontal(classes="field-line"):
+                yield self._label()
+                yield self._new_editor()
+            yield self._error_line()
+
+    def mount_parts(self) -> None:
+        """Put the widgets in the DOM now, not from the row's queue (which would add the editor two queues later).
+
+        A row built as the learner steps can then take the focus at once, as a built one does, so
+        keys typed right after PageDown reach it rather than the field of the step left behind.
+        """
+        line = Horizontal(classes="field-line")
+        self.mount(line, self._error_line())
+        self._mounting = line.mount(self._label(), self._new_editor())
+
+    def _label(self) -> Label:
+        return Label(self.spec.label, classes="field-label", markup=False)
+
+    def _new_editor(self) -> Widget:
+        spec, editor_id = self.spec, f"field-{self.spec.name}"
+        self._built_with = self._value
+        if spec.choices:
+            return FieldSelect(
+                [(choice_label(spec, choice), choice) for choice in spec.choices],
+                value=self._value,
+                allow_blank=False,
+                compact=True,
+                id=editor_id,
+            )
+        if spec.multiline:
+            return CodeEditor(self._value, id=editor_id)
+        if spec.step is not None:
+            return StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
+        return FieldInput(value=self._value, compact=True, id=editor_id)
+
+    def _error_line(self) -> Static:
+        return Static(self._error, classes="field-error -visible" if self._error else "field-error", markup=False)
+
+    async def on_mount(self) -> None:
+        """The editor is mounted now (or once ``mount_parts``' mount is done): give it a value set meanwhile."""
+        if self._mounting is not None:
+            await self._mounting
+        self._built = True
+        if self._value != self._built_with:
+            self.set_value(self._value)
+        self.show_start()
 
     @property
     def editor(self) -> Widget:
-        """The widget that holds the value."""
+        """The widget that holds the value (none until the row has been composed, on its own queue)."""
         return self.query_one(f"#field-{self.spec.name}")
+
+    def _editor_if_built(self) -> Widget | None:
+        """The editor, or None while the row is being built (its value is then ``_value``)."""
+        return self.editor if self._built else None
 
     @property
     def value(self) -> str:
         """The field's current text."""
-        editor = self.editor
+        editor = self._editor_if_built()
+        if editor is None:
+            return self._value
         if isinstance(editor, Select):
             return str(editor.value)
         if isinstance(editor, TextArea):
@@ -219,8 +268,11 @@ class FieldRow(Vertical):
         return editor.value
 
     def set_value(self, value: str) -> None:
-        """Show ``value`` in the editor without reporting it as an edit."""
-        editor = self.editor
+        """Show ``value`` in the editor without reporting it as an edit (a row being built gets it once mounted)."""
+        self._value = value
+        editor = self._editor_if_built()
+        if editor is None:
+            return
         with editor.prevent(Input.Changed, Select.Changed, TextArea.Changed):
             if isinstance(editor, Select):
                 editor.value = value
@@ -232,18 +284,34 @@ class FieldRow(Vertical):
                 editor.cursor_position = len(value) if editor.has_focus else 0
 
     def show_error(self, message: str) -> None:
-        """Show ``message`` under the field (an empty message hides the line)."""
-        error = self.query_one(".field-error", Static)
-        if message == self._error and error.has_class("-visible") == bool(message):
+        """Show ``message`` under the field (an empty message hides the line); a row not composed yet gets it in compose."""
+        if message == self._error:
             return  # unchanged: an update would lay the pane out again
         self._error = message
-        error.update(message)
-        error.set_class(bool(message), "-visible")
         self.set_class(bool(message), "-invalid")
+        for error in self.query(".field-error").results(Static):
+            error.update(message)
+            error.set_class(bool(message), "-visible")
+
+    def focus_editor(self) -> None:
+        """Focus the editor; one that ``compose`` has yet to make is focused from the row's queue, after it."""
+        try:
+            self.editor.focus()
+        except NoMatches:
+            self.call_later(lambda: self.editor.focus())
+
+    def show_start(self) -> None:
+        """Scroll a one-line editor without focus to its start: ``[[1,2,3],...`` reads better than ``...,9]]``."""
+        for editor in self.query(Input):
+            if not editor.has_focus:
+                editor.cursor_position = 0
 
 
 class FieldsForm(Vertical):
-    """All of a lesson's fields."""
+    """All of a lesson's fields, a row for each field a step has shown so far.
+
+    Building every row up front made each pane's start pay for rows that most of its steps hide.
+    """
 
     @dataclass
     class Changed(Message):
@@ -252,48 +320,86 @@ class FieldsForm(Vertical):
         name: str
         value: str
 
-    def __init__(self, fields: tuple[Field, ...], values: Mapping[str, str]) -> None:
+    def __init__(self, fields: tuple[Field, ...], values: Mapping[str, str], shown: Collection[str] = ()) -> None:
         super().__init__(classes="fields")
         self._fields = fields
-        self._values = values
-        self._known = {spec.name: values.get(spec.name, spec.default) for spec in fields}
-        """Each field's text as last reported or set (an editor announcing its first value is no edit)."""
+        self._known = {spec.name: shown_value(spec, values.get(spec.name, spec.default)) for spec in fields}
+        """Each field's text as last reported or set (an editor announcing its first value is no edit).
+
+        A field without a row keeps its value here alone, and its row is built with it."""
+        self._rows: dict[str, FieldRow] = {}
+        """The rows built so far, by field name."""
+        self._shown = set(shown)
+        """The fields on screen: the rows built with the form, and the only ones a row built later shows."""
 
     def compose(self) -> ComposeResult:
         for spec in self._fields:
-            yield FieldRow(spec, self._values.get(spec.name, spec.default))
+            if spec.name in self._shown:
+                yield self._new_row(spec)
+
+    def _new_row(self, spec: Field) -> FieldRow:
+        row = FieldRow(spec, self._known[spec.name])
+        self._rows[spec.name] = row
+        return row
 
     def rows(self) -> list[FieldRow]:
-        """The field rows, in order (the form's children: a query would walk every editor's widgets, twice)."""
-        return [child for child in self.children if isinstance(child, FieldRow)]
+        """The rows built so far, in field order (those of every step laid out, and any asked for by name)."""
+        return [self._rows[spec.name] for spec in self._fields if spec.name in self._rows]
 
     def row(self, name: str) -> FieldRow:
-        """The row of field ``name``."""
-        return next(row for row in self.rows() if row.spec.name == name)
+        """The row of field ``name``, built now if no step has shown it yet (hidden unless its field is on screen)."""
+        row = self._rows.get(name)
+        if row is None:
+            row = self._build(name)
+        return row
+
+    def _build(self, name: str) -> FieldRow:
+        """Mount a new row for field ``name`` before the next built one, so that rows stay in the lesson's order."""
+        names = [spec.name for spec in self._fields]
+        index = names.index(name)
+        later = next((self._rows[each] for each in names[index + 1 :] if each in self._rows), None)
+        row = self._new_row(self._fields[index])
+        row.display = name in self._shown
+        self.mount(row, before=later)
+        row.mount_parts()
+        return row
+
+    def show_only(self, names: Collection[str]) -> None:
+        """Show the rows of fields ``names`` (a step's), building those not built yet, and hide the others."""
+        self._shown = {name for name in names if name in self._known}
+        for name in self._shown:
+            self.row(name)
+        for name, row in self._rows.items():
+            row.display = name in self._shown
+
+    def reveal(self, name: str) -> None:
+        """Show field ``name``'s row too, built if need be: an error names a field of another step, to be fixed here."""
+        if name in self._known:
+            self.row(name).display = True
 
     def values(self) -> dict[str, str]:
-        """Every field's current text."""
-        return {row.spec.name: row.value for row in self.rows()}
+        """Every field's current text: a built row's from its editor, any other as last known."""
+        return {**self._known, **{name: row.value for name, row in self._rows.items()}}
 
     def values_kept(self) -> dict[str, str]:
-        """Every field's text, as far as it can be read: a row that never finished building gives its last known."""
-        values = dict(self._known)
-        for row in self.rows():
-            try:
-                values[row.spec.name] = row.value
-            except NoMatches:
-                pass  # its editor was never mounted: nothing newer was typed there
-        return values
+        """Every field's text for a pane that replaces this one: ``values``, which reads no editor a row lacks."""
+        return self.values()
 
     def set_values(self, values: Mapping[str, str]) -> None:
-        """Show new values (from a fix or an action) without reporting edits."""
-        for row in self.rows():
-            if row.spec.name in values and values[row.spec.name] != row.value:
-                row.set_value(values[row.spec.name])
-                self._known[row.spec.name] = values[row.spec.name]
+        """Show new values (from a fix or an action) without reporting edits; a field without a row keeps its value."""
+        for name, value in values.items():
+            row = self._rows.get(name)
+            if row is None and name in self._known:
+                self._known[name] = value
+            elif row is not None and value != row.value:
+                row.set_value(value)
+                self._known[name] = value
 
     def show_errors(self, errors: Mapping[str, str]) -> None:
-        """Show each field's error, clearing the others."""
+        """Show each field's error, clearing the others; a field with an error gets its row, to show it in."""
+        for name in errors:
+            if errors[name] and name in self._known:
+                self.row(name)
         for row in self.rows():
             row.show_error(errors.get(row.spec.name, ""))
 
@@ -302,9 +408,6 @@ class FieldsForm(Vertical):
         if row is not None and self._known.get(row.spec.name) != value:
             self._known[row.spec.name] = value
             self.post_message(self.Changed(row.spec.name, value))
-
-    def on_mount(self) -> None:
-        self._show_starts()
 
     def on_resize(self, event: events.Resize) -> None:
         """One column of fields when two would cut a pick-list's value (a 60-column window)."""
@@ -322,13 +425,8 @@ class FieldsForm(Vertical):
         return max(widths, default=0)
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
-        self._show_starts()
-
-    def _show_starts(self) -> None:
-        """Scroll fields without focus to their start: ``[[1,2,3],...`` reads better than ``...,9]]``."""
-        for editor in self.query(Input):
-            if not editor.has_focus:
-                editor.cursor_position = 0
+        for row in self.rows():
+            row.show_start()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

@@ -8,8 +8,9 @@ last good output, dimmed; any other failure is reported to the app's error
 handler (``tui/errors.py``), which shows it above that output.
 
 All of a lesson's fields live in one form (so nothing typed is lost between
-steps); a step shows only the rows it names. Adding a step or a lesson needs
-nothing here: it is data in ``engine/lessons/<name>/spec.py``.
+steps); a step shows only the rows it names, and a row is built when a step
+first shows it. Adding a step or a lesson needs nothing here: it is data in
+``engine/lessons/<name>/spec.py``.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ class LessonPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(classes="lesson-title", markup=False)
         yield Static(classes="lesson-summary", markup=False)
-        yield FieldsForm(self.lesson.fields, self._initial)
+        yield FieldsForm(self.lesson.fields, self._initial, shown=self.step.fields)
         yield FailureNotice()
         yield ResultView(classes="results")
         yield ChallengeView(classes="challenge")
@@ -185,8 +186,7 @@ class LessonPane(VerticalScroll):
         self.query_one(".lesson-title", Static).update(title)
         prose = self.query_one(".lesson-summary", Static)
         prose.update(wrapped(step.prose if self.has_steps else lesson.summary))
-        for row in self.form.rows():
-            row.display = row.spec.name in step.fields
+        self.form.show_only(step.fields)
         self.form.set_class(len(step.fields) == 0, "-empty")
         self._lay_out_practice(step)
         self.query_one(GoalBar).display = self.has_steps
@@ -272,7 +272,7 @@ class LessonPane(VerticalScroll):
         rows = {row.spec.name: row for row in self.form.rows() if row.display}
         first = next((name for name in self.step.fields if name in rows), None)
         if first is not None:
-            rows[first].editor.focus()
+            rows[first].focus_editor()
             return True
         buttons = [b for b in self.query(Button) if b.display and b.parent is not None and b.parent.display]
         if buttons:
@@ -351,8 +351,7 @@ class LessonPane(VerticalScroll):
             return  # the learner moved on while it ran; the new step computes its own
         if isinstance(outcome, LessonResult):
             self.form.show_errors({})
-            for row in self.form.rows():
-                row.display = row.spec.name in self.step.fields
+            self.form.show_only(self.step.fields)
             self.query_one(FailureNotice).show_message("", "")
             self._previous_result = self.result
             self._results[step] = outcome
@@ -364,9 +363,7 @@ class LessonPane(VerticalScroll):
         elif isinstance(outcome, InputError) and (outcome.field or self.lesson.fields):
             field = outcome.field or (self.step.fields[0] if self.step.fields else self.lesson.fields[0].name)
             self.form.show_errors({field: outcome.message})
-            for row in self.form.rows():
-                if row.spec.name == field:
-                    row.display = True  # a value from another step is wrong: show it here to be fixed
+            self.form.reveal(field)  # a value from another step is wrong: show it here to be fixed
             self.results.set_stale(True)
         else:
             self.post_message(self.Failed(self, outcome, broken=False))
