@@ -200,8 +200,11 @@ async def test_a_bad_value_of_an_earlier_step_shows_with_its_error_after_a_resta
         assert row.editor.value == "zz"
         error = row.query_one(".field-error", Static)
         assert error.display and '"zz"' in str(error.content)
+        waiting = [str(line.content) for line in pane.results.query(".waiting").results(Static)]
+        assert waiting == ["No numbers yet: the field marked above needs a value that works."], "not 'loading'"
         await replace_field(pilot, "a", "[[1,2],[3,4]]")
         assert _rows_on_screen(pane) == ["times"], "fixed, A goes back to its own step"
+        assert not pane.results.query(".waiting") and pane.result is not None
 
 
 async def test_a_corrupt_state_file_is_set_aside_with_a_notice(tmp_path, monkeypatch) -> None:

@@ -365,6 +365,8 @@ class LessonPane(VerticalScroll):
             self.form.show_errors({field: outcome.message})
             self.form.reveal(field)  # a value from another step is wrong: show it here to be fixed
             self.results.set_stale(True)
+            if self.result is None:
+                self.results.wait_for_valid_input()
         else:
             self.post_message(self.Failed(self, outcome, broken=False))
 

@@ -49,6 +49,11 @@ class ResultView(Vertical, Steady):
                     )
                 )
 
+    def wait_for_valid_input(self) -> None:
+        """No result yet, and the fields hold a value that cannot be computed: say so, not "loading"."""
+        for waiting in self.query(".waiting").results(Static):
+            waiting.update(wrapped(_("No numbers yet: the field marked above needs a value that works.")))
+
     def show(self, result: LessonResult) -> None:
         """Show ``result``, reusing every widget that can show one of its blocks, in order.
 
