@@ -381,10 +381,6 @@ class FieldsForm(Vertical):
         """Every field's current text: a built row's from its editor, any other as last known."""
         return {**self._known, **{name: row.value for name, row in self._rows.items()}}
 
-    def values_kept(self) -> dict[str, str]:
-        """Every field's text for a pane that replaces this one: ``values``, which reads no editor a row lacks."""
-        return self.values()
-
     def set_values(self, values: Mapping[str, str]) -> None:
         """Show new values (from a fix or an action) without reporting edits; a field without a row keeps its value."""
         for name, value in values.items():

@@ -401,7 +401,7 @@ class LessonPane(VerticalScroll):
         output = None if self.restored else self._previous_result if rendering else self.result
         fresh = type(self)(
             self.lesson,
-            self.form.values_kept(),
+            self.form.values(),
             step=self.step_index,
             met=self.met,
             challenges=self.challenge_records,
