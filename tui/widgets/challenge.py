@@ -11,14 +11,14 @@ outcome) goes up as ``Changed`` for the app to save.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -28,7 +28,11 @@ from engine.outcomes import Fix, Problem
 from engine.practice.model import CHECK_SECONDS, Challenge, Verdict
 from tui.cjk import wrapped
 from tui.engine_status import expect, tutor_app
-from tui.widgets.fields import CodeEditor
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
+
+    from tui.widgets.code_editor import CodeEditor
 
 
 class ChallengeView(Vertical):
@@ -71,6 +75,8 @@ class ChallengeView(Vertical):
         """
         if self.children:
             return
+        from tui.widgets.code_editor import CodeEditor  # TextArea's imports, only once a challenge is shown
+
         self.mount_all(
             [
                 Static(classes="challenge-given", markup=False),
@@ -84,6 +90,8 @@ class ChallengeView(Vertical):
 
     @property
     def editor(self) -> CodeEditor:
+        from tui.widgets.code_editor import CodeEditor
+
         return self.query_one(CodeEditor)
 
     def show(self, challenge: Challenge, record: dict[str, Any]) -> None:

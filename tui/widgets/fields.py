@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from rich.cells import cell_len
 from textual import events
@@ -21,18 +21,18 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static
 
 from engine.i18n import _
 from engine.lesson import Field
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 COLUMN_GUTTER = 2
 LABEL_MIN = 6
 ENTRY_MIN = 8
 """Cells between the two field columns, and the least a label and a typed entry take (see app.tcss)."""
-
-CODE_LANGUAGE = "python"
-"""Code fields are highlighted with tree-sitter's Python grammar (a small, declared dependency)."""
 
 
 class KeysInOrder:
@@ -95,48 +95,37 @@ class FieldInput(KeysInOrder, Input):
     def on_focus(self, event: events.Focus) -> None:
         self.cursor_position = len(self.value)
 
+    @property
+    def field_value(self) -> str:
+        return self.value
+
+    def put_value(self, value: str) -> None:
+        with self.prevent(Input.Changed):
+            self.value = value
+        self.cursor_position = len(value) if self.has_focus else 0
+
 
 class FieldSelect(KeysInOrder, Select):
     """A pick-list field whose keys apply in order too (tab then a digit lands in the next field)."""
 
+    @property
+    def field_value(self) -> str:
+        return str(self.value)
 
-class CodeEditor(KeysInOrder, TextArea):
-    """A code field that edits like a code editor.
+    def put_value(self, value: str) -> None:
+        with self.prevent(Select.Changed):
+            self.value = value
 
-    tab indents (it does not leave), enter keeps the line's indentation and
-    deepens it after a ``:``, every printable key is text (so c, q and ? never
-    reach the app), and escape, shown in the footer, leaves for the sidebar.
-    """
 
-    BINDINGS = [Binding("escape", "app.focus_lessons", _("leave editor"), key_display="esc")]
+class FieldEditor(Protocol):
+    """What a field's row asks of its editor, whatever its kind (line, pick-list or code)."""
 
-    HELP = _(
-        "Keys: **tab** indents, **enter** keeps the indentation (one level deeper after a `:`), "
-        "**ctrl+z** undoes, **f2** shows the code as a script, **escape** leaves the editor."
-    )
+    @property
+    def field_value(self) -> str:
+        """The text the field holds."""
 
-    INDENT = "    "
-
-    def __init__(self, text: str, **kwargs: Any) -> None:
-        super().__init__(
-            text, language=CODE_LANGUAGE, soft_wrap=False, show_line_numbers=True, tab_behavior="indent", **kwargs
-        )
-
-    def takes_text(self, event: events.Key) -> bool:
-        return event.key in ("enter", "tab") or super().takes_text(event)
-
-    async def on_key(self, event: events.Key) -> None:
-        if event.key != "enter" or self.read_only or self.app.focused is not self:
-            return
-        event.prevent_default()
-        event.stop()
-        start, end = sorted(self.selection)
-        row, column = start
-        before = self.document[row][:column]
-        indent = before[: len(before) - len(before.lstrip())]
-        if before.split("#")[0].rstrip().endswith(":"):
-            indent += self.INDENT
-        self.replace("\n" + indent, start, end)
+    def put_value(self, value: str) -> None:
+        """Hold ``value``, without announcing it as an edit."""
 
 
 class StepperInput(FieldInput):
@@ -228,6 +217,8 @@ class FieldRow(Vertical):
                 id=editor_id,
             )
         if spec.multiline:
+            from tui.widgets.code_editor import CodeEditor  # TextArea's imports, only for a code field
+
             return CodeEditor(self._value, id=editor_id)
         if spec.step is not None:
             return StepperInput(spec.step, value=self._value, compact=True, id=editor_id)
@@ -250,38 +241,22 @@ class FieldRow(Vertical):
         """The widget that holds the value (none until the row has been composed, on its own queue)."""
         return self.query_one(f"#field-{self.spec.name}")
 
-    def _editor_if_built(self) -> Widget | None:
+    def _editor_if_built(self) -> FieldEditor | None:
         """The editor, or None while the row is being built (its value is then ``_value``)."""
-        return self.editor if self._built else None
+        return cast("FieldEditor", self.editor) if self._built else None
 
     @property
     def value(self) -> str:
         """The field's current text."""
         editor = self._editor_if_built()
-        if editor is None:
-            return self._value
-        if isinstance(editor, Select):
-            return str(editor.value)
-        if isinstance(editor, TextArea):
-            return editor.text
-        assert isinstance(editor, Input)
-        return editor.value
+        return self._value if editor is None else editor.field_value
 
     def set_value(self, value: str) -> None:
         """Show ``value`` in the editor without reporting it as an edit (a row being built gets it once mounted)."""
         self._value = value
         editor = self._editor_if_built()
-        if editor is None:
-            return
-        with editor.prevent(Input.Changed, Select.Changed, TextArea.Changed):
-            if isinstance(editor, Select):
-                editor.value = value
-            elif isinstance(editor, TextArea):
-                editor.load_text(value)
-            else:
-                assert isinstance(editor, Input)
-                editor.value = value
-                editor.cursor_position = len(value) if editor.has_focus else 0
+        if editor is not None:
+            editor.put_value(value)
 
     def show_error(self, message: str) -> None:
         """Show ``message`` under the field (an empty message hides the line); a row not composed yet gets it in compose."""
