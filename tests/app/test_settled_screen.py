@@ -35,6 +35,8 @@ def _pane_rows(app) -> str:
     ("lesson", "step", "field", "edits"),
     [
         ("1", 3, "size", ("6", "3")),  # the identity grows by three rows, then shrinks back
+        ("1", 1, "shape", ("2,4", "2,3")),  # the tensors widen and narrow: new text, the same height, no layout
+        ("2", 3, "right", ("A.T", "A")),  # the same number of fixes, worded anew in place
         ("4", 1, "functions", ("x**2; x**4", "x**2; x**3")),  # a note comes and goes with the function
     ],
 )

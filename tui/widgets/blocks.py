@@ -52,7 +52,7 @@ class BlockWidget(Steady):
         raise NotImplementedError
 
 
-class ProseBlock(Static, BlockWidget):
+class ProseBlock(SteadyStatic, BlockWidget):
     """A paragraph."""
 
     def __init__(self, block: Prose) -> None:
@@ -62,7 +62,7 @@ class ProseBlock(Static, BlockWidget):
         self.update(wrapped(block.text))
 
 
-class FactBlock(Static, BlockWidget):
+class FactBlock(SteadyStatic, BlockWidget):
     """A takeaway, labelled in words as well as colour (NO_COLOR must stay readable)."""
 
     def __init__(self, block: Fact) -> None:
@@ -75,7 +75,7 @@ class FactBlock(Static, BlockWidget):
         self.update(wrapped(Text.assemble((prefix, "bold"), block.text)))
 
 
-class CodeBlock(Static, BlockWidget):
+class CodeBlock(SteadyStatic, BlockWidget):
     """Highlighted Python in the app theme's colours, so it follows the theme and NO_COLOR.
 
     The app's first code block is drawn plain and coloured right after that frame: Pygments
@@ -285,7 +285,7 @@ def _explanation(block: ProblemView) -> Text:
     return text
 
 
-class TableBlock(Static, BlockWidget):
+class TableBlock(SteadyStatic, BlockWidget):
     """Rows under headers: a Rich table, laid out into lines of text once per width.
 
     Given the table itself, Textual would lay it out twice in every frame that shows it
