@@ -193,10 +193,17 @@ Each fix here was run on your code and works.
         fix: FixChoice
 
     def set_fixes(self, fixes: tuple[FixChoice, ...]) -> None:
-        """Replace the listed fixes (the options stay when they read the same: rebuilding them costs a render)."""
+        """Replace the listed fixes, in place when there are as many as before.
+
+        Options that read the same are left alone, and new wording for the same number of fixes
+        only repaints the list: clearing and adding options lays the whole screen out again.
+        """
         same = [_fix_prompt(fix, False) for fix in fixes] == [_fix_prompt(fix, False) for fix in self._fixes]
         self._fixes = fixes
-        if same and self.option_count == len(fixes):
+        if self.option_count == len(fixes):
+            if not same:
+                for index, fix in enumerate(fixes):
+                    self.replace_option_prompt_at_index(index, _fix_prompt(fix, index == self.highlighted))
             return
         self.clear_options()
         self.add_options(Option(_fix_prompt(fix, index == 0)) for index, fix in enumerate(fixes))
