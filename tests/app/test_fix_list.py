@@ -46,3 +46,25 @@ async def test_the_playgrounds_fixes_name_the_statements_result(app) -> None:
         await settle(pilot)
         prompts = _prompts(pane)
     assert any(p.strip("> ").startswith("y.reshape(3, 2) -> z (2, 2)") for p in prompts), prompts
+
+
+async def test_fixes_worded_anew_for_a_new_error_keep_the_learners_place_in_the_list(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.show_lesson("playground", enter=True)
+        await settle(pilot)
+        pane = app.current_pane
+        pane.put_code("x = torch.ones(2, 3)\ny = torch.ones(2, 3)\nz = x @ y\n")
+        await settle(pilot)
+        before = _prompts(pane)
+        fixes = next(f for f in shown(pane, FixList) if f.display)
+        fixes.focus()
+        await pilot.press("down")
+        await settle(pilot)
+        pane.put_code("x = torch.ones(4, 3)\ny = torch.ones(4, 3)\nz = x @ y\n")
+        await settle(pilot)
+        after = _prompts(pane)
+        highlighted = fixes.highlighted
+    assert len(after) == len(before) > 1 and after != before
+    assert any("y.reshape(3, 4) -> z (4, 4)" in p for p in after), after
+    assert highlighted == 1 and after[1].startswith("> ") and not after[0].startswith("> "), after
