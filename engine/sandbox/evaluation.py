@@ -48,11 +48,22 @@ MAX_MESSAGE_CHARS = 2_000
 """Longest error message kept; longer library messages are cut."""
 
 
-def evaluate(source: str, *, seed: int = 0, seconds: float | None = None) -> Evaluation:
+def evaluate(
+    source: str,
+    *,
+    seed: int = 0,
+    seconds: float | None = None,
+    outputs_from: int = 1,
+    values_only: bool = False,
+) -> Evaluation:
     """Run ``source`` in the safe subset, starting from ``seed`` and fresh names.
 
     ``seconds`` is the interpreter's time limit for this run (``limits.MAX_SECONDS``
-    when None); it may only shorten that limit.
+    when None); it may only shorten that limit. A lesson that shows only some of a
+    run's values says so, since printing a tensor costs more than computing it:
+    statements before line ``outputs_from`` are run but not described, and with
+    ``values_only`` none are and an error gets no fixes (the shape doctor's trials):
+    the run gives the names it bound and whether it failed.
     """
     if not isinstance(source, str):
         return _refused(Problem("source must be text", "Refused", 0, "", "", ()))
@@ -72,7 +83,8 @@ def evaluate(source: str, *, seed: int = 0, seconds: float | None = None) -> Eva
         warnings.catch_warnings(record=True) as caught,
     ):
         warnings.simplefilter("always")
-        evaluation = _run(source, tree_or_problem, seed, limits.MAX_SECONDS if seconds is None else seconds)
+        seconds = limits.MAX_SECONDS if seconds is None else seconds
+        evaluation = _run(source, tree_or_problem, seed, seconds, None if values_only else outputs_from)
         notes = tuple(dict.fromkeys(explain_warning(str(w.message)) for w in caught))
     if notes:
         evaluation = Evaluation(evaluation.outputs, evaluation.error, evaluation.namespace, notes)
@@ -189,7 +201,8 @@ def _check_shape_of_tree(tree: ast.Module) -> Problem | None:
     return None
 
 
-def _run(source: str, tree: ast.Module, seed: int, seconds: float) -> Evaluation:
+def _run(source: str, tree: ast.Module, seed: int, seconds: float, outputs_from: int | None) -> Evaluation:
+    """The run itself; ``outputs_from`` None: no outputs described and no fixes sought."""
     positions = Positions(source)
     outputs: list[Output] = []
     namespace: dict[str, object] = {}
@@ -204,18 +217,21 @@ def _run(source: str, tree: ast.Module, seed: int, seconds: float) -> Evaluation
         for statement in tree.body:
             try:
                 shown = interpreter.run_top_level(statement)
-                code = positions.text(statement)
-                outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
-                interpreter.clock.tick()  # showing values takes time too
+                if outputs_from is not None and statement.lineno >= outputs_from:
+                    code = positions.text(statement)
+                    outputs.extend(describe(statement.lineno, code, name, value) for name, value in shown)
+                    interpreter.clock.tick()  # showing values takes time too
             except Exception as exc:  # every failure of learner code becomes a Problem
-                problem = _problem(exc, interpreter, statement, positions, seed)
+                problem = _problem(exc, interpreter, statement, positions, seed, fixes=outputs_from is not None)
                 return Evaluation(tuple(outputs), problem, MappingProxyType(dict(namespace)))
     return Evaluation(tuple(outputs), None, MappingProxyType(dict(namespace)))
 
 
-def _problem(exc: Exception, interpreter: Interpreter, statement: ast.stmt, positions: Positions, seed: int) -> Problem:
+def _problem(
+    exc: Exception, interpreter: Interpreter, statement: ast.stmt, positions: Positions, seed: int, *, fixes: bool
+) -> Problem:
     failure = interpreter.failure
-    if isinstance(exc, (Refused, LimitExceeded, RecursionError, MisplacedStatement)) or failure is None:
+    if not fixes or isinstance(exc, (Refused, LimitExceeded, RecursionError, MisplacedStatement)) or failure is None:
         failing = interpreter.error_statement or statement
         prescription = Prescription("", ())
     else:

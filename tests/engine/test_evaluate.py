@@ -395,3 +395,29 @@ def test_python_idioms_of_training_code_behave_as_in_python() -> None:
     assert (
         evaluation.outputs[-1].text == "[1, 0, 2, 4] [3, 2, 1] [0.05, 0.005] {'a': 2, 'b': 0, 'c': 0} a True (3, 1) 32"
     )
+
+
+def test_outputs_from_describes_only_the_later_lines_as_the_full_run_does() -> None:
+    source = "a = torch.ones(2, 3)\nb = a * 2\nb.sum()\n"
+    full = evaluate(source)
+    later = evaluate(source, outputs_from=2)
+    assert [o.line for o in full.outputs] == [1, 2, 3]
+    assert later.outputs == full.outputs[1:]
+    assert torch.equal(later.namespace["a"], torch.ones(2, 3))  # line 1 still ran
+
+
+def test_values_only_binds_the_same_values_and_fails_in_the_same_words_without_fixes() -> None:
+    source = "w1 = torch.randn(3, 4).T\nw = w1.view(12)\n"  # view refuses a transposed w1
+    full = evaluate(source, seed=3)
+    quick = evaluate(source, seed=3, values_only=True)
+    assert quick.outputs == ()
+    assert torch.equal(quick.namespace["w1"], full.namespace["w1"])
+    assert full.error is not None and quick.error is not None
+    assert (quick.error.kind, quick.error.message, quick.error.line) == (
+        full.error.kind,
+        full.error.message,
+        full.error.line,
+    )
+    assert full.error.fixes and quick.error.fixes == ()
+    working = evaluate("x = torch.arange(6.0)\ny = x.view(2, 3)\n", values_only=True)
+    assert working.error is None and torch.equal(working.namespace["y"], torch.arange(6.0).view(2, 3))

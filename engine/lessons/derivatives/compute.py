@@ -519,7 +519,7 @@ def _descent(values: Mapping[str, str]) -> LessonResult:
     source = descent_source(target.expression, x, lr)
     x_next = None
     if target.depends and target.slope is not None:
-        found = evaluate(source).namespace.get("x_next")
+        found = evaluate(source, values_only=True).namespace.get("x_next")
         if isinstance(found, float) and math.isfinite(found) and abs(found) <= MAX_X:
             x_next = found
     points: list[tuple[float, float]] = []

@@ -201,7 +201,7 @@ def run_fix(layer: Layer, fix: str) -> FixRun:
         return FixRun(
             fix, expression, None, _("not run: it would grow w1 by {count} uninitialised numbers", count=grown)
         )
-    return FixRun(fix, expression, evaluate(build_source(layer, fix), seed=layer.seed))
+    return FixRun(fix, expression, evaluate(build_source(layer, fix), seed=layer.seed, values_only=True))
 
 
 def _short(text: str) -> str:
@@ -363,7 +363,7 @@ def _same_words(layer: Layer, source: str, problem: Problem) -> Fact | None:
     if _PRODUCT not in problem.source or problem.kind != "RuntimeError":
         return None
     for product in _OTHER_PRODUCTS:
-        other = evaluate(source.replace(_PRODUCT, product), seed=layer.seed).error
+        other = evaluate(source.replace(_PRODUCT, product), seed=layer.seed, values_only=True).error
         if other is None or other.message != problem.message:
             return None
     return Fact(

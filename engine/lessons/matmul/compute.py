@@ -409,11 +409,11 @@ def _batch_hints(setup: Setup, op: str) -> list[Block]:
         return [Fact(_("batch 0 leaves A 2-D: every op works. Give batch 1 or more."))]
     prefix = torch_source(Setup(setup.a, setup.b, "@", setup.batch, setup.left, setup.right)).rsplit("C =", 1)[0]
     if op == "mm":
-        flipped = evaluate(prefix + "C = torch.mm(B.T, A)\n", seed=SEED).error
+        flipped = evaluate(prefix + "C = torch.mm(B.T, A)\n", seed=SEED, values_only=True).error
         if flipped is not None:
             facts.append(Fact(_("With the batch second, torch.mm(B.T, A) says: {message}", message=flipped.message)))
     stack = f"torch.stack([{', '.join(['B'] * setup.batch)}])"
-    if evaluate(prefix + f"C = torch.bmm(A, {stack})\n", seed=SEED).error is None:
+    if evaluate(prefix + f"C = torch.bmm(A, {stack})\n", seed=SEED, values_only=True).error is None:
         facts.append(Fact(_("torch.bmm(A, {stack}) works: both sides 3-D.", stack=stack)))
     return facts
 

@@ -236,7 +236,7 @@ def _ok(values: dict[str, str]) -> tuple[int, ...] | None:
         network = parse(values)
     except InputError:
         return None
-    module = evaluate(module_source(network, run=True), seed=network.seed)
+    module = evaluate(module_source(network, run=True), seed=network.seed, values_only=True)
     y = module.namespace.get("y")
     return tuple(y.shape) if module.error is None and isinstance(y, torch.Tensor) else None
 
@@ -330,9 +330,9 @@ def _linear_fact(network: Network, evaluation: Evaluation) -> Fact | None:
 def _hand(values: Mapping[str, str]) -> LessonResult:
     network = parse(values, own_input=False)
     source = hand_source(network)
-    evaluation = evaluate(source, seed=network.seed)
-    named = outputs_by_name(evaluation)
     last = f"h{len(network.layers)}"
+    evaluation = evaluate(source, seed=network.seed, outputs_from=source.count("\n"))  # the last layer's line
+    named = outputs_by_name(evaluation)
     blocks: list[Block] = [Code(source)]
     if last in named:
         blocks.append(value_block(named[last]))
@@ -347,7 +347,7 @@ def _module(values: Mapping[str, str]) -> LessonResult:
     network = parse(values, own_input=False)
     source = module_source(network)
     evaluation = evaluate(source, seed=network.seed)
-    hand = evaluate(hand_source(network), seed=network.seed)
+    hand = evaluate(hand_source(network), seed=network.seed, values_only=True)
     blocks: list[Block] = [Code(source), *_module_facts(network, evaluation, hand)]
     if evaluation.error is not None:
         blocks.append(_problem_view(evaluation.error))
@@ -358,7 +358,7 @@ def _module(values: Mapping[str, str]) -> LessonResult:
 def _table(values: Mapping[str, str]) -> LessonResult:
     network = parse(values)
     source = module_source(network, run=True)
-    evaluation = evaluate(source, seed=network.seed)
+    evaluation = evaluate(source, seed=network.seed, outputs_from=source.count("\n"))  # y = net(inputs)
     shown = "\n".join(
         [_("# class Net as in step 2"), *source.split("class Net", 1)[0].splitlines()[1:], "y = net(inputs)"]
     )
@@ -391,9 +391,9 @@ def _first_layer_words(network: Network) -> str | None:
 def _activation(values: Mapping[str, str]) -> LessonResult:
     network = parse(values, own_input=False)
     hand, check = hand_source(network), one_map_source(network)
-    evaluation = evaluate(hand + check, seed=network.seed)
+    evaluation = evaluate(hand + check, seed=network.seed, outputs_from=hand.count("\n") + 1)
     blocks: list[Block] = [Code(check, title=_("after the network by hand"))]
-    shown = [value_block(o) for o in evaluation.outputs if o.line > hand.count("\n") and o.name is None]
+    shown = [value_block(o) for o in evaluation.outputs if o.name is None]
     if shown:
         blocks.append(Columns(tuple(shown)))
     if evaluation.error is not None:
