@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -55,6 +56,8 @@ QUIET = 0.05
 """No refresh for this long after the result: the screen has settled."""
 MAX_MISSED = 3
 """Edits without a result after which a lesson's timing stops (each waits RESULT_TIMEOUT)."""
+FRAME = 1 / 60
+"""Textual's frame interval: it draws at most 60 frames a second."""
 NO_DEBOUNCE = 0.001
 """The debounce while measuring without it: Textual's timers cannot be set to 0 (1 ms is left in the figures)."""
 
@@ -236,8 +239,22 @@ async def _focus_still(editor: Widget, pilot) -> None:
     await pilot.pause()
 
 
+async def _idle_at_any_moment(phase: random.Random) -> None:
+    """Wait until the screen is idle (a selection made for the key painted), then a random part of a frame.
+
+    A learner's key comes at any moment of Textual's frame clock, and that moment decides when the
+    frame after the key's echo comes: 17 to 33 ms after it. Keys sent in the benchmark's own steady
+    rhythm would all meet the clock at the same moment, always the best case or always the worst.
+    """
+    await asyncio.sleep(QUIET + phase.uniform(0, FRAME))
+
+
 def _select(editor: Input | TextArea, edit: Edit) -> None:
-    """Select the character the next key replaces (not timed: a learner's cursor is already there)."""
+    """Select the character the next key replaces (not timed: a learner's cursor is already there).
+
+    The caller waits for the selection to be painted before the key (``_idle_at_any_moment``):
+    pressed at once, the key waited for that frame, and the key's echo for the frame after it.
+    """
     if isinstance(editor, TextArea):
         row, column = _row_column(editor.text, edit.position)
         editor.selection = AreaSelection((row, column), (row, column + 1))
@@ -297,6 +314,7 @@ async def _time_edits(
     """``count`` timed edits: ms to the widgets, ms to the screen, CPU ms, refreshes, and how many gave no result."""
     editor = app.current_pane.form.row(edit.field).editor
     await _focus_still(editor, pilot)
+    phase = random.Random(0)
     computed: list[float] = []
     painted: list[float] = []
     cpu: list[float] = []
@@ -309,6 +327,7 @@ async def _time_edits(
         else:
             _select(editor, edit)  # type: ignore[arg-type]
             key = edit.keys[index % 2]
+        await _idle_at_any_moment(phase)
         sample = await _one_key(app, lesson.id, key)
         await _drain(app)
         if index < warmup:
@@ -398,8 +417,10 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     editor = app.current_pane.form.row(spec.name).editor
     await _focus_still(editor, pilot)
     calls: list[tuple[float, float]] = []
+    phase = random.Random(0)
     with debounce(NO_DEBOUNCE), _timed_methods([(ChartView, "_draw"), (ChartPlot, "render")], calls):
         for index in range(warmup + count):
+            await _idle_at_any_moment(phase)
             calls.clear()
             start = time.monotonic()
             sample = await _one_key(app, lesson.id, ("up", "down")[index % 2])
