@@ -30,7 +30,7 @@ from engine.i18n import CHINESE, ENGLISH, _, language
 from engine.lesson import Field, Lesson
 from engine.practice import steps
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
-from tui import glyphs
+from tui import glyphs, heap
 from tui.engine_status import EngineStatus, compute_step
 from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
@@ -119,6 +119,8 @@ class TensorTutorApp(RecoveringApp[None]):
         """Whether the footer was last refreshed with the pane taller than the screen (its scroll key shown)."""
         self._early: EarlyResult | None = None
         """The first lesson's result, computed as a served engine connected, and the inputs it is for."""
+        self._settled: set[str] = set()
+        """The lessons whose pane has shown a result: what they built is frozen out of the collector's way."""
 
     def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's filters, plus the plain glyph set where the terminal's font needs it (``tui/glyphs.py``)."""
@@ -371,6 +373,12 @@ class TensorTutorApp(RecoveringApp[None]):
         if self.store.remember_challenge(event.challenge.lesson, event.challenge.id, event.record):
             self._save_soon()
 
+    def on_lesson_pane_computed(self, event: LessonPane.Computed) -> None:
+        """A pane's first result is on screen: the objects built so far stay, and are frozen (``tui/heap.py``)."""
+        if event.lesson_id not in self._settled:
+            self._settled.add(event.lesson_id)
+            self.call_after_refresh(heap.settle)
+
     def on_lesson_pane_values_changed(self, event: LessonPane.ValuesChanged) -> None:
         if self.store.remember_values(event.lesson_id, event.values):
             self._save_soon()
@@ -400,6 +408,7 @@ class TensorTutorApp(RecoveringApp[None]):
 
     def on_unmount(self) -> None:
         self.store.save()
+        heap.release()
 
     def on_resize(self, event: Resize) -> None:
         guard_size(self, event.size)  # self.size is still the old size here
