@@ -17,7 +17,8 @@ Every step of every lesson is edited generically, so lessons and steps added
 later are covered: in the step's first free-text field (a line input or the
 code editor) the last digit is selected and a neighbouring digit typed over it,
 one key per edit, toggling between two values that both compute (checked with
-``Lesson.compute`` first). A step whose fields are all pick-lists is timed
+``Lesson.compute`` first). Each key comes on an idle screen, at a random moment
+of Textual's frame clock, as a learner's does. A step whose fields are all pick-lists is timed
 from the moment its first list takes another choice (the key that picks it
 costs the same as any other).
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import random
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -46,7 +48,7 @@ from engine.catalog import LESSONS
 from engine.errors import InputError
 from engine.lesson import Lesson, Step
 from tui.app import TensorTutorApp
-from tui.engine_status import EngineStatus
+from tui.engine_status import EngineStatus, compute_step
 from tui.state import StateStore
 from tui.widgets.lesson_pane import LessonPane
 
@@ -121,8 +123,16 @@ class ChartTimes:
     missed: int = 0
 
 
-def choose_edit(lesson: Lesson, step: Step) -> Edit | None:
-    """A one-key edit of the step's first free-text field that keeps the input valid, else a pick-list's choice."""
+Computes = Callable[[Lesson, Step, dict[str, str]], bool]
+"""Whether a step computes for the given values."""
+
+
+def choose_edit(lesson: Lesson, step: Step, computes: Computes | None = None) -> Edit | None:
+    """A one-key edit of the step's first free-text field that keeps the input valid, else a pick-list's choice.
+
+    ``computes`` checks the values (``Lesson.compute`` in this process when None).
+    """
+    computes = computes or _computes
     defaults = lesson.defaults()
     shown = [spec for spec in lesson.fields if spec.name in step.fields]
     for spec in shown:
@@ -136,11 +146,11 @@ def choose_edit(lesson: Lesson, step: Step) -> Edit | None:
                 if not 0 <= other <= 9:
                     continue
                 changed = value[:position] + str(other) + value[position + 1 :]
-                if _computes(lesson, step, {**defaults, spec.name: changed}):
+                if computes(lesson, step, {**defaults, spec.name: changed}):
                     return Edit(spec.name, position, (value, changed), (str(other), str(digit)))
     for spec in shown:
         for other in spec.choices:
-            if other != spec.default and _computes(lesson, step, {**defaults, spec.name: other}):
+            if other != spec.default and computes(lesson, step, {**defaults, spec.name: other}):
                 return Edit(spec.name, -1, (spec.default, other), ("", ""))
     return None
 
@@ -151,6 +161,23 @@ def _computes(lesson: Lesson, step: Step, values: dict[str, str]) -> bool:
     except InputError:
         return False
     return True
+
+
+def _in_worker(app: BenchApp) -> Computes:
+    """Computing through the app's own worker: the app's process must not import torch, as the real app never does.
+
+    With torch's objects in the process, every full collection of Python's cycle collector took
+    100-200 ms, in the middle of some timed keystroke.
+    """
+
+    def computes(lesson: Lesson, step: Step, values: dict[str, str]) -> bool:
+        try:
+            compute_step(app.engine, lesson, step.id, values)
+        except InputError:
+            return False
+        return True
+
+    return computes
 
 
 class BenchApp(TensorTutorApp):
@@ -402,7 +429,7 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
         step
         for step in lesson.steps
         if spec.name in step.fields
-        and any(isinstance(b, Chart) for b in lesson.compute(lesson.defaults(), step=step.id).blocks)
+        and any(isinstance(b, Chart) for b in compute_step(app.engine, lesson, step.id, lesson.defaults()).blocks)
     ]
     if not charted:
         return None
@@ -450,7 +477,7 @@ async def _measure_lessons(
 ) -> list[LessonTimes]:
     results: list[LessonTimes] = []
     for lesson, step in ((each, step) for each in _chosen(lessons) for step in each.steps):
-        edit = choose_edit(lesson, step)
+        edit = choose_edit(lesson, step, _in_worker(app))
         times = LessonTimes(lesson, step, edit)
         results.append(times)
         await _show(app, pilot, lesson, step)
@@ -471,6 +498,8 @@ async def _measure_lessons(
 async def _measure(
     count: int, warmup: int, state_dir: str, lessons: Sequence[int], progress: Callable[[str], None]
 ) -> tuple[list[LessonTimes], ChartTimes | None]:
+    if "torch" in sys.modules:
+        raise RuntimeError("torch is imported in the process the app is timed in; the real app never imports it")
     app = BenchApp(StateStore(Path(state_dir) / "state.json"))
     async with app.run_test(size=SIZE) as pilot:
         await _wait_ready(app, pilot)

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import torch
-
 from benchmarks.processes import children, cpu_seconds, descendants, memory
 from benchmarks.startup import (
     QUIT,
@@ -120,6 +118,8 @@ def _pss(pids: list[int]) -> float:
 @cache
 def _first_row(seed: int) -> str:
     """The first line of lesson 1's tensor for ``seed``, as PyTorch prints it (randn(2, 3), the default)."""
+    import torch  # here, not at the top: the keystroke timing's app runs in this process, which must not hold torch
+
     torch.manual_seed(seed)
     return str(torch.randn(2, 3)).splitlines()[0]
 
