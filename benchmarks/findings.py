@@ -47,9 +47,10 @@ def keystrokes(results: list[latency.LessonTimes], engine: dict[str, list[float]
         f"**Keystroke to result** misses {limit_ms:.0f} ms for " + "; ".join(parts) + ". "
         "What every edit pays besides the engine: two frames, the key's echo and then the result (the Frames "
         f"column). Textual draws at most 60 frames a second, and after an idle moment its second frame comes "
-        f"{FRAME_MS:.0f} to {2 * FRAME_MS:.0f} ms after the first: a result that reaches its widgets later than "
-        "that (the Widgets column: the debounce timer, the thread, JSON both ways to the worker process, the event "
-        "loop) waits for the frame after. Laying out and drawing the pane takes the rest. Lessons 4 to 6 add their "
+        f"{FRAME_MS:.0f} to {2 * FRAME_MS:.0f} ms after the first, depending on when the key came (keys are sent "
+        "at random moments of that clock): a result in its widgets sooner (the Widgets column: the debounce timer, "
+        "the thread, JSON both ways to the worker process, the event loop) waits for that frame, one that comes "
+        "later is drawn at once. Drawing the result takes the rest. Lessons 4 to 6 add their "
         "engine work (the 'Engine alone' column): every curve, fix and layer is run for real through the safe "
         "interpreter."
     ]

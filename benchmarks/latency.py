@@ -16,8 +16,8 @@ the same for any app and is part of the first-paint figures.
 Every step of every lesson is edited generically, so lessons and steps added
 later are covered: in the step's first free-text field (a line input or the
 code editor) the last digit is selected and a neighbouring digit typed over it,
-one key per edit, toggling between two values that both compute (checked with
-``Lesson.compute`` first). Each key comes on an idle screen, at a random moment
+one key per edit, toggling between two values that both compute (checked through
+the app's worker first). Each key comes on an idle screen, at a random moment
 of Textual's frame clock, as a learner's does. A step whose fields are all pick-lists is timed
 from the moment its first list takes another choice (the key that picks it
 costs the same as any other).
@@ -127,12 +127,8 @@ Computes = Callable[[Lesson, Step, dict[str, str]], bool]
 """Whether a step computes for the given values."""
 
 
-def choose_edit(lesson: Lesson, step: Step, computes: Computes | None = None) -> Edit | None:
-    """A one-key edit of the step's first free-text field that keeps the input valid, else a pick-list's choice.
-
-    ``computes`` checks the values (``Lesson.compute`` in this process when None).
-    """
-    computes = computes or _computes
+def choose_edit(lesson: Lesson, step: Step, computes: Computes) -> Edit | None:
+    """A one-key edit of the step's first free-text field that keeps the input valid, else a pick-list's choice."""
     defaults = lesson.defaults()
     shown = [spec for spec in lesson.fields if spec.name in step.fields]
     for spec in shown:
@@ -153,14 +149,6 @@ def choose_edit(lesson: Lesson, step: Step, computes: Computes | None = None) ->
             if other != spec.default and computes(lesson, step, {**defaults, spec.name: other}):
                 return Edit(spec.name, -1, (spec.default, other), ("", ""))
     return None
-
-
-def _computes(lesson: Lesson, step: Step, values: dict[str, str]) -> bool:
-    try:
-        lesson.compute(values, step=step.id)
-    except InputError:
-        return False
-    return True
 
 
 def _in_worker(app: BenchApp) -> Computes:
@@ -528,9 +516,9 @@ def measure(
 
 
 def engine_only(
-    count: int, progress: Callable[[str], None] = print, lessons: Sequence[int] = ()
+    timed: Sequence[LessonTimes], count: int, progress: Callable[[str], None] = print
 ) -> dict[str, list[float]]:
-    """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the same edits: the engine's share.
+    """Milliseconds of ``Lesson.compute`` alone (no app, main thread), for the edits ``timed``: the engine's share.
 
     torch runs on one thread, as in the worker (``engine.worker.zygote``): with a thread pool, a
     small matrix product on a loaded machine waits for its threads and would overstate the engine.
@@ -539,8 +527,7 @@ def engine_only(
 
     torch.set_num_threads(1)
     times: dict[str, list[float]] = {}
-    for lesson, step in ((each, step) for each in _chosen(lessons) for step in each.steps):
-        edit = choose_edit(lesson, step)
+    for lesson, step, edit in ((each.lesson, each.step, each.edit) for each in timed):
         if edit is None:
             continue
         values = lesson.defaults()

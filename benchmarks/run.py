@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Keystroke to result: {args.edits} edits per step (+{args.warmup} untimed), with and without debounce")
         with tempfile.TemporaryDirectory() as state_dir:
             results, chart = latency.measure(args.edits, args.warmup, state_dir, lessons=args.lessons)
-        engine = latency.engine_only(args.edits, lessons=args.lessons)
+        engine = latency.engine_only(results, args.edits)
         tables += [keystroke_table(results, engine, args.edits), chart_table(chart, args.edits)]
         notes += findings.keystrokes(results, engine, KEYSTROKE_P95_MS)
         notes += findings.chart(chart, CHART_P95_MS, KEYSTROKE_P95_MS)
