@@ -22,6 +22,7 @@ from textual.filter import LineFilter
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher, Static
 
 from engine.blocks import LessonResult
@@ -94,6 +95,9 @@ class TensorTutorApp(RecoveringApp[None]):
     SAVE_DELAY = 0.5
     """Seconds of quiet before field edits are written to the state file."""
 
+    FIRST_RESULT_WAIT = 0.2
+    """Seconds a served app waits for its first result before building the first pane without it."""
+
     engine_status: var[EngineStatus] = var(EngineStatus.LOADING)
     """Whether PyTorch has loaded in the engine's process: the lesson panes watch it."""
 
@@ -144,12 +148,14 @@ class TensorTutorApp(RecoveringApp[None]):
 
             pane_class = PlaygroundPane
         state = self.store.state
+        first = self._first_request() if lesson is self._first_lesson() else None
         return pane_class(
             lesson,
             state.values.get(lesson.id),
             step=state.step_of(lesson.id),
             met=state.goals_of(lesson.id),
             challenges=state.challenges_of(lesson.id),
+            result=None if first is None else self.early_result(lesson.id, first[1], first[2]),
             id=f"pane-{lesson.id}",
         )
 
@@ -184,17 +190,27 @@ class TensorTutorApp(RecoveringApp[None]):
         # after it shows, and a pane's sizes can be stale in the middle of a layout.
         self.screen.screen_layout_refresh_signal.subscribe(self, self._show_scroll_key)
         # The first frame is the sidebar alone; the lesson's pane (its fields, pick-lists and
-        # result area) is built right after it, then the engine's import starts. A served engine
-        # is only a connection (the server forks the worker): it is made at once, and computes
-        # the first lesson while its pane is built, so the pane's first frame has the result.
-        self.call_after_refresh(self._mount_first_pane)
-        if self.engine.server is not None:
+        # result area) is built after it. An engine of the app's own starts importing PyTorch once
+        # the pane is there. A served engine is only a connection (the server forks the worker): it
+        # is made at once and computes the first lesson, and the pane is built when that result is
+        # in (some 30 ms), result and all, in one frame; it waits at most FIRST_RESULT_WAIT for it.
+        if self.engine.server is None:
+            self.call_after_refresh(self._mount_first_pane)
+        else:
             self._load_engine(self._first_request())
+            self.set_timer(self.FIRST_RESULT_WAIT, self._mount_first_pane)
 
-    def _mount_first_pane(self) -> None:
-        # Typing on a fresh start edits the first field: no key on the sidebar jumps lessons or quits.
-        self.show_lesson(self._first_lesson().id, enter=True)
+    async def _mount_first_pane(self) -> None:
+        if self._lesson_shown:
+            return
         self._lesson_shown = True
+        # One frame for the whole pane: drawn while it mounted, it first showed in two or three
+        # partial frames (10-20 ms each), and its result only in the frame after those.
+        with self.batch_update():
+            # Typing on a fresh start edits the first field: no key on the sidebar jumps lessons or quits.
+            mounted = self.show_lesson(self._first_lesson().id, enter=True)
+            if mounted is not None:
+                await mounted
         if self.engine.server is None:
             self.call_after_refresh(self._load_engine)
 
@@ -247,6 +263,7 @@ class TensorTutorApp(RecoveringApp[None]):
             timeout=30,
         )
         self.engine_status = EngineStatus.FAILED
+        self.call_later(self._mount_first_pane)
 
     def _engine_loaded(self, version: str, early: EarlyResult | None = None) -> None:
         self._early = early
@@ -258,6 +275,7 @@ class TensorTutorApp(RecoveringApp[None]):
             else _("PyTorch {version} ready", version=version)
         )
         self.engine_status = EngineStatus.READY
+        self.call_later(self._mount_first_pane)
 
     def early_result(self, lesson_id: str, step: str, values: dict[str, str]) -> LessonResult | None:
         """The result computed as the engine connected, if it is for exactly these inputs; asked for once."""
@@ -272,12 +290,16 @@ class TensorTutorApp(RecoveringApp[None]):
         switcher = self.query_one(ContentSwitcher)
         return switcher.query_one(f"#{switcher.current}", LessonPane)
 
-    def show_lesson(self, lesson_id: str, enter: bool = False) -> None:
-        """Show lesson ``lesson_id`` (mounting its pane the first time); ``enter`` focuses its fields."""
+    def show_lesson(self, lesson_id: str, enter: bool = False) -> AwaitMount | None:
+        """Show lesson ``lesson_id`` (mounting its pane the first time); ``enter`` focuses its fields.
+
+        Mounting a pane answers its mount, which can be awaited (see ``_mount_first_pane``).
+        """
         switcher = self.query_one(ContentSwitcher)
         pane_id = f"pane-{lesson_id}"
+        mounted = None
         if not switcher.query(f"#{pane_id}"):
-            switcher.mount(self._new_pane(lesson_by_id(lesson_id)))
+            mounted = switcher.mount(self._new_pane(lesson_by_id(lesson_id)))
         switcher.current = pane_id
         self.query_one(LessonList).select_lesson(lesson_id)
         self.refresh_bindings()
@@ -287,6 +309,7 @@ class TensorTutorApp(RecoveringApp[None]):
             # Through the pane's own queue: a pane mounted just now has no fields until it runs.
             pane = self.current_pane
             pane.call_later(self._focus_first_field, pane)
+        return mounted
 
     def _focus_first_field(self, pane: LessonPane) -> None:
         if pane is self.current_pane and not pane.focus_first_field():

@@ -175,6 +175,14 @@ async def test_a_served_app_opens_on_the_saved_values_computed_while_its_pane_wa
         return early_results[-1]
 
     app.early_result = spied
+    calls = []
+    call = app.engine.call
+
+    def counted(name, /, **arguments):
+        calls.append(name)
+        return call(name, **arguments)
+
+    app.engine.call = counted
     try:
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
@@ -182,6 +190,7 @@ async def test_a_served_app_opens_on_the_saved_values_computed_while_its_pane_wa
     finally:
         app.engine.close()
     assert early_results and early_results[0] is result  # the pane showed the result computed as the app connected
+    assert calls == ["lesson"]  # and was built showing it: nothing computed it again
     torch.manual_seed(7)
     columns = next(block for block in result.blocks if isinstance(block, Columns))
     shown = next(block for block in columns.blocks if isinstance(block, Value) and block.title == "t")

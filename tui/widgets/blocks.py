@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.table import Table as RichTable
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -35,6 +34,7 @@ from engine.blocks import (
     Value,
 )
 from engine.i18n import _
+from tui import highlight
 from tui.cjk import wrapped
 from tui.widgets.chart import ChartView
 from tui.widgets.steady import Steady, SteadyStatic
@@ -76,15 +76,7 @@ class FactBlock(SteadyStatic, BlockWidget):
 
 
 class CodeBlock(SteadyStatic, BlockWidget):
-    """Highlighted Python in the app theme's colours, so it follows the theme and NO_COLOR.
-
-    The app's first code block is drawn plain and coloured right after that frame: Pygments
-    builds its Python lexer on first use (some 20 ms), which would hold up the first result's
-    tensors on screen.
-    """
-
-    _lexer_built: ClassVar[bool] = False
-    """Whether a code block of this process has been highlighted (Pygments' lexer is built)."""
+    """Highlighted Python in the app theme's colours, so it follows the theme and NO_COLOR."""
 
     def __init__(self, block: Code) -> None:
         super().__init__(classes="block code")
@@ -92,17 +84,7 @@ class CodeBlock(SteadyStatic, BlockWidget):
 
     def show(self, block: Code) -> None:
         self.source = block.source
-        if CodeBlock._lexer_built:
-            self._highlight()
-        else:
-            self.update(Content(self.source.rstrip("\n")))
-            self.call_after_refresh(self._highlight)
-
-    def _highlight(self) -> None:
-        from textual.highlight import highlight  # Pygments: some 8 ms of imports, after the first result
-
-        self.update(highlight(self.source.rstrip("\n"), language="python"))
-        CodeBlock._lexer_built = True
+        self.update(highlight.python(self.source.rstrip("\n")))
 
 
 class ValueBlock(Vertical, BlockWidget):
@@ -113,19 +95,22 @@ class ValueBlock(Vertical, BlockWidget):
         self.block = block
 
     def compose(self) -> ComposeResult:
-        yield SteadyStatic(classes="value-title", markup=False)
-        yield SteadyStatic(classes="value-text", markup=False)
-
-    def on_mount(self) -> None:
-        self.show(self.block)
+        # Built with their text: the result is on screen in the frame that mounts it, not the one after.
+        yield SteadyStatic(_title(self.block), classes="value-title", markup=False)
+        yield SteadyStatic(self.block.text, classes="value-text", markup=False)
 
     def show(self, block: Value) -> None:
         self.block = block
-        title = Text(block.title, style="bold")
-        if block.caption:
-            title.append("  " + block.caption, style="dim")
-        self.query_one(".value-title", Static).update(title)
+        self.query_one(".value-title", Static).update(_title(block))
         self.query_one(".value-text", Static).update(block.text)
+
+
+def _title(block: Value) -> Text:
+    """A value's title in bold, its caption (shape and dtype) dimmed beside it."""
+    title = Text(block.title, style="bold")
+    if block.caption:
+        title.append("  " + block.caption, style="dim")
+    return title
 
 
 class ColumnsBlock(Horizontal, BlockWidget):

@@ -94,6 +94,7 @@ class LessonPane(VerticalScroll):
         met: Iterable[str] = (),
         challenges: Mapping[str, dict] | None = None,
         restored: bool = False,
+        result: LessonResult | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(classes="lesson-pane", **kwargs)
@@ -113,6 +114,8 @@ class LessonPane(VerticalScroll):
         """The result shown before the current one: the last good output if showing the current one fails."""
         self.restored = restored
         """True for a pane that replaces one that failed (``successor``), until the learner edits a field."""
+        self._first_result = result
+        """The first step's result for these values, computed before the pane was built: it is built showing it."""
 
     @property
     def step(self) -> Step:
@@ -129,23 +132,27 @@ class LessonPane(VerticalScroll):
         yield Static(classes="lesson-summary", markup=False)
         yield FieldsForm(self.lesson.fields, self._initial, shown=self.step.fields)
         yield FailureNotice()
-        yield ResultView(classes="results")
+        yield ResultView(self._first_result, classes="results")
         yield ChallengeView(classes="challenge")
         yield PredictionView(classes="prediction")
         yield GoalBar(self.lesson, classes="goal-bar")
 
     def on_mount(self) -> None:
         self._lay_out_step()
+        if self._first_result is not None:
+            self._results[self.step.id] = self._first_result
+            self._shown(self._first_result, self.step.id)
         self.watch(self.app, "engine_status", self._engine_changed)
 
     def _engine_changed(self, before: EngineStatus, status: EngineStatus) -> None:
         """PyTorch is ready (now, or before this pane was mounted: then ``before`` is ``status``): compute.
 
-        Deferred to the pane's own queue, which runs only once its fields are built. A pane that
-        replaces a failed one after PyTorch loaded keeps the last good output until the learner's
-        next edit (``restore``).
+        Deferred to the pane's own queue, which runs only once its fields are built. A pane built
+        with its first result has nothing to compute yet; one that replaces a failed one after
+        PyTorch loaded keeps the last good output until the learner's next edit (``restore``).
         """
-        if status is EngineStatus.READY and not (self.restored and before is status):
+        mounted_ready = before is status
+        if status is EngineStatus.READY and not (mounted_ready and (self.restored or self._first_result is not None)):
             self.call_later(self.recompute)
 
     @property
@@ -355,11 +362,8 @@ class LessonPane(VerticalScroll):
             self.query_one(FailureNotice).show_message("", "")
             self._previous_result = self.result
             self._results[step] = outcome
-            if not self._display(outcome):
-                return
-            if outcome.goal_met:
-                self._goal_met(step)
-            self.post_message(self.Computed(self.lesson.id, outcome))
+            if self._display(outcome):
+                self._shown(outcome, step)
         elif isinstance(outcome, InputError) and (outcome.field or self.lesson.fields):
             field = outcome.field or (self.step.fields[0] if self.step.fields else self.lesson.fields[0].name)
             self.form.show_errors({field: outcome.message})
@@ -369,6 +373,12 @@ class LessonPane(VerticalScroll):
                 self.results.wait_for_valid_input()
         else:
             self.post_message(self.Failed(self, outcome, broken=False))
+
+    def _shown(self, result: LessonResult, step: str) -> None:
+        """``result`` is on screen for ``step``: mark its goal and tell the app."""
+        if result.goal_met:
+            self._goal_met(step)
+        self.post_message(self.Computed(self.lesson.id, result))
 
     def _display(self, result: LessonResult) -> bool:
         """Put ``result`` on screen; False (and a report to the error handler) if that failed."""

@@ -25,11 +25,20 @@ SPARE_WIDGETS = 6
 class ResultView(Vertical, Steady):
     """Shows a ``LessonResult``; ``stale`` dims it while the fields hold bad input."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, result: LessonResult | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.result: LessonResult | None = None
+        self.result = result
+        """The result on screen; one given here is built with the view, so it shows in the view's first frame."""
 
     def compose(self) -> ComposeResult:
+        if self.result is not None:
+            from tui.widgets.blocks import make_block_widget
+
+            for block in self.result.blocks:
+                widget = make_block_widget(block)
+                widget.shown = block
+                yield widget
+            return
         yield Static(
             wrapped(_("Loading PyTorch… the first screen is ready; numbers follow in a moment.")),
             classes="waiting",
