@@ -35,8 +35,7 @@ def shown_values(pane) -> dict[str, str]:
     """Each value's text on screen, by its title (the caption after two spaces left out)."""
     shown_now = {}
     for block in shown(pane, ValueBlock):
-        title = str(block.query_one(".value-title", Static).content).split("  ")[0]
-        shown_now[title] = str(block.query_one(".value-text", Static).content)
+        shown_now[block.title_line.split("  ")[0]] = block.value_text
     return shown_now
 
 

@@ -152,14 +152,21 @@ def main(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
         sys.exit(2)
+    from engine.worker.client import Client, shared
+
+    engine = Client(server=args.engine) if args.engine else shared()
+    start = None
+    if engine.server is not None:  # reach the server while Textual imports (``tui.served_start``)
+        from tui.served_start import ServedStart, first_request
+
+        start = ServedStart(engine, first_request(store.state))
+    from tui import heap
     from tui.app import TensorTutorApp
 
-    engine = None
-    if args.engine:
-        from engine.worker.client import Client
-
-        engine = Client(server=args.engine)
-    app = TensorTutorApp(store, engine=engine)
+    app = TensorTutorApp(store, engine=engine, start=start)
+    # Every module imported so far lives as long as the app: out of the collector's way, a full
+    # collection no longer lands in the middle of the first frame (20-30 ms, walking them all).
+    heap.settle()
     _save_before_dying(store)
     app.run(mouse=not args.no_mouse)
     if app.relaunch is not None:  # the palette switched the language: start again in it, place saved

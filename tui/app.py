@@ -32,9 +32,10 @@ from engine.lesson import Field, Lesson
 from engine.practice import steps
 from engine.worker.client import Client, EngineRefused, EngineUnavailable, shared
 from tui import glyphs, heap
-from tui.engine_status import EngineStatus, compute_step
+from tui.engine_status import EngineStatus
 from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
+from tui.served_start import EarlyResult, ServedStart, first_lesson, first_request
 from tui.state import StateStore
 from tui.textual_hooks import RecoveringApp
 from tui.widgets.footer import Footer
@@ -43,12 +44,6 @@ from tui.widgets.lesson_list import LessonList
 if TYPE_CHECKING:  # the lesson's widgets load after the first frame, which shows the sidebar alone
     from tui.widgets.challenge import ChallengeView
     from tui.widgets.lesson_pane import LessonPane
-
-Request = tuple[Lesson, str, dict[str, str]]
-"""What a pane asks the engine to compute: the lesson, the step's id and the field values."""
-
-EarlyResult = tuple[tuple[str, str, dict[str, str]], LessonResult]
-"""A result computed before its pane asked, with what it is for: (lesson id, step id, values)."""
 
 LANGUAGE_NAMES = {ENGLISH: "English", CHINESE: "中文"}
 """Each language by its own name, as a learner who reads it looks for it."""
@@ -101,13 +96,19 @@ class TensorTutorApp(RecoveringApp[None]):
     engine_status: var[EngineStatus] = var(EngineStatus.LOADING)
     """Whether PyTorch has loaded in the engine's process: the lesson panes watch it."""
 
-    def __init__(self, store: StateStore | None = None, engine: Client | None = None) -> None:
+    def __init__(
+        self, store: StateStore | None = None, engine: Client | None = None, start: ServedStart | None = None
+    ) -> None:
+        """``start``: the served ``engine``'s connection, begun before the app was imported (else begun here)."""
         super().__init__()
         self.engine = engine or shared()
         """Runs every computation, in a worker process."""
         self.store = store or StateStore()
         if not self.store.loaded:
             self.store.load()
+        if start is None and self.engine.server is not None:
+            start = ServedStart(self.engine, first_request(self.store.state))
+        self._start = start
         self.errors = ErrorHandler(self)
         self._save_timer: Timer | None = None
         self._glyph_filters: list[LineFilter] = []
@@ -137,7 +138,7 @@ class TensorTutorApp(RecoveringApp[None]):
 
     def _first_lesson(self) -> Lesson:
         """The lesson the learner was on last time (the first one on a fresh start)."""
-        return next((lesson for lesson in LESSONS if lesson.id == self.store.state.lesson), LESSONS[0])
+        return first_lesson(self.store.state)
 
     def _new_pane(self, lesson: Lesson) -> LessonPane:
         from tui.widgets.lesson_pane import LessonPane
@@ -148,7 +149,7 @@ class TensorTutorApp(RecoveringApp[None]):
 
             pane_class = PlaygroundPane
         state = self.store.state
-        first = self._first_request() if lesson is self._first_lesson() else None
+        first = first_request(self.store.state) if lesson is self._first_lesson() else None
         return pane_class(
             lesson,
             state.values.get(lesson.id),
@@ -174,30 +175,41 @@ class TensorTutorApp(RecoveringApp[None]):
 
     def compose(self) -> ComposeResult:
         first = self._first_lesson()
+        # A server reached while the app imported: its first frame is the whole screen, lesson 1's tensor and all.
+        built = self._start is not None and self._start.ready()
+        if self._start is not None and built:
+            self._early = self._start.result
+            self.engine_status = EngineStatus.READY
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
                 yield LessonList(LESSONS, self.progress(), first.id, id="lessons")
                 yield Static(classes="engine-status", markup=False)
-            yield ContentSwitcher(id="panes")
+            with ContentSwitcher(id="panes", initial=f"pane-{first.id}" if built else None):
+                if built:
+                    yield self._new_pane(first)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = _("loading PyTorch…")
+        if self._start is not None and self.engine_status is EngineStatus.READY:  # built with its result (compose)
+            self._engine_loaded(self._start.versions["torch"])
+        else:
+            self.sub_title = _("loading PyTorch…")
         self._show_notices()
         guard_size(self, self.size)
         # The pane may have grown past the screen (a learner's big shape): the footer then says how to scroll.
         # Checked after every layout, as the pane ends up: the blocks a result replaces go a refresh or more
         # after it shows, and a pane's sizes can be stale in the middle of a layout.
         self.screen.screen_layout_refresh_signal.subscribe(self, self._show_scroll_key)
-        # The first frame is the sidebar alone; the lesson's pane (its fields, pick-lists and
-        # result area) is built after it. An engine of the app's own starts importing PyTorch once
-        # the pane is there. A served engine is only a connection (the server forks the worker): it
-        # is made at once and computes the first lesson, and the pane is built when that result is
-        # in (some 30 ms), result and all, in one frame; it waits at most FIRST_RESULT_WAIT for it.
+        # With an engine of the app's own, the first frame is the sidebar alone; the lesson's pane
+        # (its fields, pick-lists and result area) is built after it, and then the engine starts
+        # importing PyTorch. A served engine is only a connection (the server forks the worker),
+        # made as the app starts (``ServedStart``), with the first lesson computed: the pane is
+        # built once that result is in, result and all, in one frame (in the first frame if it was
+        # in before the app was built); it waits at most FIRST_RESULT_WAIT for it.
         if self.engine.server is None:
             self.call_after_refresh(self._mount_first_pane)
-        else:
-            self._load_engine(self._first_request())
+        elif self.engine_status is not EngineStatus.READY:
+            self._load_engine()
             self.set_timer(self.FIRST_RESULT_WAIT, self._mount_first_pane)
 
     async def _mount_first_pane(self) -> None:
@@ -214,25 +226,17 @@ class TensorTutorApp(RecoveringApp[None]):
         if self.engine.server is None:
             self.call_after_refresh(self._load_engine)
 
-    def _first_request(self) -> Request | None:
-        """The step and field values the first lesson's pane computes first (None: a step that computes nothing).
-
-        The pane builds them from the same state; it uses the early result only if its inputs are these.
-        """
-        lesson = self._first_lesson()
-        state = self.store.state
-        every = steps(lesson)
-        step = every[min(max(state.step_of(lesson.id), 0), len(every) - 1)]
-        if step.kind != "explore":
-            return None
-        return lesson, step.id, {**lesson.defaults(), **(state.values.get(lesson.id) or {})}
-
     @work(thread=True, exclusive=True, group="engine")
-    def _load_engine(self, first: Request | None = None) -> None:
-        """Start the engine; then, if it is served, compute ``first`` (see ``early_result``)."""
+    def _load_engine(self) -> None:
+        """Start the engine (a served one: wait for its start, and take the first result it computed)."""
+        early = None
         try:
             try:
-                versions = self.engine.start()
+                if self._start is not None:
+                    versions = self._start.wait()
+                    early = self._start.result
+                else:
+                    versions = self.engine.start()
             except EngineRefused as refused:  # the class's server is full or gone: this app has its own
                 self.call_from_thread(
                     self.notify,
@@ -245,13 +249,6 @@ class TensorTutorApp(RecoveringApp[None]):
         except (EngineUnavailable, OSError) as error:  # a broken install is reported, not a crash
             self.call_from_thread(self._engine_failed, error)
             return
-        early = None
-        if first is not None and self.engine.server is not None:
-            lesson, step, values = first
-            try:
-                early = (lesson.id, step, values), compute_step(self.engine, lesson, step, values)
-            except Exception:  # noqa: BLE001 - the pane computes it again and reports what failed
-                pass
         self.call_from_thread(self._engine_loaded, versions["torch"], early)
 
     def _engine_failed(self, error: Exception) -> None:

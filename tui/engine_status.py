@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from textual.dom import DOMNode
-
 from engine.blocks import LessonResult
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # Textual only in annotations: the served start (``tui.served_start``) runs before it imports
+    from textual.dom import DOMNode
+
     from engine.lesson import Lesson
     from engine.worker.client import Client
     from tui.app import TensorTutorApp

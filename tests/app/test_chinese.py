@@ -16,6 +16,7 @@ from engine.catalog import LESSONS
 from engine.i18n import CHINESE, ENGLISH, language, use_language
 from engine.practice import challenges, predictions
 from tests.conftest import SIZE, settle
+from tui import heap
 from tui.__main__ import relaunch_arguments
 from tui.app import TensorTutorApp
 from tui.cjk import NO_LINE_START, Paragraph, break_offsets
@@ -182,7 +183,7 @@ def test_a_relaunch_runs_the_same_command_in_the_new_language(tmp_path, monkeypa
         relaunch = CHINESE
         return_code = 0
 
-        def __init__(self, store, engine=None) -> None:
+        def __init__(self, store, engine=None, start=None) -> None:
             pass
 
         def run(self, mouse: bool) -> None:
@@ -197,4 +198,5 @@ def test_a_relaunch_runs_the_same_command_in_the_new_language(tmp_path, monkeypa
             command.main(["--no-mouse"])
     finally:
         use_language(ENGLISH)
+        heap.release()  # main() froze the heap for an app that, stubbed, never ends to hand it back
     assert ran == [[sys.executable, "-m", "tui", "--no-mouse", "--lang", "zh"]]

@@ -19,7 +19,7 @@ from tui.widgets.playground import PlaygroundPane
 
 
 def _shown_values(pane) -> list[str]:
-    return [str(b.query_one(".value-text", Static).content) for b in shown(pane, ValueBlock)]
+    return [b.value_text for b in shown(pane, ValueBlock)]
 
 
 async def _open_code(pilot, key: str = "c") -> CodeScreen:

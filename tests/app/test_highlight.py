@@ -16,7 +16,9 @@ def styles(code: str) -> dict[str, set[str]]:
 
 
 def test_each_kind_of_token_gets_the_theme_style_of_its_kind() -> None:
-    found = styles('import torch\nx = torch.ones(2, 3)  # two rows\nprint(x, True, "s")\nfor i in range(2):\n    pass\n')
+    found = styles(
+        'import torch\nx = torch.ones(2, 3)  # two rows\nprint(x, True, "s")\nfor i in range(2):\n    pass\n'
+    )
     assert found["import"] == {"$text-error"}
     assert found["torch"] == {"$text-primary"}
     assert found["2"] == {"$text-warning"}

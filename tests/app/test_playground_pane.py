@@ -17,10 +17,7 @@ PLAYGROUND_NUMBER = "7"
 
 def _values(pane) -> list[tuple[str, str]]:
     """(title, text) of every value block on screen, in order."""
-    return [
-        (str(b.query_one(".value-title", Static).content), str(b.query_one(".value-text", Static).content))
-        for b in shown(pane, ValueBlock)
-    ]
+    return [(b.title_line, b.value_text) for b in shown(pane, ValueBlock)]
 
 
 def _problem_text(pane) -> str:

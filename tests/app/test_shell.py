@@ -19,11 +19,11 @@ from tui.widgets.lesson_list import LessonList
 
 
 def _shown_values(pane) -> dict[str, ValueBlock]:
-    return {str(b.query_one(".value-title", Static).content).split("  ")[0]: b for b in shown(pane, ValueBlock)}
+    return {b.title_line.split("  ")[0]: b for b in shown(pane, ValueBlock)}
 
 
 def _text(block: ValueBlock) -> str:
-    return str(block.query_one(".value-text", Static).content)
+    return block.value_text
 
 
 async def _until_started(pilot) -> None:
@@ -71,7 +71,7 @@ async def test_typing_a_shape_shows_a_tensor_of_that_shape(app) -> None:
         shown = _shown_values(app.current_pane)
         torch.manual_seed(0)
         assert _text(shown["t"]) == pane_text(torch.randn(2, 5))
-        assert "(2, 5)" in str(shown["t"].query_one(".value-title", Static).content)
+        assert "(2, 5)" in shown["t"].title_line
 
 
 async def test_a_bad_shape_explains_itself_and_keeps_the_last_output(app) -> None:

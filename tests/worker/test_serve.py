@@ -22,7 +22,9 @@ from tests.conftest import SIZE, settle
 from tests.printing import pane_text
 from tests.worker.conftest import ROOT
 from tui.app import TensorTutorApp
+from tui.served_start import ServedStart, first_request
 from tui.state import StateStore
+from tui.widgets.blocks import ValueBlock
 
 MAX_LEARNERS = 2
 
@@ -195,6 +197,35 @@ async def test_a_served_app_opens_on_the_saved_values_computed_while_its_pane_wa
     columns = next(block for block in result.blocks if isinstance(block, Columns))
     shown = next(block for block in columns.blocks if isinstance(block, Value) and block.title == "t")
     assert shown.text == pane_text(torch.randn(2, 3))
+
+
+async def test_an_app_whose_server_answered_while_it_imported_starts_with_the_tensor_on_screen(
+    served: Served, tmp_path, monkeypatch
+) -> None:
+    """``tensor-tutor`` reaches the server before importing Textual: the app is built with lesson 1's result."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    store = StateStore()
+    store.load()
+    engine = served.client()
+    start = ServedStart(engine, first_request(store.state))
+    start.wait()
+    app = TensorTutorApp(store, engine=engine, start=start)
+    calls = []
+    call = engine.call
+    engine.call = lambda name, /, **arguments: calls.append(name) or call(name, **arguments)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            pane = app.current_pane  # there as the app comes up, not a frame later
+            first = pane.result
+            shown = [block.value_text for block in pane.query(ValueBlock)]
+            assert not pane.query(".waiting")
+            await settle(pilot)
+            assert app.sub_title.endswith("ready (served)")
+    finally:
+        engine.close()
+    assert first is start.result[1] and calls == []  # shown from the start, and never computed again
+    torch.manual_seed(int(LESSONS[0].defaults()["seed"]))
+    assert pane_text(torch.randn(2, 3)) in shown
 
 
 def test_the_app_finds_a_server_by_its_variable(served: Served, monkeypatch) -> None:

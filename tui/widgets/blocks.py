@@ -87,22 +87,31 @@ class CodeBlock(SteadyStatic, BlockWidget):
         self.update(highlight.python(self.source.rstrip("\n")))
 
 
-class ValueBlock(Vertical, BlockWidget):
-    """A printed value under its title, shape and dtype."""
+class ValueBlock(SteadyStatic, BlockWidget):
+    """A printed value under its title, shape and dtype: one widget, drawn with the result that mounts it."""
 
     def __init__(self, block: Value) -> None:
-        super().__init__(classes="block value")
+        super().__init__(_shown(block), classes="block value", markup=False)
         self.block = block
-
-    def compose(self) -> ComposeResult:
-        # Built with their text: the result is on screen in the frame that mounts it, not the one after.
-        yield SteadyStatic(_title(self.block), classes="value-title", markup=False)
-        yield SteadyStatic(self.block.text, classes="value-text", markup=False)
 
     def show(self, block: Value) -> None:
         self.block = block
-        self.query_one(".value-title", Static).update(_title(block))
-        self.query_one(".value-text", Static).update(block.text)
+        self.update(_shown(block))
+
+    @property
+    def title_line(self) -> str:
+        """The first line on screen: the title, and the caption after two spaces."""
+        return str(self.content).split("\n", 1)[0]
+
+    @property
+    def value_text(self) -> str:
+        """The printed value on screen, under the title."""
+        return str(self.content).split("\n", 1)[1]
+
+
+def _shown(block: Value) -> Text:
+    """A value's title in bold, its caption (shape and dtype) dimmed beside it, and the printed value below."""
+    return Text.assemble(_title(block), "\n", block.text)
 
 
 def _title(block: Value) -> Text:
