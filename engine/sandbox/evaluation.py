@@ -80,6 +80,7 @@ def evaluate(
         _seeded(seed),
         display_width(),
         torch.enable_grad(),
+        _every_warning(),
         warnings.catch_warnings(record=True) as caught,
     ):
         warnings.simplefilter("always")
@@ -129,6 +130,21 @@ def _no_collection() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def _every_warning() -> Iterator[None]:
+    """PyTorch's warnings on every run: some (``.T`` on more than two dimensions) come once per process.
+
+    A worker answers many runs; without this, the second run that transposed a 3-D tensor lost
+    the warning and the note that explains it.
+    """
+    was_always = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    try:
+        yield
+    finally:
+        torch.set_warn_always(was_always)
 
 
 @contextmanager

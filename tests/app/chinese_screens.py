@@ -21,7 +21,7 @@ from engine.i18n import use_language
 
 use_language("zh")
 
-from textual.widgets import OptionList, Select, Static  # noqa: E402
+from textual.widgets import OptionList, Static  # noqa: E402
 
 from engine.catalog import LESSONS  # noqa: E402 - after the language, as in tui/__main__.py
 from tests.conftest import SIZE, settle  # noqa: E402
@@ -31,6 +31,7 @@ from tui.cjk import Paragraph  # noqa: E402
 from tui.widgets.blocks import FactBlock, ProblemBlock, ProseBlock  # noqa: E402
 from tui.widgets.challenge import ChallengeView  # noqa: E402
 from tui.widgets.goal_bar import GoalBar  # noqa: E402
+from tui.widgets.pick_list import PickList  # noqa: E402
 from tui.widgets.prediction import PredictionView  # noqa: E402
 
 
@@ -70,9 +71,8 @@ def _choices(pane) -> list[str]:
     if pane.step.kind == "predict":
         shown += [str(option.prompt).lstrip("> ") for option in _options(pane.query_one(PredictionView))]
     for row in pane.form.rows() if pane.form.display else ():
-        if row.display and isinstance(row.editor, Select):
-            overlay = row.editor.query_one(OptionList)  # the Select's list, there while it is closed too
-            shown += [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+        if row.display and isinstance(row.editor, PickList):
+            shown += [label for label, _value in row.editor.choices]  # the labels its list shows when opened
     return shown
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from textual.drivers.headless_driver import HeadlessDriver
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from engine.blocks import Code
 from engine.export import export_result
@@ -15,6 +15,7 @@ from tests.conftest import SIZE, settle
 from tests.screen import shown
 from tui.screens.code import CodeScreen
 from tui.widgets.blocks import ValueBlock
+from tui.widgets.pick_list import PickList
 from tui.widgets.playground import PlaygroundPane
 
 
@@ -113,7 +114,7 @@ async def test_f2_opens_it_from_inside_a_text_field_where_c_is_typed(app) -> Non
         await pilot.press("f2")
         assert app.focused is field
         await pilot.press("tab")  # to the function pick-list, where c is no letter to type
-        assert isinstance(app.focused, Select)
+        assert isinstance(app.focused, PickList)
         await _open_code(pilot, "c")
 
 

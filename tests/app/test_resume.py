@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from engine import LESSONS
 from tests.conftest import SIZE, replace_field, settle
@@ -18,6 +18,7 @@ from tui.app import TensorTutorApp
 from tui.state import FILE_NAME
 from tui.widgets.fields import FieldRow
 from tui.widgets.lesson_list import LessonList
+from tui.widgets.pick_list import PickList
 
 # Lessons with a field a learner types into, wherever they are in the list (1-9 reach them).
 TYPED = [lesson for lesson in LESSONS if lesson.number <= 9 and any(not f.choices for f in lesson.fields)]
@@ -136,7 +137,7 @@ async def test_values_are_saved_while_the_app_runs(app, tmp_path) -> None:
         await pilot.pause()
         changed = {**pane.values()}
         editor = pane.form.row(field.name).editor
-        if isinstance(editor, Select):
+        if isinstance(editor, PickList):
             await pilot.press("enter", "down", "enter")
         elif isinstance(editor, TextArea):
             await pilot.press("ctrl+end", "x")

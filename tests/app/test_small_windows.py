@@ -6,7 +6,7 @@ import re
 
 from tests.conftest import settle
 from tests.screen import frame, next_step, open_lesson
-from tui.widgets.fields import FieldSelect
+from tui.widgets.pick_list import PickList
 
 
 def _shown(widgets):
@@ -30,12 +30,12 @@ async def test_pick_lists_show_their_whole_value_on_one_line_at_60x16(app) -> No
             pane = await open_lesson(pilot, lesson)  # escape reaches the sidebar (a second would go back)
             assert pane.lesson.number == int(lesson)
             for step in range(len(pane.lesson.steps)):
-                for select in _shown(pane.query(FieldSelect)):
+                for select in _shown(pane.query(PickList)):
                     pane.scroll_to_widget(select, animate=False)
                     await pilot.pause(0.1)
                     rows = _rows_of(app, select)
                     assert len(rows) == 1, (lesson, step, rows)
-                    assert str(select.value) in rows[0], (lesson, step, rows, select.value)
+                    assert select.label in rows[0], (lesson, step, rows, select.label)
                 if step + 1 < len(pane.lesson.steps):
                     await next_step(pilot, pane)
 

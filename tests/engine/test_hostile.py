@@ -414,3 +414,10 @@ def test_refusals_say_only_true_things_about_what_is_available() -> None:
     assert message == f"torch.linalg is not available here: {ALLOWED_WORDS}"
     assert "torch.*" not in message and "np.*" not in message
     assert "press F1" in assert_refused("help(torch.optim)", "Refused").error.message
+
+
+def test_a_warning_torch_gives_once_per_process_is_explained_on_every_run() -> None:
+    """A worker answers many runs: the second ``.T`` of a 3-D tensor is explained as the first was."""
+    source = "x = torch.ones(2, 3, 4)\nx.T"
+    first, second = evaluate(source).warnings, evaluate(source).warnings
+    assert first and second == first

@@ -21,10 +21,11 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Static
 
 from engine.i18n import _
 from engine.lesson import Field
+from tui.widgets.pick_list import PickList
 
 if TYPE_CHECKING:
     from textual.widgets import TextArea
@@ -105,16 +106,12 @@ class FieldInput(KeysInOrder, Input):
         self.cursor_position = len(value) if self.has_focus else 0
 
 
-class FieldSelect(KeysInOrder, Select):
+class FieldPickList(KeysInOrder, PickList):
     """A pick-list field whose keys apply in order too (tab then a digit lands in the next field)."""
 
     @property
     def field_value(self) -> str:
-        return str(self.value)
-
-    def put_value(self, value: str) -> None:
-        with self.prevent(Select.Changed):
-            self.value = value
+        return self.value
 
 
 class FieldEditor(Protocol):
@@ -209,12 +206,8 @@ class FieldRow(Vertical):
         spec, editor_id = self.spec, f"field-{self.spec.name}"
         self._built_with = self._value
         if spec.choices:
-            return FieldSelect(
-                [(choice_label(spec, choice), choice) for choice in spec.choices],
-                value=self._value,
-                allow_blank=False,
-                compact=True,
-                id=editor_id,
+            return FieldPickList(
+                [(choice_label(spec, choice), choice) for choice in spec.choices], self._value, id=editor_id
             )
         if spec.multiline:
             from tui.widgets.code_editor import CodeEditor  # TextArea's imports, only for a code field
@@ -403,9 +396,9 @@ class FieldsForm(Vertical):
         event.stop()
         self._report(event.input, event.value)
 
-    def on_select_changed(self, event: Select.Changed) -> None:
+    def on_pick_list_changed(self, event: PickList.Changed) -> None:
         event.stop()
-        self._report(event.select, str(event.value))
+        self._report(event.pick_list, event.value)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
