@@ -165,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
 
     app = TensorTutorApp(store, engine=engine, start=start)
     # Every module imported so far lives as long as the app: out of the collector's way, a full
-    # collection no longer lands in the middle of the first frame (20-30 ms, walking them all).
+    # collection no longer lands in the middle of the first frame (30-35 ms, walking them all).
     heap.settle()
     _save_before_dying(store)
     app.run(mouse=not args.no_mouse)

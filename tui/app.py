@@ -35,7 +35,7 @@ from tui import glyphs, heap
 from tui.engine_status import EngineStatus
 from tui.errors import ErrorHandler
 from tui.screens.too_small import guard_size
-from tui.served_start import EarlyResult, ServedStart, first_lesson, first_request
+from tui.served_start import ServedStart, first_lesson, first_request
 from tui.state import StateStore
 from tui.textual_hooks import RecoveringApp
 from tui.widgets.footer import Footer
@@ -122,8 +122,6 @@ class TensorTutorApp(RecoveringApp[None]):
         """True once the first lesson's pane is mounted (the frame after the sidebar's)."""
         self._scroll_key_shown = False
         """Whether the footer was last refreshed with the pane taller than the screen (its scroll key shown)."""
-        self._early: EarlyResult | None = None
-        """The first lesson's result, computed as a served engine connected, and the inputs it is for."""
         self._settled: set[str] = set()
         """The lessons whose pane has shown a result: what they built is frozen out of the collector's way."""
 
@@ -177,8 +175,7 @@ class TensorTutorApp(RecoveringApp[None]):
         first = self._first_lesson()
         # A server reached while the app imported: its first frame is the whole screen, lesson 1's tensor and all.
         built = self._start is not None and self._start.ready()
-        if self._start is not None and built:
-            self._early = self._start.result
+        if built:
             self.engine_status = EngineStatus.READY
         with Horizontal(id="main"):
             with Vertical(id="sidebar"):
@@ -228,15 +225,10 @@ class TensorTutorApp(RecoveringApp[None]):
 
     @work(thread=True, exclusive=True, group="engine")
     def _load_engine(self) -> None:
-        """Start the engine (a served one: wait for its start, and take the first result it computed)."""
-        early = None
+        """Start the engine (a served one: wait for the start begun with the app, see ``early_result``)."""
         try:
             try:
-                if self._start is not None:
-                    versions = self._start.wait()
-                    early = self._start.result
-                else:
-                    versions = self.engine.start()
+                versions = self.engine.start() if self._start is None else self._start.wait()
             except EngineRefused as refused:  # the class's server is full or gone: this app has its own
                 self.call_from_thread(
                     self.notify,
@@ -249,7 +241,7 @@ class TensorTutorApp(RecoveringApp[None]):
         except (EngineUnavailable, OSError) as error:  # a broken install is reported, not a crash
             self.call_from_thread(self._engine_failed, error)
             return
-        self.call_from_thread(self._engine_loaded, versions["torch"], early)
+        self.call_from_thread(self._engine_loaded, versions["torch"])
 
     def _engine_failed(self, error: Exception) -> None:
         self.sub_title = _("PyTorch failed to load")
@@ -262,8 +254,7 @@ class TensorTutorApp(RecoveringApp[None]):
         self.engine_status = EngineStatus.FAILED
         self.call_later(self._mount_first_pane)
 
-    def _engine_loaded(self, version: str, early: EarlyResult | None = None) -> None:
-        self._early = early
+    def _engine_loaded(self, version: str) -> None:
         version = version.split("+")[0]
         served = self.engine.server is not None
         self.sub_title = (
@@ -275,9 +266,12 @@ class TensorTutorApp(RecoveringApp[None]):
         self.call_later(self._mount_first_pane)
 
     def early_result(self, lesson_id: str, step: str, values: dict[str, str]) -> LessonResult | None:
-        """The result computed as the engine connected, if it is for exactly these inputs; asked for once."""
-        early, self._early = self._early, None
-        return early[1] if early is not None and early[0] == (lesson_id, step, values) else None
+        """The first result the served start computed (``ServedStart``), if it is for exactly these inputs; given once."""
+        start = self._start
+        if start is None or not start.ready() or start.result is None:
+            return None
+        (inputs, result), start.result = start.result, None
+        return result if inputs == (lesson_id, step, values) else None
 
     @property
     def current_pane(self) -> LessonPane:

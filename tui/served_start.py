@@ -55,7 +55,7 @@ class ServedStart:
         self.error: Exception | None = None
         """Why the server could not be used (refused, gone, a broken install), if it could not."""
         self.result: EarlyResult | None = None
-        """The first result, if it was computed (a failure leaves it to the pane, which reports it)."""
+        """The first result, if it was computed (a failure leaves it to the pane, which reports it); the app takes it."""
         self._thread = threading.Thread(target=self._run, args=(request,), name="served-start", daemon=True)
         self._thread.start()
 

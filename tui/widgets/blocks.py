@@ -111,15 +111,10 @@ class ValueBlock(SteadyStatic, BlockWidget):
 
 def _shown(block: Value) -> Text:
     """A value's title in bold, its caption (shape and dtype) dimmed beside it, and the printed value below."""
-    return Text.assemble(_title(block), "\n", block.text)
-
-
-def _title(block: Value) -> Text:
-    """A value's title in bold, its caption (shape and dtype) dimmed beside it."""
-    title = Text(block.title, style="bold")
+    title = Text(block.title, style="bold")  # the caption too is bold, under its dim
     if block.caption:
         title.append("  " + block.caption, style="dim")
-    return title
+    return Text.assemble(title, "\n", block.text)
 
 
 class ColumnsBlock(Horizontal, BlockWidget):
@@ -350,8 +345,10 @@ def register_block_widget(block_type: type, factory: Callable[[Any], BlockWidget
 
 
 def make_block_widget(block: Block) -> BlockWidget:
-    """A new widget showing ``block``."""
-    return _WIDGETS[type(block)](block)
+    """A new widget showing ``block`` (its ``shown``, so that an equal block later is left alone)."""
+    widget = _WIDGETS[type(block)](block)
+    widget.shown = block
+    return widget
 
 
 def widget_matches(widget: Widget, block: Block) -> bool:

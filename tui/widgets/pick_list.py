@@ -28,6 +28,8 @@ from textual.widgets.option_list import Option
 from engine.i18n import _
 
 ARROW = "▼"
+SHOWN_CHOICES = 10
+"""Rows of choices an open list shows at most; it scrolls past them."""
 
 
 class PickList(Widget, can_focus=True):
@@ -38,8 +40,6 @@ class PickList(Widget, can_focus=True):
         height: 1;
         background: $surface;
         color: $foreground;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
     }
     PickList:focus {
         background-tint: $foreground 5%;
@@ -125,7 +125,6 @@ class Choices(ModalScreen[str | None]):
     Choices > OptionList {
         width: auto;
         height: auto;
-        max-height: 12;
         border: tall $border;
         background: $surface;
         & > .option-list--option {
@@ -150,7 +149,8 @@ class Choices(ModalScreen[str | None]):
         values = [value for _label, value in self._choices]
         options.highlighted = values.index(self._value) if self._value in values else 0
         options.styles.min_width = self._under.width
-        height = min(len(values), 10) + 2  # the list's rows and its border
+        height = min(len(values), SHOWN_CHOICES) + 2  # the list's rows and its border
+        options.styles.max_height = height
         below = self._under.bottom
         top = below if below + height <= self.size.height else max(self._under.y - height, 0)
         options.styles.offset = (max(self._under.x - 1, 0), top)

@@ -34,10 +34,7 @@ class ResultView(Vertical, Steady):
         if self.result is not None:
             from tui.widgets.blocks import make_block_widget
 
-            for block in self.result.blocks:
-                widget = make_block_widget(block)
-                widget.shown = block
-                yield widget
+            yield from map(make_block_widget, self.result.blocks)
             return
         yield Static(
             wrapped(_("Loading PyTorch… the first screen is ready; numbers follow in a moment.")),
@@ -91,7 +88,6 @@ class ResultView(Vertical, Steady):
         for index, block in enumerate(result.blocks):
             if index not in pairs:
                 new.append(make_block_widget(block))
-                new[-1].shown = block
                 continue
             widget = widgets[pairs[index]]
             if new:
