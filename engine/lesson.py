@@ -15,10 +15,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from engine.blocks import LessonResult, Measures
 from engine.errors import InputError
+
+if TYPE_CHECKING:  # the result types load with the first result, not with the lesson list
+    from engine.blocks import LessonResult, Measures
 
 T = TypeVar("T")
 
@@ -55,7 +57,7 @@ class Action:
     """A short label for the action's button ("step"), which shows its key beside it."""
 
 
-GoalCheck = Callable[[Mapping[str, str], Measures], bool]
+GoalCheck = Callable[[Mapping[str, str], "Measures"], bool]
 """Whether a goal is met, from the field values and the step result's measures."""
 
 

@@ -25,7 +25,6 @@ from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import ContentSwitcher, Static
 
-from engine.blocks import LessonResult
 from engine.catalog import LESSONS, lesson_by_id
 from engine.i18n import CHINESE, ENGLISH, _, language
 from engine.lesson import Field, Lesson
@@ -42,6 +41,7 @@ from tui.widgets.footer import Footer
 from tui.widgets.lesson_list import LessonList
 
 if TYPE_CHECKING:  # the lesson's widgets load after the first frame, which shows the sidebar alone
+    from engine.blocks import LessonResult
     from tui.widgets.challenge import ChallengeView
     from tui.widgets.lesson_pane import LessonPane
 

@@ -11,11 +11,10 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import TYPE_CHECKING, TypeVar, cast
 
-from engine.blocks import LessonResult
-
 if TYPE_CHECKING:  # Textual only in annotations: the served start (``tui.served_start``) runs before it imports
     from textual.dom import DOMNode
 
+    from engine.blocks import LessonResult
     from engine.lesson import Lesson
     from engine.worker.client import Client
     from tui.app import TensorTutorApp
@@ -46,5 +45,7 @@ def expect(answer: object, kind: type[Answer]) -> Answer:
 
 def compute_step(engine: Client, lesson: Lesson, step: str, values: Mapping[str, str]) -> LessonResult:
     """Step ``step`` of ``lesson`` for ``values``, computed in the engine's worker (raises what the call raised)."""
+    from engine.blocks import LessonResult  # with the first result: the first frame shows none
+
     answer = engine.call("lesson", time_limit=lesson.time_limit, lesson=lesson.id, values=dict(values), step=step)
     return expect(answer, LessonResult)

@@ -11,8 +11,8 @@ Textual, so that it can start first.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from engine.blocks import LessonResult
 from engine.catalog import LESSONS
 from engine.lesson import Lesson
 from engine.practice import steps
@@ -20,10 +20,13 @@ from engine.worker.client import Client
 from tui.engine_status import compute_step
 from tui.state import State
 
+if TYPE_CHECKING:
+    from engine.blocks import LessonResult
+
 Request = tuple[Lesson, str, dict[str, str]]
 """What a pane asks the engine to compute: the lesson, the step's id and the field values."""
 
-EarlyResult = tuple[tuple[str, str, dict[str, str]], LessonResult]
+EarlyResult = tuple[tuple[str, str, dict[str, str]], "LessonResult"]
 """A result computed before its pane asked, with what it is for: (lesson id, step id, values)."""
 
 

@@ -14,10 +14,13 @@ guess is a pure function (``judge``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.i18n import N_, _
-from engine.outcomes import Problem
 from engine.sandbox import limits
+
+if TYPE_CHECKING:  # a verdict's problem: the codec resolves it among the types it builds
+    from engine.outcomes import Problem
 
 RUN_SECONDS = 1.5
 """The interpreter's limit on one run of the learner's code in a check (a check makes three)."""

@@ -38,8 +38,9 @@ from dataclasses import dataclass, field
 
 from engine.errors import InputError
 from engine.i18n import _, language
-from engine.worker import codec, protocol
+from engine.worker import protocol
 from engine.worker.limits import CPU_SECONDS
+from engine.worker.place import default_socket, safe_place
 
 TIME_LIMIT = 2.0
 """Seconds a call may take, in the worker, before it is killed (``TENSOR_TUTOR_TIME_LIMIT`` overrides it)."""
@@ -335,6 +336,8 @@ class Client:
         ``time_limit`` replaces the client's own limit for this call (the Playground's
         code may run longer than a lesson's, in view of a stop key).
         """
+        from engine.worker import codec  # loads with the first call: the result types it builds, with it
+
         limit = self.time_limit if time_limit is None else time_limit
         request = {"call": name, "arguments": codec.encode(arguments), "language": language()}
         with self._lock:
@@ -388,6 +391,8 @@ def _grown(worker: Worker, reply: dict[str, object]) -> bool:
 
 def _outcome(reply: dict[str, object]) -> object:
     """The value of a reply, or the exception it describes."""
+    from engine.worker import codec
+
     try:
         if "value" in reply:
             return codec.decode(reply["value"])
@@ -432,7 +437,5 @@ def server_socket() -> str | None:
     named = os.environ.get("TENSOR_TUTOR_ENGINE")
     if named is not None:
         return named or None
-    from engine.worker.server import default_socket, safe_place
-
     path = default_socket()
     return str(path) if path.exists() and safe_place(path) else None

@@ -56,7 +56,8 @@ _HINTS: dict[type, dict[str, Any]] = {}
 
 def _hints(cls: type) -> dict[str, Any]:
     if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
+        # A name its module imports for type checking alone (a verdict's Problem) is a registered type.
+        _HINTS[cls] = typing.get_type_hints(cls, localns=REGISTRY)
     return _HINTS[cls]
 
 

@@ -25,7 +25,6 @@ import os
 import select
 import signal
 import socket
-import stat
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -35,38 +34,11 @@ from typing import TextIO
 
 from engine.worker import protocol
 from engine.worker.limits import MEMORY_HEADROOM
+from engine.worker.place import default_socket, safe_place
 from engine.worker.serve import serve
 from engine.worker.zygote import THREAD_ENVIRONMENT, warm
 
 DEFAULT_MAX_LEARNERS = 40
-
-
-def default_socket() -> Path:
-    """``$XDG_RUNTIME_DIR/tensor-tutor/engine.sock`` (``/tmp/tensor-tutor-UID/...`` without one)."""
-    runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/tmp/tensor-tutor-{os.getuid()}"
-    return Path(runtime) / "tensor-tutor" / "engine.sock"
-
-
-def safe_place(path: Path) -> bool:
-    """True if no other user could have put a socket at ``path`` or could swap it for theirs.
-
-    Its directory and the one above it (``$XDG_RUNTIME_DIR`` or ``/tmp/tensor-tutor-UID`` for the
-    default socket) must belong to this user or root and be writable by nobody else (unless sticky,
-    as ``/tmp`` is), and the socket, if there, to this user or root. Otherwise another learner on a
-    shared server could make the default socket first and receive every run of this one's.
-    """
-    owners = (os.getuid(), 0)
-    for directory in (path.parent, path.parent.parent):
-        try:
-            status = directory.stat()
-        except OSError:
-            return False
-        if status.st_uid not in owners or (status.st_mode & 0o022 and not status.st_mode & stat.S_ISVTX):
-            return False
-    try:
-        return path.lstat().st_uid in owners
-    except FileNotFoundError:
-        return True
 
 
 @dataclass
