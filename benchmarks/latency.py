@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from dataclasses import field as _field
 from pathlib import Path
 
-from textual import events
+from textual import constants, events
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
@@ -58,8 +58,8 @@ QUIET = 0.05
 """No refresh for this long after the result: the screen has settled."""
 MAX_MISSED = 3
 """Edits without a result after which a lesson's timing stops (each waits RESULT_TIMEOUT)."""
-FRAME = 1 / 60
-"""Textual's frame interval: it draws at most 60 frames a second."""
+FRAME = 1 / constants.MAX_FPS
+"""Textual's frame interval, at the frame rate the app sets (``tui.FRAME_RATE``)."""
 NO_DEBOUNCE = 0.001
 """The debounce while measuring without it: Textual's timers cannot be set to 0 (1 ms is left in the figures)."""
 
@@ -258,7 +258,7 @@ async def _idle_at_any_moment(phase: random.Random) -> None:
     """Wait until the screen is idle (a selection made for the key painted), then a random part of a frame.
 
     A learner's key comes at any moment of Textual's frame clock, and that moment decides when the
-    frame after the key's echo comes: 17 to 33 ms after it. Keys sent in the benchmark's own steady
+    frame after the key's echo comes: one to two frames after it. Keys sent in the benchmark's own steady
     rhythm would all meet the clock at the same moment, always the best case or always the worst.
     """
     await asyncio.sleep(QUIET + phase.uniform(0, FRAME))

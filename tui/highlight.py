@@ -27,6 +27,10 @@ STYLES = {
     token.NAME: "$text-primary",
 }
 """Token kind -> style, as Textual's HighlightTheme gives Pygments' tokens of the same kind."""
+PUNCTUATION = frozenset(
+    (token.LPAR, token.RPAR, token.LSQB, token.RSQB, token.LBRACE, token.RBRACE, token.COMMA, token.SEMI, token.COLON)
+)
+"""Operators to tokenize, punctuation to Pygments: unstyled, as Textual's theme leaves them."""
 WORDS = {
     **dict.fromkeys((name for name in dir(builtins) if not name.startswith("_")), "$text-accent"),
     **dict.fromkeys(keyword.kwlist, KEYWORD),
@@ -46,12 +50,16 @@ def python(code: str) -> Content:
     spans: list[Span] = []
     try:
         for item in tokenize.generate_tokens(io.StringIO(code).readline):
-            style = WORDS.get(item.string) if item.type == token.NAME else None
-            style = style or STYLES.get(item.type)
-            if style and item.end > item.start:
-                spans.append(
-                    Span(starts[item.start[0] - 1] + item.start[1], starts[item.end[0] - 1] + item.end[1], style)
-                )
+            if item.exact_type in PUNCTUATION:
+                continue
+            style = (WORDS.get(item.string) if item.type == token.NAME else None) or STYLES.get(item.type)
+            start, end = starts[item.start[0] - 1] + item.start[1], starts[item.end[0] - 1] + item.end[1]
+            if not style or end <= start:
+                continue
+            if spans and spans[-1].end == start and spans[-1].style == style:
+                spans[-1] = Span(spans[-1].start, end, style)  # one span for both: each costs its share of every paint
+            else:
+                spans.append(Span(start, end, style))
     except (tokenize.TokenError, SyntaxError):  # an unclosed bracket or string, a bad dedent: the rest stays plain
         pass
     return Content(code, spans=spans).stylize_before("$text")

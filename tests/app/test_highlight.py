@@ -28,6 +28,14 @@ def test_each_kind_of_token_gets_the_theme_style_of_its_kind() -> None:
     assert found["print"] == found["range"] == found["for"] == {"$text-accent"}
     assert found["in"] == {"bold $text-error"}
     assert found["="] == {"bold"}
+    assert not {"(", ")", ",", ":"} & set(found)  # punctuation stays plain, as Pygments leaves it
+
+
+def test_touching_tokens_of_one_style_are_one_span() -> None:
+    """``**`` after ``=`` is one bold run: every span costs its share of each paint of the block."""
+    found = styles("y = x **-2")
+    assert found["**-"] == {"bold"}
+    assert found["x"] == {"$text-primary"}
 
 
 def test_the_text_is_the_code_and_spans_cover_tokens_on_later_lines() -> None:
