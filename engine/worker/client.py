@@ -336,7 +336,7 @@ class Client:
         ``time_limit`` replaces the client's own limit for this call (the Playground's
         code may run longer than a lesson's, in view of a stop key).
         """
-        from engine.worker import codec  # loads with the first call: the result types it builds, with it
+        from engine.worker import codec  # with the first call (and the result types): a first frame needs none
 
         limit = self.time_limit if time_limit is None else time_limit
         request = {"call": name, "arguments": codec.encode(arguments), "language": language()}
