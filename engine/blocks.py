@@ -105,7 +105,6 @@ class Table:
 
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table as RichTable
 from rich.text import Text
 from textual import events
@@ -282,10 +283,12 @@ def _explanation(block: ProblemView) -> Text:
 
 
 class TableBlock(SteadyStatic, BlockWidget):
-    """Rows under headers: a Rich table, laid out into lines of text once per width.
+    """Rows under headers, laid out into lines of text once per width.
 
-    Given the table itself, Textual would lay it out twice in every frame that shows it
-    (once to measure its height, once to draw it); lines of text cost little to draw.
+    Given a Rich table, Textual would lay it out twice in every frame that shows it (once to
+    measure its height, once to draw it); lines of text cost little to draw. A table that fits
+    its width is laid out here, columns two spaces apart as Rich would; one that does not is
+    left to Rich, which wraps its cells.
     """
 
     _laid_out_at: int | None = None
@@ -305,18 +308,52 @@ class TableBlock(SteadyStatic, BlockWidget):
 
     def _lay_out(self) -> None:
         block = self.block
-        table = RichTable(*block.headers, title=block.title or None, title_justify="left", box=None, pad_edge=False)
-        for row in block.rows:
-            table.add_row(*(Text(cell) for cell in row))
         width = self.content_size.width
         if not width:  # before the first layout: Textual measures the table itself, then on_resize comes
             self._laid_out_at = None
-            self.update(table)
+            self.update(_rich_table(block))
             return
-        console = self.app.console
-        lines = console.render_lines(table, console.options.update_width(width), pad=False)
         self._laid_out_at = width
-        self.update(Text("\n").join(Text.assemble(*((s.text, s.style or "") for s in line)) for line in lines))
+        lines = table_lines(block, width)
+        if lines is None:
+            console = self.app.console
+            rendered = console.render_lines(_rich_table(block), console.options.update_width(width), pad=False)
+            lines = [Text.assemble(*((s.text, s.style or "") for s in line)) for line in rendered]
+        self.update(Text("\n").join(lines))
+
+
+COLUMN_GAP = 2
+"""Spaces between a table's columns: Rich's padding of one on each side, none at the edges."""
+
+
+def table_lines(block: Table, width: int) -> list[Text] | None:
+    """``block``'s lines, headers in bold and every cell padded to its column; None if it needs more than ``width``.
+
+    A cell of several lines also goes to Rich, which stacks them.
+    """
+    rows = (block.headers, *block.rows)
+    if any("\n" in cell for row in rows for cell in row):
+        return None
+    widths = [max(max(cell_len(cell) for cell in column), 1) for column in zip(*rows)]
+    if sum(widths) + COLUMN_GAP * (len(widths) - 1) > width:
+        return None
+    gap = " " * COLUMN_GAP
+    header = Text()
+    for index, (cell, size) in enumerate(zip(block.headers, widths)):
+        header.append(gap if index else "")
+        header.append(_padded(cell, size), style="bold")
+    return [header, *(Text(gap.join(map(_padded, row, widths))) for row in block.rows)]
+
+
+def _padded(cell: str, width: int) -> str:
+    return cell + " " * (width - cell_len(cell))
+
+
+def _rich_table(block: Table) -> RichTable:
+    table = RichTable(*block.headers, box=None, pad_edge=False)
+    for row in block.rows:
+        table.add_row(*(Text(cell) for cell in row))
+    return table
 
 
 class ChartBlock(ChartView, BlockWidget):
