@@ -85,7 +85,7 @@ def run_problem(evaluation: Evaluation, what: str, expression: str) -> InputErro
 
 
 def _evaluate(source: str, what: str, expression: str) -> Evaluation:
-    evaluation = evaluate(source)
+    evaluation = evaluate(source, values_only=True)  # the names it binds, unprinted: printing costs more than the run
     if evaluation.error is not None:
         raise run_problem(evaluation, what, expression)
     return evaluation

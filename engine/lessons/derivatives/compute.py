@@ -164,7 +164,7 @@ def accumulation_source(expression: str, x: float) -> str:
 
 
 def _run(source: str, labels: Sequence[str], expressions: Sequence[str]) -> Evaluation:
-    evaluation = evaluate(source)
+    evaluation = evaluate(source, values_only=True)  # the names it binds, unprinted: printing costs more than the run
     if evaluation.error is not None:
         # Each function's line binds y<i>: the failing line says whose it was.
         found = re.match(r"\s*y(\d+)\b", evaluation.error.source)
@@ -569,7 +569,7 @@ def _pitfall(values: Mapping[str, str]) -> LessonResult:
         )
         return LessonResult((fact,), "", measures={"doubled": False, "x": x})
     source = accumulation_source(target.expression, x)
-    evaluation = evaluate(source)
+    evaluation = evaluate(source, values_only=True)
     blocks: list[Block] = [Code(source)]
     doubled = False
     if evaluation.error is not None:
