@@ -433,7 +433,7 @@ async def _time_chart(app: BenchApp, pilot, count: int, warmup: int) -> ChartTim
     await _focus_still(editor, pilot)
     calls: list[tuple[float, float]] = []
     phase = random.Random(0)
-    with debounce(NO_DEBOUNCE), _timed_methods([(ChartView, "_draw"), (ChartPlot, "render")], calls):
+    with debounce(NO_DEBOUNCE), _timed_methods([(ChartView, "_draw"), (ChartPlot, "render_line")], calls):
         for index in range(warmup + count):
             await _idle_at_any_moment(phase)
             calls.clear()

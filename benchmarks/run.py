@@ -224,7 +224,7 @@ def chart_table(chart: latency.ChartTimes | None, edits: int) -> Table:
     ]
     note = (
         f"{edits} moves of x by 0.1 with up/down, 1 ms debounce. Redraw: time inside ChartView._draw (series "
-        "handed to plotext, which draws the canvas) plus ChartPlot.render (which hands it over, or draws it for a "
+        "handed to plotext, which draws the canvas) plus ChartPlot.render_line (which hands its lines over, or draws them for a "
         "new size), summed per move over the lesson's charts, from the key until the screen settled. The key-to-screen time (measured like the keystrokes "
         "above) includes the lesson's engine work for the new x."
     )
