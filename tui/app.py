@@ -8,7 +8,8 @@ once it is ready.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -355,15 +356,43 @@ class TensorTutorApp(RecoveringApp[None]):
 
     def action_lesson_action(self, lesson_id: str, name: str) -> None:
         """A lesson key, wherever focus is: the pane on screen runs it."""
+        self._after_queued_keys(self._run_lesson_action, lesson_id, name)
+
+    def _run_lesson_action(self, lesson_id: str, name: str) -> None:
         pane = self._pane_or_none()
         if pane is not None and pane.lesson.id == lesson_id:
             pane.action_lesson_action(name)
 
     def action_move_step(self, offset: int) -> None:
         """PageDown / PageUp: the next or previous step of the lesson on screen, from anywhere."""
-        pane = self._pane_or_none()
+        self._after_queued_keys(self._move_step, offset)
+
+    def _move_step(self, offset: int) -> None:
+        pane = self._pane_or_none()  # none if a key ahead of this one opened a screen over the lesson
         if pane is not None and not pane.move(offset):
             self.bell()
+
+    def _after_queued_keys(self, callback: Callable[..., None], *args: object) -> None:
+        """Run a priority key's action once the focused widget has handled the keys that came before it.
+
+        A priority binding runs as its key reaches the app, while keys ahead of it in the same burst may
+        still wait in the focused widget's queue: enter then PageDown on a pick-list moved to the next step
+        and then opened that step's choices. Queued on the focused widget, the action comes after them; and
+        the keys behind it there wait until the app has applied the focus the action moved (``Widget.focus``
+        is applied from the app's queue), so that they are passed on to the new step's field.
+        """
+        focused = self.focused
+        if focused is None:
+            callback(*args)
+            return
+
+        async def in_order() -> None:
+            callback(*args)
+            focus_applied = asyncio.Event()
+            self.call_later(focus_applied.set)
+            await focus_applied.wait()
+
+        focused.call_later(in_order)
 
     def action_go_to_step(self, index: int) -> None:
         """Show step ``index`` (0-based; -1 is the last) of the lesson on screen."""

@@ -180,6 +180,36 @@ async def test_a_key_queued_behind_f2_goes_to_the_code_screen_not_the_field(app)
         assert editor.value == before
 
 
+async def test_pagedown_queued_behind_enter_on_a_pick_list_waits_for_the_enter(app) -> None:
+    """PageDown is the app's own key, handled as it arrives: it must not overtake the enter ahead of it."""
+    from tui.widgets.pick_list import Choices
+
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "5")
+        await next_step(pilot, pane)  # "Four fixes, one y": the fix pick-list has focus
+        step = pane.step.id
+        fix = pane.form.row("fix").editor
+        assert app.focused is fix
+        await burst(pilot, "enter", "pagedown")
+        assert isinstance(app.screen, Choices)  # enter opened the fix's choices first ...
+        assert pane.step.id == step  # ... so the step under them did not change
+        await burst(pilot, "escape")
+        await burst(pilot, "pagedown")
+        assert not isinstance(app.screen, Choices) and pane.step.id != step
+
+
+async def test_a_digit_then_pagedown_in_one_burst_types_the_digit_where_it_was_typed(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_lesson(pilot, "1")
+        await next_step(pilot, pane)  # "zeros and ones": shape; the next step, "eye and identity", has size
+        shape = await _focus(pilot, pane, "shape")
+        before, size = shape.value, pane.form.values()["size"]
+        await burst(pilot, "end", "4", "pagedown", "end", "5")
+        assert pane.step.id == "eye"
+        assert pane.form.values()["shape"] == before + "4"  # the digit typed before PageDown ...
+        assert pane.form.values()["size"] == size + "5"  # ... and the one after it, each in its step
+
+
 async def test_a_lone_surrogate_in_lesson_2s_operand_field_is_a_message_under_it(app) -> None:
     from textual.widgets import Static
 
