@@ -381,10 +381,6 @@ class TensorTutorApp(RecoveringApp[None]):
         the keys behind it there wait until the app has applied the focus the action moved (``Widget.focus``
         is applied from the app's queue), so that they are passed on to the new step's field.
         """
-        focused = self.focused
-        if focused is None:
-            callback(*args)
-            return
 
         async def in_order() -> None:
             callback(*args)
@@ -392,7 +388,9 @@ class TensorTutorApp(RecoveringApp[None]):
             self.call_later(focus_applied.set)
             await focus_applied.wait()
 
-        focused.call_later(in_order)
+        focused = self.focused
+        if focused is None or not focused.call_later(in_order):
+            callback(*args)  # no widget holds keys ahead of it (or the focused one is closing): now
 
     def action_go_to_step(self, index: int) -> None:
         """Show step ``index`` (0-based; -1 is the last) of the lesson on screen."""
